@@ -1,0 +1,41 @@
+package io.toolgate.store;
+
+import java.time.Duration;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The ordered events of each turn, kept for a while after the turn ends so that a client can reconnect with
+ * {@code Last-Event-ID} and resume with no gap and no duplicate.
+ */
+public interface TurnEventLog {
+
+	/**
+	 * Creates the log of a new turn.
+	 * @param key the turn
+	 * @param ttl how long the log is kept after its last write
+	 * @return completion
+	 */
+	Mono<Void> create(TurnKey key, Duration ttl);
+
+	/**
+	 * Appends an event, assigning the next id. Appends of one turn must not be issued concurrently.
+	 * @param key the turn
+	 * @param type the event type
+	 * @param data the event data
+	 * @param terminal whether this event ends the turn; nothing may be appended after it
+	 * @return the stored event with its id; errors with {@link TurnNotFoundException} if the log does not exist
+	 */
+	Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal);
+
+	/**
+	 * Reads a turn's events after {@code afterId}: first those already stored, then live ones as they are
+	 * appended, completing after the terminal event.
+	 * @param key the turn
+	 * @param afterId the last id the reader has seen; 0 reads from the start
+	 * @return the events in id order; errors with {@link TurnNotFoundException} if the log does not exist
+	 */
+	Flux<StoredEvent> read(TurnKey key, long afterId);
+
+}

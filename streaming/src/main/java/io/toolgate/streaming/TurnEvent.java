@@ -1,0 +1,153 @@
+package io.toolgate.streaming;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.toolgate.streaming.openai.Usage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An event of a conversation turn. Each record serialises to the JSON {@code data} of its SSE event; the event
+ * name is {@link #type()}. Ids are not part of the event: the turn's event log assigns them.
+ */
+public sealed interface TurnEvent {
+
+	/** The SSE event name, e.g. {@code token}. */
+	String type();
+
+	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code error}). */
+	default boolean isTerminal() {
+		return false;
+	}
+
+	/**
+	 * The turn began.
+	 *
+	 * @param turnId the turn id
+	 * @param conversationId the conversation id
+	 * @param model the model answering
+	 */
+	record TurnStarted(String turnId, String conversationId, String model) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "turn.started";
+		}
+
+	}
+
+	/**
+	 * A text fragment of the model's answer.
+	 *
+	 * @param text the fragment
+	 * @param iteration the model call (1-based) it came from
+	 */
+	record Token(String text, int iteration) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "token";
+		}
+
+	}
+
+	/**
+	 * The model asked for a tool call; Toolgate is about to execute it.
+	 *
+	 * @param callId the call id
+	 * @param name the tool name
+	 * @param arguments the arguments as the model produced them (a JSON document, possibly invalid)
+	 * @param iteration the model call (1-based) that asked for it
+	 */
+	record ToolCallStarted(String callId, String name, String arguments, int iteration) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "tool.call";
+		}
+
+	}
+
+	/**
+	 * The result of a tool call, success or structured failure.
+	 *
+	 * @param callId the call id
+	 * @param name the tool name
+	 * @param status {@code ok} or {@code error}
+	 * @param output the tool's JSON output when ok
+	 * @param error the failure when not ok
+	 * @param durationMs wall time of the call, all attempts included
+	 * @param attempts how many times the tool was run (0 when it was not run at all)
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ToolResult(String callId, String name, String status, @Nullable JsonNode output,
+			@Nullable ToolError error, long durationMs, int attempts) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "tool.result";
+		}
+
+		/** Whether the call succeeded. */
+		public boolean isOk() {
+			return "ok".equals(this.status);
+		}
+
+	}
+
+	/**
+	 * A tool failure as the model and the client see it.
+	 *
+	 * @param type the failure type, e.g. {@code invalid_arguments}, {@code unknown_tool}, {@code timeout},
+	 * {@code worker_error}, {@code rate_limited}
+	 * @param message a human-readable description
+	 * @param retryable whether calling again may succeed
+	 */
+	record ToolError(String type, String message, boolean retryable) {
+	}
+
+	/**
+	 * The turn ended.
+	 *
+	 * @param reason why: {@code stop} (the model answered), {@code length}, {@code max_iterations},
+	 * {@code loop_detected}, {@code deadline} or {@code tool_calls} (client-side tools returned to the client)
+	 * @param content the final answer text
+	 * @param usage token usage summed over every model call of the turn
+	 * @param iterations how many model calls the turn made
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record TurnCompleted(String reason, @Nullable String content, Usage usage, int iterations) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "turn.completed";
+		}
+
+		@Override
+		public boolean isTerminal() {
+			return true;
+		}
+
+	}
+
+	/**
+	 * The turn failed and ended.
+	 *
+	 * @param errorType the error type, as in HTTP error bodies
+	 * @param message a description safe to show to the client
+	 * @param code a stable machine-readable code
+	 */
+	record Error(String errorType, String message, String code) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "error";
+		}
+
+		@Override
+		public boolean isTerminal() {
+			return true;
+		}
+
+	}
+
+}
