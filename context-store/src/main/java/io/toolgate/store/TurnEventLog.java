@@ -38,4 +38,11 @@ public interface TurnEventLog {
 	 */
 	Flux<StoredEvent> read(TurnKey key, long afterId);
 
+	/**
+	 * Tells whether a turn's log exists (created and not expired or deleted).
+	 * @param key the turn
+	 * @return whether it exists
+	 */
+	Mono<Boolean> exists(TurnKey key);
+
 }

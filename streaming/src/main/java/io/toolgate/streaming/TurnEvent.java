@@ -1,6 +1,9 @@
 package io.toolgate.streaming;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.streaming.openai.Usage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -111,11 +114,19 @@ public sealed interface TurnEvent {
 	 * @param reason why: {@code stop} (the model answered), {@code length}, {@code max_iterations},
 	 * {@code loop_detected}, {@code deadline} or {@code tool_calls} (client-side tools returned to the client)
 	 * @param content the final answer text
+	 * @param toolCalls when {@code reason} is {@code tool_calls}: the calls of tools the client defined, which
+	 * the client executes itself
 	 * @param usage token usage summed over every model call of the turn
 	 * @param iterations how many model calls the turn made
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record TurnCompleted(String reason, @Nullable String content, Usage usage, int iterations) implements TurnEvent {
+	record TurnCompleted(String reason, @Nullable String content, @Nullable List<ToolCall> toolCalls, Usage usage,
+			int iterations) implements TurnEvent {
+
+		/** Creates a completion without client tool calls. */
+		public TurnCompleted(String reason, @Nullable String content, Usage usage, int iterations) {
+			this(reason, content, null, usage, iterations);
+		}
 
 		@Override
 		public String type() {

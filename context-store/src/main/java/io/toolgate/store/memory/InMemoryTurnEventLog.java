@@ -1,0 +1,223 @@
+package io.toolgate.store.memory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.ReaderOverflowException;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLogFullException;
+import io.toolgate.store.TurnNotFoundException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link TurnEventLog} held in memory. Every operation completes on the subscribing thread without blocking; live
+ * events are delivered on the appending thread to readers that have demand.
+ * <p>
+ * Bounds and their outcomes:
+ * <ul>
+ * <li>At most {@link Limits#maxTurns()} logs. Creating one more first drops the expired logs; if none expired,
+ * {@link #create} errors with {@link StoreUnavailableException}.</li>
+ * <li>At most {@link Limits#maxEventsPerTurn()} events per turn, the last slot kept for the terminal event: a
+ * non-terminal append to a full log errors with {@link TurnLogFullException}. Appending after the terminal event errors
+ * with {@link IllegalStateException}.</li>
+ * <li>A live reader buffers at least {@link Limits#readerBufferSize()} events it has not yet requested (rounded up to a
+ * power of two, minimum 8). When it falls further behind it receives every buffered event and then
+ * {@link ReaderOverflowException}, and resumes with {@link #read} after the last id it received. Appenders never
+ * wait for readers.</li>
+ * </ul>
+ * A log expires its time to live after its last write. Expired logs are dropped lazily when touched, when the map is
+ * full, at most once a minute on {@link #create}, and by {@link #evictExpired()}; their live readers then error with
+ * {@link TurnNotFoundException}.
+ */
+public final class InMemoryTurnEventLog implements TurnEventLog {
+
+	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+	private final ConcurrentMap<TurnKey, TurnLog> logs = new ConcurrentHashMap<>();
+
+	private final Limits limits;
+
+	private final Clock clock;
+
+	private volatile Instant nextSweep;
+
+	/**
+	 * Creates an empty event log.
+	 * @param limits the bounds
+	 * @param clock the clock that measures time to live
+	 */
+	public InMemoryTurnEventLog(Limits limits, Clock clock) {
+		this.limits = Objects.requireNonNull(limits, "limits");
+		this.clock = Objects.requireNonNull(clock, "clock");
+		this.nextSweep = clock.instant().plus(SWEEP_INTERVAL);
+	}
+
+	/** Creates an empty event log with {@link Limits#ofDefaults() default limits} and the system clock. */
+	public InMemoryTurnEventLog() {
+		this(Limits.ofDefaults(), Clock.systemUTC());
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Creating a log that already exists (and has not expired) leaves it as it is. Errors with
+	 * {@link StoreUnavailableException} when {@link Limits#maxTurns()} unexpired logs exist.
+	 */
+	@Override
+	public Mono<Void> create(TurnKey key, Duration ttl) {
+		if (ttl.isZero() || ttl.isNegative()) {
+			throw new IllegalArgumentException("ttl must be positive");
+		}
+		return Mono.fromRunnable(() -> {
+			Instant now = this.clock.instant();
+			sweepIfDue(now);
+			TurnLog current = this.logs.get(key);
+			if (current != null && !current.isExpired(now)) {
+				return;
+			}
+			if (this.logs.size() >= this.limits.maxTurns()) {
+				evictExpired();
+			}
+			List<TurnLog> replaced = new ArrayList<>(1);
+			this.logs.compute(key, (k, existing) -> {
+				if (existing != null && !existing.isExpired(now)) {
+					return existing;
+				}
+				if (existing != null) {
+					replaced.add(existing);
+				}
+				else if (this.logs.size() >= this.limits.maxTurns()) {
+					throw new StoreUnavailableException(
+							"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
+				}
+				return new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
+			});
+			replaced.forEach(TurnLog::close);
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Also errors with {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the
+	 * terminal event.
+	 */
+	@Override
+	public Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal) {
+		return Mono.fromSupplier(() -> {
+			Instant now = this.clock.instant();
+			return liveLog(key, now).append(type, data, terminal, now);
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Also errors with {@link ReaderOverflowException} when the reader falls too far behind, and with
+	 * {@link TurnNotFoundException} if the log expires or its conversation is deleted while the reader waits.
+	 */
+	@Override
+	public Flux<StoredEvent> read(TurnKey key, long afterId) {
+		return Flux.defer(() -> liveLog(key, this.clock.instant()).read(afterId));
+	}
+
+	@Override
+	public Mono<Boolean> exists(TurnKey key) {
+		return Mono.fromSupplier(() -> {
+			try {
+				liveLog(key, this.clock.instant());
+				return true;
+			}
+			catch (TurnNotFoundException ex) {
+				return false;
+			}
+		});
+	}
+
+	/**
+	 * Drops every expired log, ending its live readers with {@link TurnNotFoundException}.
+	 * @return how many logs were dropped
+	 */
+	public int evictExpired() {
+		Instant now = this.clock.instant();
+		return removeWhere((log) -> log.isExpired(now));
+	}
+
+	/** Drops every turn log of a conversation, ending their live readers with {@link TurnNotFoundException}. */
+	int deleteConversation(ConversationKey conversation) {
+		return removeWhere((log) -> log.key().conversation().equals(conversation));
+	}
+
+	private TurnLog liveLog(TurnKey key, Instant now) {
+		TurnLog log = this.logs.get(key);
+		if (log == null) {
+			throw TurnLog.notFound(key);
+		}
+		if (log.isExpired(now)) {
+			if (this.logs.remove(key, log)) {
+				log.close();
+			}
+			throw TurnLog.notFound(key);
+		}
+		return log;
+	}
+
+	private int removeWhere(Predicate<TurnLog> condition) {
+		int removed = 0;
+		for (TurnLog log : this.logs.values()) {
+			if (condition.test(log) && this.logs.remove(log.key(), log)) {
+				log.close();
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	private void sweepIfDue(Instant now) {
+		if (!now.isBefore(this.nextSweep)) {
+			this.nextSweep = now.plus(SWEEP_INTERVAL);
+			evictExpired();
+		}
+	}
+
+	/**
+	 * Bounds of an in-memory event log.
+	 *
+	 * @param maxTurns how many turn logs may exist at once, at least 1
+	 * @param maxEventsPerTurn how many events a turn may hold, the terminal event included, at least 2
+	 * @param readerBufferSize how many unrequested live events a reader may fall behind, at least 1
+	 */
+	public record Limits(int maxTurns, int maxEventsPerTurn, int readerBufferSize) {
+
+		public Limits {
+			if (maxTurns < 1) {
+				throw new IllegalArgumentException("maxTurns must be at least 1");
+			}
+			if (maxEventsPerTurn < 2) {
+				throw new IllegalArgumentException("maxEventsPerTurn must be at least 2");
+			}
+			if (readerBufferSize < 1 || readerBufferSize > 1 << 20) {
+				throw new IllegalArgumentException("readerBufferSize must be between 1 and 1048576");
+			}
+		}
+
+		/** Returns 10,000 turns of up to 10,000 events each, with readers buffering 1,024 events. */
+		public static Limits ofDefaults() {
+			return new Limits(10_000, 10_000, 1_024);
+		}
+
+	}
+
+}

@@ -1,0 +1,122 @@
+package io.toolgate.store.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.ReaderOverflowException;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLogFullException;
+import io.toolgate.store.TurnNotFoundException;
+import io.toolgate.store.support.MutableClock;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class InMemoryTurnEventLogTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration TTL = Duration.ofMinutes(5);
+
+	private final MutableClock clock = MutableClock.at(Instant.parse("2030-01-01T00:00:00Z"));
+
+	private final TurnKey turn = turn("t1");
+
+	@Test
+	void fullLogRefusesNonTerminalEventsButAcceptsTerminal() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(10, 3, 8));
+		log.create(this.turn, TTL).block(TIMEOUT);
+		log.append(this.turn, "token", "{}", false).block(TIMEOUT);
+		log.append(this.turn, "token", "{}", false).block(TIMEOUT);
+		StepVerifier.create(log.append(this.turn, "token", "{}", false))
+			.expectError(TurnLogFullException.class)
+			.verify(TIMEOUT);
+		StepVerifier.create(log.append(this.turn, "error", "{}", true).map(StoredEvent::id))
+			.expectNext(3L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void appendAfterTerminalEventFailsWithIllegalState() {
+		InMemoryTurnEventLog log = log(InMemoryTurnEventLog.Limits.ofDefaults());
+		log.create(this.turn, TTL).block(TIMEOUT);
+		log.append(this.turn, "turn.completed", "{}", true).block(TIMEOUT);
+		StepVerifier.create(log.append(this.turn, "token", "{}", false))
+			.expectError(IllegalStateException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void slowReaderGetsBufferedEventsThenOverflowErrorAndResumesWithoutGap() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(10, 100, 8));
+		log.create(this.turn, TTL).block(TIMEOUT);
+		StepVerifier.create(log.read(this.turn, 0).map(StoredEvent::id), 0)
+			.expectSubscription()
+			.then(() -> {
+				for (int i = 1; i <= 20; i++) {
+					log.append(this.turn, "token", "{}", false).block(TIMEOUT);
+				}
+			})
+			.thenRequest(Long.MAX_VALUE)
+			.expectNext(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L)
+			.expectError(ReaderOverflowException.class)
+			.verify(TIMEOUT);
+		log.append(this.turn, "turn.completed", "{}", true).block(TIMEOUT);
+		StepVerifier.create(log.read(this.turn, 8).map(StoredEvent::id))
+			.expectNextSequence(java.util.stream.LongStream.rangeClosed(9, 21).boxed().toList())
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void fullLogMapRefusesNewTurnWhenNoneExpired() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(2, 10, 8));
+		log.create(turn("a"), TTL).block(TIMEOUT);
+		log.create(turn("b"), TTL).block(TIMEOUT);
+		StepVerifier.create(log.create(turn("c"), TTL)).expectError(StoreUnavailableException.class).verify(TIMEOUT);
+	}
+
+	@Test
+	void fullLogMapDropsExpiredTurnsToMakeRoom() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(2, 10, 8));
+		log.create(turn("a"), Duration.ofSeconds(1)).block(TIMEOUT);
+		log.create(turn("b"), TTL).block(TIMEOUT);
+		this.clock.advance(Duration.ofSeconds(2));
+		StepVerifier.create(log.create(turn("c"), TTL)).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(log.read(turn("a"), 0)).expectError(TurnNotFoundException.class).verify(TIMEOUT);
+	}
+
+	@Test
+	void waitingReaderOfEvictedLogFailsWithTurnNotFound() {
+		InMemoryTurnEventLog log = log(InMemoryTurnEventLog.Limits.ofDefaults());
+		log.create(this.turn, Duration.ofSeconds(1)).block(TIMEOUT);
+		StepVerifier.create(log.read(this.turn, 0))
+			.expectSubscription()
+			.then(() -> this.clock.advance(Duration.ofSeconds(2)))
+			.then(() -> assertThat(log.evictExpired()).isEqualTo(1))
+			.expectError(TurnNotFoundException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void limitsRejectNonsense() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryTurnEventLog.Limits(0, 10, 8));
+		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryTurnEventLog.Limits(1, 1, 8));
+		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryTurnEventLog.Limits(1, 10, 0));
+	}
+
+	private InMemoryTurnEventLog log(InMemoryTurnEventLog.Limits limits) {
+		return new InMemoryTurnEventLog(limits, this.clock);
+	}
+
+	private static TurnKey turn(String id) {
+		return new TurnKey(new ConversationKey("tenant", "conversation"), id);
+	}
+
+}

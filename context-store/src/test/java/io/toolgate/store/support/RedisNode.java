@@ -1,0 +1,265 @@
+package io.toolgate.store.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@code redis-server} process listening on 127.0.0.1, without persistence, with its working directory and log in
+ * a temporary directory of its own. It can be stopped and started again on the same port; {@link #close()} stops it
+ * for good and deletes the directory. A JVM shutdown hook does both if the test forgets to.
+ */
+final class RedisNode {
+
+	static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
+
+	private static final Duration PING_TIMEOUT = Duration.ofMillis(500);
+
+	private final int port;
+
+	private final Path dir;
+
+	private final List<String> extraArgs;
+
+	private volatile @Nullable Process process;
+
+	private final Thread shutdownHook;
+
+	private boolean paused;
+
+	RedisNode(int port, List<String> extraArgs) {
+		this.port = port;
+		this.dir = createTempDir("toolgate-redis-" + port + "-");
+		this.extraArgs = List.copyOf(extraArgs);
+		this.shutdownHook = new Thread(this::kill, "redis-" + port + "-cleanup");
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+	}
+
+	Path dir() {
+		return this.dir;
+	}
+
+	int port() {
+		return this.port;
+	}
+
+	synchronized void start() {
+		List<String> command = new ArrayList<>(List.of(executable("redis-server").toString(), "--port",
+				Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+				this.dir.toString(), "--daemonize", "no", "--logfile", ""));
+		command.addAll(this.extraArgs);
+		File log = this.dir.resolve("redis-" + this.port + ".log").toFile();
+		try {
+			Process started = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+				.start();
+			this.process = started;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start redis-server on port " + this.port, ex);
+		}
+		awaitPing(log);
+	}
+
+	synchronized void stop() {
+		Process running = this.process;
+		if (running == null) {
+			return;
+		}
+		if (this.paused) {
+			resume();
+		}
+		running.destroy();
+		try {
+			if (!running.waitFor(5, TimeUnit.SECONDS)) {
+				running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			running.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+	}
+
+	synchronized void close() {
+		stop();
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is already shutting down and runs the hook itself.
+		}
+		deleteRecursively(this.dir);
+	}
+
+	synchronized void pause() {
+		signal("-STOP");
+		this.paused = true;
+	}
+
+	synchronized void resume() {
+		signal("-CONT");
+		this.paused = false;
+	}
+
+	synchronized boolean isRunning() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	private void signal(String signal) {
+		Process running = this.process;
+		if (running == null) {
+			throw new IllegalStateException("redis-server on port " + this.port + " is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", signal, Long.toString(running.pid())).start();
+			if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill " + signal + " " + running.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling redis-server", ex);
+		}
+	}
+
+	private void awaitPing(File log) {
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (this.process == null || !this.process.isAlive()) {
+				throw new IllegalStateException("redis-server on port " + this.port + " exited: " + tail(log));
+			}
+			if (RawRedis.ping(this.port, PING_TIMEOUT)) {
+				return;
+			}
+			pauseBriefly();
+		}
+		stop();
+		throw new IllegalStateException("redis-server on port " + this.port + " did not answer PING: " + tail(log));
+	}
+
+	/** Last resort at JVM exit: no locking, no waiting beyond a moment. */
+	private void kill() {
+		Process running = this.process;
+		if (running != null) {
+			running.destroyForcibly();
+			try {
+				running.waitFor(2, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		deleteRecursively(this.dir);
+	}
+
+	static void pauseBriefly() {
+		try {
+			Thread.sleep(20);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for redis-server", ex);
+		}
+	}
+
+	static String tail(File log) {
+		try {
+			List<String> lines = Files.readAllLines(log.toPath());
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	/** Finds a program on the PATH, then in /usr/bin and /usr/local/bin. */
+	static Path executable(String name) {
+		List<String> dirs = new ArrayList<>();
+		String path = System.getenv("PATH");
+		if (path != null) {
+			dirs.addAll(List.of(path.split(File.pathSeparator)));
+		}
+		dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
+		return dirs.stream()
+			.filter((dir) -> !dir.isEmpty())
+			.map((dir) -> Path.of(dir, name))
+			.filter(Files::isExecutable)
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException(name + " not found on the PATH (apt-get install redis-server)"));
+	}
+
+	static boolean isInstalled() {
+		try {
+			executable("redis-server");
+			executable("redis-cli");
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	/** Returns {@code count} distinct ports that were free a moment ago. */
+	static int[] freePorts(int count) {
+		List<ServerSocket> held = new ArrayList<>(count);
+		try {
+			for (int i = 0; i < count; i++) {
+				ServerSocket socket = new ServerSocket(0);
+				socket.setReuseAddress(true);
+				held.add(socket);
+			}
+			return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No free port", ex);
+		}
+		finally {
+			for (ServerSocket socket : held) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// A socket that will not close keeps its port; the server will fail to bind and say so.
+				}
+			}
+		}
+	}
+
+	private static Path createTempDir(String prefix) {
+		try {
+			return Files.createTempDirectory(prefix);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static void deleteRecursively(Path dir) {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (Stream<Path> paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException | UncheckedIOException ex) {
+			// Best effort: a leftover temporary directory is harmless.
+		}
+	}
+
+}

@@ -1,0 +1,108 @@
+package io.toolgate.store.support;
+
+import java.util.List;
+
+/**
+ * A private standalone {@code redis-server} for integration tests where no Docker engine runs: it listens on
+ * 127.0.0.1 on a free port, keeps nothing on disk, and can be paused, resumed and restarted to simulate a hung or
+ * crashed Redis. Methods block and belong on test threads only.
+ * <pre>{@code
+ * try (RedisServerProcess redis = RedisServerProcess.start()) {
+ *     RedisClient client = RedisClient.create(redis.uri());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+	private final RedisNode node;
+
+	private RedisServerProcess(RedisNode node) {
+		this.node = node;
+	}
+
+	/**
+	 * Tells whether {@code redis-server} and {@code redis-cli} are installed.
+	 * @return whether both are found
+	 */
+	public static boolean isAvailable() {
+		return RedisNode.isInstalled();
+	}
+
+	/**
+	 * Starts a server on a free port and waits until it answers {@code PING}.
+	 * @return the running server
+	 * @throws IllegalStateException if {@code redis-server} is missing or does not come up
+	 */
+	public static RedisServerProcess start() {
+		RedisNode node = new RedisNode(RedisNode.freePorts(1)[0], List.of());
+		try {
+			node.start();
+		}
+		catch (RuntimeException ex) {
+			node.close();
+			throw ex;
+		}
+		return new RedisServerProcess(node);
+	}
+
+	/**
+	 * The host the server listens on.
+	 * @return {@code 127.0.0.1}
+	 */
+	public String host() {
+		return "127.0.0.1";
+	}
+
+	/**
+	 * The port the server listens on; it stays the same across {@link #restart()}.
+	 * @return the port
+	 */
+	public int port() {
+		return this.node.port();
+	}
+
+	/**
+	 * The server's address for Redis clients.
+	 * @return {@code redis://127.0.0.1:<port>}
+	 */
+	public String uri() {
+		return "redis://" + host() + ":" + port();
+	}
+
+	/** Freezes the process (SIGSTOP): connections stay open but nothing is answered until {@link #resume()}. */
+	public void pause() {
+		this.node.pause();
+	}
+
+	/** Thaws a paused process (SIGCONT). */
+	public void resume() {
+		this.node.resume();
+	}
+
+	/** Stops the server and starts a new one on the same port; all data is lost, as after a crash. */
+	public void restart() {
+		this.node.stop();
+		this.node.start();
+	}
+
+	/** Stops the server; {@link #restart()} can start it again. */
+	public void stop() {
+		this.node.stop();
+	}
+
+	/**
+	 * Tells whether the process is alive (it may be paused).
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		return this.node.isRunning();
+	}
+
+	/** Stops the server for good and deletes its directory. */
+	@Override
+	public void close() {
+		this.node.close();
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * Test fixtures shared with other modules through the test jar: a clock tests can advance, and private
+ * {@code redis-server} processes (standalone and cluster) for integration tests where no Docker engine exists.
+ */
+@NullMarked
+package io.toolgate.store.support;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,33 @@
+package io.toolgate.dispatcher.config;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * API keys ({@code toolgate.auth}). Keys are configured as SHA-256 hashes; {@code TOOLGATE_API_KEYS} (property {@code toolgate.api-keys}) adds plain
+ * {@code tenant:key} pairs for quick setups. With no key configured at all, a key for tenant {@code dev} is
+ * generated and logged once.
+ *
+ * @param enabled whether requests must carry a key
+ * @param keys hashed keys and their tenants
+ */
+@Validated
+@ConfigurationProperties("toolgate.auth")
+public record AuthProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<@Valid HashedKey> keys) {
+
+	/**
+	 * A hashed key.
+	 *
+	 * @param tenant the tenant the key acts for
+	 * @param sha256 the lowercase hex SHA-256 of the key
+	 */
+	public record HashedKey(@NotBlank String tenant, @Pattern(regexp = "[0-9a-f]{64}") String sha256) {
+	}
+
+}

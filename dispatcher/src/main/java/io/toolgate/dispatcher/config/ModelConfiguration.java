@@ -1,0 +1,35 @@
+package io.toolgate.dispatcher.config;
+
+import io.toolgate.streaming.upstream.ModelClient;
+import io.toolgate.streaming.upstream.OpenAiClientSettings;
+import io.toolgate.streaming.upstream.OpenAiModelClient;
+import io.toolgate.streaming.upstream.SimulatedModelClient;
+import io.toolgate.streaming.upstream.SimulatedModelSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The model: an OpenAI-compatible upstream when a base URL is configured, otherwise the simulated model. */
+@Configuration(proxyBeanMethods = false)
+public class ModelConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(ModelConfiguration.class);
+
+	@Bean
+	ModelClient modelClient(UpstreamProperties properties, JsonMapper jsonMapper) {
+		if (properties.isSimulated()) {
+			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
+			UpstreamProperties.Simulated simulated = properties.simulated();
+			return new SimulatedModelClient(new SimulatedModelSettings(simulated.timeToFirstToken(),
+					simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L));
+		}
+		OpenAiClientSettings settings = new OpenAiClientSettings(properties.baseUrl(), properties.apiKey(),
+				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
+				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes());
+		logger.info("Model upstream: {}", settings.baseUrl());
+		return new OpenAiModelClient(settings, jsonMapper);
+	}
+
+}

@@ -1,0 +1,71 @@
+package io.toolgate.dispatcher.config;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolgate.dispatcher.tool.ExecutorSpec;
+import io.toolgate.dispatcher.tool.HttpToolExecutor;
+import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.tool.ToolRegistryLoader;
+import io.toolgate.dispatcher.tool.ToolSpec;
+import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.web.ToolsHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The tool subsystem: the registry (read once from {@code toolgate.tools.registry} at start-up; an invalid registry
+ * stops start-up), the HTTP and built-in executors, the dispatcher and the {@code /v1/tools} handler.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ToolsProperties.class)
+public class ToolsConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(ToolsConfiguration.class);
+
+	@Bean
+	BuiltinToolExecutor builtinToolExecutor(ObjectProvider<JsonMapper> json) {
+		return BuiltinToolExecutor.withDemoTools(json.getIfAvailable(JsonMapper::shared));
+	}
+
+	@Bean(destroyMethod = "dispose")
+	HttpToolExecutor httpToolExecutor(ToolsProperties properties, ObjectProvider<JsonMapper> json) {
+		return new HttpToolExecutor(json.getIfAvailable(JsonMapper::shared), properties.http().connectTimeout(),
+				properties.http().maxConnections(), properties.maxResponseSize());
+	}
+
+	@Bean
+	ToolRegistry toolRegistry(ToolsProperties properties, HttpToolExecutor http, BuiltinToolExecutor builtin,
+			ObjectProvider<JsonMapper> jsonProvider) {
+		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
+		// Blocking file read, once, while the context starts: no event loop is running yet.
+		List<ToolSpec> specs = new ToolRegistryLoader(json, builtin.names()).load(properties.registry());
+		ToolRegistry registry = ToolRegistry.of(specs,
+				executor -> (executor instanceof ExecutorSpec.Http) ? http : builtin, properties.bulkheadMaxWaiting(),
+				json);
+		logger.info("Loaded {} tools from {}: {}", specs.size(),
+				(properties.registry() != null) ? properties.registry() : ToolRegistryLoader.DEFAULT_REGISTRY,
+				specs.stream().map(ToolSpec::name).toList());
+		return registry;
+	}
+
+	@Bean
+	ToolDispatcher toolDispatcher(ToolRegistry registry, ToolsProperties properties,
+			ObjectProvider<MeterRegistry> meters) {
+		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
+				meters.getIfAvailable(SimpleMeterRegistry::new));
+	}
+
+	@Bean
+	ToolsHandler toolsHandler(ToolRegistry registry, ToolDispatcher dispatcher) {
+		return new ToolsHandler(registry, dispatcher);
+	}
+
+}

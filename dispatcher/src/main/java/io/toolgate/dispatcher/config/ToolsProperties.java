@@ -1,0 +1,41 @@
+package io.toolgate.dispatcher.config;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Tool settings, bound to {@code toolgate.tools}. Per-tool policy (timeout, retry, concurrency, risk tier) lives in
+ * the registry file, not here.
+ *
+ * @param registry path of the tool registry YAML file (or a {@code classpath:} resource); when unset, the built-in
+ * demo registry {@code classpath:tools/demo-tools.yaml}
+ * @param bulkheadMaxWait how long a call waits for a permit of a tool at its max-concurrency before it gets a
+ * retryable {@code rejected} result
+ * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool; beyond that calls are rejected at once
+ * @param maxResponseSize the largest tool worker response body accepted; larger gives {@code output_too_large}
+ * @param http HTTP tool worker client settings
+ * @param maxParallelPerTurn how many tool calls of one model turn run at the same time
+ */
+@ConfigurationProperties("toolgate.tools")
+@Validated
+public record ToolsProperties(@Nullable String registry, @DefaultValue("1s") Duration bulkheadMaxWait,
+		@DefaultValue("256") @Min(0) int bulkheadMaxWaiting, @DefaultValue("1MB") DataSize maxResponseSize,
+		@DefaultValue @Valid Http http, @DefaultValue("8") @Min(1) int maxParallelPerTurn) {
+
+	/**
+	 * HTTP tool worker client settings.
+	 *
+	 * @param connectTimeout the TCP connect timeout to a worker
+	 * @param maxConnections the connection pool bound over all workers
+	 */
+	public record Http(@DefaultValue("2s") Duration connectTimeout, @DefaultValue("500") @Min(1) int maxConnections) {
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.toolgate.dispatcher.config;
+
+import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.TurnEngine;
+import io.toolgate.dispatcher.web.ChatCompletionsHandler;
+import io.toolgate.dispatcher.web.ConversationsHandler;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnLeases;
+import io.toolgate.streaming.upstream.ModelClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The turn loop, admission and the turn APIs. */
+@Configuration(proxyBeanMethods = false)
+public class TurnConfiguration {
+
+	@Bean
+	AdmissionController admissionController(TurnProperties properties) {
+		return new AdmissionController(properties.maxConcurrentTurns(), properties.retryAfter());
+	}
+
+	@Bean
+	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
+			JsonMapper jsonMapper) {
+		return new TurnEngine(model, tools, dispatcher, properties, jsonMapper);
+	}
+
+	@Bean
+	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
+			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper) {
+		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper);
+	}
+
+	@Bean
+	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper);
+	}
+
+	@Bean
+	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ConversationStore store,
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, jsonMapper);
+	}
+
+}

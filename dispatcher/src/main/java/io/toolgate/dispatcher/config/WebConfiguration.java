@@ -1,0 +1,70 @@
+package io.toolgate.dispatcher.config;
+
+import io.toolgate.dispatcher.web.BodySizeLimitFilter;
+import io.toolgate.dispatcher.web.ChatCompletionsHandler;
+import io.toolgate.dispatcher.web.ConversationsHandler;
+import io.toolgate.dispatcher.web.ErrorResponseWriter;
+import io.toolgate.dispatcher.web.ModelsHandler;
+import io.toolgate.dispatcher.web.ToolsHandler;
+import io.toolgate.streaming.upstream.ModelClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.accept;
+
+/** The HTTP API: routes, the error writer and the body-size limit. */
+@Configuration(proxyBeanMethods = false)
+public class WebConfiguration {
+
+	@Bean
+	RouterFunction<ServerResponse> toolgateRoutes(ChatCompletionsHandler chat, ConversationsHandler conversations,
+			ToolsHandler tools, ModelsHandler models) {
+		return RouterFunctions.route()
+			.POST("/v1/chat/completions", chat::complete)
+			.GET("/v1/models", models::list)
+			.POST("/v1/conversations/{id}/turns", conversations::startTurn)
+			.GET("/v1/conversations/{id}/turns/{turnId}/events", conversations::resumeTurn)
+			.GET("/v1/conversations/{id}", conversations::get)
+			.DELETE("/v1/conversations/{id}", conversations::delete)
+			.GET("/v1/tools", tools::list)
+			.POST("/v1/tools/{name}/invocations", tools::invoke)
+			.build();
+	}
+
+	@Bean
+	ModelsHandler modelsHandler(UpstreamProperties properties, ModelClient model) {
+		return new ModelsHandler(properties, model.providerName());
+	}
+
+	@Bean
+	@Order(-2)
+	ErrorResponseWriter errorResponseWriter(JsonMapper jsonMapper) {
+		return new ErrorResponseWriter(jsonMapper);
+	}
+
+	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	BodySizeLimitFilter bodySizeLimitFilter(HttpProperties properties) {
+		return new BodySizeLimitFilter(properties.maxBodySize().toBytes());
+	}
+
+	@Bean
+	WebFluxConfigurer codecLimits(HttpProperties properties) {
+		return new WebFluxConfigurer() {
+			@Override
+			public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
+				configurer.defaultCodecs().maxInMemorySize((int) properties.maxBodySize().toBytes());
+			}
+		};
+	}
+
+}

@@ -1,0 +1,39 @@
+package io.toolgate.dispatcher.tool;
+
+import java.net.URI;
+
+/** Where a tool runs: an HTTP tool worker or a built-in of this gateway. */
+public sealed interface ExecutorSpec {
+
+	/** The registry {@code executor.type}: {@code http} or {@code builtin}. */
+	String type();
+
+	/**
+	 * A tool worker that takes the arguments as a JSON POST and answers with the output as JSON.
+	 *
+	 * @param url the absolute http(s) URL to POST to
+	 */
+	record Http(URI url) implements ExecutorSpec {
+
+		@Override
+		public String type() {
+			return "http";
+		}
+
+	}
+
+	/**
+	 * A tool implemented inside the gateway.
+	 *
+	 * @param name the built-in's name, e.g. {@code calculator}
+	 */
+	record Builtin(String name) implements ExecutorSpec {
+
+		@Override
+		public String type() {
+			return "builtin";
+		}
+
+	}
+
+}

@@ -1,0 +1,26 @@
+package io.toolgate.dispatcher.tool;
+
+import io.toolgate.streaming.openai.ToolDefinition;
+
+/**
+ * A tool ready to run: its resolved spec, compiled argument validator, executor and bulkhead.
+ *
+ * @param spec the resolved spec
+ * @param validator checks arguments against {@link ToolSpec#inputSchema()}
+ * @param executor runs an attempt
+ * @param bulkhead bounds in-flight attempts to {@link ToolSpec#maxConcurrency()}
+ */
+public record RegisteredTool(ToolSpec spec, ToolArgumentsValidator validator, ToolExecutor executor,
+		ToolBulkhead bulkhead) {
+
+	/** The tool's name. */
+	public String name() {
+		return this.spec.name();
+	}
+
+	/** The OpenAI tool definition offered to the model. */
+	public ToolDefinition definition() {
+		return ToolDefinition.of(this.spec.name(), this.spec.description(), this.spec.inputSchema());
+	}
+
+}

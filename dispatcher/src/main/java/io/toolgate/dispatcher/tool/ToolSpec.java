@@ -1,0 +1,47 @@
+package io.toolgate.dispatcher.tool;
+
+import java.time.Duration;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A tool as the registry declares it, with the registry defaults already applied. Resolved once at start-up.
+ *
+ * @param name the name the model calls it by ({@code ^[a-zA-Z0-9_-]{1,64}$})
+ * @param description what it does, for the model
+ * @param inputSchema the JSON Schema (draft 2020-12) of its arguments object
+ * @param executor where it runs
+ * @param timeout the bound of each attempt
+ * @param retry how retryable failures are retried
+ * @param maxConcurrency the bound of in-flight executions on this replica (the bulkhead)
+ * @param riskTier how much harm it can do
+ */
+public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor,
+		Duration timeout, ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier) {
+
+	/**
+	 * Validates the spec's numeric bounds.
+	 * @throws IllegalArgumentException naming the invalid field
+	 */
+	public ToolSpec {
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new IllegalArgumentException("timeout must be positive");
+		}
+		if (maxConcurrency < 1) {
+			throw new IllegalArgumentException("max-concurrency must be at least 1");
+		}
+	}
+
+	/**
+	 * The bound of a whole call: every attempt at its timeout plus the worst-case backoff between attempts plus
+	 * the given bulkhead wait per attempt.
+	 * @param bulkheadWait the longest wait for a bulkhead permit of one attempt
+	 * @return the deadline of one call
+	 */
+	public Duration callDeadline(Duration bulkheadWait) {
+		return this.timeout.plus(bulkheadWait)
+			.multipliedBy(this.retry.maxAttempts())
+			.plus(this.retry.backoffBound());
+	}
+
+}

@@ -1,0 +1,24 @@
+package io.toolgate.dispatcher.turn;
+
+import java.util.List;
+
+import io.toolgate.streaming.openai.ChatMessage;
+import reactor.core.publisher.Mono;
+
+/**
+ * Where a turn persists its messages. Each call is one atomic write of complete messages (an assistant message
+ * together with all of its tool results), so a turn cut short never leaves a partial message behind.
+ */
+public interface ConversationWriter {
+
+	/** A writer for stateless turns: stores nothing. */
+	ConversationWriter NONE = messages -> Mono.empty();
+
+	/**
+	 * Appends messages.
+	 * @param messages complete messages, in order
+	 * @return completion; errors with the store's failures
+	 */
+	Mono<Void> append(List<ChatMessage> messages);
+
+}

@@ -1,0 +1,247 @@
+package io.toolgate.dispatcher.turn;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.store.Conversation;
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
+import io.toolgate.store.TurnLeases;
+import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Admits turns, takes conversation leases, runs native conversation turns detached from their clients (every
+ * event goes to the turn's event log, which clients read and resume from), and releases everything when a turn
+ * ends.
+ */
+public class TurnCoordinator {
+
+	private static final Logger logger = LoggerFactory.getLogger(TurnCoordinator.class);
+
+	private final TurnEngine engine;
+
+	private final ConversationStore store;
+
+	private final TurnLeases leases;
+
+	private final TurnEventLog eventLog;
+
+	private final AdmissionController admission;
+
+	private final TurnProperties properties;
+
+	private final JsonMapper jsonMapper;
+
+	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates the coordinator.
+	 * @param engine runs turns
+	 * @param store conversations
+	 * @param leases one running turn per conversation
+	 * @param eventLog turn event logs
+	 * @param admission the per-replica bound
+	 * @param properties turn settings
+	 * @param jsonMapper JSON of messages and events
+	 */
+	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, TurnEventLog eventLog,
+			AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper) {
+		this.engine = engine;
+		this.store = store;
+		this.leases = leases;
+		this.eventLog = eventLog;
+		this.admission = admission;
+		this.properties = properties;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/** Returns a new turn id. */
+	public static String newTurnId() {
+		// Turn ids are scoped by tenant and conversation, so they need uniqueness, not secrecy; ThreadLocalRandom
+		// avoids SecureRandom's blocking reads on event-loop threads.
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return "turn_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+				+ Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+	}
+
+	/**
+	 * Admits a stateless turn.
+	 * @return the prepared turn; errors with 503 when saturated
+	 */
+	public Mono<PreparedTurn> prepareStateless() {
+		return Mono.fromSupplier(() -> new PreparedTurn(newTurnId(), null, this.admission.admit(), null, List.of(),
+				ConversationWriter.NONE));
+	}
+
+	/**
+	 * Admits a turn of a stored conversation: loads it (absent means new) and takes its lease.
+	 * @param key the conversation
+	 * @return the prepared turn; errors with 503 when saturated, {@code TurnConflictException} when another turn
+	 * runs, or the store's failures
+	 */
+	public Mono<PreparedTurn> prepare(ConversationKey key) {
+		String turnId = newTurnId();
+		return Mono.fromSupplier(this.admission::admit)
+			.flatMap(permit -> this.leases.acquire(key, turnId, this.properties.leaseTtl())
+				.flatMap(lease -> load(key, turnId, permit, lease).onErrorResume(ex -> this.leases.release(lease)
+					.onErrorResume(releaseError -> Mono.empty())
+					.then(Mono.error(ex))))
+				.doOnError(ex -> permit.release())
+				.doOnCancel(permit::release));
+	}
+
+	private Mono<PreparedTurn> load(ConversationKey key, String turnId, AdmissionController.Permit permit,
+			TurnLease lease) {
+		return this.store.find(key)
+			.map(conversation -> prepared(key, turnId, permit, lease, conversation))
+			.switchIfEmpty(Mono.fromSupplier(() -> new PreparedTurn(turnId, key, permit, lease, List.of(),
+					new StoredConversationWriter(this.store, key, lease, 0, this.jsonMapper))));
+	}
+
+	private PreparedTurn prepared(ConversationKey key, String turnId, AdmissionController.Permit permit,
+			TurnLease lease, Conversation conversation) {
+		List<ChatMessage> history = conversation.messages()
+			.stream()
+			.map(json -> this.jsonMapper.readValue(json, ChatMessage.class))
+			.toList();
+		return new PreparedTurn(turnId, key, permit, lease, history,
+				new StoredConversationWriter(this.store, key, lease, conversation.version(), this.jsonMapper));
+	}
+
+	/**
+	 * Releases a turn's permit and lease. Never errors.
+	 * @param turn the turn
+	 * @return completion
+	 */
+	public Mono<Void> finish(PreparedTurn turn) {
+		turn.permit().release();
+		if (turn.lease() == null) {
+			return Mono.empty();
+		}
+		return this.leases.release(turn.lease())
+			.timeout(Duration.ofSeconds(5))
+			.onErrorResume(ex -> {
+				logger.warn("Could not release the lease of turn {}; it expires by itself: {}", turn.turnId(),
+						ex.toString());
+				return Mono.empty();
+			});
+	}
+
+	/**
+	 * Runs a turn attached to its caller: cancelling the returned flux cancels the model call and tools, and the
+	 * turn is finished (permit and lease released) however the flux ends.
+	 * @param turn the prepared turn
+	 * @param request the turn request
+	 * @return the events; errors as {@link TurnEngine#run} does
+	 */
+	public Flux<TurnEvent> runAttached(PreparedTurn turn, TurnRequest request) {
+		return Flux.usingWhen(Mono.just(turn), t -> withLeaseRenewal(t, this.engine.run(request)), this::finish,
+				(t, error) -> finish(t), this::finish);
+	}
+
+	/**
+	 * Starts a native conversation turn detached from the client: it runs to completion (or its deadline) even
+	 * if the client goes away, appending every event to the turn's event log.
+	 * @param turn the prepared turn, which must hold a conversation
+	 * @param request the turn request
+	 * @return the turn's key once its event log exists; read events with {@link #events(TurnKey, long)}
+	 */
+	public Mono<TurnKey> startDetached(PreparedTurn turn, TurnRequest request) {
+		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
+		return this.eventLog.create(key, this.properties.eventLogTtl())
+			.onErrorResume(ex -> finish(turn).then(Mono.error(ex)))
+			.doOnSuccess(ignored -> launch(key, turn, request))
+			.thenReturn(key);
+	}
+
+	/**
+	 * Reads a turn's events after an id, replaying stored ones and then following live ones.
+	 * @param key the turn
+	 * @param afterId the last id the client saw
+	 * @return the events; errors with {@code TurnNotFoundException}
+	 */
+	public Flux<StoredEvent> events(TurnKey key, long afterId) {
+		return this.eventLog.read(key, afterId);
+	}
+
+	/**
+	 * Tells whether a turn's event log exists.
+	 * @param key the turn
+	 * @return whether it exists
+	 */
+	public Mono<Boolean> exists(TurnKey key) {
+		return this.eventLog.exists(key);
+	}
+
+	/** Turns running detached on this replica. */
+	public int detachedCount() {
+		return this.detached.size();
+	}
+
+	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
+	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request) {
+		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
+			.onErrorResume(ex -> {
+				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
+				return Mono.just(TurnEngine.errorEvent(ex));
+			})
+			.concatMap(event -> append(key, event))
+			.then()
+			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
+			.onErrorResume(ex -> {
+				logger.warn("Turn {} could not record its events: {}", key.turnId(), ex.toString());
+				return Mono.empty();
+			})
+			.then(Mono.defer(() -> finish(turn)));
+		Disposable[] handle = new Disposable[1];
+		handle[0] = run.doFinally(signal -> {
+			if (handle[0] != null) {
+				this.detached.remove(handle[0]);
+			}
+		}).subscribeOn(Schedulers.parallel()).subscribe();
+		if (!handle[0].isDisposed()) {
+			this.detached.add(handle[0]);
+		}
+	}
+
+	private Mono<StoredEvent> append(TurnKey key, TurnEvent event) {
+		return Mono.defer(() -> this.eventLog.append(key, event.type(), this.jsonMapper.writeValueAsString(event),
+				event.isTerminal()));
+	}
+
+	private Flux<TurnEvent> withLeaseRenewal(PreparedTurn turn, Flux<TurnEvent> events) {
+		TurnLease lease = turn.lease();
+		if (lease == null) {
+			return events;
+		}
+		Duration ttl = this.properties.leaseTtl();
+		Flux<TurnEvent> renewals = Flux.interval(ttl.dividedBy(3))
+			.onBackpressureDrop()
+			.concatMap(tick -> this.leases.renew(lease, ttl).onErrorResume(ex -> Mono.just(false)))
+			.doOnNext(renewed -> {
+				if (!renewed) {
+					logger.warn("Turn {} could not renew its lease; its writes will be refused", turn.turnId());
+				}
+			})
+			.thenMany(Flux.empty());
+		return events.publish(shared -> Flux.merge(shared, renewals.takeUntilOther(shared.then())));
+	}
+
+}

@@ -1,0 +1,267 @@
+package io.toolgate.dispatcher.turn;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.ToolInvocation;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatCompletionRequest;
+import io.toolgate.streaming.openai.ChatMessage;
+import io.toolgate.streaming.openai.ToolCall;
+import io.toolgate.streaming.openai.ToolDefinition;
+import io.toolgate.streaming.openai.Usage;
+import io.toolgate.streaming.upstream.ModelClient;
+import io.toolgate.streaming.upstream.ModelEvent;
+import io.toolgate.streaming.upstream.UpstreamException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the turn loop: model, then the tools it asked for in parallel, then the model again, until it answers,
+ * the iteration cap is reached, a loop is detected or the deadline passes. The returned flux is lazy and cold;
+ * cancelling it cancels the model call and running tool calls. Failures of the model or the store are signalled
+ * as errors; {@link #errorEvent(Throwable)} turns them into the terminal {@code error} event.
+ */
+public class TurnEngine {
+
+	/** The largest tool result passed to the model, in characters; longer results are truncated. */
+	static final int MAX_TOOL_RESULT_CHARS = 32_768;
+
+	private final ModelClient model;
+
+	private final ToolRegistry tools;
+
+	private final ToolDispatcher dispatcher;
+
+	private final TurnProperties properties;
+
+	private final HistoryTrimmer trimmer;
+
+	private final JsonMapper jsonMapper;
+
+	/**
+	 * Creates the engine.
+	 * @param model the model
+	 * @param tools the server-side tools offered to the model
+	 * @param dispatcher executes server-side tool calls
+	 * @param properties loop bounds
+	 * @param jsonMapper JSON for tool results
+	 */
+	public TurnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
+			JsonMapper jsonMapper) {
+		this.model = model;
+		this.tools = tools;
+		this.dispatcher = dispatcher;
+		this.properties = properties;
+		this.trimmer = new HistoryTrimmer(properties.historyTokenBudget());
+		this.jsonMapper = jsonMapper;
+	}
+
+	/**
+	 * Runs a turn.
+	 * @param request what the turn starts from
+	 * @return its events, starting with {@code turn.started} and ending with {@code turn.completed}; errors
+	 * with {@link UpstreamException} or a store exception
+	 */
+	public Flux<TurnEvent> run(TurnRequest request) {
+		return Flux.defer(() -> {
+			TurnState state = new TurnState(request);
+			Flux<TurnEvent> loop = Flux.concat(
+					Mono.just(new TurnEvent.TurnStarted(request.turnId(),
+							request.conversationId() != null ? request.conversationId() : "", request.model())),
+					request.writer().append(request.input()).then(Mono.empty()), Flux.defer(() -> iterate(state)));
+			return loop.takeUntilOther(Mono.delay(this.properties.deadline()))
+				.concatWith(Flux.defer(() -> state.finished ? Flux.empty()
+						: Flux.just(state.complete("deadline", state.lastContent, null))));
+		});
+	}
+
+	/** Returns the terminal {@code error} event for a failed turn; messages are safe to show to clients. */
+	public static TurnEvent.Error errorEvent(Throwable error) {
+		if (error instanceof UpstreamException upstream) {
+			return new TurnEvent.Error("upstream_error", "Model upstream failed: " + upstream.getMessage(),
+					"upstream_" + upstream.kind().name().toLowerCase(java.util.Locale.ROOT));
+		}
+		if (error instanceof io.toolgate.store.LeaseLostException) {
+			return new TurnEvent.Error("conflict_error", "The turn lost its conversation lease", "lease_lost");
+		}
+		if (error instanceof io.toolgate.store.VersionConflictException) {
+			return new TurnEvent.Error("conflict_error", "The conversation was changed concurrently",
+					"version_conflict");
+		}
+		if (error instanceof io.toolgate.store.StoreUnavailableException) {
+			return new TurnEvent.Error("unavailable_error", "Conversation store unavailable", "store_unavailable");
+		}
+		return new TurnEvent.Error("api_error", "Internal error", "internal_error");
+	}
+
+	private Flux<TurnEvent> iterate(TurnState state) {
+		if (state.iteration >= this.properties.maxIterations()) {
+			return Flux.just(state.complete("max_iterations", state.lastContent, null));
+		}
+		int iteration = ++state.iteration;
+		AtomicReference<ModelEvent.Completed> completed = new AtomicReference<>();
+		Flux<TurnEvent> tokens = this.model.stream(modelRequest(state)).handle((event, sink) -> {
+			if (event instanceof ModelEvent.Token token) {
+				sink.next(new TurnEvent.Token(token.text(), iteration));
+			}
+			else if (event instanceof ModelEvent.Completed done) {
+				completed.set(done);
+			}
+		});
+		return Flux.concat(tokens, Flux.defer(() -> afterModel(state, completed.get())));
+	}
+
+	private Flux<TurnEvent> afterModel(TurnState state, ModelEvent.Completed completed) {
+		if (completed == null) {
+			return Flux.error(new UpstreamException(UpstreamException.Kind.STREAM_CUT, 0,
+					"the model stream ended without a complete message", null));
+		}
+		state.usage = state.usage.plus(completed.usage());
+		ChatMessage message = completed.message();
+		state.lastContent = message.content();
+		if (!message.hasToolCalls()) {
+			String reason = "length".equals(completed.finishReason()) ? "length" : "stop";
+			return state.writer()
+				.append(List.of(message))
+				.thenMany(Flux.just(state.complete(reason, message.content(), null)));
+		}
+		List<ToolCall> serverCalls = new ArrayList<>();
+		List<ToolCall> clientCalls = new ArrayList<>();
+		for (ToolCall call : message.toolCalls()) {
+			(state.clientToolNames.contains(call.function().name()) ? clientCalls : serverCalls).add(call);
+		}
+		if (serverCalls.isEmpty()) {
+			return state.writer()
+				.append(List.of(message))
+				.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls)));
+		}
+		if (state.repeatsPastBound(serverCalls, this.properties.loopThreshold())) {
+			return Flux.just(state.complete("loop_detected", message.content(), null));
+		}
+		ChatMessage serverMessage = ChatMessage.assistant(message.content(), serverCalls);
+		Flux<TurnEvent> next = clientCalls.isEmpty() ? Flux.defer(() -> iterate(state))
+				: Flux.defer(() -> state.writer()
+					.append(List.of(ChatMessage.assistant(null, clientCalls)))
+					.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls))));
+		return Flux.concat(runTools(state, serverMessage), next);
+	}
+
+	private Flux<TurnEvent> runTools(TurnState state, ChatMessage message) {
+		List<ToolCall> calls = message.toolCalls();
+		TurnEvent.ToolResult[] results = new TurnEvent.ToolResult[calls.size()];
+		Flux<TurnEvent> started = Flux.fromIterable(calls)
+			.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(), call.function().arguments(),
+					state.iteration));
+		Flux<TurnEvent> executed = Flux.range(0, calls.size())
+			.flatMap(i -> this.dispatcher.dispatch(invocation(state, calls.get(i))).doOnNext(r -> results[i] = r),
+					this.properties.maxParallelTools());
+		Mono<Void> persist = Mono.defer(() -> {
+			List<ChatMessage> messages = new ArrayList<>(calls.size() + 1);
+			messages.add(message);
+			for (TurnEvent.ToolResult result : results) {
+				messages.add(ChatMessage.tool(result.callId(), toolContent(result)));
+			}
+			state.messages.addAll(messages);
+			return state.writer().append(messages);
+		});
+		return Flux.concat(started, executed, persist.then(Mono.empty()));
+	}
+
+	private ToolInvocation invocation(TurnState state, ToolCall call) {
+		TurnRequest request = state.request;
+		String conversation = request.conversationId() != null ? request.conversationId() : "-";
+		String key = request.tenant() + ":" + conversation + ":" + request.turnId() + ":" + call.id();
+		return new ToolInvocation(call.id(), call.function().name(), call.function().arguments(), request.tenant(),
+				key);
+	}
+
+	/** The tool message content the model sees: the output JSON, or an error object it can reason about. */
+	String toolContent(TurnEvent.ToolResult result) {
+		String content;
+		if (result.isOk()) {
+			JsonNode output = result.output();
+			content = output == null ? "null" : this.jsonMapper.writeValueAsString(output);
+		}
+		else {
+			content = this.jsonMapper.writeValueAsString(Map.of("error", result.error()));
+		}
+		if (content.length() > MAX_TOOL_RESULT_CHARS) {
+			content = content.substring(0, MAX_TOOL_RESULT_CHARS) + "…[truncated]";
+		}
+		return content;
+	}
+
+	private ChatCompletionRequest modelRequest(TurnState state) {
+		List<ChatMessage> messages = this.trimmer.trim(state.messages);
+		List<ToolDefinition> offered = new ArrayList<>(state.request.clientTools());
+		for (ToolDefinition definition : this.tools.definitions()) {
+			if (!state.clientToolNames.contains(definition.function().name())) {
+				offered.add(definition);
+			}
+		}
+		ChatCompletionRequest template = state.request.template();
+		return template != null ? template.forUpstream(state.request.model(), messages, offered, true)
+				: ChatCompletionRequest.of(state.request.model(), messages, offered, true);
+	}
+
+	/** The mutable state of one running turn; touched by one signal at a time. */
+	private static final class TurnState {
+
+		final TurnRequest request;
+
+		final List<ChatMessage> messages;
+
+		final Set<String> clientToolNames = new HashSet<>();
+
+		final Map<String, Integer> callCounts = new HashMap<>();
+
+		int iteration;
+
+		Usage usage = Usage.ZERO;
+
+		String lastContent;
+
+		volatile boolean finished;
+
+		TurnState(TurnRequest request) {
+			this.request = request;
+			this.messages = new ArrayList<>(request.history());
+			this.messages.addAll(request.input());
+			request.clientTools().forEach(tool -> this.clientToolNames.add(tool.function().name()));
+		}
+
+		ConversationWriter writer() {
+			return this.request.writer();
+		}
+
+		boolean repeatsPastBound(List<ToolCall> calls, int threshold) {
+			boolean loop = false;
+			for (ToolCall call : calls) {
+				String key = call.function().name() + "\u0000" + call.function().arguments().strip();
+				if (this.callCounts.merge(key, 1, Integer::sum) > threshold) {
+					loop = true;
+				}
+			}
+			return loop;
+		}
+
+		TurnEvent.TurnCompleted complete(String reason, String content, List<ToolCall> clientCalls) {
+			this.finished = true;
+			return new TurnEvent.TurnCompleted(reason, content, clientCalls, this.usage, this.iteration);
+		}
+
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.toolgate.dispatcher.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.config.UpstreamProperties;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.turn.PreparedTurn;
+import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.TurnEngine;
+import io.toolgate.dispatcher.turn.TurnRequest;
+import io.toolgate.store.ConversationKey;
+import io.toolgate.streaming.OpenAiChunkEncoder;
+import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatCompletionRequest;
+import io.toolgate.streaming.openai.ChatCompletionResponse;
+import io.toolgate.streaming.openai.ChatMessage;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/chat/completions}, OpenAI-compatible. Registered tools are executed server-side; tools the
+ * client defined come back to it as {@code tool_calls}. With {@code conversation_id} the stored conversation is
+ * continued and the turn's messages are stored. The turn is attached to the client: a client that disconnects
+ * cancels the model call and running tools.
+ */
+public class ChatCompletionsHandler {
+
+	private final TurnCoordinator coordinator;
+
+	private final TurnProperties turnProperties;
+
+	private final UpstreamProperties upstreamProperties;
+
+	private final JsonMapper jsonMapper;
+
+	/**
+	 * Creates the handler.
+	 * @param coordinator runs turns
+	 * @param turnProperties turn settings
+	 * @param upstreamProperties the default model
+	 * @param jsonMapper JSON of chunks
+	 */
+	public ChatCompletionsHandler(TurnCoordinator coordinator, TurnProperties turnProperties,
+			UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+		this.coordinator = coordinator;
+		this.turnProperties = turnProperties;
+		this.upstreamProperties = upstreamProperties;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/** Handles a chat completion. */
+	public Mono<ServerResponse> complete(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		return request.bodyToMono(ChatCompletionRequest.class)
+			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
+			.doOnNext(body -> RequestValidation.chatCompletion(body, this.turnProperties.maxContentLength()))
+			.flatMap(body -> prepare(tenant, body).flatMap(turn -> respond(turn, tenant, body)));
+	}
+
+	private Mono<PreparedTurn> prepare(Tenant tenant, ChatCompletionRequest body) {
+		if (body.conversationId() == null) {
+			return this.coordinator.prepareStateless();
+		}
+		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()));
+	}
+
+	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body) {
+		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
+		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
+				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
+				turn.writer());
+		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
+		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+		long created = Instant.now().getEpochSecond();
+		if (body.isStream()) {
+			boolean includeUsage = body.streamOptions() != null
+					&& Boolean.TRUE.equals(body.streamOptions().includeUsage());
+			return ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header("Cache-Control", "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.body(BodyInserters.fromServerSentEvents(stream(events, id, created, model, includeUsage)));
+		}
+		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
+			.filter(TurnEvent.TurnCompleted.class::isInstance)
+			.cast(TurnEvent.TurnCompleted.class)
+			.last()
+			.flatMap(done -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(ChatCompletionResponse.of(id, created, model,
+						new ChatMessage(ChatMessage.ASSISTANT, done.content(), null, done.toolCalls(), null),
+						OpenAiChunkEncoder.finishReason(done.reason()), done.usage())));
+	}
+
+	private Flux<ServerSentEvent<String>> stream(Flux<TurnEvent> events, String id, long created, String model,
+			boolean includeUsage) {
+		OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper);
+		// The role chunk goes out at once so headers never wait for the model's first token.
+		List<String> first = encoder.roleChunkIfNeeded().stream().map(encoder::toJson).toList();
+		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
+			.concatMapIterable(event -> payloads(encoder, event))
+			.startWith(first)
+			.map(payload -> ServerSentEvent.<String>builder(payload).build());
+	}
+
+	private static List<String> payloads(OpenAiChunkEncoder encoder, TurnEvent event) {
+		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
+			List<String> payloads = new ArrayList<>();
+			payloads.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
+			payloads.addAll(encoder.encode(event));
+			return payloads;
+		}
+		return encoder.encode(event);
+	}
+
+}

@@ -1,0 +1,175 @@
+package io.toolgate.dispatcher.web;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.config.UpstreamProperties;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.turn.PreparedTurn;
+import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.TurnRequest;
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnKey;
+import io.toolgate.streaming.openai.ChatMessage;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The native conversation API: start a turn (SSE), resume a turn's events, read and delete a conversation.
+ */
+public class ConversationsHandler {
+
+	/** Response header carrying the id of a started turn. */
+	public static final String TURN_ID_HEADER = "Toolgate-Turn-Id";
+
+	private static final Duration CLIENT_RETRY = Duration.ofSeconds(2);
+
+	private final TurnCoordinator coordinator;
+
+	private final ConversationStore store;
+
+	private final TurnProperties turnProperties;
+
+	private final UpstreamProperties upstreamProperties;
+
+	private final JsonMapper jsonMapper;
+
+	/**
+	 * Creates the handler.
+	 * @param coordinator runs turns
+	 * @param store conversations
+	 * @param turnProperties turn settings
+	 * @param upstreamProperties the default model
+	 * @param jsonMapper JSON
+	 */
+	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
+			UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+		this.coordinator = coordinator;
+		this.store = store;
+		this.turnProperties = turnProperties;
+		this.upstreamProperties = upstreamProperties;
+		this.jsonMapper = jsonMapper;
+	}
+
+	/** {@code POST /v1/conversations/{id}/turns}. */
+	public Mono<ServerResponse> startTurn(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		ConversationKey key = new ConversationKey(tenant.id(),
+				RequestValidation.conversationId(request.pathVariable("id")));
+		return request.bodyToMono(TurnBody.class)
+			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
+			.map(body -> RequestValidation.turn(body, this.turnProperties.maxContentLength()))
+			.flatMap(body -> this.coordinator.prepare(key).flatMap(turn -> start(turn, tenant, key, body)))
+			.flatMap(turnKey -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header(TURN_ID_HEADER, turnKey.turnId())
+				.header("Cache-Control", "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.body(BodyInserters.fromServerSentEvents(stream(turnKey, 0))));
+	}
+
+	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
+		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
+		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), key.conversationId(), model,
+				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer());
+		return this.coordinator.startDetached(turn, turnRequest);
+	}
+
+	/** {@code GET /v1/conversations/{id}/turns/{turnId}/events}, resuming after {@code Last-Event-ID}. */
+	public Mono<ServerResponse> resumeTurn(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		ConversationKey conversation = new ConversationKey(tenant.id(),
+				RequestValidation.conversationId(request.pathVariable("id")));
+		TurnKey key = new TurnKey(conversation, RequestValidation.conversationId(request.pathVariable("turnId")));
+		long afterId = lastEventId(request);
+		return this.coordinator.exists(key)
+			.filter(Boolean::booleanValue)
+			.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Turn")))
+			.flatMap(exists -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header("Cache-Control", "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.body(BodyInserters.fromServerSentEvents(stream(key, afterId))));
+	}
+
+	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId) {
+		return withHeartbeats(this.coordinator.events(key, afterId));
+	}
+
+	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events) {
+		ServerSentEvent<String> end = ServerSentEvent.<String>builder().comment("end").build();
+		Flux<ServerSentEvent<String>> data = events
+			.map(event -> ServerSentEvent.<String>builder(event.data())
+				.id(Long.toString(event.id()))
+				.event(event.type())
+				.build())
+			.concatWith(Mono.just(end));
+		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.turnProperties.heartbeatInterval())
+			.onBackpressureDrop()
+			.map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build());
+		// The opening comment commits the headers at once, before the model's first token.
+		ServerSentEvent<String> open = ServerSentEvent.<String>builder().comment("open").retry(CLIENT_RETRY).build();
+		return Flux.merge(data, heartbeats).takeWhile(event -> event != end).startWith(open);
+	}
+
+	private static long lastEventId(ServerRequest request) {
+		String value = request.headers().firstHeader("Last-Event-ID");
+		if (value == null) {
+			value = request.queryParam("last_event_id").orElse("0");
+		}
+		try {
+			long id = Long.parseLong(value.trim());
+			if (id < 0) {
+				throw new NumberFormatException();
+			}
+			return id;
+		}
+		catch (NumberFormatException ex) {
+			throw ToolgateException.invalidField("Last-Event-ID", "must be a non-negative integer event id");
+		}
+	}
+
+	/** {@code GET /v1/conversations/{id}}. */
+	public Mono<ServerResponse> get(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		ConversationKey key = new ConversationKey(tenant.id(),
+				RequestValidation.conversationId(request.pathVariable("id")));
+		return this.store.find(key)
+			.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Conversation")))
+			.flatMap(conversation -> {
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("id", key.conversationId());
+				body.put("object", "conversation");
+				body.put("version", conversation.version());
+				body.put("created_at", conversation.createdAt().getEpochSecond());
+				body.put("updated_at", conversation.updatedAt().getEpochSecond());
+				List<JsonNode> messages = conversation.messages().stream().map(this.jsonMapper::readTree).toList();
+				body.put("messages", messages);
+				return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+			});
+	}
+
+	/** {@code DELETE /v1/conversations/{id}}. */
+	public Mono<ServerResponse> delete(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		ConversationKey key = new ConversationKey(tenant.id(),
+				RequestValidation.conversationId(request.pathVariable("id")));
+		return this.store.delete(key)
+			.flatMap(existed -> existed ? ServerResponse.noContent().build()
+					: Mono.error(ToolgateException.notFound("Conversation")));
+	}
+
+}

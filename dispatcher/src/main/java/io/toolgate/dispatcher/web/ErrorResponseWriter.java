@@ -1,0 +1,205 @@
+package io.toolgate.dispatcher.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.store.LeaseLostException;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.TurnConflictException;
+import io.toolgate.store.TurnNotFoundException;
+import io.toolgate.store.VersionConflictException;
+import io.toolgate.streaming.upstream.UpstreamException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.MethodNotAllowedException;
+import org.springframework.web.server.NotAcceptableStatusException;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes every failure as {@code {"error":{"type","message","code"}}} with the right status. Causes of 5xx are
+ * logged with a correlation id that is also returned; no stack trace ever reaches the client.
+ */
+public class ErrorResponseWriter implements WebExceptionHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(ErrorResponseWriter.class);
+
+	private final JsonMapper jsonMapper;
+
+	/**
+	 * Creates the writer.
+	 * @param jsonMapper the mapper for error bodies
+	 */
+	public ErrorResponseWriter(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			logger.debug("Failure after the response was committed: {}", ex.toString());
+			return Mono.error(ex);
+		}
+		ToolgateException error = toToolgateException(ex);
+		if (error.errorType().status() >= 500 && error.errorType() != ErrorType.SATURATED) {
+			String correlationId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+			logger.warn("Request {} {} failed [{}]", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), correlationId, ex);
+			response.getHeaders().set("Toolgate-Correlation-Id", correlationId);
+		}
+		return write(response, error);
+	}
+
+	private Mono<Void> write(ServerHttpResponse response, ToolgateException error) {
+		response.setStatusCode(HttpStatus.valueOf(error.errorType().status()));
+		HttpHeaders headers = response.getHeaders();
+		headers.setContentType(MediaType.APPLICATION_JSON);
+		if (error.retryAfter() != null) {
+			headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, error.retryAfter().toSecondsPart()
+					+ error.retryAfter().toSeconds() - error.retryAfter().toSecondsPart()
+					+ (error.retryAfter().toNanosPart() > 0 ? 1 : 0))));
+		}
+		error.headers().forEach(headers::set);
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", error.errorType().type());
+		body.put("message", error.getMessage());
+		body.put("code", error.code());
+		byte[] bytes = this.jsonMapper.writeValueAsBytes(Map.of("error", body));
+		DataBuffer buffer = response.bufferFactory().wrap(bytes);
+		return response.writeWith(Mono.just(buffer));
+	}
+
+	/** Maps any failure to the request-failure model. */
+	static ToolgateException toToolgateException(Throwable ex) {
+		if (ex instanceof ToolgateException te) {
+			return te;
+		}
+		if (ex instanceof TurnConflictException || ex instanceof VersionConflictException) {
+			return new ToolgateException(ErrorType.CONFLICT, ex.getMessage());
+		}
+		if (ex instanceof LeaseLostException) {
+			return new ToolgateException(ErrorType.CONFLICT, "lease_lost", ex.getMessage(), null, Map.of());
+		}
+		if (ex instanceof TurnNotFoundException) {
+			return ToolgateException.notFound("Turn");
+		}
+		if (ex instanceof StoreUnavailableException) {
+			return new ToolgateException(ErrorType.UNAVAILABLE, ErrorType.UNAVAILABLE.code(),
+					"Conversation store unavailable; retry shortly", java.time.Duration.ofSeconds(1), Map.of());
+		}
+		if (ex instanceof UpstreamException ue) {
+			return upstream(ue);
+		}
+		if (ex instanceof ResponseStatusException rse) {
+			return fromResponseStatus(rse);
+		}
+		if (findCause(ex, DataBufferLimitException.class) != null) {
+			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
+		}
+		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
+	}
+
+	private static ToolgateException upstream(UpstreamException ex) {
+		return switch (ex.kind()) {
+			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> new ToolgateException(ErrorType.UPSTREAM_TIMEOUT,
+					"Model upstream timed out: " + ex.getMessage());
+			case RATE_LIMITED -> new ToolgateException(ErrorType.RATE_LIMITED, "upstream_rate_limited",
+					"Model upstream is rate limiting: " + ex.getMessage(), java.time.Duration.ofSeconds(1), Map.of());
+			default -> new ToolgateException(ErrorType.UPSTREAM, "upstream_" + ex.kind().name().toLowerCase(),
+					"Model upstream failed: " + ex.getMessage(), null, Map.of());
+		};
+	}
+
+	private static ToolgateException fromResponseStatus(ResponseStatusException ex) {
+		if (findCause(ex, DataBufferLimitException.class) != null) {
+			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
+		}
+		if (ex instanceof UnsupportedMediaTypeStatusException) {
+			return new ToolgateException(ErrorType.UNSUPPORTED_MEDIA_TYPE,
+					"Content-Type must be application/json");
+		}
+		if (ex instanceof NotAcceptableStatusException) {
+			return new ToolgateException(ErrorType.NOT_ACCEPTABLE, "Cannot produce an acceptable response type");
+		}
+		if (ex instanceof MethodNotAllowedException) {
+			return new ToolgateException(ErrorType.METHOD_NOT_ALLOWED, "Method not allowed on this path");
+		}
+		if (ex instanceof ServerWebInputException) {
+			return fromInput(ex);
+		}
+		int status = ex.getStatusCode().value();
+		if (status == 404) {
+			return new ToolgateException(ErrorType.NOT_FOUND, "No such resource");
+		}
+		if (status == 413) {
+			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
+		}
+		if (status >= 400 && status < 500) {
+			return new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_request",
+					ex.getReason() != null ? ex.getReason() : "Invalid request", null, Map.of());
+		}
+		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
+	}
+
+	private static ToolgateException fromInput(ResponseStatusException ex) {
+		DatabindException databind = findCause(ex, DatabindException.class);
+		if (databind != null && !databind.getPath().isEmpty()) {
+			String field = fieldPath(databind);
+			return ToolgateException.invalidField(field, "has the wrong type or shape");
+		}
+		if (findCause(ex, JacksonException.class) != null || findCause(ex, DecodingException.class) != null) {
+			return new ToolgateException(ErrorType.MALFORMED_JSON, "Request body is not valid JSON");
+		}
+		return new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_request",
+				ex.getReason() != null ? ex.getReason() : "Invalid request", null, Map.of());
+	}
+
+	private static String fieldPath(DatabindException ex) {
+		StringBuilder path = new StringBuilder();
+		for (var ref : ex.getPath()) {
+			if (ref.getPropertyName() != null) {
+				if (!path.isEmpty()) {
+					path.append('.');
+				}
+				path.append(ref.getPropertyName());
+			}
+			else if (ref.getIndex() >= 0) {
+				path.append('[').append(ref.getIndex()).append(']');
+			}
+		}
+		return path.isEmpty() ? "body" : path.toString();
+	}
+
+	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
+		Throwable current = ex;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			current = current.getCause();
+		}
+		return null;
+	}
+
+}

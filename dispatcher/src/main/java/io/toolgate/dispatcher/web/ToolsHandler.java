@@ -1,0 +1,177 @@
+package io.toolgate.dispatcher.web;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.tool.RegisteredTool;
+import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.ToolExecutionException;
+import io.toolgate.dispatcher.tool.ToolInvocation;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.tool.ToolSpec;
+import io.toolgate.streaming.TurnEvent;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code GET /v1/tools} and {@code POST /v1/tools/{name}/invocations}.
+ * <p>
+ * The list shows each tool's name, description, input schema, risk tier, timeout, max concurrency and executor type;
+ * worker URLs are not shown.
+ * <p>
+ * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for further fields. An
+ * {@code Idempotency-Key} header is passed through to the tool worker. A successful run answers 200
+ * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are HTTP errors, so that HTTP
+ * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
+ * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
+ * ({@code tool_timeout}); worker failure 502 ({@code tool_worker_error}); output too large 502
+ * ({@code tool_output_too_large}); bulkhead full 503 ({@code tool_saturated}, with {@code Retry-After}).
+ */
+public class ToolsHandler {
+
+	private final ToolRegistry registry;
+
+	private final ToolDispatcher dispatcher;
+
+	/**
+	 * Creates the handler.
+	 * @param registry the tools
+	 * @param dispatcher runs invocations
+	 */
+	public ToolsHandler(ToolRegistry registry, ToolDispatcher dispatcher) {
+		this.registry = registry;
+		this.dispatcher = dispatcher;
+	}
+
+	/**
+	 * {@code GET /v1/tools}: every registered tool.
+	 * @param request the request
+	 * @return 200 {@code {"object":"list","data":[...]}}
+	 */
+	public Mono<ServerResponse> list(ServerRequest request) {
+		List<ToolDescriptor> data = this.registry.all().stream().map(ToolDescriptor::of).toList();
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ToolList("list", data));
+	}
+
+	/**
+	 * {@code POST /v1/tools/{name}/invocations}: runs the tool once, with its timeout, retries and bulkhead.
+	 * @param request the request, with path variable {@code name}, an authenticated tenant and body
+	 * {@code {"arguments": {...}}}
+	 * @return 200 with the output; errors are signalled as {@link ToolgateException} (see the class description)
+	 */
+	public Mono<ServerResponse> invoke(ServerRequest request) {
+		return Mono.defer(() -> {
+			String name = request.pathVariable("name");
+			RegisteredTool tool = this.registry.find(name)
+				.orElseThrow(() -> ToolgateException.notFound("Tool '" + name + "'"));
+			return invoke(request, tool, Tenant.from(request).id());
+		});
+	}
+
+	private Mono<ServerResponse> invoke(ServerRequest request, RegisteredTool tool, String tenant) {
+		String idempotencyKey = request.headers().firstHeader("Idempotency-Key");
+		return request.bodyToMono(JsonNode.class)
+			.mapNotNull(body -> body.get("arguments"))
+			.filter(arguments -> !arguments.isNull())
+			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("arguments", "is required")))
+			.flatMap(arguments -> this.dispatcher
+				.dispatch(new ToolInvocation(newInvocationId(), tool.name(), arguments.toString(), tenant,
+						idempotencyKey)))
+			.flatMap(ToolsHandler::respond);
+	}
+
+	private static Mono<ServerResponse> respond(TurnEvent.ToolResult result) {
+		TurnEvent.ToolError error = result.error();
+		if (result.isOk() || error == null) {
+			return ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(new InvocationResponse(result.callId(), result.name(), result.status(), result.output(),
+						result.durationMs(), result.attempts()));
+		}
+		return Mono.error(asException(error));
+	}
+
+	private static ToolgateException asException(TurnEvent.ToolError error) {
+		return switch (error.type()) {
+			case ToolExecutionException.INVALID_ARGUMENTS -> new ToolgateException(ErrorType.UNPROCESSABLE,
+					error.message());
+			case ToolExecutionException.TOOL_ERROR -> failure(ErrorType.UNPROCESSABLE, "tool_error", error, null);
+			case ToolExecutionException.TIMEOUT -> failure(ErrorType.UPSTREAM_TIMEOUT, "tool_timeout", error, null);
+			case ToolExecutionException.REJECTED -> failure(ErrorType.SATURATED, "tool_saturated", error,
+					Duration.ofSeconds(1));
+			case ToolExecutionException.OUTPUT_TOO_LARGE -> failure(ErrorType.UPSTREAM, "tool_output_too_large", error,
+					null);
+			case ToolExecutionException.UNKNOWN_TOOL -> new ToolgateException(ErrorType.NOT_FOUND, error.message());
+			default -> failure(ErrorType.UPSTREAM, "tool_worker_error", error, null);
+		};
+	}
+
+	private static ToolgateException failure(ErrorType type, String code, TurnEvent.ToolError error,
+			@Nullable Duration retryAfter) {
+		return new ToolgateException(type, code, error.message(), retryAfter, Map.of());
+	}
+
+	// Not a UUID: UUID.randomUUID() reads SecureRandom, which may block on an event loop.
+	private static String newInvocationId() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return "inv_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
+				+ Long.toHexString(random.nextLong() | Long.MIN_VALUE).substring(0, 8);
+	}
+
+	/**
+	 * The body of {@code GET /v1/tools}.
+	 *
+	 * @param object always {@code list}
+	 * @param data the tools
+	 */
+	public record ToolList(String object, List<ToolDescriptor> data) {
+	}
+
+	/**
+	 * A tool as {@code GET /v1/tools} shows it.
+	 *
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param riskTier {@code low}, {@code medium} or {@code high}
+	 * @param timeoutMs the bound of one attempt
+	 * @param maxConcurrency the bound of in-flight executions per replica
+	 * @param executorType {@code http} or {@code builtin}
+	 */
+	public record ToolDescriptor(String name, String description, @JsonProperty("input_schema") JsonNode inputSchema,
+			@JsonProperty("risk_tier") String riskTier, @JsonProperty("timeout_ms") long timeoutMs,
+			@JsonProperty("max_concurrency") int maxConcurrency, @JsonProperty("executor_type") String executorType) {
+
+		static ToolDescriptor of(RegisteredTool tool) {
+			ToolSpec spec = tool.spec();
+			return new ToolDescriptor(spec.name(), spec.description(), spec.inputSchema(), spec.riskTier().wireName(),
+					spec.timeout().toMillis(), spec.maxConcurrency(), spec.executor().type());
+		}
+
+	}
+
+	/**
+	 * The body of a successful invocation.
+	 *
+	 * @param id the invocation id, {@code inv_…}
+	 * @param tool the tool name
+	 * @param status always {@code ok}
+	 * @param output the tool's output
+	 * @param durationMs wall time, all attempts included
+	 * @param attempts how many attempts ran
+	 */
+	public record InvocationResponse(String id, String tool, String status, @Nullable JsonNode output,
+			@JsonProperty("duration_ms") long durationMs, int attempts) {
+	}
+
+}

@@ -1,0 +1,79 @@
+package io.toolgate.dispatcher.support;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.toolgate.dispatcher.ToolgateApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/** The gateway started on a random port with given properties; close it after the test. */
+public final class GatewayApp implements AutoCloseable {
+
+	/** The API key of tenant {@code acme} in every fixture. */
+	public static final String ACME_KEY = "acme-test-key";
+
+	/** The API key of tenant {@code globex} in every fixture. */
+	public static final String GLOBEX_KEY = "globex-test-key";
+
+	private final ConfigurableApplicationContext context;
+
+	private final int port;
+
+	private GatewayApp(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+	}
+
+	/**
+	 * Starts the gateway.
+	 * @param properties properties on top of the fixture's defaults (random port, two tenants' keys)
+	 */
+	public static GatewayApp start(Map<String, Object> properties) {
+		Map<String, Object> all = new HashMap<>();
+		all.put("server.port", 0);
+		all.put("toolgate.api-keys", "acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY);
+		all.put("management.server.port", "");
+		all.putAll(properties);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ToolgateApplication.class)
+			.properties(all)
+			.run();
+		return new GatewayApp(context);
+	}
+
+	/** The port. */
+	public int port() {
+		return this.port;
+	}
+
+	/** The base URL, e.g. {@code http://127.0.0.1:PORT}. */
+	public String baseUrl() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	/** A client sending {@code key} as bearer token. */
+	public WebClient client(String key) {
+		return WebClient.builder()
+			.baseUrl(baseUrl())
+			.defaultHeader("Authorization", "Bearer " + key)
+			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+			.build();
+	}
+
+	/** A client without a key. */
+	public WebClient anonymousClient() {
+		return WebClient.builder().baseUrl(baseUrl()).build();
+	}
+
+	/** The application context. */
+	public ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}

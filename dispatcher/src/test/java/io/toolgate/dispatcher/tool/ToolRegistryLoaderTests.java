@@ -1,0 +1,163 @@
+package io.toolgate.dispatcher.tool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import io.toolgate.dispatcher.tool.support.TestTools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** {@link ToolRegistryLoader}: defaults, overrides and every start-up check. */
+class ToolRegistryLoaderTests {
+
+	private static final String VALID = """
+			defaults: { timeout: 5s, max-concurrency: 64, retry: { max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s, jitter: 0.5 }, risk-tier: low }
+			tools:
+			  - name: get_weather
+			    description: Current weather for a city
+			    input-schema: { type: object, properties: { city: { type: string, minLength: 1 } }, required: [city], additionalProperties: false }
+			    executor: { type: http, url: http://weather-worker:8080/invoke }
+			    timeout: 2s
+			    retry: { max-attempts: 2 }
+			    max-concurrency: 16
+			    risk-tier: medium
+			  - name: add
+			    description: Add numbers
+			    input-schema: { type: object }
+			    executor: { type: builtin, name: calculator }
+			""";
+
+	private final ToolRegistryLoader loader = new ToolRegistryLoader(TestTools.JSON, Set.of("calculator", "clock"));
+
+	@Test
+	void appliesDefaultsAndPerToolOverrides() {
+		List<ToolSpec> specs = this.loader.parse(VALID, "test.yaml");
+		assertThat(specs).extracting(ToolSpec::name).containsExactly("get_weather", "add");
+		ToolSpec weather = specs.get(0);
+		assertThat(weather.timeout()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(weather.maxConcurrency()).isEqualTo(16);
+		assertThat(weather.riskTier()).isEqualTo(RiskTier.MEDIUM);
+		assertThat(weather.retry()).isEqualTo(new ToolRetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(2), 0.5));
+		assertThat(weather.executor()).isEqualTo(new ExecutorSpec.Http(java.net.URI.create("http://weather-worker:8080/invoke")));
+		ToolSpec add = specs.get(1);
+		assertThat(add.timeout()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(add.maxConcurrency()).isEqualTo(64);
+		assertThat(add.retry().maxAttempts()).isEqualTo(3);
+		assertThat(add.riskTier()).isEqualTo(RiskTier.LOW);
+		assertThat(add.executor()).isEqualTo(new ExecutorSpec.Builtin("calculator"));
+	}
+
+	@Test
+	void loadsTheBuiltInDemoRegistryWhenNoneIsConfigured() {
+		ToolRegistryLoader demo = new ToolRegistryLoader(TestTools.JSON,
+				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names());
+		assertThat(demo.load(null)).extracting(ToolSpec::name)
+			.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
+	}
+
+	@Test
+	void loadsAFile(@TempDir Path dir) throws Exception {
+		Path file = Files.writeString(dir.resolve("tools.yaml"), VALID);
+		assertThat(this.loader.load(file.toString())).hasSize(2);
+	}
+
+	@Test
+	void reportsAMissingFile(@TempDir Path dir) {
+		String missing = dir.resolve("nope.yaml").toString();
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.load(missing))
+			.withMessageStartingWith("Invalid tool registry " + missing + ": cannot read the file");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+			timeout: 0s                                       | tool 'get_weather': timeout must be positive
+			timeout: -1s                                      | tool 'get_weather': timeout must be positive
+			timeout: soon                                     | tool 'get_weather': timeout must be a duration
+			max-concurrency: 0                                | tool 'get_weather': max-concurrency must be at least 1
+			max-concurrency: many                             | tool 'get_weather': max-concurrency must be an integer
+			retry: { max-attempts: 0 }                        | tool 'get_weather': retry.max-attempts must be at least 1
+			retry: { jitter: 2 }                              | tool 'get_weather': retry.jitter must be between 0 and 1
+			retry: { initial-backoff: 5s, max-backoff: 1s }   | tool 'get_weather': retry.max-backoff must not be less than
+			retry: { attempts: 2 }                            | tool 'get_weather': unknown property 'retry.attempts'
+			risk-tier: extreme                                | tool 'get_weather': risk-tier must be one of low, medium, high
+			timout: 2s                                        | tool 'get_weather': unknown property 'timout'
+			executor: { type: http, url: /invoke }            | tool 'get_weather': executor.url must be an absolute http(s) URL
+			executor: { type: http, url: 'ftp://host/x' }     | tool 'get_weather': executor.url must be an absolute http(s) URL
+			executor: { type: http }                          | tool 'get_weather': executor.url is required
+			executor: { type: builtin, name: teleport }       | tool 'get_weather': executor.name 'teleport' is not a built-in tool
+			executor: { type: grpc }                          | tool 'get_weather': executor.type must be 'http' or 'builtin'
+			input-schema: { type: array }                     | tool 'get_weather': input-schema must have "type": "object"
+			input-schema: { type: object, properties: { a: { minLength: -1 } } } | tool 'get_weather': input-schema is not a valid JSON Schema: schema/properties/a/minLength
+			input-schema: { type: object, required: city }    | tool 'get_weather': input-schema is not a valid JSON Schema
+			description: '  '                                 | tool 'get_weather': description must not be blank
+			""")
+	void rejectsAnInvalidToolNamingItAndTheProblem(String override, String expected) {
+		String key = override.substring(0, override.indexOf(':'));
+		String yaml = """
+				tools:
+				  - name: get_weather
+				""" + (key.equals("description") ? "" : "    description: Weather\n")
+				+ (key.equals("input-schema") ? "" : "    input-schema: { type: object }\n")
+				+ (key.equals("executor") ? "" : "    executor: { type: http, url: 'http://w:8080/invoke' }\n")
+				+ "    " + override + "\n";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "/etc/tools.yaml"))
+			.withMessageStartingWith("Invalid tool registry /etc/tools.yaml: ")
+			.withMessageContaining(expected);
+	}
+
+	@Test
+	void rejectsBadAndDuplicateNames() {
+		String yaml = """
+				tools:
+				  - { name: 'get weather', description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: clock, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: clock, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly(
+					"tool 'get weather': name must match ^[a-zA-Z0-9_-]{1,64}$",
+					"tool 'clock': duplicate tool name",
+					"tool #4: name is required"));
+	}
+
+	@Test
+	void rejectsMissingSchemaAndExecutor() {
+		String yaml = """
+				tools:
+				  - { name: bare, description: d }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'bare': input-schema is required",
+					"tool 'bare': executor is required and must be a mapping with a 'type'"));
+	}
+
+	@Test
+	void rejectsInvalidDefaults() {
+		String yaml = """
+				defaults: { timeout: 0ms }
+				tools: []
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: defaults: timeout must be positive");
+	}
+
+	@Test
+	void rejectsInvalidYamlAndMissingToolsList() {
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse("tools: [ {", "r.yaml"))
+			.withMessageStartingWith("Invalid tool registry r.yaml: not valid YAML");
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse("defaults: {}", "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: registry: 'tools' must be a list");
+	}
+
+}

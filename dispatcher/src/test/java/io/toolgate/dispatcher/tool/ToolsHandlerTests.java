@@ -1,0 +1,122 @@
+package io.toolgate.dispatcher.tool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.support.TestTools;
+import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.web.ToolsHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** {@link ToolsHandler}: listing and direct invocation, with the status of each failure. */
+class ToolsHandlerTests {
+
+	private ToolWorker worker;
+
+	private HttpToolExecutor http;
+
+	private WebTestClient client;
+
+	@BeforeEach
+	void setUp() {
+		this.worker = ToolWorker.start(1);
+		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 10, DataSize.ofKilobytes(1));
+		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
+		List<ToolSpec> specs = new java.util.ArrayList<>(new ToolRegistryLoader(TestTools.JSON, builtins.names()).load(null));
+		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(2), 1, 4));
+		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
+		specs.add(TestTools.http("broken", this.worker.uri("/status?code=503"), Duration.ofSeconds(2), 1, 4));
+		ToolRegistry registry = ToolRegistry.of(specs,
+				executor -> (executor instanceof ExecutorSpec.Http) ? this.http : builtins, 16, TestTools.JSON);
+		ToolsHandler handler = new ToolsHandler(registry,
+				new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry()));
+		RouterFunction<ServerResponse> routes = RouterFunctions.route()
+			.GET("/v1/tools", handler::list)
+			.POST("/v1/tools/{name}/invocations", handler::invoke)
+			.filter((request, next) -> {
+				request.exchange().getAttributes().put(Tenant.ATTRIBUTE, new Tenant("acme"));
+				return next.handle(request);
+			})
+			.onError(ToolgateException.class, (ex, request) -> ServerResponse.status(((ToolgateException) ex).errorType().status())
+				.bodyValue(Map.of("error", Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
+			.build();
+		this.client = WebTestClient.bindToRouterFunction(routes).build();
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.http.dispose();
+		this.worker.close();
+	}
+
+	@Test
+	void listsToolsWithoutWorkerUrls() {
+		this.client.get().uri("/v1/tools").exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.object").isEqualTo("list")
+			.jsonPath("$.data[0].name").isEqualTo("clock")
+			.jsonPath("$.data[0].input_schema.type").isEqualTo("object")
+			.jsonPath("$.data[0].risk_tier").isEqualTo("low")
+			.jsonPath("$.data[0].timeout_ms").isEqualTo(1000)
+			.jsonPath("$.data[0].executor_type").isEqualTo("builtin")
+			.jsonPath("$.data[5].name").isEqualTo("echo")
+			.jsonPath("$.data[5].executor_type").isEqualTo("http")
+			.jsonPath("$.data[5].url").doesNotExist();
+	}
+
+	@Test
+	void invokesAToolAndPassesTheIdempotencyKey() {
+		this.client.post().uri("/v1/tools/echo/invocations")
+			.header("Idempotency-Key", "k-1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"arguments\":{\"text\":\"hi\"}}")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.id").value(id -> org.assertj.core.api.Assertions.assertThat((String) id).startsWith("inv_"))
+			.jsonPath("$.tool").isEqualTo("echo")
+			.jsonPath("$.status").isEqualTo("ok")
+			.jsonPath("$.output.echo.text").isEqualTo("hi")
+			.jsonPath("$.attempts").isEqualTo(1)
+			.jsonPath("$.duration_ms").exists();
+		org.assertj.core.api.Assertions.assertThat(this.worker.headers().get(0))
+			.containsEntry("idempotency-key", "k-1")
+			.containsEntry("x-toolgate-tenant", "acme");
+	}
+
+	@Test
+	void answersEachFailureWithItsStatus() {
+		invoke("nope", "{\"arguments\":{}}").expectStatus().isNotFound();
+		invoke("echo", "{}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.message").isEqualTo("'arguments' is required");
+		invoke("echo", "{\"arguments\":{\"text\":1}}").expectStatus().isEqualTo(422)
+			.expectBody().jsonPath("$.error.code").isEqualTo("invalid_arguments");
+		invoke("calculator", "{\"arguments\":{\"a\":1,\"b\":0,\"op\":\"divide\"}}").expectStatus().isEqualTo(422)
+			.expectBody().jsonPath("$.error.code").isEqualTo("tool_error");
+		invoke("slow", "{\"arguments\":{}}").expectStatus().isEqualTo(504)
+			.expectBody().jsonPath("$.error.code").isEqualTo("tool_timeout");
+		invoke("broken", "{\"arguments\":{}}").expectStatus().isEqualTo(502)
+			.expectBody().jsonPath("$.error.code").isEqualTo("tool_worker_error");
+	}
+
+	private WebTestClient.ResponseSpec invoke(String tool, String body) {
+		return this.client.post().uri("/v1/tools/" + tool + "/invocations")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+}

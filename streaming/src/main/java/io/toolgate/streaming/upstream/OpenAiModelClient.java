@@ -1,0 +1,325 @@
+package io.toolgate.streaming.upstream;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.ChannelOption;
+import io.toolgate.streaming.StreamingJson;
+import io.toolgate.streaming.openai.ChatCompletionChunk;
+import io.toolgate.streaming.openai.ChatCompletionRequest;
+import io.toolgate.streaming.openai.ChatCompletionResponse;
+import io.toolgate.streaming.openai.Usage;
+import io.toolgate.streaming.upstream.UpstreamException.Kind;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link ModelClient} for any OpenAI-compatible chat-completions API, over Spring's {@link WebClient} on
+ * Reactor Netty.
+ * <p>
+ * {@link #stream} posts to {@code {baseUrl}/chat/completions} with {@code stream: true} and
+ * {@code stream_options.include_usage: true}, parses the SSE body incrementally and emits a
+ * {@link ModelEvent.Token} per text fragment the moment its chunk arrives. Tool-call fragments are assembled
+ * by a {@link ToolCallAssembler}; {@code [DONE]} emits the single {@link ModelEvent.Completed}. A stream that
+ * ends without {@code [DONE]} is accepted when a finish reason was seen, and is otherwise a
+ * {@link Kind#STREAM_CUT}. Toolgate's {@code conversation_id} extension is never sent upstream.
+ * <p>
+ * Errors are {@link UpstreamException}s: 429 is {@link Kind#RATE_LIMITED}, other 4xx {@link Kind#CLIENT_ERROR}
+ * and 5xx {@link Kind#SERVER_ERROR}, each with the upstream's {@code error.message} when its body has one; an
+ * unreachable host is {@link Kind#CONNECT}; an undecodable or oversized event is {@link Kind#MALFORMED}; an
+ * in-stream {@code {"error":...}} event is {@link Kind#SERVER_ERROR}. Timeouts count SSE events (comment
+ * keep-alives do not reset them): none within {@code firstTokenTimeout} of subscription is
+ * {@link Kind#FIRST_TOKEN_TIMEOUT}, a gap over {@code idleTimeout} is {@link Kind#IDLE_TIMEOUT}. A
+ * non-streaming call over {@code requestTimeout} is also reported as {@link Kind#FIRST_TOKEN_TIMEOUT}, since
+ * its whole response is its first token.
+ * <p>
+ * Cancelling a subscription closes the HTTP exchange. Instances are thread-safe.
+ */
+public final class OpenAiModelClient implements ModelClient {
+
+	private static final Logger logger = LoggerFactory.getLogger(OpenAiModelClient.class);
+
+	private static final String DONE = "[DONE]";
+
+	private static final int MAX_ERROR_MESSAGE_CHARS = 500;
+
+	private final OpenAiClientSettings settings;
+
+	private final JsonMapper jsonMapper;
+
+	private final WebClient webClient;
+
+	private final SseParser parser;
+
+	/**
+	 * Creates a client with its own Reactor Netty connector.
+	 * @param settings the settings
+	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 */
+	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper) {
+		this(settings, jsonMapper, WebClient.builder());
+	}
+
+	/**
+	 * Creates a client from a {@link WebClient.Builder} (for instance one with observation configured). The
+	 * builder is cloned, and its connector and codec size limit are replaced by ones built from
+	 * {@code settings}.
+	 * @param settings the settings
+	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 * @param webClientBuilder the builder to start from; not changed
+	 */
+	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
+			WebClient.Builder webClientBuilder) {
+		this.settings = settings;
+		this.jsonMapper = StreamingJson.adapt(jsonMapper);
+		this.parser = new SseParser(settings.maxEventBytes());
+		HttpClient httpClient = HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+					settings.connectTimeout().toMillis()));
+		this.webClient = webClientBuilder.clone()
+			.clientConnector(new ReactorClientHttpConnector(httpClient))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(settings.maxEventBytes()))
+			.build();
+	}
+
+	/** Returns the settings. */
+	public OpenAiClientSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public Flux<ModelEvent> stream(ChatCompletionRequest request) {
+		return Flux.defer(() -> {
+			StreamState state = new StreamState(this.jsonMapper, request.model());
+			return post(request, true, MediaType.TEXT_EVENT_STREAM).bodyToFlux(DataBuffer.class)
+				.transform(this.parser::parse)
+				.doOnNext((frame) -> state.framesSeen = true)
+				.timeout(Mono.delay(this.settings.firstTokenTimeout()),
+						(frame) -> Mono.delay(this.settings.idleTimeout()))
+				.<ModelEvent>handle(state::onFrame)
+				.concatWith(Mono.defer(state::finish))
+				.onErrorResume((error) -> afterStreamError(state, error));
+		});
+	}
+
+	@Override
+	public Mono<ChatCompletionResponse> complete(ChatCompletionRequest request) {
+		return Mono.defer(() -> post(request, false, MediaType.APPLICATION_JSON).bodyToMono(byte[].class))
+			.map(this::decodeResponse)
+			.timeout(this.settings.requestTimeout())
+			.onErrorMap((error) -> toUpstream(error, false, false));
+	}
+
+	@Override
+	public String providerName() {
+		return "openai";
+	}
+
+	private WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept) {
+		byte[] body = this.jsonMapper.writeValueAsBytes(upstreamRequest(request, stream));
+		return this.webClient.post()
+			.uri(this.settings.chatCompletionsUrl())
+			.contentType(MediaType.APPLICATION_JSON)
+			.accept(accept)
+			.headers(this::authorize)
+			.bodyValue(body)
+			.retrieve()
+			.onStatus(HttpStatusCode::isError, this::statusError);
+	}
+
+	private void authorize(HttpHeaders headers) {
+		if (this.settings.hasApiKey()) {
+			headers.setBearerAuth(this.settings.apiKey().strip());
+		}
+	}
+
+	private static ChatCompletionRequest upstreamRequest(ChatCompletionRequest request, boolean stream) {
+		return new ChatCompletionRequest(request.model(), request.messages(), stream,
+				stream ? new ChatCompletionRequest.StreamOptions(true) : null, request.tools(), request.toolChoice(),
+				request.parallelToolCalls(), request.temperature(), request.maxTokens(),
+				request.maxCompletionTokens(), request.user(), null);
+	}
+
+	private Mono<Throwable> statusError(ClientResponse response) {
+		int status = response.statusCode().value();
+		return response.bodyToMono(byte[].class)
+			.map((body) -> errorMessage(this.jsonMapper, body))
+			.onErrorResume((error) -> Mono.empty())
+			.defaultIfEmpty("")
+			.map((message) -> statusException(status, message));
+	}
+
+	private static UpstreamException statusException(int status, String upstreamMessage) {
+		Kind kind = (status == 429) ? Kind.RATE_LIMITED : (status < 500) ? Kind.CLIENT_ERROR : Kind.SERVER_ERROR;
+		String message = "upstream returned HTTP " + status
+				+ (upstreamMessage.isEmpty() ? "" : ": " + upstreamMessage);
+		return new UpstreamException(kind, status, message, null);
+	}
+
+	/** Extracts {@code error.message} (or a string {@code error}) from an error body, else returns "". */
+	static String errorMessage(JsonMapper jsonMapper, byte[] body) {
+		try {
+			JsonNode error = jsonMapper.readTree(body).path("error");
+			String message = error.isString() ? error.asString() : error.path("message").asString("");
+			return (message.length() > MAX_ERROR_MESSAGE_CHARS) ? message.substring(0, MAX_ERROR_MESSAGE_CHARS)
+					: message;
+		}
+		catch (JacksonException ex) {
+			return "";
+		}
+	}
+
+	private ChatCompletionResponse decodeResponse(byte[] body) {
+		try {
+			ChatCompletionResponse response = this.jsonMapper.readValue(body, ChatCompletionResponse.class);
+			if (response.choices() == null || response.choices().isEmpty()) {
+				throw new UpstreamException(Kind.MALFORMED, 0, "upstream response has no choices", null);
+			}
+			return response;
+		}
+		catch (JacksonException ex) {
+			throw new UpstreamException(Kind.MALFORMED, 0, "upstream response is not a chat completion", ex);
+		}
+	}
+
+	private Mono<ModelEvent> afterStreamError(StreamState state, Throwable error) {
+		if (state.done) {
+			// The message is complete once [DONE] arrived; a late timeout or connection error changes nothing.
+			logger.debug("Ignoring upstream error after [DONE]: {}", error.toString());
+			return Mono.empty();
+		}
+		return Mono.error(toUpstream(error, true, state.framesSeen));
+	}
+
+	private UpstreamException toUpstream(Throwable error, boolean streaming, boolean framesSeen) {
+		if (error instanceof UpstreamException upstream) {
+			return upstream;
+		}
+		if (error instanceof TimeoutException) {
+			if (!streaming) {
+				return new UpstreamException(Kind.FIRST_TOKEN_TIMEOUT, 0,
+						"upstream did not answer within " + this.settings.requestTimeout(), error);
+			}
+			return framesSeen
+					? new UpstreamException(Kind.IDLE_TIMEOUT, 0,
+							"upstream stream idle for " + this.settings.idleTimeout(), error)
+					: new UpstreamException(Kind.FIRST_TOKEN_TIMEOUT, 0,
+							"upstream sent nothing within " + this.settings.firstTokenTimeout(), error);
+		}
+		if (error instanceof WebClientRequestException) {
+			String what = (error.getCause() instanceof ConnectException) ? "could not connect to the upstream"
+					: "upstream request failed";
+			return new UpstreamException(Kind.CONNECT, 0, what, error);
+		}
+		if (error instanceof DataBufferLimitException) {
+			return new UpstreamException(Kind.MALFORMED, 0,
+					"upstream event exceeds " + this.settings.maxEventBytes() + " bytes", error);
+		}
+		logger.debug("Upstream failure", error);
+		return streaming ? new UpstreamException(Kind.STREAM_CUT, 0, "upstream stream broke off", error)
+				: new UpstreamException(Kind.SERVER_ERROR, 0, "upstream response failed", error);
+	}
+
+	/** The state of one stream: the assembler, usage and model seen so far, and whether it is done. */
+	private static final class StreamState {
+
+		private final JsonMapper jsonMapper;
+
+		private final ToolCallAssembler assembler = new ToolCallAssembler();
+
+		private String model;
+
+		private Usage usage = Usage.ZERO;
+
+		private volatile boolean framesSeen;
+
+		private volatile boolean done;
+
+		StreamState(JsonMapper jsonMapper, @Nullable String requestedModel) {
+			this.jsonMapper = jsonMapper;
+			this.model = (requestedModel != null) ? requestedModel : "";
+		}
+
+		void onFrame(SseFrame frame, SynchronousSink<ModelEvent> sink) {
+			if (this.done) {
+				return;
+			}
+			String data = frame.data();
+			if (data.isBlank()) {
+				return;
+			}
+			if (DONE.equals(data.strip())) {
+				this.done = true;
+				sink.next(completed(this.assembler.effectiveFinishReason()));
+				return;
+			}
+			ChatCompletionChunk chunk = decode(data);
+			if (chunk.model() != null && !chunk.model().isEmpty()) {
+				this.model = chunk.model();
+			}
+			if (chunk.usage() != null) {
+				this.usage = chunk.usage();
+			}
+			String text = this.assembler.accept(chunk);
+			if (text != null) {
+				sink.next(new ModelEvent.Token(text));
+			}
+		}
+
+		Mono<ModelEvent> finish() {
+			if (this.done) {
+				return Mono.empty();
+			}
+			String finishReason = this.assembler.finishReason();
+			if (finishReason == null) {
+				return Mono.error(new UpstreamException(Kind.STREAM_CUT, 0,
+						"upstream stream ended before [DONE] and without a finish reason", null));
+			}
+			// A finish reason means the message is whole; some compatible servers omit [DONE].
+			this.done = true;
+			return Mono.just(completed(finishReason));
+		}
+
+		private ModelEvent completed(String finishReason) {
+			return new ModelEvent.Completed(this.assembler.message(), finishReason, this.usage, this.model);
+		}
+
+		private ChatCompletionChunk decode(String data) {
+			ChatCompletionChunk chunk;
+			try {
+				chunk = this.jsonMapper.readValue(data, ChatCompletionChunk.class);
+			}
+			catch (JacksonException ex) {
+				throw new UpstreamException(Kind.MALFORMED, 0, "upstream sent an undecodable chunk", ex);
+			}
+			if (chunk.choices() == null && chunk.usage() == null) {
+				String message = errorMessage(this.jsonMapper, data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				if (!message.isEmpty() || data.contains("\"error\"")) {
+					throw new UpstreamException(Kind.SERVER_ERROR, 0,
+							"upstream stream failed" + (message.isEmpty() ? "" : ": " + message), null);
+				}
+				throw new UpstreamException(Kind.MALFORMED, 0, "upstream sent a chunk without choices", null);
+			}
+			return chunk;
+		}
+
+	}
+
+}
