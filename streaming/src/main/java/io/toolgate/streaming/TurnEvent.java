@@ -2,6 +2,7 @@ package io.toolgate.streaming;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.streaming.openai.Usage;
@@ -18,6 +19,7 @@ public sealed interface TurnEvent {
 	String type();
 
 	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code error}). */
+	@JsonIgnore
 	default boolean isTerminal() {
 		return false;
 	}
@@ -91,6 +93,7 @@ public sealed interface TurnEvent {
 		}
 
 		/** Whether the call succeeded. */
+		@JsonIgnore
 		public boolean isOk() {
 			return "ok".equals(this.status);
 		}
@@ -134,6 +137,7 @@ public sealed interface TurnEvent {
 		}
 
 		@Override
+		@JsonIgnore
 		public boolean isTerminal() {
 			return true;
 		}
@@ -155,6 +159,7 @@ public sealed interface TurnEvent {
 		}
 
 		@Override
+		@JsonIgnore
 		public boolean isTerminal() {
 			return true;
 		}

@@ -2,6 +2,7 @@ package io.toolgate.store.memory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.LongStream;
 
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ReaderOverflowException;
@@ -69,7 +70,7 @@ class InMemoryTurnEventLogTests {
 			.verify(TIMEOUT);
 		log.append(this.turn, "turn.completed", "{}", true).block(TIMEOUT);
 		StepVerifier.create(log.read(this.turn, 8).map(StoredEvent::id))
-			.expectNextSequence(java.util.stream.LongStream.rangeClosed(9, 21).boxed().toList())
+			.expectNextSequence(LongStream.rangeClosed(9, 21).boxed().toList())
 			.expectComplete()
 			.verify(TIMEOUT);
 	}

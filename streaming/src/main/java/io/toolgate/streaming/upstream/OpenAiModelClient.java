@@ -1,6 +1,7 @@
 package io.toolgate.streaming.upstream;
 
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
@@ -310,7 +311,7 @@ public final class OpenAiModelClient implements ModelClient {
 				throw new UpstreamException(Kind.MALFORMED, 0, "upstream sent an undecodable chunk", ex);
 			}
 			if (chunk.choices() == null && chunk.usage() == null) {
-				String message = errorMessage(this.jsonMapper, data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+				String message = errorMessage(this.jsonMapper, data.getBytes(StandardCharsets.UTF_8));
 				if (!message.isEmpty() || data.contains("\"error\"")) {
 					throw new UpstreamException(Kind.SERVER_ERROR, 0,
 							"upstream stream failed" + (message.isEmpty() ? "" : ": " + message), null);

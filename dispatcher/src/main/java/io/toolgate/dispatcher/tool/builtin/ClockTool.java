@@ -2,6 +2,9 @@ package io.toolgate.dispatcher.tool.builtin;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -16,6 +19,8 @@ public final class ClockTool implements BuiltinTool {
 
 	private final JsonMapper json;
 
+	private final Map<String, String> zonesByCity;
+
 	/**
 	 * Creates the tool. Loads the time-zone rules now (a file read) so that calls never touch the disk.
 	 * @param json the mapper building outputs
@@ -23,6 +28,14 @@ public final class ClockTool implements BuiltinTool {
 	public ClockTool(JsonMapper json) {
 		this.json = json;
 		ZoneId.of("Europe/Paris").getRules();
+		Map<String, String> byCity = new HashMap<>();
+		for (String id : ZoneId.getAvailableZoneIds()) {
+			int slash = id.lastIndexOf('/');
+			if (slash > 0) {
+				byCity.putIfAbsent(id.substring(slash + 1).toLowerCase(Locale.ROOT), id);
+			}
+		}
+		this.zonesByCity = Map.copyOf(byCity);
 	}
 
 	@Override
@@ -35,7 +48,9 @@ public final class ClockTool implements BuiltinTool {
 		String zone = arguments.path("timezone").asString("UTC");
 		ZoneId zoneId;
 		try {
-			zoneId = ZoneId.of(zone);
+			// Models often name a city ("Tokyo") rather than a zone id ("Asia/Tokyo").
+			String city = this.zonesByCity.get(zone.trim().replace(' ', '_').toLowerCase(Locale.ROOT));
+			zoneId = ZoneId.of(city != null ? city : zone);
 		}
 		catch (DateTimeException ex) {
 			return Mono.error(ToolExecutionException.toolError("Unknown time zone '" + zone + "'"));
