@@ -58,6 +58,9 @@ public final class ToolArgumentsValidator {
 		try {
 			Schema schema = SCHEMAS.getSchema(inputSchema);
 			schema.initializeValidators();
+			// Producing one violation now loads the validator's message bundle from the jar (a blocking read),
+			// so that the first invalid arguments at run time never touch the disk on an event-loop thread.
+			schema.validate(json.getNodeFactory().stringNode("warm-up"));
 			return new ToolArgumentsValidator(schema, json);
 		}
 		catch (SchemaException ex) {

@@ -295,6 +295,30 @@ class ConversationTurnIntegrationTests {
 					ex -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
 	}
 
+	@Test
+	void cancelsTheUpstreamCallWhenAChatCompletionClientDisconnects() throws InterruptedException {
+		int cancelledBefore = upstream.cancellations();
+		Map<String, Object> body = Map.of("model", "scripted", "stream", true, "messages",
+				List.of(Map.of("role", "user", "content", "#gate then leave")));
+		List<String> head = acme.post()
+			.uri("/v1/chat/completions")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.retrieve()
+			.bodyToFlux(String.class)
+			.filter(data -> data.contains("Hello"))
+			.take(1)
+			.collectList()
+			.block(WAIT);
+		assertThat(head).hasSize(1);
+		// The gate is never opened: only the client's departure can end the upstream answer.
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (upstream.cancellations() == cancelledBefore && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(upstream.cancellations()).isEqualTo(cancelledBefore + 1);
+	}
+
 	private static JsonNode awaitMessages(String conversationId, int count) throws InterruptedException {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		while (System.nanoTime() < deadline) {
