@@ -60,7 +60,7 @@ public final class ToolArgumentsValidator {
 			schema.initializeValidators();
 			// Producing one violation now loads the validator's message bundle from the jar (a blocking read),
 			// so that the first invalid arguments at run time never touch the disk on an event-loop thread.
-			schema.validate(json.getNodeFactory().stringNode("warm-up"));
+			schema.validate(json.getNodeFactory().stringNode("warm-up")).forEach(Error::getMessage);
 			return new ToolArgumentsValidator(schema, json);
 		}
 		catch (SchemaException ex) {

@@ -36,9 +36,12 @@ public final class GatewayApp implements AutoCloseable {
 		all.put("toolgate.api-keys", "acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY);
 		all.put("management.server.port", "");
 		all.putAll(properties);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ToolgateApplication.class)
-			.properties(all)
-			.run();
+		// Command-line arguments outrank application.yaml; builder properties would only be defaults.
+		String[] args = all.entrySet()
+			.stream()
+			.map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+			.toArray(String[]::new);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ToolgateApplication.class).run(args);
 		return new GatewayApp(context);
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ record ErrorReply(int status, HttpHeaders headers, String raw) {
 	ErrorReply assertError(int expectedStatus, String type, String code) {
 		assertThat(this.status).as("status of %s", this.raw).isEqualTo(expectedStatus);
 		assertThat(this.headers.getContentType()).as("content type").isNotNull();
-		assertThat(this.headers.getContentType().isCompatibleWith(org.springframework.http.MediaType.APPLICATION_JSON))
+		assertThat(this.headers.getContentType().isCompatibleWith(MediaType.APPLICATION_JSON))
 			.as("JSON content type, was %s", this.headers.getContentType())
 			.isTrue();
 		JsonNode body = json();

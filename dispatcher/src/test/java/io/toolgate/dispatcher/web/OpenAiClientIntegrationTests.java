@@ -55,6 +55,7 @@ class OpenAiClientIntegrationTests {
 
 	private static ToolWorkerServer worker;
 
+
 	private static GatewayApp app;
 
 	private static OpenAIClient client;
