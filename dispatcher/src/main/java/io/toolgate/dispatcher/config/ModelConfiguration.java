@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.config;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.toolgate.streaming.upstream.ModelClient;
 import io.toolgate.streaming.upstream.OpenAiClientSettings;
 import io.toolgate.streaming.upstream.OpenAiModelClient;
@@ -7,8 +8,10 @@ import io.toolgate.streaming.upstream.SimulatedModelClient;
 import io.toolgate.streaming.upstream.SimulatedModelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The model: an OpenAI-compatible upstream when a base URL is configured, otherwise the simulated model. */
@@ -18,7 +21,8 @@ public class ModelConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(ModelConfiguration.class);
 
 	@Bean
-	ModelClient modelClient(UpstreamProperties properties, JsonMapper jsonMapper) {
+	ModelClient modelClient(UpstreamProperties properties, JsonMapper jsonMapper,
+			ObjectProvider<ObservationRegistry> observations) {
 		if (properties.isSimulated()) {
 			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
 			UpstreamProperties.Simulated simulated = properties.simulated();
@@ -29,7 +33,10 @@ public class ModelConfiguration {
 				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
 				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes());
 		logger.info("Model upstream: {}", settings.baseUrl());
-		return new OpenAiModelClient(settings, jsonMapper);
+		// Observed, so upstream calls are child spans of the model call and carry a W3C traceparent.
+		WebClient.Builder builder = WebClient.builder()
+			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return new OpenAiModelClient(settings, jsonMapper, builder);
 	}
 
 }

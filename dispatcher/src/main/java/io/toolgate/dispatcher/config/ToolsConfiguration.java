@@ -2,8 +2,10 @@ package io.toolgate.dispatcher.config;
 
 import java.util.List;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.tool.ToolCallGate;
+import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
@@ -58,9 +60,15 @@ public class ToolsConfiguration {
 
 	@Bean
 	ToolDispatcher toolDispatcher(ToolRegistry registry, ToolsProperties properties,
-			ObjectProvider<MeterRegistry> meters) {
-		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
-				meters.getIfAvailable(SimpleMeterRegistry::new));
+			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<RateLimitPolicy> rateLimits) {
+		RateLimitPolicy policy = rateLimits.getIfAvailable();
+		ToolCallGate gate = (policy == null) ? ToolCallGate.OPEN
+				: (tenant, tool) -> policy.acquireTool(tenant, tool)
+					.filter(decision -> !decision.allowed())
+					.map(decision -> new ToolExecutionException(decision.errorType(), decision.message(),
+							decision.retryable()));
+		return new ToolDispatcher(registry, properties.bulkheadMaxWait(), metrics.getIfAvailable(ToolgateMetrics::noop),
+				gate);
 	}
 
 	@Bean

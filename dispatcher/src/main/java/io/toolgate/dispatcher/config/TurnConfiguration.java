@@ -1,6 +1,9 @@
 package io.toolgate.dispatcher.config;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.lifecycle.DrainSignal;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
@@ -26,8 +29,8 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
-			JsonMapper jsonMapper) {
-		return new TurnEngine(model, tools, dispatcher, properties, jsonMapper);
+			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
+		return new TurnEngine(model, tools, dispatcher, properties, jsonMapper, metrics, rateLimits);
 	}
 
 	@Bean
@@ -38,14 +41,17 @@ public class TurnConfiguration {
 
 	@Bean
 	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
-		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper);
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			DrainSignal drainSignal, ToolgateMetrics metrics) {
+		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper,
+				drainSignal, metrics);
 	}
 
 	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
-		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, jsonMapper);
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			ToolgateMetrics metrics) {
+		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, jsonMapper, metrics);
 	}
 
 }

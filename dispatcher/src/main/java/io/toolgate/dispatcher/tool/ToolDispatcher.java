@@ -7,13 +7,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.ObservationRegistry;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.streaming.TurnEvent;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import reactor.util.retry.RetryBackoffSpec;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,8 +30,10 @@ import tools.jackson.databind.JsonNode;
  * {@code output_too_large}. A {@code rejected} attempt (bulkhead still full after the wait bound) is not retried
  * here: the wait already was the back-off, so it is returned to the caller as retryable.
  * <p>
- * Records the timer {@code toolgate.tool.calls} tagged with {@code tool} and {@code outcome} ({@code ok} or the
- * error type); unknown tool names are tagged {@code unknown} to bound the tag's cardinality.
+ * Records {@code toolgate.tool.calls} and {@code gen_ai.client.operation.duration} ({@code execute_tool}) tagged
+ * with the tool and the outcome ({@code ok} or the error type), and {@code toolgate.tool.retries}; unknown tool
+ * names are tagged {@code unknown} to bound the tag's cardinality. Each call is an {@code execute_tool {tool}}
+ * span.
  */
 public class ToolDispatcher {
 
@@ -42,18 +47,44 @@ public class ToolDispatcher {
 
 	private final Duration bulkheadMaxWait;
 
-	private final MeterRegistry meters;
+	private final ToolgateMetrics metrics;
+
+	private final ToolCallGate gate;
 
 	/**
-	 * Creates a dispatcher.
+	 * Creates a dispatcher recording into a meter registry, without spans.
 	 * @param registry the tools
 	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead before it is rejected
 	 * @param meters where call timings are recorded
 	 */
 	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, MeterRegistry meters) {
+		this(registry, bulkheadMaxWait, new ToolgateMetrics(meters, ObservationRegistry.NOOP, false,
+				ToolgateMetrics.DEFAULT_MAX_MODEL_VALUES));
+	}
+
+	/**
+	 * Creates a dispatcher.
+	 * @param registry the tools
+	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead before it is rejected
+	 * @param metrics where calls, retries and spans are recorded
+	 */
+	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, ToolgateMetrics metrics) {
+		this(registry, bulkheadMaxWait, metrics, ToolCallGate.OPEN);
+	}
+
+	/**
+	 * Creates a dispatcher whose calls pass a gate (rate limits) before they run.
+	 * @param registry the tools
+	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead before it is rejected
+	 * @param metrics where calls, retries and spans are recorded
+	 * @param gate admits each valid call once, before its first attempt
+	 */
+	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, ToolgateMetrics metrics,
+			ToolCallGate gate) {
 		this.registry = registry;
 		this.bulkheadMaxWait = bulkheadMaxWait;
-		this.meters = meters;
+		this.metrics = metrics;
+		this.gate = gate;
 	}
 
 	/**
@@ -65,20 +96,30 @@ public class ToolDispatcher {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			RegisteredTool tool = this.registry.find(invocation.toolName()).orElse(null);
-			if (tool == null) {
-				return Mono.just(failure(invocation, "unknown", new ToolExecutionException(
-						ToolExecutionException.UNKNOWN_TOOL, "Unknown tool '" + invocation.toolName() + "'", false),
-						start, 0));
-			}
-			ArgumentsCheck check = tool.validator().check(invocation.arguments());
-			if (check instanceof ArgumentsCheck.Invalid invalid) {
-				return Mono.just(failure(invocation, tool.name(),
-						new ToolExecutionException(ToolExecutionException.INVALID_ARGUMENTS,
-								"Invalid arguments for tool '" + tool.name() + "': " + invalid.message(), false),
-						start, 0));
-			}
-			return execute(tool, invocation, ((ArgumentsCheck.Valid) check).arguments(), start);
+			String toolTag = (tool != null) ? tool.name() : "unknown";
+			return this.metrics.tools().span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start));
 		});
+	}
+
+	private Mono<TurnEvent.ToolResult> checkAndExecute(ToolInvocation invocation, @Nullable RegisteredTool tool,
+			long start) {
+		if (tool == null) {
+			return Mono.just(failure(invocation, "unknown", new ToolExecutionException(
+					ToolExecutionException.UNKNOWN_TOOL, "Unknown tool '" + invocation.toolName() + "'", false),
+					start, 0));
+		}
+		ArgumentsCheck check = tool.validator().check(invocation.arguments());
+		if (check instanceof ArgumentsCheck.Invalid invalid) {
+			return Mono.just(failure(invocation, tool.name(),
+					new ToolExecutionException(ToolExecutionException.INVALID_ARGUMENTS,
+							"Invalid arguments for tool '" + tool.name() + "': " + invalid.message(), false),
+					start, 0));
+		}
+		JsonNode arguments = ((ArgumentsCheck.Valid) check).arguments();
+		// The gate runs once per call, outside the retries, so a retried attempt is not charged twice.
+		return this.gate.admit(invocation.tenant(), tool.name())
+			.map(denied -> failure(invocation, tool.name(), denied, start, 0))
+			.switchIfEmpty(Mono.defer(() -> execute(tool, invocation, arguments, start)));
 	}
 
 	/**
@@ -102,7 +143,8 @@ public class ToolDispatcher {
 			return tool.bulkhead().run(() -> runAttempt(tool, execution), this.bulkheadMaxWait);
 		});
 		Duration deadline = spec.callDeadline(this.bulkheadMaxWait);
-		return attempt.retryWhen(retrySpec(spec.retry()))
+		return attempt.retryWhen(retrySpec(spec.retry())
+			.doBeforeRetry(signal -> this.metrics.tools().retried(tool.name())))
 			.timeout(deadline)
 			.onErrorMap(TimeoutException.class, ex -> new ToolExecutionException(ToolExecutionException.TIMEOUT,
 					"Tool '" + spec.name() + "' exceeded its call deadline of " + deadline.toMillis() + "ms", true))
@@ -119,7 +161,7 @@ public class ToolDispatcher {
 			.onErrorMap(ex -> asToolFailure(spec, ex));
 	}
 
-	private static Retry retrySpec(ToolRetryPolicy policy) {
+	private static RetryBackoffSpec retrySpec(ToolRetryPolicy policy) {
 		return Retry.backoff(policy.maxAttempts() - 1L, policy.initialBackoff())
 			.maxBackoff(policy.maxBackoff())
 			.jitter(policy.jitter())
@@ -148,7 +190,7 @@ public class ToolDispatcher {
 	private TurnEvent.ToolResult success(ToolInvocation invocation, String toolTag, JsonNode output, long start,
 			int attempts) {
 		long durationNanos = System.nanoTime() - start;
-		record(toolTag, STATUS_OK, durationNanos);
+		this.metrics.tools().completed(toolTag, STATUS_OK, invocation.tenant(), durationNanos);
 		return new TurnEvent.ToolResult(invocation.callId(), invocation.toolName(), STATUS_OK, output, null,
 				TimeUnit.NANOSECONDS.toMillis(durationNanos), attempts);
 	}
@@ -156,21 +198,12 @@ public class ToolDispatcher {
 	private TurnEvent.ToolResult failure(ToolInvocation invocation, String toolTag, ToolExecutionException failure,
 			long start, int attempts) {
 		long durationNanos = System.nanoTime() - start;
-		record(toolTag, failure.errorType(), durationNanos);
+		this.metrics.tools().completed(toolTag, failure.errorType(), invocation.tenant(), durationNanos);
 		logger.debug("Tool call {} to '{}' failed: {} ({})", invocation.callId(), invocation.toolName(),
 				failure.errorType(), failure.getMessage());
 		return new TurnEvent.ToolResult(invocation.callId(), invocation.toolName(), STATUS_ERROR, null,
 				new TurnEvent.ToolError(failure.errorType(), failure.getMessage(), failure.isRetryable()),
 				TimeUnit.NANOSECONDS.toMillis(durationNanos), attempts);
-	}
-
-	private void record(String tool, String outcome, long durationNanos) {
-		Timer.builder("toolgate.tool.calls")
-			.description("Tool calls by tool and outcome")
-			.tag("tool", tool)
-			.tag("outcome", outcome)
-			.register(this.meters)
-			.record(durationNanos, TimeUnit.NANOSECONDS);
 	}
 
 }

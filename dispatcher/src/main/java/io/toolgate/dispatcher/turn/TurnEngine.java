@@ -7,9 +7,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -50,6 +53,10 @@ public class TurnEngine {
 
 	private final JsonMapper jsonMapper;
 
+	private final ToolgateMetrics metrics;
+
+	private final RateLimitPolicy rateLimits;
+
 	/**
 	 * Creates the engine.
 	 * @param model the model
@@ -57,15 +64,19 @@ public class TurnEngine {
 	 * @param dispatcher executes server-side tool calls
 	 * @param properties loop bounds
 	 * @param jsonMapper JSON for tool results
+	 * @param metrics records turns and model calls
+	 * @param rateLimits the tenants' model-token budgets
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
-			JsonMapper jsonMapper) {
+			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
+		this.rateLimits = rateLimits;
 		this.model = model;
 		this.tools = tools;
 		this.dispatcher = dispatcher;
 		this.properties = properties;
 		this.trimmer = new HistoryTrimmer(properties.historyTokenBudget());
 		this.jsonMapper = jsonMapper;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -75,6 +86,11 @@ public class TurnEngine {
 	 * with {@link UpstreamException} or a store exception
 	 */
 	public Flux<TurnEvent> run(TurnRequest request) {
+		return this.metrics.turns()
+			.turn(request.tenant(), request.turnId(), loop(request), ex -> errorEvent(ex).code());
+	}
+
+	private Flux<TurnEvent> loop(TurnRequest request) {
 		return Flux.defer(() -> {
 			TurnState state = new TurnState(request);
 			Flux<TurnEvent> loop = Flux.concat(
@@ -89,6 +105,9 @@ public class TurnEngine {
 
 	/** Returns the terminal {@code error} event for a failed turn; messages are safe to show to clients. */
 	public static TurnEvent.Error errorEvent(Throwable error) {
+		if (error instanceof io.toolgate.dispatcher.error.ToolgateException rejected) {
+			return new TurnEvent.Error(rejected.errorType().type(), rejected.getMessage(), rejected.code());
+		}
 		if (error instanceof UpstreamException upstream) {
 			return new TurnEvent.Error("upstream_error", "Model upstream failed: " + upstream.getMessage(),
 					"upstream_" + upstream.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -112,7 +131,9 @@ public class TurnEngine {
 		}
 		int iteration = ++state.iteration;
 		AtomicReference<ModelEvent.Completed> completed = new AtomicReference<>();
-		Flux<TurnEvent> tokens = this.model.stream(modelRequest(state)).handle((event, sink) -> {
+		Flux<ModelEvent> call = this.metrics.models()
+			.stream(this.model.providerName(), state.request.model(), limitedModelCall(state, modelRequest(state)));
+		Flux<TurnEvent> tokens = call.handle((event, sink) -> {
 			if (event instanceof ModelEvent.Token token) {
 				sink.next(new TurnEvent.Token(token.text(), iteration));
 			}
@@ -121,6 +142,28 @@ public class TurnEngine {
 			}
 		});
 		return Flux.concat(tokens, Flux.defer(() -> afterModel(state, completed.get())));
+	}
+
+	/**
+	 * Calls the model under the tenant's token budget: an estimate is reserved before the call and reconciled
+	 * with what the call really used, however it ends.
+	 */
+	private Flux<ModelEvent> limitedModelCall(TurnState state, ChatCompletionRequest request) {
+		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+		long promptEstimate = this.rateLimits.estimateTokens(request.messages(), 0);
+		long estimate = this.rateLimits.estimateTokens(request.messages(), maxTokens);
+		AtomicLong used = new AtomicLong(promptEstimate);
+		return Flux.usingWhen(this.rateLimits.reserve(state.request.tenant(), estimate),
+				reservation -> this.model.stream(request).doOnNext(event -> {
+					if (event instanceof ModelEvent.Token) {
+						used.incrementAndGet();
+					}
+					else if (event instanceof ModelEvent.Completed done && done.usage().totalTokens() > 0) {
+						used.set(done.usage().totalTokens());
+					}
+				}), reservation -> this.rateLimits.reconcile(reservation, used.get()),
+				(reservation, error) -> this.rateLimits.reconcile(reservation, used.get()),
+				reservation -> this.rateLimits.reconcile(reservation, used.get()));
 	}
 
 	private Flux<TurnEvent> afterModel(TurnState state, ModelEvent.Completed completed) {

@@ -9,6 +9,8 @@ import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.metrics.SseMetrics;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnEngine;
@@ -44,19 +46,23 @@ public class ChatCompletionsHandler {
 
 	private final JsonMapper jsonMapper;
 
+	private final ToolgateMetrics metrics;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
 	 * @param turnProperties turn settings
 	 * @param upstreamProperties the default model
 	 * @param jsonMapper JSON of chunks
+	 * @param metrics records SSE streams
 	 */
 	public ChatCompletionsHandler(TurnCoordinator coordinator, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, ToolgateMetrics metrics) {
 		this.coordinator = coordinator;
 		this.turnProperties = turnProperties;
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
+		this.metrics = metrics;
 	}
 
 	/** Handles a chat completion. */
@@ -90,7 +96,8 @@ public class ChatCompletionsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(stream(events, id, created, model, includeUsage)));
+				.body(BodyInserters.fromServerSentEvents(this.metrics.sse()
+					.stream(SseMetrics.CHAT_COMPLETIONS, false, stream(events, id, created, model, includeUsage))));
 		}
 		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
 			.filter(TurnEvent.TurnCompleted.class::isInstance)

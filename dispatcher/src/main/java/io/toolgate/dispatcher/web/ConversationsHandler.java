@@ -9,6 +9,9 @@ import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.lifecycle.DrainSignal;
+import io.toolgate.dispatcher.metrics.SseMetrics;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnRequest;
@@ -47,6 +50,10 @@ public class ConversationsHandler {
 
 	private final JsonMapper jsonMapper;
 
+	private final DrainSignal drain;
+
+	private final ToolgateMetrics metrics;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -54,14 +61,19 @@ public class ConversationsHandler {
 	 * @param turnProperties turn settings
 	 * @param upstreamProperties the default model
 	 * @param jsonMapper JSON
+	 * @param drain ends open streams when the replica drains
+	 * @param metrics records SSE streams
 	 */
 	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper) {
+			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, DrainSignal drain,
+			ToolgateMetrics metrics) {
 		this.coordinator = coordinator;
 		this.store = store;
 		this.turnProperties = turnProperties;
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
+		this.drain = drain;
+		this.metrics = metrics;
 	}
 
 	/** {@code POST /v1/conversations/{id}/turns}. */
@@ -106,7 +118,8 @@ public class ConversationsHandler {
 	}
 
 	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId) {
-		return withHeartbeats(this.coordinator.events(key, afterId));
+		return this.metrics.sse()
+			.stream(SseMetrics.CONVERSATIONS, afterId > 0, withHeartbeats(this.coordinator.events(key, afterId)));
 	}
 
 	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events) {
@@ -122,7 +135,9 @@ public class ConversationsHandler {
 			.map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build());
 		// The opening comment commits the headers at once, before the model's first token.
 		ServerSentEvent<String> open = ServerSentEvent.<String>builder().comment("open").retry(CLIENT_RETRY).build();
-		return Flux.merge(data, heartbeats).takeWhile(event -> event != end).startWith(open);
+		Flux<ServerSentEvent<String>> live = Flux.merge(data, heartbeats).takeWhile(event -> event != end);
+		// On drain the stream ends with a retry hint, so the client resumes on another replica.
+		return this.drain.endOnDrain(live).startWith(open);
 	}
 
 	private static long lastEventId(ServerRequest request) {

@@ -1,13 +1,11 @@
 package io.toolgate.ratelimit.bucket4j;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
@@ -60,10 +58,21 @@ public final class LocalBucket4jRateLimiter implements RateLimiter {
 	 */
 	@Override
 	public Mono<RateLimitDecision> tryConsume(LimitKey key, LimitSpec spec, long tokens) {
-		if (tokens < 1) {
-			throw new IllegalArgumentException("tokens must be at least 1");
-		}
-		return Mono.fromSupplier(() -> consume(key, spec, tokens));
+		ProbeDecisions.requirePositive(tokens);
+		return Mono.fromSupplier(() -> ProbeDecisions.of(spec,
+				entry(key, spec).bucket().tryConsumeAndReturnRemaining(tokens)));
+	}
+
+	@Override
+	public Mono<Void> adjust(LimitKey key, LimitSpec spec, long delta) {
+		return Mono.fromRunnable(() -> {
+			if (delta > 0) {
+				entry(key, spec).bucket().consumeIgnoringRateLimits(delta);
+			}
+			else if (delta < 0) {
+				entry(key, spec).bucket().addTokens(-delta);
+			}
+		});
 	}
 
 	/**
@@ -74,20 +83,16 @@ public final class LocalBucket4jRateLimiter implements RateLimiter {
 		return this.buckets.size();
 	}
 
-	private RateLimitDecision consume(LimitKey key, LimitSpec spec, long tokens) {
+	private Entry entry(LimitKey key, LimitSpec spec) {
 		long now = this.timeMeter.currentTimeNanos();
 		if (this.buckets.size() >= this.maxBuckets && !this.buckets.containsKey(key)) {
 			makeRoom(now);
 		}
-		Entry entry = this.buckets.compute(key, (k, current) -> {
+		return this.buckets.compute(key, (k, current) -> {
 			Entry live = (current != null && current.spec().equals(spec)) ? current : new Entry(spec, bucket(spec));
 			live.touch(now);
 			return live;
 		});
-		ConsumptionProbe probe = entry.bucket().tryConsumeAndReturnRemaining(tokens);
-		Duration retryAfter = probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
-		return new RateLimitDecision(probe.isConsumed(), spec.capacity(), probe.getRemainingTokens(), retryAfter,
-				Duration.ofNanos(probe.getNanosToWaitForReset()));
 	}
 
 	private void makeRoom(long now) {

@@ -1,6 +1,7 @@
 /**
- * Bucket4j implementations of {@link io.toolgate.ratelimit.RateLimiter}: local buckets for a single replica, and
- * (later) distributed buckets over Lettuce.
+ * Bucket4j implementations of {@link io.toolgate.ratelimit.RateLimiter}: local buckets for a single replica
+ * ({@link io.toolgate.ratelimit.bucket4j.LocalBucket4jRateLimiter}), and buckets in Redis shared by the fleet
+ * ({@link io.toolgate.ratelimit.bucket4j.Bucket4jRateLimiter}, over a Lettuce standalone or cluster connection).
  */
 @NullMarked
 package io.toolgate.ratelimit.bucket4j;

@@ -1,0 +1,63 @@
+package io.toolgate.dispatcher.metrics;
+
+import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Wraps reactive work in an {@link Observation} used for tracing only: its name starts with {@link #PREFIX}, whose
+ * meters {@code ObservabilityConfiguration} denies, because the metrics of the same work are recorded explicitly
+ * with the buckets and labels the dashboards use. The observation is put into the Reactor context under the key
+ * Spring's {@code WebClient} reads its parent from, so HTTP calls made inside become child spans and carry a
+ * W3C {@code traceparent}.
+ */
+final class Spans {
+
+	/** The prefix of every span observation name. */
+	static final String PREFIX = ToolgateMetrics.SPAN_PREFIX;
+
+	/** The Reactor context key of the current observation (Micrometer's {@code ObservationThreadLocalAccessor.KEY}). */
+	static final String CONTEXT_KEY = "micrometer.observation";
+
+	private final ObservationRegistry registry;
+
+	Spans(ObservationRegistry registry) {
+		this.registry = registry;
+	}
+
+	<T> Flux<T> flux(String name, Function<Observation, Observation> details, Flux<T> source) {
+		if (this.registry.isNoop()) {
+			return source;
+		}
+		return Flux.deferContextual(context -> {
+			Observation observation = start(name, details, context.getOrDefault(CONTEXT_KEY, null));
+			return source.doOnError(observation::error)
+				.doFinally(signal -> observation.stop())
+				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
+		});
+	}
+
+	<T> Mono<T> mono(String name, Function<Observation, Observation> details, Mono<T> source) {
+		if (this.registry.isNoop()) {
+			return source;
+		}
+		return Mono.deferContextual(context -> {
+			Observation observation = start(name, details, context.getOrDefault(CONTEXT_KEY, null));
+			return source.doOnError(observation::error)
+				.doFinally(signal -> observation.stop())
+				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
+		});
+	}
+
+	private Observation start(String name, Function<Observation, Observation> details, Observation parent) {
+		Observation observation = Observation.createNotStarted(PREFIX + name, this.registry);
+		if (parent != null) {
+			observation.parentObservation(parent);
+		}
+		return details.apply(observation).start();
+	}
+
+}
