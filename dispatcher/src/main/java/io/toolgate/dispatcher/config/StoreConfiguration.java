@@ -1,15 +1,21 @@
 package io.toolgate.dispatcher.config;
 
 import java.time.Clock;
+import java.time.Duration;
 
+import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.memory.InMemoryConversationStore;
+import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
 import io.toolgate.store.memory.InMemoryTurnLeases;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Mono;
 
-/** Conversation state: the in-memory store of the embedded default. */
+/** Conversation state in memory: the embedded default, used when no Redis is configured. */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("!(" + StoreProperties.REDIS_CONFIGURED + ")")
 public class StoreConfiguration {
 
 	@Bean
@@ -28,6 +34,16 @@ public class StoreConfiguration {
 			StoreProperties properties) {
 		return new InMemoryConversationStore(leases, eventLog, new InMemoryConversationStore.Limits(
 				properties.conversationTtl(), properties.maxConversations()), Clock.systemUTC());
+	}
+
+	@Bean
+	InMemoryIdempotencyStore idempotencyStore(StoreProperties properties) {
+		return new InMemoryIdempotencyStore(properties.maxConversations(), Clock.systemUTC());
+	}
+
+	@Bean
+	StoreHealthIndicator storeHealthIndicator() {
+		return new StoreHealthIndicator("memory", () -> Mono.just(true), Duration.ofSeconds(1));
 	}
 
 }

@@ -1,9 +1,13 @@
 package io.toolgate.dispatcher.config;
 
+import java.time.Duration;
+
 import java.util.List;
 
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.tool.IdempotentDispatch;
+import io.toolgate.store.IdempotencyStore;
 import io.toolgate.dispatcher.tool.ToolCallGate;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
@@ -72,7 +76,14 @@ public class ToolsConfiguration {
 	}
 
 	@Bean
-	ToolsHandler toolsHandler(ToolRegistry registry, ToolDispatcher dispatcher) {
+	IdempotentDispatch idempotentDispatch(ToolDispatcher dispatcher, IdempotencyStore store,
+			StoreProperties storeProperties, JsonMapper jsonMapper) {
+		return new IdempotentDispatch(dispatcher, store, storeProperties.idempotencyTtl(), Duration.ofSeconds(30),
+				jsonMapper);
+	}
+
+	@Bean
+	ToolsHandler toolsHandler(ToolRegistry registry, IdempotentDispatch dispatcher) {
 		return new ToolsHandler(registry, dispatcher);
 	}
 

@@ -4,7 +4,7 @@ import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
-import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnEngine;
@@ -28,7 +28,7 @@ public class TurnConfiguration {
 	}
 
 	@Bean
-	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
+	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnProperties properties,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
 		return new TurnEngine(model, tools, dispatcher, properties, jsonMapper, metrics, rateLimits);
 	}

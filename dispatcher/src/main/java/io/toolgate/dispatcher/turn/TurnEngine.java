@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
-import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.streaming.TurnEvent;
@@ -45,7 +45,7 @@ public class TurnEngine {
 
 	private final ToolRegistry tools;
 
-	private final ToolDispatcher dispatcher;
+	private final IdempotentDispatch dispatcher;
 
 	private final TurnProperties properties;
 
@@ -61,13 +61,13 @@ public class TurnEngine {
 	 * Creates the engine.
 	 * @param model the model
 	 * @param tools the server-side tools offered to the model
-	 * @param dispatcher executes server-side tool calls
+	 * @param dispatcher executes server-side tool calls, each at most once per turn and call id
 	 * @param properties loop bounds
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
 	 * @param rateLimits the tenants' model-token budgets
 	 */
-	public TurnEngine(ModelClient model, ToolRegistry tools, ToolDispatcher dispatcher, TurnProperties properties,
+	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnProperties properties,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
 		this.rateLimits = rateLimits;
 		this.model = model;
@@ -208,7 +208,9 @@ public class TurnEngine {
 			.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(), call.function().arguments(),
 					state.iteration));
 		Flux<TurnEvent> executed = Flux.range(0, calls.size())
-			.flatMap(i -> this.dispatcher.dispatch(invocation(state, calls.get(i))).doOnNext(r -> results[i] = r),
+			.flatMap(i -> this.dispatcher.dispatch(invocation(state, calls.get(i)), "turn-call:" + state.request.tenant())
+				.map(IdempotentDispatch.Outcome::result)
+				.doOnNext(r -> results[i] = r),
 					this.properties.maxParallelTools());
 		Mono<Void> persist = Mono.defer(() -> {
 			List<ChatMessage> messages = new ArrayList<>(calls.size() + 1);

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.RegisteredTool;
-import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -30,7 +30,9 @@ import tools.jackson.databind.JsonNode;
  * worker URLs are not shown.
  * <p>
  * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for further fields. An
- * {@code Idempotency-Key} header is passed through to the tool worker. A successful run answers 200
+ * {@code Idempotency-Key} header makes the invocation run at most once: a repeat with the same tool and arguments
+ * gets the stored result ({@code Idempotent-Replayed: true}), even while the first still runs; a repeat with
+ * other arguments gets 422. The key is also passed to the tool worker. A successful run answers 200
  * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are HTTP errors, so that HTTP
  * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
  * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
@@ -41,14 +43,17 @@ public class ToolsHandler {
 
 	private final ToolRegistry registry;
 
-	private final ToolDispatcher dispatcher;
+	/** Response header set when the response is the stored result of an earlier request with the same key. */
+	public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+	private final IdempotentDispatch dispatcher;
 
 	/**
 	 * Creates the handler.
 	 * @param registry the tools
-	 * @param dispatcher runs invocations
+	 * @param dispatcher runs invocations, once per {@code Idempotency-Key}
 	 */
-	public ToolsHandler(ToolRegistry registry, ToolDispatcher dispatcher) {
+	public ToolsHandler(ToolRegistry registry, IdempotentDispatch dispatcher) {
 		this.registry = registry;
 		this.dispatcher = dispatcher;
 	}
@@ -84,16 +89,17 @@ public class ToolsHandler {
 			.mapNotNull(body -> body.get("arguments"))
 			.filter(arguments -> !arguments.isNull())
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("arguments", "is required")))
-			.flatMap(arguments -> this.dispatcher
-				.dispatch(new ToolInvocation(newInvocationId(), tool.name(), arguments.toString(), tenant,
-						idempotencyKey)))
+			.flatMap(arguments -> this.dispatcher.dispatch(new ToolInvocation(newInvocationId(), tool.name(),
+					arguments.toString(), tenant, idempotencyKey), "invocation:" + tenant))
 			.flatMap(ToolsHandler::respond);
 	}
 
-	private static Mono<ServerResponse> respond(TurnEvent.ToolResult result) {
+	private static Mono<ServerResponse> respond(IdempotentDispatch.Outcome outcome) {
+		TurnEvent.ToolResult result = outcome.result();
 		TurnEvent.ToolError error = result.error();
 		if (result.isOk() || error == null) {
 			return ServerResponse.ok()
+				.header(REPLAYED_HEADER, Boolean.toString(outcome.replayed()))
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(new InvocationResponse(result.callId(), result.name(), result.status(), result.output(),
 						result.durationMs(), result.attempts()));

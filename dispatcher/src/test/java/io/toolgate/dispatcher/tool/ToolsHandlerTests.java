@@ -14,6 +14,7 @@ import io.toolgate.dispatcher.web.ToolsHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
@@ -42,7 +43,8 @@ class ToolsHandlerTests {
 		ToolRegistry registry = ToolRegistry.of(specs,
 				executor -> (executor instanceof ExecutorSpec.Http) ? this.http : builtins, 16, TestTools.JSON);
 		ToolsHandler handler = new ToolsHandler(registry,
-				new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry()));
+				new IdempotentDispatch(new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry()),
+						new InMemoryIdempotencyStore(), Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON));
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
 			.GET("/v1/tools", handler::list)
 			.POST("/v1/tools/{name}/invocations", handler::invoke)
@@ -110,6 +112,39 @@ class ToolsHandlerTests {
 			.expectBody().jsonPath("$.error.code").isEqualTo("tool_timeout");
 		invoke("broken", "{\"arguments\":{}}").expectStatus().isEqualTo(502)
 			.expectBody().jsonPath("$.error.code").isEqualTo("tool_worker_error");
+	}
+
+	@Test
+	void replaysTheStoredResultForARepeatedIdempotencyKey() {
+		for (int i = 0; i < 3; i++) {
+			this.client.post().uri("/v1/tools/echo/invocations")
+				.header("Idempotency-Key", "same-key")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(i == 1 ? "{\"arguments\": {\"text\" : \"once\"}}" : "{\"arguments\":{\"text\":\"once\"}}")
+				.exchange()
+				.expectStatus().isOk()
+				.expectHeader().valueEquals(ToolsHandler.REPLAYED_HEADER, Boolean.toString(i > 0))
+				.expectBody().jsonPath("$.output.echo.text").isEqualTo("once");
+		}
+		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	@Test
+	void refusesAnIdempotencyKeyReusedWithOtherArguments() {
+		this.client.post().uri("/v1/tools/echo/invocations")
+			.header("Idempotency-Key", "reused")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"arguments\":{\"text\":\"first\"}}")
+			.exchange()
+			.expectStatus().isOk();
+		this.client.post().uri("/v1/tools/echo/invocations")
+			.header("Idempotency-Key", "reused")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"arguments\":{\"text\":\"second\"}}")
+			.exchange()
+			.expectStatus().isEqualTo(422)
+			.expectBody().jsonPath("$.error.code").isEqualTo("idempotency_key_reused");
+		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
 	private WebTestClient.ResponseSpec invoke(String tool, String body) {

@@ -1,0 +1,152 @@
+package io.toolgate.store.redis;
+
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
+
+/**
+ * Builds every Redis key and channel name the stores use; no other class builds one. Keys are tenant-scoped and
+ * carry a hash tag, so every key of one conversation lies in one cluster slot:
+ * <pre>
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:conv              hash: v (version), c (created), u (updated), epoch millis
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:msgs              list of messages
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:lease             string: the lease holder's fence and turn
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turns             set of turn ids with a log
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:meta   hash: n (last id), ended, ttl (millis)
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:events stream, entry ids n-0
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:appended  pub/sub channel: the id of each appended event
+ * &lt;prefix&gt;:idem:{&lt;scope&gt;:&lt;key&gt;}                    hash: fp, token, result, ttl
+ * </pre>
+ * Tenants, ids, scopes and keys are URL-encoded ({@code :}, <code>{</code>, <code>}</code> and {@code %} included),
+ * so that no two different inputs give the same key and no input can move a key's hash tag.
+ */
+public final class RedisKeys {
+
+	private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
+
+	private final String prefix;
+
+	/**
+	 * Creates the key builder.
+	 * @param prefix the first segment of every key, letters, digits, {@code .}, {@code _} or {@code -}
+	 * @throws IllegalArgumentException if the prefix is empty or has other characters
+	 */
+	public RedisKeys(String prefix) {
+		Objects.requireNonNull(prefix, "prefix");
+		if (!PREFIX.matcher(prefix).matches()) {
+			throw new IllegalArgumentException("prefix must be letters, digits, '.', '_' or '-'");
+		}
+		this.prefix = prefix;
+	}
+
+	/**
+	 * The key of a conversation's version and timestamps.
+	 * @param key the conversation
+	 * @return the key
+	 */
+	public String conversation(ConversationKey key) {
+		return tag(key) + ":conv";
+	}
+
+	/**
+	 * The key of a conversation's message list.
+	 * @param key the conversation
+	 * @return the key
+	 */
+	public String messages(ConversationKey key) {
+		return tag(key) + ":msgs";
+	}
+
+	/**
+	 * The key of a conversation's turn lease.
+	 * @param key the conversation
+	 * @return the key
+	 */
+	public String lease(ConversationKey key) {
+		return tag(key) + ":lease";
+	}
+
+	/**
+	 * The key of the set of a conversation's turn ids that have an event log.
+	 * @param key the conversation
+	 * @return the key
+	 */
+	public String turns(ConversationKey key) {
+		return tag(key) + ":turns";
+	}
+
+	/**
+	 * The key of a turn log's counters.
+	 * @param key the turn
+	 * @return the key
+	 */
+	public String turnMeta(TurnKey key) {
+		return turn(key) + ":meta";
+	}
+
+	/**
+	 * The key of a turn log's stream of events.
+	 * @param key the turn
+	 * @return the key
+	 */
+	public String turnEvents(TurnKey key) {
+		return turn(key) + ":events";
+	}
+
+	/**
+	 * The pub/sub channel on which each append to a turn log is announced.
+	 * @param key the turn
+	 * @return the channel name
+	 */
+	public String turnChannel(TurnKey key) {
+		return turn(key) + ":appended";
+	}
+
+	/**
+	 * The key of an idempotency record.
+	 * @param scope the record's scope
+	 * @param key the idempotency key
+	 * @return the key
+	 */
+	public String idempotency(String scope, String key) {
+		return this.prefix + ":idem:{" + encode(scope) + ":" + encode(key) + "}";
+	}
+
+	/**
+	 * The value a held lease is stored under: its fence and turn, so that a fenced write compares both.
+	 * @param lease the lease
+	 * @return the value
+	 */
+	public String leaseValue(TurnLease lease) {
+		return lease.fence() + "/" + encode(lease.turnId());
+	}
+
+	/**
+	 * The turn id part of a stored lease value, for messages.
+	 * @param value a value built by {@link #leaseValue}
+	 * @return the turn id, or the value itself if it has no turn part
+	 */
+	String turnOfLeaseValue(String value) {
+		int slash = value.indexOf('/');
+		return (slash < 0) ? value : URLDecoder.decode(value.substring(slash + 1), StandardCharsets.UTF_8);
+	}
+
+	private String turn(TurnKey key) {
+		return tag(key.conversation()) + ":turn:" + encode(key.turnId());
+	}
+
+	private String tag(ConversationKey key) {
+		return this.prefix + ":{" + encode(key.tenant()) + ":" + encode(key.conversationId()) + "}";
+	}
+
+	private static String encode(String part) {
+		return URLEncoder.encode(part, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,237 @@
+package io.toolgate.store.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLogFullException;
+import io.toolgate.store.TurnNotFoundException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@link TurnEventLog} on Redis Streams. Each turn has a stream whose entry ids are the event ids ({@code n-0}) and a
+ * meta hash with the last id, whether the turn ended, and the time to live; one Lua script appends, assigns the next
+ * id, refreshes the time to live of both keys and announces the id on the turn's pub/sub channel.
+ * <p>
+ * A reader subscribes to the turn's channel first, then reads the stream after its last id ({@code XRANGE}), and reads
+ * again on every announcement and every {@link RedisStoreSettings#tailPollInterval()} (pub/sub may lose messages). It
+ * keeps its last id and drops anything at or below it, so it sees every event once, in order, and completes after the
+ * terminal event. Readers pull: a slow reader reads later rather than buffering, so it never overflows, and live
+ * tailing uses no blocking command: one pub/sub connection serves every reader of this process and reads share the
+ * command connection.
+ * <p>
+ * At most {@link RedisStoreSettings#maxEventsPerTurn()} events per turn, the last slot kept for the terminal event: a
+ * non-terminal append to a full log errors with {@link TurnLogFullException}; appending after the terminal event errors
+ * with {@link IllegalStateException}. A reader whose log expires or is deleted while it waits errors with
+ * {@link TurnNotFoundException} at its next read. Every command is bounded by
+ * {@link RedisStoreSettings#commandTimeout()} and errors with {@link StoreUnavailableException} when Redis cannot be
+ * reached.
+ */
+public final class RedisTurnEventLog implements TurnEventLog {
+
+	private static final String CREATE = """
+			-- KEYS: meta, events, turns; ARGV: turn id, ttl
+			if redis.call('EXISTS', KEYS[1]) == 1 then
+				return {'ok', 0}
+			end
+			redis.call('DEL', KEYS[2])
+			redis.call('HSET', KEYS[1], 'n', 0, 'ended', 0, 'ttl', ARGV[2])
+			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			redis.call('SADD', KEYS[3], ARGV[1])
+			if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then
+				redis.call('PEXPIRE', KEYS[3], ARGV[2])
+			end
+			return {'ok', 1}
+			""";
+
+	private static final String APPEND = """
+			-- KEYS: meta, events, turns; ARGV: turn id, type, data, terminal (0 or 1), max events, channel
+			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
+			if not meta[1] then
+				return {'missing'}
+			end
+			if meta[2] == '1' then
+				return {'ended'}
+			end
+			local id = tonumber(meta[1])
+			if ARGV[4] ~= '1' and id >= tonumber(ARGV[5]) - 1 then
+				return {'full'}
+			end
+			id = id + 1
+			redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], id .. '-0', 'type', ARGV[2], 'data', ARGV[3], 't', ARGV[4])
+			redis.call('HSET', KEYS[1], 'n', id, 'ended', ARGV[4])
+			redis.call('PEXPIRE', KEYS[1], meta[3])
+			redis.call('PEXPIRE', KEYS[2], meta[3])
+			redis.call('SADD', KEYS[3], ARGV[1])
+			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
+				redis.call('PEXPIRE', KEYS[3], meta[3])
+			end
+			redis.call('PUBLISH', ARGV[6], id)
+			return {'ok', id}
+			""";
+
+	private static final int BATCH = 256;
+
+	/** Emitted by a read that finds the turn ended and nothing after the reader's id; never reaches the caller. */
+	private static final StoredEvent END = new StoredEvent(0, "", "", true);
+
+	private final RedisClusterReactiveCommands<String, String> commands;
+
+	private final TurnNotifications notifications;
+
+	private final RedisKeys keys;
+
+	private final RedisStoreSettings settings;
+
+	private final RedisScript create;
+
+	private final RedisScript append;
+
+	/**
+	 * Creates the event log.
+	 * @param commands the shared reactive commands of a standalone or cluster connection
+	 * @param pubSub a pub/sub connection to the same Redis, used only by this log to wake live readers
+	 * @param keys the key builder
+	 * @param settings the timeout, the bound on events per turn and the poll interval
+	 */
+	public RedisTurnEventLog(RedisClusterReactiveCommands<String, String> commands,
+			StatefulRedisPubSubConnection<String, String> pubSub, RedisKeys keys, RedisStoreSettings settings) {
+		this.commands = Objects.requireNonNull(commands, "commands");
+		this.keys = Objects.requireNonNull(keys, "keys");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.notifications = new TurnNotifications(pubSub, settings.commandTimeout());
+		this.create = new RedisScript(commands, CREATE);
+		this.append = new RedisScript(commands, APPEND);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Creating a log that already exists (and has not expired) leaves it as it is, time to live included.
+	 * @throws IllegalArgumentException (at call time) if {@code ttl} is shorter than 1 ms
+	 */
+	@Override
+	public Mono<Void> create(TurnKey key, Duration ttl) {
+		if (ttl.isNegative() || ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("ttl must be at least 1 ms");
+		}
+		return Mono
+			.defer(() -> this.create.run(this.commands, turnKeys(key), key.turnId(), Long.toString(ttl.toMillis())))
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Creating a turn log"))
+			.then();
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Also errors with {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the
+	 * terminal event.
+	 */
+	@Override
+	public Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal) {
+		return Mono
+			.defer(() -> this.append.run(this.commands, turnKeys(key), key.turnId(), type, data, terminal ? "1" : "0",
+					Integer.toString(this.settings.maxEventsPerTurn()), this.keys.turnChannel(key)))
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Appending to a turn log"))
+			.map((reply) -> switch ((String) reply.get(0)) {
+				case "ok" -> new StoredEvent((Long) reply.get(1), type, data, terminal);
+				case "missing" -> throw notFound(key);
+				case "ended" -> throw new IllegalStateException("Turn " + key.turnId() + " has already ended");
+				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
+						+ this.settings.maxEventsPerTurn() + " events");
+			});
+	}
+
+	@Override
+	public Flux<StoredEvent> read(TurnKey key, long afterId) {
+		return Flux.defer(() -> {
+			Cursor cursor = new Cursor(Math.max(afterId, 0));
+			Flux<Object> wakeUps = Flux.<Object>merge(this.notifications.listen(this.keys.turnChannel(key)),
+					Flux.interval(this.settings.tailPollInterval()))
+				.onBackpressureLatest();
+			return wakeUps.concatMap((wakeUp) -> readNew(key, cursor), 1)
+				.takeUntil(StoredEvent::terminal)
+				.filter((event) -> event != END);
+		});
+	}
+
+	@Override
+	public Mono<Boolean> exists(TurnKey key) {
+		return Mono.defer(() -> this.commands.exists(this.keys.turnMeta(key)))
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Checking a turn log"))
+			.map((count) -> count > 0);
+	}
+
+	/** Reads every event after the cursor, in batches; when there is none, tells whether the turn has ended. */
+	private Flux<StoredEvent> readNew(TurnKey key, Cursor cursor) {
+		Range<String> after = Range.from(Range.Boundary.including((cursor.last + 1) + "-0"),
+				Range.Boundary.unbounded());
+		return this.commands.xrange(this.keys.turnEvents(key), after, Limit.from(BATCH))
+			.map(RedisTurnEventLog::toEvent)
+			.collectList()
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
+			.flatMapMany((batch) -> {
+				if (batch.isEmpty()) {
+					return endOrNothing(key, cursor);
+				}
+				Flux<StoredEvent> fresh = Flux.fromIterable(batch)
+					.filter((event) -> event.id() > cursor.last)
+					.doOnNext((event) -> cursor.last = event.id());
+				boolean more = batch.size() == BATCH && !batch.get(batch.size() - 1).terminal();
+				return more ? fresh.concatWith(Flux.defer(() -> readNew(key, cursor))) : fresh;
+			});
+	}
+
+	private Mono<StoredEvent> endOrNothing(TurnKey key, Cursor cursor) {
+		return this.commands.hmget(this.keys.turnMeta(key), "n", "ended")
+			.collectList()
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
+			.flatMap((fields) -> {
+				if (fields.isEmpty() || !fields.get(0).hasValue()) {
+					return Mono.error(notFound(key));
+				}
+				boolean ended = "1".equals(fields.get(1).getValueOrElse("0"));
+				long last = Long.parseLong(fields.get(0).getValue());
+				return (ended && last <= cursor.last) ? Mono.just(END) : Mono.empty();
+			});
+	}
+
+	private String[] turnKeys(TurnKey key) {
+		return new String[] { this.keys.turnMeta(key), this.keys.turnEvents(key),
+				this.keys.turns(key.conversation()) };
+	}
+
+	private static StoredEvent toEvent(StreamMessage<String, String> message) {
+		String id = message.getId();
+		Map<String, String> body = message.getBody();
+		return new StoredEvent(Long.parseLong(id.substring(0, id.indexOf('-'))), body.getOrDefault("type", ""),
+				body.getOrDefault("data", ""), "1".equals(body.get("t")));
+	}
+
+	private static TurnNotFoundException notFound(TurnKey key) {
+		return new TurnNotFoundException("No event log for turn " + key.turnId() + " of conversation "
+				+ key.conversation().conversationId());
+	}
+
+	/** A reader's position; touched only by its own reads, which never overlap. */
+	private static final class Cursor {
+
+		private long last;
+
+		Cursor(long last) {
+			this.last = last;
+		}
+
+	}
+
+}

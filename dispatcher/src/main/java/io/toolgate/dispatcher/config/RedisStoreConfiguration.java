@@ -1,0 +1,71 @@
+package io.toolgate.dispatcher.config;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.toolgate.dispatcher.health.StoreHealthIndicator;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnLeases;
+import io.toolgate.store.redis.RedisStoreSettings;
+import io.toolgate.store.redis.RedisStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Conversation state, turn event logs, leases and idempotency records in Redis (standalone or cluster), selected
+ * by {@code REDIS_URL} or {@code toolgate.store.redis-url}. The rate limiter shares the client.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression(StoreProperties.REDIS_CONFIGURED)
+public class RedisStoreConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(RedisStoreConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	RedisStores redisStores(StoreProperties properties, Environment environment) {
+		String url = properties.redisUrl() != null && !properties.redisUrl().isBlank() ? properties.redisUrl()
+				: environment.getRequiredProperty("REDIS_URL");
+		RedisStoreSettings settings = RedisStoreSettings.ofDefaults()
+			.withCommandTimeout(properties.redisCommandTimeout())
+			.withConversationTtl(properties.conversationTtl());
+		RedisStores stores = RedisStores.connect(url, settings);
+		logger.info("Conversation state in Redis ({})", stores.isCluster() ? "cluster" : "standalone");
+		return stores;
+	}
+
+	/** The client, for the distributed rate limiter; its lifecycle belongs to {@link RedisStores}. */
+	@Bean(destroyMethod = "")
+	AbstractRedisClient redisClient(RedisStores stores) {
+		return stores.client();
+	}
+
+	@Bean
+	ConversationStore conversationStore(RedisStores stores) {
+		return stores.conversations();
+	}
+
+	@Bean
+	TurnLeases turnLeases(RedisStores stores) {
+		return stores.leases();
+	}
+
+	@Bean
+	TurnEventLog turnEventLog(RedisStores stores) {
+		return stores.eventLog();
+	}
+
+	@Bean
+	IdempotencyStore idempotencyStore(RedisStores stores) {
+		return stores.idempotency();
+	}
+
+	@Bean
+	StoreHealthIndicator storeHealthIndicator(RedisStores stores, StoreProperties properties) {
+		return new StoreHealthIndicator("redis", stores::ping, properties.redisCommandTimeout());
+	}
+
+}
