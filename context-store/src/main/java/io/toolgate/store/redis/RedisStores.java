@@ -11,6 +11,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -20,6 +21,7 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.toolgate.store.StoreUnavailableException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -102,6 +104,23 @@ public final class RedisStores implements AutoCloseable {
 	 * @throws StoreUnavailableException if Redis cannot be reached
 	 */
 	public static RedisStores connect(String url, RedisStoreSettings settings, Clock clock) {
+		return connect(url, settings, clock, null);
+	}
+
+	/**
+	 * Connects and builds the stores on shared client resources, e.g. ones recording command latency. Blocks
+	 * until connected: call it at startup, not on an event loop.
+	 * @param url the Redis URL (see the class description)
+	 * @param settings the store settings
+	 * @param clock the clock that stamps conversations
+	 * @param resources the Lettuce client resources, owned and shut down by the caller; {@code null} for the
+	 * client's own
+	 * @return the connected stores
+	 * @throws IllegalArgumentException if the URL cannot be read
+	 * @throws StoreUnavailableException if Redis cannot be reached
+	 */
+	public static RedisStores connect(String url, RedisStoreSettings settings, Clock clock,
+			@Nullable ClientResources resources) {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(clock, "clock");
 		List<RedisURI> uris = parse(url);
@@ -109,7 +128,8 @@ public final class RedisStores implements AutoCloseable {
 		// one minute); one slow seed must not hold up startup for longer than a command may take.
 		uris.forEach((uri) -> uri.setTimeout(settings.commandTimeout()));
 		boolean cluster = url.trim().matches("(?i)rediss?-cluster://.*") || uris.size() > 1;
-		Connected connected = cluster ? connectCluster(uris, settings) : connectStandalone(uris.get(0), settings);
+		Connected connected = cluster ? connectCluster(uris, settings, resources)
+				: connectStandalone(uris.get(0), settings, resources);
 		return new RedisStores(connected, settings, clock);
 	}
 
@@ -236,8 +256,9 @@ public final class RedisStores implements AutoCloseable {
 		return List.copyOf(uris);
 	}
 
-	private static Connected connectStandalone(RedisURI uri, RedisStoreSettings settings) {
-		RedisClient client = RedisClient.create(uri);
+	private static Connected connectStandalone(RedisURI uri, RedisStoreSettings settings,
+			@Nullable ClientResources resources) {
+		RedisClient client = (resources != null) ? RedisClient.create(resources, uri) : RedisClient.create(uri);
 		client.setOptions(ClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -256,8 +277,10 @@ public final class RedisStores implements AutoCloseable {
 		}
 	}
 
-	private static Connected connectCluster(List<RedisURI> seeds, RedisStoreSettings settings) {
-		RedisClusterClient client = RedisClusterClient.create(seeds);
+	private static Connected connectCluster(List<RedisURI> seeds, RedisStoreSettings settings,
+			@Nullable ClientResources resources) {
+		RedisClusterClient client = (resources != null) ? RedisClusterClient.create(resources, seeds)
+				: RedisClusterClient.create(seeds);
 		client.setOptions(ClusterClientOptions.builder()
 			.autoReconnect(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)

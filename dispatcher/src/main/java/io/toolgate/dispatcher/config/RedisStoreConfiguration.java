@@ -1,6 +1,10 @@
 package io.toolgate.dispatcher.config;
 
+import java.time.Clock;
+
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.resource.ClientResources;
+import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.IdempotencyStore;
@@ -25,14 +29,20 @@ public class RedisStoreConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisStoreConfiguration.class);
 
+	/** Shared Lettuce resources (event loops, timers) that record command latency into the meter registry. */
+	@Bean(destroyMethod = "shutdown")
+	ClientResources redisClientResources(LettuceCommandMetrics commandMetrics) {
+		return commandMetrics.create();
+	}
+
 	@Bean(destroyMethod = "close")
-	RedisStores redisStores(StoreProperties properties, Environment environment) {
+	RedisStores redisStores(StoreProperties properties, Environment environment, ClientResources resources) {
 		String url = properties.redisUrl() != null && !properties.redisUrl().isBlank() ? properties.redisUrl()
 				: environment.getRequiredProperty("REDIS_URL");
 		RedisStoreSettings settings = RedisStoreSettings.ofDefaults()
 			.withCommandTimeout(properties.redisCommandTimeout())
 			.withConversationTtl(properties.conversationTtl());
-		RedisStores stores = RedisStores.connect(url, settings);
+		RedisStores stores = RedisStores.connect(url, settings, Clock.systemUTC(), resources);
 		logger.info("Conversation state in Redis ({})", stores.isCluster() ? "cluster" : "standalone");
 		return stores;
 	}

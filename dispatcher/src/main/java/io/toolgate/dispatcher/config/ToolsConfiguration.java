@@ -1,29 +1,30 @@
 package io.toolgate.dispatcher.config;
 
 import java.time.Duration;
-
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
-import io.toolgate.dispatcher.tool.IdempotentDispatch;
-import io.toolgate.store.IdempotencyStore;
-import io.toolgate.dispatcher.tool.ToolCallGate;
-import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
+import io.toolgate.dispatcher.tool.IdempotentDispatch;
+import io.toolgate.dispatcher.tool.ToolCallGate;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
+import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
 import io.toolgate.dispatcher.web.ToolsHandler;
+import io.toolgate.store.IdempotencyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -42,9 +43,13 @@ public class ToolsConfiguration {
 	}
 
 	@Bean(destroyMethod = "dispose")
-	HttpToolExecutor httpToolExecutor(ToolsProperties properties, ObjectProvider<JsonMapper> json) {
+	HttpToolExecutor httpToolExecutor(ToolsProperties properties, ObjectProvider<JsonMapper> json,
+			ObjectProvider<ObservationRegistry> observations) {
+		// An observed client traces each worker call and sends W3C traceparent to the worker.
+		WebClient.Builder builder = WebClient.builder()
+			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return new HttpToolExecutor(json.getIfAvailable(JsonMapper::shared), properties.http().connectTimeout(),
-				properties.http().maxConnections(), properties.maxResponseSize());
+				properties.http().maxConnections(), properties.maxResponseSize(), builder);
 	}
 
 	@Bean

@@ -66,6 +66,20 @@ public final class HttpToolExecutor implements ToolExecutor {
 	 * @param maxResponseSize the largest response body accepted
 	 */
 	public HttpToolExecutor(JsonMapper json, Duration connectTimeout, int maxConnections, DataSize maxResponseSize) {
+		this(json, connectTimeout, maxConnections, maxResponseSize, WebClient.builder());
+	}
+
+	/**
+	 * Creates an executor with its own connection pool on a client builder, e.g. one carrying an observation
+	 * registry so that calls are traced and W3C {@code traceparent} reaches the workers.
+	 * @param json the mapper for request and response bodies
+	 * @param connectTimeout the TCP connect timeout
+	 * @param maxConnections the pool's connection bound over all workers
+	 * @param maxResponseSize the largest response body accepted
+	 * @param builder the client builder; its connector is replaced by this executor's pool
+	 */
+	public HttpToolExecutor(JsonMapper json, Duration connectTimeout, int maxConnections, DataSize maxResponseSize,
+			WebClient.Builder builder) {
 		this.json = json;
 		this.maxResponseBytes = (int) Math.min(Integer.MAX_VALUE, maxResponseSize.toBytes());
 		this.connections = ConnectionProvider.builder("toolgate-tools")
@@ -76,7 +90,7 @@ public final class HttpToolExecutor implements ToolExecutor {
 			.build();
 		HttpClient httpClient = HttpClient.create(this.connections)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
-		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(httpClient)).build();
+		this.webClient = builder.clientConnector(new ReactorClientHttpConnector(httpClient)).build();
 	}
 
 	@Override

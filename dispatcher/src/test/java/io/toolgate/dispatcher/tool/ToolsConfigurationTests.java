@@ -8,6 +8,10 @@ import io.toolgate.dispatcher.config.ToolsProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import io.toolgate.dispatcher.config.StoreProperties;
+import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.memory.InMemoryIdempotencyStore;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ToolsConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(ToolsConfiguration.class);
+		.withUserConfiguration(ToolsConfiguration.class)
+		.withBean(StoreProperties.class, () -> new StoreProperties(Duration.ofHours(1), 10, 10, 10, null,
+				Duration.ofSeconds(1), Duration.ofHours(1)))
+		.withBean(IdempotencyStore.class, InMemoryIdempotencyStore::new);
 
 	@Test
 	void startsWithTheDemoRegistryByDefault() {
