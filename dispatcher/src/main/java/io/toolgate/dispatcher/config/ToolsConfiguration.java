@@ -82,9 +82,9 @@ public class ToolsConfiguration {
 
 	@Bean
 	IdempotentDispatch idempotentDispatch(ToolDispatcher dispatcher, IdempotencyStore store,
-			StoreProperties storeProperties, JsonMapper jsonMapper) {
+			StoreProperties storeProperties, ObjectProvider<JsonMapper> json) {
 		return new IdempotentDispatch(dispatcher, store, storeProperties.idempotencyTtl(), Duration.ofSeconds(30),
-				jsonMapper);
+				json.getIfAvailable(JsonMapper::shared));
 	}
 
 	@Bean

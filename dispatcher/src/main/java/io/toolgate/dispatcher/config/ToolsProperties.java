@@ -21,13 +21,12 @@ import org.springframework.validation.annotation.Validated;
  * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool; beyond that calls are rejected at once
  * @param maxResponseSize the largest tool worker response body accepted; larger gives {@code output_too_large}
  * @param http HTTP tool worker client settings
- * @param maxParallelPerTurn how many tool calls of one model turn run at the same time
  */
 @ConfigurationProperties("toolgate.tools")
 @Validated
 public record ToolsProperties(@Nullable String registry, @DefaultValue("1s") Duration bulkheadMaxWait,
 		@DefaultValue("256") @Min(0) int bulkheadMaxWaiting, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue @Valid Http http, @DefaultValue("8") @Min(1) int maxParallelPerTurn) {
+		@DefaultValue @Valid Http http) {
 
 	/**
 	 * HTTP tool worker client settings.

@@ -31,7 +31,6 @@ class ToolsConfigurationTests {
 			assertThat(context.getBean(ToolRegistry.class).definitions()).extracting(d -> d.function().name())
 				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
 			ToolsProperties properties = context.getBean(ToolsProperties.class);
-			assertThat(properties.maxParallelPerTurn()).isEqualTo(8);
 			assertThat(properties.maxResponseSize().toMegabytes()).isEqualTo(1);
 			assertThat(context).hasSingleBean(ToolDispatcher.class).hasSingleBean(io.toolgate.dispatcher.web.ToolsHandler.class);
 		});
