@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,9 @@ import reactor.core.publisher.Mono;
  * <p>
  * Bounds and their outcomes:
  * <ul>
- * <li>At most {@link Limits#maxTurns()} logs. Creating one more first drops the expired logs; if none expired,
- * {@link #create} errors with {@link StoreUnavailableException}.</li>
+ * <li>At most {@link Limits#maxTurns()} logs. Creating one more first drops the expired logs, then the ended logs
+ * written longest ago (a tenth of the bound at a time, so a full map is not scanned on every create); if every log
+ * belongs to a running turn, {@link #create} errors with {@link StoreUnavailableException}.</li>
  * <li>At most {@link Limits#maxEventsPerTurn()} events per turn, the last slot kept for the terminal event: a
  * non-terminal append to a full log errors with {@link TurnLogFullException}. Appending after the terminal event errors
  * with {@link IllegalStateException}.</li>
@@ -89,6 +91,9 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 			}
 			if (this.logs.size() >= this.limits.maxTurns()) {
 				evictExpired();
+			}
+			if (this.logs.size() >= this.limits.maxTurns()) {
+				evictOldestEnded(Math.max(1, this.limits.maxTurns() / 10));
 			}
 			List<TurnLog> replaced = new ArrayList<>(1);
 			this.logs.compute(key, (k, existing) -> {
@@ -153,6 +158,22 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	public int evictExpired() {
 		Instant now = this.clock.instant();
 		return removeWhere((log) -> log.isExpired(now));
+	}
+
+	/** Drops up to {@code count} logs of ended turns, those whose last write is oldest first. */
+	private void evictOldestEnded(int count) {
+		List<TurnLog> ended = new ArrayList<>();
+		for (TurnLog log : this.logs.values()) {
+			if (log.isEnded()) {
+				ended.add(log);
+			}
+		}
+		ended.sort(Comparator.comparing(TurnLog::expiresAt));
+		for (TurnLog log : ended.subList(0, Math.min(count, ended.size()))) {
+			if (this.logs.remove(log.key(), log)) {
+				log.close();
+			}
+		}
 	}
 
 	/** Drops every turn log of a conversation, ending their live readers with {@link TurnNotFoundException}. */

@@ -47,6 +47,14 @@ final class TurnLog {
 		this.expiresAt = now.plus(ttl);
 	}
 
+	synchronized boolean isEnded() {
+		return this.ended;
+	}
+
+	Instant expiresAt() {
+		return this.expiresAt;
+	}
+
 	boolean isExpired(Instant now) {
 		return !now.isBefore(this.expiresAt);
 	}

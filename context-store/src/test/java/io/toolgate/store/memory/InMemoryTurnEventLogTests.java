@@ -84,6 +84,21 @@ class InMemoryTurnEventLogTests {
 	}
 
 	@Test
+	void fullLogMapDropsTheOldestEndedTurnToMakeRoom() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(3, 10, 8));
+		log.create(turn("old"), TTL).block(TIMEOUT);
+		log.append(turn("old"), "turn.completed", "{}", true).block(TIMEOUT);
+		this.clock.advance(Duration.ofSeconds(1));
+		log.create(turn("newer"), TTL).block(TIMEOUT);
+		log.append(turn("newer"), "turn.completed", "{}", true).block(TIMEOUT);
+		log.create(turn("running"), TTL).block(TIMEOUT);
+		StepVerifier.create(log.create(turn("next"), TTL)).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(log.read(turn("old"), 0)).expectError(TurnNotFoundException.class).verify(TIMEOUT);
+		StepVerifier.create(log.read(turn("newer"), 0).map(StoredEvent::id)).expectNext(1L).verifyComplete();
+		StepVerifier.create(log.exists(turn("running"))).expectNext(true).verifyComplete();
+	}
+
+	@Test
 	void fullLogMapDropsExpiredTurnsToMakeRoom() {
 		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(2, 10, 8));
 		log.create(turn("a"), Duration.ofSeconds(1)).block(TIMEOUT);

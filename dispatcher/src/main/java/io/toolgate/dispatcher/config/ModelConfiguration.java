@@ -31,7 +31,8 @@ public class ModelConfiguration {
 		}
 		OpenAiClientSettings settings = new OpenAiClientSettings(properties.baseUrl(), properties.apiKey(),
 				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
-				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes());
+				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes(),
+				properties.maxConnections());
 		logger.info("Model upstream: {}", settings.baseUrl());
 		// Observed, so upstream calls are child spans of the model call and carry a W3C traceparent.
 		WebClient.Builder builder = WebClient.builder()

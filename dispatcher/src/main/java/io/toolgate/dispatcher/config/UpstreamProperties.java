@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param firstTokenTimeout longest wait for the first streamed chunk
  * @param idleTimeout longest gap between two streamed chunks
  * @param requestTimeout longest non-streaming call
+ * @param maxConnections the bound of the connection pool to the upstream
  * @param simulated settings of the simulated model
  */
 @ConfigurationProperties("toolgate.upstream")
@@ -27,6 +28,7 @@ public record UpstreamProperties(@Nullable URI baseUrl, @Nullable String apiKey,
 		@DefaultValue("toolgate-sim") String defaultModel, @DefaultValue List<String> models,
 		@DefaultValue("5s") Duration connectTimeout, @DefaultValue("30s") Duration firstTokenTimeout,
 		@DefaultValue("30s") Duration idleTimeout, @DefaultValue("120s") Duration requestTimeout,
+		@DefaultValue("1000") int maxConnections,
 		@DefaultValue Simulated simulated) {
 
 	/** Whether the simulated model is used. */

@@ -152,7 +152,9 @@ public class TurnCoordinator {
 	 * @return the events; errors as {@link TurnEngine#run} does
 	 */
 	public Flux<TurnEvent> runAttached(PreparedTurn turn, TurnRequest request) {
-		return Flux.usingWhen(Mono.just(turn), t -> withLeaseRenewal(t, this.engine.run(request)), this::finish,
+		return Flux.usingWhen(Mono.just(turn),
+				t -> withLeaseRenewal(t, this.engine.run(request)).concatMap(event -> releasingAtEnd(t, event)),
+				this::finish,
 				(t, error) -> finish(t), this::finish);
 	}
 
@@ -202,7 +204,7 @@ public class TurnCoordinator {
 				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
-			.concatMap(event -> append(key, event))
+			.concatMap(event -> releasingAtEnd(turn, event).flatMap(released -> append(key, released)))
 			.then()
 			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
 			.onErrorResume(ex -> {
@@ -219,6 +221,15 @@ public class TurnCoordinator {
 		if (!handle[0].isDisposed()) {
 			this.detached.add(handle[0]);
 		}
+	}
+
+	/**
+	 * Frees the turn's slot and lease before its terminal event goes out, so that a client that sends its next
+	 * turn as soon as it reads {@code turn.completed} is never refused with 409. Every message of the turn is
+	 * stored by then; releasing again later does nothing.
+	 */
+	private Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
+		return event.isTerminal() ? finish(turn).thenReturn(event) : Mono.just(event);
 	}
 
 	private Mono<StoredEvent> append(TurnKey key, TurnEvent event) {

@@ -19,9 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param idleTimeout longest gap between two SSE events of a stream
  * @param requestTimeout longest non-streaming call, from subscription to decoded response
  * @param maxEventBytes the largest SSE event (and error body) accepted
+ * @param maxConnections the bound of the client's connection pool to the upstream; calls beyond it wait for a
+ * connection, at most {@code 4 × maxConnections} of them and each at most the connect timeout, then fail as
+ * {@code CONNECT}
  */
 public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duration connectTimeout,
-		Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout, int maxEventBytes) {
+		Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout, int maxEventBytes,
+		int maxConnections) {
 
 	/**
 	 * Validates the settings.
@@ -40,34 +44,37 @@ public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duratio
 		if (maxEventBytes <= 0) {
 			throw new IllegalArgumentException("maxEventBytes must be positive");
 		}
+		if (maxConnections <= 0) {
+			throw new IllegalArgumentException("maxConnections must be positive");
+		}
 	}
 
 	/**
 	 * Returns settings with defaults: no key, connect 5 s, first token 30 s, idle 30 s, request 120 s, events up
-	 * to 1 MiB.
+	 * to 1 MiB, 1,000 connections.
 	 * @param baseUrl the API base URL, e.g. {@code http://localhost:8081/v1}
 	 */
 	public static OpenAiClientSettings ofDefaults(URI baseUrl) {
 		return new OpenAiClientSettings(baseUrl, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
-				Duration.ofSeconds(30), Duration.ofSeconds(120), SseParser.DEFAULT_MAX_EVENT_BYTES);
+				Duration.ofSeconds(30), Duration.ofSeconds(120), SseParser.DEFAULT_MAX_EVENT_BYTES, 1000);
 	}
 
 	/** Returns a copy with another API key. */
 	public OpenAiClientSettings withApiKey(@Nullable String key) {
 		return new OpenAiClientSettings(this.baseUrl, key, this.connectTimeout, this.firstTokenTimeout,
-				this.idleTimeout, this.requestTimeout, this.maxEventBytes);
+				this.idleTimeout, this.requestTimeout, this.maxEventBytes, this.maxConnections);
 	}
 
 	/** Returns a copy with other stream timeouts. */
 	public OpenAiClientSettings withStreamTimeouts(Duration firstToken, Duration idle) {
 		return new OpenAiClientSettings(this.baseUrl, this.apiKey, this.connectTimeout, firstToken, idle,
-				this.requestTimeout, this.maxEventBytes);
+				this.requestTimeout, this.maxEventBytes, this.maxConnections);
 	}
 
 	/** Returns a copy with another non-streaming request timeout. */
 	public OpenAiClientSettings withRequestTimeout(Duration timeout) {
 		return new OpenAiClientSettings(this.baseUrl, this.apiKey, this.connectTimeout, this.firstTokenTimeout,
-				this.idleTimeout, timeout, this.maxEventBytes);
+				this.idleTimeout, timeout, this.maxEventBytes, this.maxConnections);
 	}
 
 	/** Returns the URL of the chat-completions endpoint. */

@@ -1,5 +1,7 @@
 package io.toolgate.streaming.upstream;
 
+import java.time.Duration;
+
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;
@@ -27,6 +29,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -69,6 +72,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 	private final SseParser parser;
 
+	private final ConnectionProvider connections;
+
 	/**
 	 * Creates a client with its own Reactor Netty connector.
 	 * @param settings the settings
@@ -91,7 +96,15 @@ public final class OpenAiModelClient implements ModelClient {
 		this.settings = settings;
 		this.jsonMapper = StreamingJson.adapt(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
-		HttpClient httpClient = HttpClient.create()
+		// A pool of its own: the shared default pool holds only 16 connections on two cores, which caps a
+		// streaming gateway at a few hundred calls per second.
+		this.connections = ConnectionProvider.builder("toolgate-upstream")
+			.maxConnections(settings.maxConnections())
+			.pendingAcquireMaxCount(settings.maxConnections() * 4)
+			.pendingAcquireTimeout(settings.connectTimeout())
+			.maxIdleTime(Duration.ofSeconds(30))
+			.build();
+		HttpClient httpClient = HttpClient.create(this.connections)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
 					settings.connectTimeout().toMillis()));
 		this.webClient = webClientBuilder.clone()
@@ -103,6 +116,11 @@ public final class OpenAiModelClient implements ModelClient {
 	/** Returns the settings. */
 	public OpenAiClientSettings settings() {
 		return this.settings;
+	}
+
+	/** Closes the client's connection pool; calls made afterwards fail. Does not block. */
+	public void close() {
+		this.connections.dispose();
 	}
 
 	@Override
