@@ -1,0 +1,77 @@
+package io.toolgate.loadtest.bench;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.toolgate.loadtest.fleet.ManagedProcess;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+
+/**
+ * Concurrency: opens native turn streams against a slow upstream (each turn streams for about a minute), holds
+ * them all open, and reads the gateway's heap (before and after a full GC) and resident set size.
+ */
+final class StreamsBenchmark {
+
+	private final LoadClient client;
+
+	StreamsBenchmark(LoadClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * @param target streams wanted
+	 * @param opened streams that received {@code turn.started}
+	 * @param failed streams refused or broken before the measurement
+	 * @param openSeconds how long opening took
+	 * @param heapUsedMb heap in use with every stream open
+	 * @param heapAfterGcMb heap in use right after a full GC (the live set)
+	 * @param rssMb resident set size
+	 * @param heapBeforeMb heap after a full GC before any stream was opened
+	 * @param rssBeforeMb resident set size before any stream was opened
+	 */
+	record Result(int target, long opened, long failed, double openSeconds, double heapUsedMb, double heapAfterGcMb,
+			double rssMb, double heapBeforeMb, double rssBeforeMb) {
+	}
+
+	Result runNow(String gatewayUrl, String apiKey, int target, double openRate, ManagedProcess gateway) {
+		JvmProbe probe = new JvmProbe(gateway);
+		probe.fullGcNow();
+		double heapBefore = probe.heapUsedMb();
+		double rssBefore = gateway.rssKib() / 1024.0;
+		AtomicLong opened = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		Disposable.Composite streams = Disposables.composite();
+		long start = System.nanoTime();
+		Flux.range(0, target).delayElements(Duration.ofNanos((long) (1e9 / openRate))).doOnNext((i) -> {
+			String url = gatewayUrl + "/conversations/stream-" + i + "-" + start + "/turns";
+			streams.add(this.client.turn(url, apiKey, "Tell me a long story about streams number " + i, (event) -> {
+				if ("turn.started".equals(event.event())) {
+					opened.incrementAndGet();
+				}
+			}).subscribe((turn) -> {
+				if (turn.status() != 200) {
+					failed.incrementAndGet();
+				}
+			}, (ex) -> failed.incrementAndGet()));
+		}).blockLast(Duration.ofMinutes(5));
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (opened.get() + failed.get() < target && System.nanoTime() < deadline) {
+			JvmProbe.pause(Duration.ofMillis(200));
+		}
+		double openSeconds = (System.nanoTime() - start) / 1e9;
+		JvmProbe.pause(Duration.ofSeconds(2));
+		double heapUsed = probe.heapUsedMb();
+		double rss = gateway.rssKib() / 1024.0;
+		probe.fullGcNow();
+		double heapAfterGc = probe.heapUsedMb();
+		long openNow = opened.get();
+		long failedNow = failed.get();
+		System.out.printf("streams %d opened %d failed %d heap %.0f MB (after GC %.0f MB) rss %.0f MB%n", target,
+				openNow, failedNow, heapUsed, heapAfterGc, rss);
+		streams.dispose();
+		return new Result(target, openNow, failedNow, openSeconds, heapUsed, heapAfterGc, rss, heapBefore, rssBefore);
+	}
+
+}
