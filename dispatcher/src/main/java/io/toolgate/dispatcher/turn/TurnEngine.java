@@ -5,17 +5,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.store.LeaseLostException;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.VersionConflictException;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatMessage;
@@ -105,21 +110,21 @@ public class TurnEngine {
 
 	/** Returns the terminal {@code error} event for a failed turn; messages are safe to show to clients. */
 	public static TurnEvent.Error errorEvent(Throwable error) {
-		if (error instanceof io.toolgate.dispatcher.error.ToolgateException rejected) {
+		if (error instanceof ToolgateException rejected) {
 			return new TurnEvent.Error(rejected.errorType().type(), rejected.getMessage(), rejected.code());
 		}
 		if (error instanceof UpstreamException upstream) {
 			return new TurnEvent.Error("upstream_error", "Model upstream failed: " + upstream.getMessage(),
-					"upstream_" + upstream.kind().name().toLowerCase(java.util.Locale.ROOT));
+					"upstream_" + upstream.kind().name().toLowerCase(Locale.ROOT));
 		}
-		if (error instanceof io.toolgate.store.LeaseLostException) {
+		if (error instanceof LeaseLostException) {
 			return new TurnEvent.Error("conflict_error", "The turn lost its conversation lease", "lease_lost");
 		}
-		if (error instanceof io.toolgate.store.VersionConflictException) {
+		if (error instanceof VersionConflictException) {
 			return new TurnEvent.Error("conflict_error", "The conversation was changed concurrently",
 					"version_conflict");
 		}
-		if (error instanceof io.toolgate.store.StoreUnavailableException) {
+		if (error instanceof StoreUnavailableException) {
 			return new TurnEvent.Error("unavailable_error", "Conversation store unavailable", "store_unavailable");
 		}
 		return new TurnEvent.Error("api_error", "Internal error", "internal_error");

@@ -1,9 +1,9 @@
 package io.toolgate.dispatcher.web;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.toolgate.dispatcher.error.ErrorType;
@@ -76,9 +76,9 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		HttpHeaders headers = response.getHeaders();
 		headers.setContentType(MediaType.APPLICATION_JSON);
 		if (error.retryAfter() != null) {
-			headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, error.retryAfter().toSecondsPart()
-					+ error.retryAfter().toSeconds() - error.retryAfter().toSecondsPart()
-					+ (error.retryAfter().toNanosPart() > 0 ? 1 : 0))));
+			// Whole seconds, rounded up, at least 1.
+			long millis = error.retryAfter().toMillis();
+			headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, (millis + 999) / 1000)));
 		}
 		error.headers().forEach(headers::set);
 		Map<String, Object> body = new LinkedHashMap<>();
@@ -106,7 +106,7 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		}
 		if (ex instanceof StoreUnavailableException) {
 			return new ToolgateException(ErrorType.UNAVAILABLE, ErrorType.UNAVAILABLE.code(),
-					"Conversation store unavailable; retry shortly", java.time.Duration.ofSeconds(1), Map.of());
+					"Conversation store unavailable; retry shortly", Duration.ofSeconds(1), Map.of());
 		}
 		if (ex instanceof UpstreamException ue) {
 			return upstream(ue);
@@ -125,8 +125,8 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> new ToolgateException(ErrorType.UPSTREAM_TIMEOUT,
 					"Model upstream timed out: " + ex.getMessage());
 			case RATE_LIMITED -> new ToolgateException(ErrorType.RATE_LIMITED, "upstream_rate_limited",
-					"Model upstream is rate limiting: " + ex.getMessage(), java.time.Duration.ofSeconds(1), Map.of());
-			default -> new ToolgateException(ErrorType.UPSTREAM, "upstream_" + ex.kind().name().toLowerCase(),
+					"Model upstream is rate limiting: " + ex.getMessage(), Duration.ofSeconds(1), Map.of());
+			default -> new ToolgateException(ErrorType.UPSTREAM, "upstream_" + ex.kind().name().toLowerCase(Locale.ROOT),
 					"Model upstream failed: " + ex.getMessage(), null, Map.of());
 		};
 	}
