@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.policy.BackendFailurePolicy;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,8 +37,17 @@ public record RateLimitProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("fail-open") BackendFailurePolicy backendFailurePolicy,
 		@DefaultValue("250ms") Duration backendTimeout, @DefaultValue("1s") Duration backendRetryInterval,
 		@DefaultValue("default") @NotBlank String defaultPlan, Map<String, @Valid Plan> plans,
-		Map<String, String> tenants, Map<String, @Min(0) Long> tools, @DefaultValue("2s") Duration toolWaitMax,
+		Map<String, String> tenants, Map<String, @Min(0) @Max(PER_SECOND_MAX) Long> tools, @DefaultValue("2s") Duration toolWaitMax,
 		@DefaultValue @Valid TokenEstimate tokenEstimate, @DefaultValue("100000") @Min(1) int localMaxBuckets) {
+
+	/**
+	 * The largest per-minute limit: token buckets refill at most one token per nanosecond, so a larger one would
+	 * fail every check at run time instead of stopping start-up.
+	 */
+	public static final long PER_MINUTE_MAX = 60_000_000_000L;
+
+	/** The largest per-second limit, for the same reason. */
+	public static final long PER_SECOND_MAX = 1_000_000_000L;
 
 	public RateLimitProperties {
 		plans = (plans != null) ? Map.copyOf(plans) : Map.of();
@@ -53,9 +63,10 @@ public record RateLimitProperties(@DefaultValue("true") boolean enabled,
 	 * @param toolCallsPerSecond calls per second by one tenant, by tool name
 	 * @param defaultToolCallsPerSecond calls per second by one tenant of each tool not in {@code toolCallsPerSecond}
 	 */
-	public record Plan(@DefaultValue("6000") @Min(0) long requestsPerMinute,
-			@DefaultValue("1000000") @Min(0) long tokensPerMinute, Map<String, @Min(0) Long> toolCallsPerSecond,
-			@DefaultValue("0") @Min(0) long defaultToolCallsPerSecond) {
+	public record Plan(@DefaultValue("6000") @Min(0) @Max(PER_MINUTE_MAX) long requestsPerMinute,
+			@DefaultValue("1000000") @Min(0) @Max(PER_MINUTE_MAX) long tokensPerMinute,
+			Map<String, @Min(0) @Max(PER_SECOND_MAX) Long> toolCallsPerSecond,
+			@DefaultValue("0") @Min(0) @Max(PER_SECOND_MAX) long defaultToolCallsPerSecond) {
 
 		public Plan {
 			toolCallsPerSecond = (toolCallsPerSecond != null) ? Map.copyOf(toolCallsPerSecond) : Map.of();

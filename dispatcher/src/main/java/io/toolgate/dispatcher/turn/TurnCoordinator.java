@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +52,9 @@ public class TurnCoordinator {
 	private final JsonMapper jsonMapper;
 
 	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
+
+	/** Events of the turns running on this replica, as stored, for the readers on this replica. */
+	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the coordinator.
@@ -169,7 +174,11 @@ public class TurnCoordinator {
 		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
 		return this.eventLog.create(key, this.properties.eventLogTtl())
 			.onErrorResume(ex -> finish(turn).then(Mono.error(ex)))
-			.doOnSuccess(ignored -> launch(key, turn, request))
+			.doOnSuccess(ignored -> {
+				Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
+				this.localFeeds.put(key, feed);
+				launch(key, turn, request, feed);
+			})
 			.thenReturn(key);
 	}
 
@@ -180,6 +189,12 @@ public class TurnCoordinator {
 	 * @return the events; errors with {@code TurnNotFoundException}
 	 */
 	public Flux<StoredEvent> events(TurnKey key, long afterId) {
+		// A turn running on this replica feeds its readers here straight from its writes; the log is read only
+		// for turns that run elsewhere or have ended.
+		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
+		if (feed != null) {
+			return feed.asFlux().filter(event -> event.id() > afterId);
+		}
 		return this.eventLog.read(key, afterId);
 	}
 
@@ -198,19 +213,24 @@ public class TurnCoordinator {
 	}
 
 	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
-	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request) {
+	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request, Sinks.Many<StoredEvent> feed) {
 		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
 			.concatMap(event -> releasingAtEnd(turn, event).flatMap(released -> append(key, released)))
+			.doOnNext(feed::tryEmitNext)
 			.then()
 			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
+			.doOnSuccess(ignored -> feed.tryEmitComplete())
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} could not record its events: {}", key.turnId(), ex.toString());
+				// Local readers end with the failure; a client resuming elsewhere reads what the log holds.
+				feed.tryEmitError(ex);
 				return Mono.empty();
 			})
+			.doFinally(signal -> this.localFeeds.remove(key, feed))
 			.then(Mono.defer(() -> finish(turn)));
 		Disposable[] handle = new Disposable[1];
 		handle[0] = run.doFinally(signal -> {
