@@ -23,6 +23,7 @@ import io.toolgate.store.StoreUnavailableException;
 import io.toolgate.store.VersionConflictException;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
+import io.toolgate.streaming.openai.ChatCompletionResponse;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.streaming.openai.ToolDefinition;
@@ -159,7 +160,7 @@ public class TurnEngine {
 		long estimate = this.rateLimits.estimateTokens(request.messages(), maxTokens);
 		AtomicLong used = new AtomicLong(promptEstimate);
 		return Flux.usingWhen(this.rateLimits.reserve(state.request.tenant(), estimate),
-				reservation -> this.model.stream(request).doOnNext(event -> {
+				reservation -> modelCall(state, request).doOnNext(event -> {
 					if (event instanceof ModelEvent.Token) {
 						used.incrementAndGet();
 					}
@@ -169,6 +170,34 @@ public class TurnEngine {
 				}), reservation -> this.rateLimits.reconcile(reservation, used.get()),
 				(reservation, error) -> this.rateLimits.reconcile(reservation, used.get()),
 				reservation -> this.rateLimits.reconcile(reservation, used.get()));
+	}
+
+	/**
+	 * Streams the model's answer, or, for a client that wants no tokens (a non-streaming chat completion), asks for
+	 * it whole: one response to decode instead of a chunk per token.
+	 */
+	private Flux<ModelEvent> modelCall(TurnState state, ChatCompletionRequest request) {
+		if (state.request.streamTokens()) {
+			return this.model.stream(request);
+		}
+		return this.model.complete(request).map(TurnEngine::completed).flux();
+	}
+
+	private static ModelEvent completed(ChatCompletionResponse response) {
+		if (response.choices() == null || response.choices().isEmpty()) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED, 0, "the model's response has no choices",
+					null);
+		}
+		ChatCompletionResponse.Choice choice = response.choices().get(0);
+		ChatMessage message = choice.message();
+		if (message == null) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED, 0, "the model's response has no message",
+					null);
+		}
+		ChatMessage assistant = ChatMessage.assistant(message.content(),
+				message.toolCalls() != null ? message.toolCalls() : List.of());
+		return new ModelEvent.Completed(assistant, choice.finishReason() != null ? choice.finishReason() : "stop",
+				response.usage() != null ? response.usage() : Usage.ZERO, response.model());
 	}
 
 	private Flux<TurnEvent> afterModel(TurnState state, ModelEvent.Completed completed) {

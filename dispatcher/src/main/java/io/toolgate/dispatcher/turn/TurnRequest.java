@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param clientTools tools the client defined; calls of them end the turn and go back to the client
  * @param template the client's request, whose sampling options are passed on, if any
  * @param writer where the turn's messages are stored
+ * @param streamTokens whether the client receives tokens as they come; when not, the model is asked for whole
+ * answers
  */
 public record TurnRequest(String turnId, String tenant, @Nullable String conversationId, String model,
 		List<ChatMessage> history, List<ChatMessage> input, List<ToolDefinition> clientTools,
-		@Nullable ChatCompletionRequest template, ConversationWriter writer) {
+		@Nullable ChatCompletionRequest template, ConversationWriter writer, boolean streamTokens) {
 
 	public TurnRequest {
 		history = List.copyOf(history);

@@ -85,7 +85,7 @@ public class ChatCompletionsHandler {
 		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
-				turn.writer());
+				turn.writer(), body.isStream());
 		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();

@@ -96,7 +96,7 @@ public class ConversationsHandler {
 	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
 		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), key.conversationId(), model,
-				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer());
+				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer(), true);
 		return this.coordinator.startDetached(turn, turnRequest);
 	}
 

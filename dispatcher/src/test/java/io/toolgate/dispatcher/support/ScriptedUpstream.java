@@ -3,6 +3,8 @@ package io.toolgate.dispatcher.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,6 +14,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An OpenAI-compatible streaming upstream on a random port whose answers a test scripts call by call. Every
@@ -38,6 +41,15 @@ public final class ScriptedUpstream implements AutoCloseable {
 						JsonNode json = JSON.readTree(body);
 						int index = this.requests.size();
 						this.requests.add(json);
+						if (!json.path("stream").asBoolean(false)) {
+							// A non-streaming call gets the scripted chunks assembled into one response.
+							return response.header("Content-Type", "application/json")
+								.sendString(script.respond(json, index)
+									.collectList()
+									.map(ScriptedUpstream::assemble)
+									.doOnCancel(this.cancellations::incrementAndGet)
+									.doOnSuccess(assembled -> this.completions.incrementAndGet()));
+						}
 						Flux<String> frames = script.respond(json, index)
 							.map(payload -> "data: " + payload + "\n\n")
 							.doOnCancel(this.cancellations::incrementAndGet)
@@ -76,6 +88,73 @@ public final class ScriptedUpstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow(Duration.ofSeconds(5));
+	}
+
+	/** Assembles streamed chunk payloads into the equivalent non-streaming response body. */
+	private static String assemble(List<String> payloads) {
+		StringBuilder content = new StringBuilder();
+		Map<Integer, ObjectNode> calls = new TreeMap<>();
+		String finishReason = "stop";
+		JsonNode usage = null;
+		for (String payload : payloads) {
+			if ("[DONE]".equals(payload)) {
+				continue;
+			}
+			JsonNode chunk = JSON.readTree(payload);
+			if (chunk.has("usage")) {
+				usage = chunk.get("usage");
+			}
+			for (JsonNode choice : chunk.path("choices")) {
+				JsonNode delta = choice.path("delta");
+				if (delta.hasNonNull("content")) {
+					content.append(delta.get("content").asString());
+				}
+				for (JsonNode fragment : delta.path("tool_calls")) {
+					ObjectNode call = calls.computeIfAbsent(fragment.path("index").asInt(), i -> {
+						ObjectNode created = JSON.createObjectNode();
+						created.put("type", "function");
+						created.putObject("function").put("arguments", "");
+						return created;
+					});
+					if (fragment.hasNonNull("id")) {
+						call.put("id", fragment.get("id").asString());
+					}
+					ObjectNode function = (ObjectNode) call.get("function");
+					JsonNode functionDelta = fragment.path("function");
+					if (functionDelta.hasNonNull("name")) {
+						function.put("name", functionDelta.get("name").asString());
+					}
+					if (functionDelta.hasNonNull("arguments")) {
+						function.put("arguments",
+								function.get("arguments").asString() + functionDelta.get("arguments").asString());
+					}
+				}
+				if (choice.hasNonNull("finish_reason")) {
+					finishReason = choice.get("finish_reason").asString();
+				}
+			}
+		}
+		ObjectNode message = JSON.createObjectNode();
+		message.put("role", "assistant");
+		if (calls.isEmpty()) {
+			message.put("content", content.toString());
+		}
+		else {
+			message.putArray("tool_calls").addAll(calls.values());
+		}
+		ObjectNode body = JSON.createObjectNode();
+		body.put("id", "chatcmpl-test");
+		body.put("object", "chat.completion");
+		body.put("created", 1);
+		body.put("model", "scripted");
+		ObjectNode choice = body.putArray("choices").addObject();
+		choice.put("index", 0);
+		choice.set("message", message);
+		choice.put("finish_reason", finishReason);
+		if (usage != null) {
+			body.set("usage", usage);
+		}
+		return JSON.writeValueAsString(body);
 	}
 
 	/** Text chunks followed by a stop chunk, usage and {@code [DONE]}. */
