@@ -1,13 +1,10 @@
 package io.toolgate.dispatcher.lifecycle;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
-import io.toolgate.dispatcher.ToolgateApplication;
+import io.toolgate.dispatcher.support.GatewayProcess;
 import io.toolgate.dispatcher.support.ScriptedUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,21 +52,16 @@ class DrainIntegrationTests {
 
 	private ScriptedUpstream upstream;
 
-	private Process process;
-
-	private Path log;
+	private GatewayProcess process;
 
 	@AfterEach
 	void stop() throws IOException {
 		this.streams.forEach(Disposable::dispose);
 		if (this.process != null) {
-			this.process.destroyForcibly();
+			this.process.close();
 		}
 		if (this.upstream != null) {
 			this.upstream.close();
-		}
-		if (this.log != null) {
-			Files.deleteIfExists(this.log);
 		}
 	}
 
@@ -77,13 +69,11 @@ class DrainIntegrationTests {
 	@Timeout(180)
 	void drainsOnSigterm() throws Exception {
 		this.upstream = ScriptedUpstream.start((request, index) -> script(request));
-		int port = freePort();
-		this.process = launch(port);
-		WebClient client = WebClient.builder()
-			.baseUrl("http://127.0.0.1:" + port)
-			.defaultHeader("Authorization", "Bearer " + KEY)
-			.build();
-		awaitUntil(() -> status(port, "/actuator/health/readiness") == 200, "the gateway to become ready");
+		this.process = GatewayProcess.start(Map.of("management.server.port", "", "toolgate.api-keys", "acme:" + KEY,
+				"toolgate.upstream.base-url", this.upstream.baseUrl(), "toolgate.drain.timeout", "10s",
+				"toolgate.drain.client-retry", "750ms", "spring.lifecycle.timeout-per-shutdown-phase", "20s",
+				"toolgate.turn.heartbeat-interval", "1s"), Duration.ofSeconds(90));
+		WebClient client = this.process.client(KEY);
 
 		// A turn still running when SIGTERM arrives, streamed to its client.
 		Recorded longTurn = record(startTurn(client, "long", "#long"));
@@ -98,11 +88,10 @@ class DrainIntegrationTests {
 		Recorded resumed = record(resume(client, "stalled", stalledTurnId, lastSeen));
 		awaitUntil(() -> !resumed.events().isEmpty(), "the resume stream to open");
 
-		assertThat(this.process.supportsNormalTermination()).isTrue();
-		this.process.destroy(); // SIGTERM on Linux
+		this.process.signalTerminate();
 
-		awaitUntil(() -> status(port, "/actuator/health/readiness") == 503, "readiness to go down");
-		HttpResponse<String> refused = postTurn(port, "late", "#late");
+		awaitUntil(() -> this.process.status("/actuator/health/readiness") == 503, "readiness to go down");
+		HttpResponse<String> refused = postTurn("late", "#late");
 		assertThat(refused.statusCode()).isEqualTo(503);
 		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
 		assertThat(refused.body()).contains("\"error\"").doesNotContain("Exception");
@@ -118,10 +107,9 @@ class DrainIntegrationTests {
 		assertThat(last.retry()).isEqualTo(Duration.ofMillis(750));
 		assertThat(longTurn.endedBefore(resumed)).isTrue();
 
-		assertThat(this.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 		// A JVM ended by SIGTERM after its shutdown hooks ran exits with 128 + 15.
-		assertThat(this.process.exitValue()).isEqualTo(143);
-		assertThat(Files.readString(this.log)).contains("Draining: readiness is down")
+		assertThat(this.process.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);
+		assertThat(this.process.log()).contains("Draining: readiness is down")
 			.contains("Drain timeout: 1 turns still running")
 			.contains("Drain complete");
 	}
@@ -140,17 +128,6 @@ class DrainIntegrationTests {
 			return ScriptedUpstream.text("Still").take(2).concatWith(Flux.never());
 		}
 		return ScriptedUpstream.text("Late");
-	}
-
-	private Process launch(int port) throws IOException {
-		String java = ProcessHandle.current().info().command().orElseThrow();
-		this.log = Files.createTempFile("toolgate-drain", ".log");
-		List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-				ToolgateApplication.class.getName(), "--server.port=" + port, "--management.server.port=",
-				"--toolgate.api-keys=acme:" + KEY, "--toolgate.upstream.base-url=" + this.upstream.baseUrl(),
-				"--toolgate.drain.timeout=10s", "--toolgate.drain.client-retry=750ms",
-				"--spring.lifecycle.timeout-per-shutdown-phase=20s", "--toolgate.turn.heartbeat-interval=1s");
-		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(this.log.toFile()).start();
 	}
 
 	private static Flux<ServerSentEvent<String>> startTurn(WebClient client, String conversation, String content) {
@@ -180,8 +157,8 @@ class DrainIntegrationTests {
 		return recorded;
 	}
 
-	private HttpResponse<String> postTurn(int port, String conversation, String content) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(port) + "/v1/conversations/" + conversation
+	private HttpResponse<String> postTurn(String conversation, String content) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.process.baseUrl() + "/v1/conversations/" + conversation
 				+ "/turns"))
 			.header("Authorization", "Bearer " + KEY)
 			.header("Content-Type", "application/json")
@@ -191,43 +168,16 @@ class DrainIntegrationTests {
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
-	private int status(int port, String path) {
-		try {
-			HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl(port) + path))
-				.timeout(Duration.ofSeconds(5))
-				.build();
-			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-		}
-		catch (IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
-	}
-
 	private void awaitUntil(BooleanSupplier condition, String what) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (!condition.getAsBoolean()) {
 			if (!this.process.isAlive() && !what.contains("exit")) {
-				throw new AssertionError("the gateway exited while waiting for " + what + ":\n"
-						+ Files.readString(this.log));
+				throw new AssertionError("the gateway exited while waiting for " + what + ":\n" + this.process.log());
 			}
 			if (System.nanoTime() > deadline) {
-				throw new AssertionError("timed out waiting for " + what + ":\n" + Files.readString(this.log));
+				throw new AssertionError("timed out waiting for " + what + ":\n" + this.process.log());
 			}
 			Thread.sleep(50);
-		}
-	}
-
-	private static String baseUrl(int port) {
-		return "http://127.0.0.1:" + port;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

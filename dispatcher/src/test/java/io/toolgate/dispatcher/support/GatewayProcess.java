@@ -117,8 +117,37 @@ public final class GatewayProcess implements AutoCloseable {
 
 	/** Sends SIGTERM and waits for the exit code. */
 	public int terminate(Duration timeout) {
-		this.process.destroy();
+		signalTerminate();
 		return waitFor(timeout);
+	}
+
+	/** Sends SIGTERM without waiting. */
+	public void signalTerminate() {
+		this.process.destroy();
+	}
+
+	/** Whether the process still runs. */
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
+	 * Waits for the process to exit.
+	 * @param timeout how long to wait
+	 * @return the exit code, or -1 if it did not exit in time (it is then killed)
+	 */
+	public int awaitExit(Duration timeout) {
+		return waitFor(timeout);
+	}
+
+	/** Everything the replica printed so far. */
+	public String log() {
+		try {
+			return Files.readString(this.log);
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex + ")";
+		}
 	}
 
 	private int waitFor(Duration timeout) {
