@@ -1,6 +1,7 @@
 package io.toolgate.store;
 
 import java.time.Duration;
+import java.util.List;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,6 +29,18 @@ public interface TurnEventLog {
 	 * @return the stored event with its id; errors with {@link TurnNotFoundException} if the log does not exist
 	 */
 	Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal);
+
+	/**
+	 * Appends several events in order, as one write where the implementation can. Only the last may be terminal.
+	 * Appends of one turn must not be issued concurrently.
+	 * @param key the turn
+	 * @param events the events, at least one
+	 * @return the stored events with their ids, in order; errors as {@link #append} does, in which case none of
+	 * the events may have been stored (implementations that write one at a time may have stored a prefix)
+	 */
+	default Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
+		return Flux.fromIterable(events).concatMap(event -> append(key, event.type(), event.data(), event.terminal()));
+	}
 
 	/**
 	 * Reads a turn's events after {@code afterId}: first those already stored, then live ones as they are

@@ -92,6 +92,30 @@ public abstract class AbstractTurnEventLogContractTests {
 	}
 
 	@Test
+	void batchAppendContinuesTheIdsAndFeedsReaders() {
+		append("turn.started", false);
+		StepVerifier.create(this.log.appendAll(this.turn, List.of(new EventDraft("token", "{\"text\":\"a\"}", false),
+				new EventDraft("token", "{\"text\":\"b\"}", false), new EventDraft("turn.completed", "{}", true))))
+			.expectNext(new StoredEvent(2, "token", "{\"text\":\"a\"}", false))
+			.expectNext(new StoredEvent(3, "token", "{\"text\":\"b\"}", false))
+			.expectNext(new StoredEvent(4, "turn.completed", "{}", true))
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.log.read(this.turn, 1).map(StoredEvent::id))
+			.expectNext(2L, 3L, 4L)
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void batchAppendAfterTheTerminalEventFails() {
+		append("turn.completed", true);
+		StepVerifier.create(this.log.appendAll(this.turn, List.of(new EventDraft("token", "{}", false))))
+			.expectError(IllegalStateException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void storedEventKeepsTypeDataAndTerminalFlag() {
 		this.log.append(this.turn, "tool.call", "{\"name\":\"search\"}", false).block(TIMEOUT);
 		this.log.append(this.turn, "turn.completed", "{\"reason\":\"stop\"}", true).block(TIMEOUT);

@@ -1,6 +1,8 @@
 package io.toolgate.store.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,6 +12,7 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
@@ -52,6 +55,48 @@ public final class RedisTurnEventLog implements TurnEventLog {
 				redis.call('PEXPIRE', KEYS[3], ARGV[2])
 			end
 			return {'ok', 1}
+			""";
+
+	private static final String APPEND_ALL = """
+			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, then type, data, terminal (0 or 1) per event
+			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
+			if not meta[1] then
+				return {'missing'}
+			end
+			if meta[2] == '1' then
+				return {'ended'}
+			end
+			local first = tonumber(meta[1]) + 1
+			local max = tonumber(ARGV[2])
+			local count = (#ARGV - 3) / 3
+			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
+			for i = 0, count - 1 do
+				local terminal = ARGV[4 + i * 3 + 2]
+				if terminal == '1' and i < count - 1 then
+					return {'ended'}
+				end
+				if terminal ~= '1' and first + i >= max then
+					return {'full'}
+				end
+			end
+			local id = first - 1
+			local ended = '0'
+			for i = 0, count - 1 do
+				id = id + 1
+				local base = 4 + i * 3
+				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
+					't', ARGV[base + 2])
+				ended = ARGV[base + 2]
+			end
+			redis.call('HSET', KEYS[1], 'n', id, 'ended', ended)
+			redis.call('PEXPIRE', KEYS[1], meta[3])
+			redis.call('PEXPIRE', KEYS[2], meta[3])
+			redis.call('SADD', KEYS[3], ARGV[1])
+			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
+				redis.call('PEXPIRE', KEYS[3], meta[3])
+			end
+			redis.call('PUBLISH', ARGV[3], id)
+			return {'ok', first}
 			""";
 
 	private static final String APPEND = """
@@ -97,6 +142,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 
 	private final RedisScript append;
 
+	private final RedisScript appendAll;
+
 	/**
 	 * Creates the event log.
 	 * @param commands the shared reactive commands of a standalone or cluster connection
@@ -112,6 +159,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 		this.notifications = new TurnNotifications(pubSub, settings.commandTimeout());
 		this.create = new RedisScript(commands, CREATE);
 		this.append = new RedisScript(commands, APPEND);
+		this.appendAll = new RedisScript(commands, APPEND_ALL);
 	}
 
 	/**
@@ -150,6 +198,42 @@ public final class RedisTurnEventLog implements TurnEventLog {
 				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
 						+ this.settings.maxEventsPerTurn() + " events");
 			});
+	}
+
+	@Override
+	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
+		if (events.isEmpty()) {
+			return Flux.empty();
+		}
+		return Mono.defer(() -> {
+			List<String> args = new ArrayList<>(3 + events.size() * 3);
+			args.add(key.turnId());
+			args.add(Integer.toString(this.settings.maxEventsPerTurn()));
+			args.add(this.keys.turnChannel(key));
+			for (EventDraft event : events) {
+				args.add(event.type());
+				args.add(event.data());
+				args.add(event.terminal() ? "1" : "0");
+			}
+			return this.appendAll.run(this.commands, turnKeys(key), args.toArray(String[]::new));
+		})
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Appending to a turn log"))
+			.flatMapIterable((reply) -> switch ((String) reply.get(0)) {
+				case "ok" -> stored((Long) reply.get(1), events);
+				case "missing" -> throw notFound(key);
+				case "ended" -> throw new IllegalStateException("Turn " + key.turnId() + " has already ended");
+				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
+						+ this.settings.maxEventsPerTurn() + " events");
+			});
+	}
+
+	private static List<StoredEvent> stored(long firstId, List<EventDraft> events) {
+		List<StoredEvent> stored = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			EventDraft event = events.get(i);
+			stored.add(new StoredEvent(firstId + i, event.type(), event.data(), event.terminal()));
+		}
+		return stored;
 	}
 
 	@Override

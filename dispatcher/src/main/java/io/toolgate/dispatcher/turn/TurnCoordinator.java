@@ -12,6 +12,7 @@ import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
@@ -36,6 +37,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class TurnCoordinator {
 
 	private static final Logger logger = LoggerFactory.getLogger(TurnCoordinator.class);
+
+	/** Most events written to the event log in one write. */
+	private static final int APPEND_BATCH_SIZE = 64;
+
+	/** Longest an event waits for others to share its write. */
+	private static final Duration APPEND_BATCH_WAIT = Duration.ofMillis(1);
 
 	private final TurnEngine engine;
 
@@ -219,7 +226,12 @@ public class TurnCoordinator {
 				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
-			.concatMap(event -> releasingAtEnd(turn, event).flatMap(released -> append(key, released)))
+			.concatMap(event -> releasingAtEnd(turn, event))
+			.map(this::draft)
+			// Events that arrive while a write is in flight go out together in the next one: a burst of tool calls
+			// or tokens costs one Redis round trip, not one each. An event waits at most APPEND_BATCH_WAIT.
+			.bufferTimeout(APPEND_BATCH_SIZE, APPEND_BATCH_WAIT, true)
+			.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
 			.doOnNext(feed::tryEmitNext)
 			.then()
 			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
@@ -252,9 +264,8 @@ public class TurnCoordinator {
 		return event.isTerminal() ? finish(turn).thenReturn(event) : Mono.just(event);
 	}
 
-	private Mono<StoredEvent> append(TurnKey key, TurnEvent event) {
-		return Mono.defer(() -> this.eventLog.append(key, event.type(), this.jsonMapper.writeValueAsString(event),
-				event.isTerminal()));
+	private EventDraft draft(TurnEvent event) {
+		return new EventDraft(event.type(), this.jsonMapper.writeValueAsString(event), event.isTerminal());
 	}
 
 	private Flux<TurnEvent> withLeaseRenewal(PreparedTurn turn, Flux<TurnEvent> events) {
