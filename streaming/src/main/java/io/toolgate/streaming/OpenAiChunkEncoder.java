@@ -1,5 +1,6 @@
 package io.toolgate.streaming;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import io.toolgate.streaming.openai.ChatCompletionChunk.ToolCallDelta;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,7 +58,11 @@ public final class OpenAiChunkEncoder {
 
 	private final JsonMapper jsonMapper;
 
+	private static final byte[] CONTENT_SUFFIX = "\"}}]}".getBytes(StandardCharsets.UTF_8);
+
 	private boolean roleSent;
+
+	private byte @Nullable [] contentPrefix;
 
 	private boolean finishSent;
 
@@ -161,6 +167,42 @@ public final class OpenAiChunkEncoder {
 			payloads.add(DONE);
 		}
 		return payloads;
+	}
+
+	/**
+	 * Returns the UTF-8 JSON of a content-delta chunk, the same bytes {@link #toJson} writes for
+	 * {@code chunk(Delta.content(text), null)}, written from a per-stream prefix and the escaped text: a token is
+	 * the most frequent event of a stream, and this skips the object mapper for it. Marks the role chunk as sent
+	 * only through {@link #chunks}; call {@link #roleChunkIfNeeded()} first.
+	 * @param text the delta's text, not empty
+	 * @return the chunk's JSON
+	 */
+	public byte[] contentChunkJson(String text) {
+		byte[] prefix = this.contentPrefix;
+		if (prefix == null) {
+			prefix = contentPrefix();
+			this.contentPrefix = prefix;
+		}
+		byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+		byte[] json = new byte[prefix.length + escaped.length + CONTENT_SUFFIX.length];
+		System.arraycopy(prefix, 0, json, 0, prefix.length);
+		System.arraycopy(escaped, 0, json, prefix.length, escaped.length);
+		System.arraycopy(CONTENT_SUFFIX, 0, json, prefix.length + escaped.length, CONTENT_SUFFIX.length);
+		return json;
+	}
+
+	/** Whether the role chunk went out already. */
+	public boolean roleSent() {
+		return this.roleSent;
+	}
+
+	private byte[] contentPrefix() {
+		JsonStringEncoder quote = JsonStringEncoder.getInstance();
+		String prefix = "{\"id\":\"" + new String(quote.quoteAsCharArray(this.completionId)) + "\",\"object\":\""
+				+ ChatCompletionChunk.OBJECT + "\",\"created\":" + this.created + ","
+				+ "\"model\":\"" + new String(quote.quoteAsCharArray(this.model)) + "\","
+				+ "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
+		return prefix.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

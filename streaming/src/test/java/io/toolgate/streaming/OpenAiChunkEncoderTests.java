@@ -84,4 +84,17 @@ class OpenAiChunkEncoderTests {
 		assertThat(OpenAiChunkEncoder.of("m", false).completionId()).startsWith("chatcmpl-").hasSize(33);
 	}
 
+	@Test
+	void writesContentChunksByteForByteAsTheMapperDoes() {
+		OpenAiChunkEncoder quoted = new OpenAiChunkEncoder("chatcmpl-2", 1700000001, "model \"q\"/é", false,
+				JsonMapper.builder().build());
+		for (String text : List.of("Hel", " ", "quote \" and \\ backslash", "line\nbreak\ttab\u0001",
+				"unicode é 中文 😀", "</script>", "\u2028\u2029")) {
+			String expected = quoted.toJson(ChatCompletionChunk.of("chatcmpl-2", 1700000001, "model \"q\"/é",
+					ChatCompletionChunk.Delta.content(text), null));
+			assertThat(new String(quoted.contentChunkJson(text), java.nio.charset.StandardCharsets.UTF_8))
+				.isEqualTo(expected);
+		}
+	}
+
 }

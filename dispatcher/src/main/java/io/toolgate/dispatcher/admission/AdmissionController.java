@@ -94,9 +94,19 @@ public class AdmissionController {
 
 		/** Frees the slot. */
 		public void release() {
+			tryRelease();
+		}
+
+		/**
+		 * Frees the slot unless it was freed already.
+		 * @return whether this call freed it
+		 */
+		public boolean tryRelease() {
 			if (this.released.compareAndSet(false, true)) {
 				AdmissionController.this.running.decrementAndGet();
+				return true;
 			}
+			return false;
 		}
 
 	}

@@ -4,6 +4,7 @@ import io.toolgate.dispatcher.web.BodySizeLimitFilter;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.dispatcher.web.ErrorResponseWriter;
+import io.toolgate.dispatcher.web.ExchangeReleases;
 import io.toolgate.dispatcher.web.ModelsHandler;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.streaming.upstream.ModelClient;
@@ -52,6 +53,12 @@ public class WebConfiguration {
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	BodySizeLimitFilter bodySizeLimitFilter(HttpProperties properties) {
 		return new BodySizeLimitFilter(properties.maxBodySize().toBytes());
+	}
+
+	@Bean
+	@Order(ExchangeReleases.ORDER)
+	ExchangeReleases exchangeReleases() {
+		return new ExchangeReleases();
 	}
 
 	@Bean

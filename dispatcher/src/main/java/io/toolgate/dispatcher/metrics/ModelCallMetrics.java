@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.metrics;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,6 +33,10 @@ public final class ModelCallMetrics {
 	private final Spans spans;
 
 	private final BoundedTagValues models;
+
+	private final MeterCache<Timer> timers = new MeterCache<>();
+
+	private final MeterCache<DistributionSummary> tokenUsage = new MeterCache<>();
 
 	ModelCallMetrics(MeterRegistry registry, Spans spans, int maxModelValues) {
 		this.registry = registry;
@@ -85,20 +90,20 @@ public final class ModelCallMetrics {
 	}
 
 	private Timer timer(String name, String description, String provider, String model, String errorType) {
-		return Timer.builder(name)
+		return this.timers.get(List.of(name, provider, model, errorType), () -> Timer.builder(name)
 			.description(description)
 			// gen_ai.tool.name keeps the label set equal to the one of the execute_tool series.
 			.tags(chatTags(provider, model).and(GenAi.TOOL_NAME, "", GenAi.ERROR_TYPE, errorType))
 			.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
-			.register(this.registry);
+			.register(this.registry));
 	}
 
 	private DistributionSummary tokens(String provider, String model, String type) {
-		return DistributionSummary.builder(GenAi.TOKEN_USAGE)
+		return this.tokenUsage.get(List.of(provider, model, type), () -> DistributionSummary.builder(GenAi.TOKEN_USAGE)
 			.description("Number of input and output tokens used")
 			.tags(chatTags(provider, model).and(GenAi.TOKEN_TYPE, type))
 			.serviceLevelObjectives(GenAi.TOKEN_BUCKETS)
-			.register(this.registry);
+			.register(this.registry));
 	}
 
 	private static Tags chatTags(String provider, String model) {

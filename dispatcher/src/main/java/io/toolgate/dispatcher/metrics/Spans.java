@@ -4,6 +4,9 @@ import java.util.function.Function;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -13,6 +16,10 @@ import reactor.core.publisher.Mono;
  * with the buckets and labels the dashboards use. The observation is put into the Reactor context under the key
  * Spring's {@code WebClient} reads its parent from, so HTTP calls made inside become child spans and carry a
  * W3C {@code traceparent}.
+ * <p>
+ * Under a parent whose span was sampled out, no observation is created at all: its span would be recorded by
+ * nobody, and creating it costs more than the work of a pass-through request. Calls made inside still carry the
+ * parent's (unsampled) {@code traceparent}.
  */
 final class Spans {
 
@@ -33,7 +40,11 @@ final class Spans {
 			return source;
 		}
 		return Flux.deferContextual(context -> {
-			Observation observation = start(name, details, context.getOrDefault(CONTEXT_KEY, null));
+			Observation parent = context.getOrDefault(CONTEXT_KEY, null);
+			if (sampledOut(parent)) {
+				return source;
+			}
+			Observation observation = start(name, details, parent);
 			return source.doOnError(observation::error)
 				.doFinally(signal -> observation.stop())
 				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
@@ -45,11 +56,26 @@ final class Spans {
 			return source;
 		}
 		return Mono.deferContextual(context -> {
-			Observation observation = start(name, details, context.getOrDefault(CONTEXT_KEY, null));
+			Observation parent = context.getOrDefault(CONTEXT_KEY, null);
+			if (sampledOut(parent)) {
+				return source;
+			}
+			Observation observation = start(name, details, parent);
 			return source.doOnError(observation::error)
 				.doFinally(signal -> observation.stop())
 				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
 		});
+	}
+
+	/** Whether the parent carries a span that the sampler decided not to record. */
+	static boolean sampledOut(@Nullable Observation parent) {
+		if (parent == null) {
+			return false;
+		}
+		TracingObservationHandler.TracingContext tracing = parent.getContext()
+			.get(TracingObservationHandler.TracingContext.class);
+		Span span = (tracing != null) ? tracing.getSpan() : null;
+		return span != null && Boolean.FALSE.equals(span.context().sampled());
 	}
 
 	private Observation start(String name, Function<Observation, Observation> details, Observation parent) {

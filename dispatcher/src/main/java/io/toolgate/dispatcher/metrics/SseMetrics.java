@@ -74,6 +74,27 @@ public final class SseMetrics {
 		});
 	}
 
+	/**
+	 * Instruments one SSE response written as raw frames, each one data event.
+	 * @param <T> the frame type
+	 * @param api {@value #CONVERSATIONS} or {@value #CHAT_COMPLETIONS}
+	 * @param frames the frames
+	 * @return the same frames
+	 */
+	public <T> Flux<T> frames(String api, Flux<T> frames) {
+		AtomicInteger open = CONVERSATIONS.equals(api) ? this.openConversations : this.openChatCompletions;
+		Counter events = counter("toolgate.sse.events", "Server-Sent data events sent", api);
+		return Flux.defer(() -> {
+			open.incrementAndGet();
+			return frames.doOnNext(frame -> events.increment()).doFinally(signal -> {
+				open.decrementAndGet();
+				if (signal == SignalType.CANCEL) {
+					counter("toolgate.sse.disconnects", "Streams the client left before their end", api).increment();
+				}
+			});
+		});
+	}
+
 	private void gauge(String api, AtomicInteger value) {
 		Gauge.builder("toolgate.sse.streams.open", value, AtomicInteger::get)
 			.description("Server-Sent Event streams open now")

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,12 @@ public final class ToolCallMetrics {
 
 	private final boolean tenantLabel;
 
+	private final MeterCache<Timer> calls = new MeterCache<>();
+
+	private final MeterCache<Timer> operations = new MeterCache<>();
+
+	private final MeterCache<Counter> retries = new MeterCache<>();
+
 	ToolCallMetrics(MeterRegistry registry, Spans spans, boolean tenantLabel) {
 		this.registry = registry;
 		this.spans = spans;
@@ -51,23 +58,24 @@ public final class ToolCallMetrics {
 	 * @param durationNanos the call's duration, all attempts included
 	 */
 	public void completed(String tool, String outcome, String tenant, long durationNanos) {
-		Tags tags = Tags.of("tool", tool, "outcome", outcome);
-		if (this.tenantLabel) {
-			tags = tags.and("tenant", tenant);
-		}
-		Timer.builder("toolgate.tool.calls")
-			.description("Tool calls by tool and outcome")
-			.tags(tags)
-			.serviceLevelObjectives(TOOL_BUCKETS)
-			.register(this.registry)
-			.record(durationNanos, TimeUnit.NANOSECONDS);
-		Timer.builder(GenAi.OPERATION_DURATION)
+		String tenantValue = this.tenantLabel ? tenant : "";
+		this.calls.get(List.of(tool, outcome, tenantValue), () -> {
+			Tags tags = Tags.of("tool", tool, "outcome", outcome);
+			if (this.tenantLabel) {
+				tags = tags.and("tenant", tenant);
+			}
+			return Timer.builder("toolgate.tool.calls")
+				.description("Tool calls by tool and outcome")
+				.tags(tags)
+				.serviceLevelObjectives(TOOL_BUCKETS)
+				.register(this.registry);
+		}).record(durationNanos, TimeUnit.NANOSECONDS);
+		this.operations.get(List.of(tool, outcome), () -> Timer.builder(GenAi.OPERATION_DURATION)
 			.description("GenAI operation duration")
 			.tags(GenAi.OPERATION_NAME, GenAi.EXECUTE_TOOL, GenAi.PROVIDER_NAME, "", GenAi.REQUEST_MODEL, "",
 					GenAi.TOOL_NAME, tool, GenAi.ERROR_TYPE, OK.equals(outcome) ? "" : outcome)
 			.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
-			.register(this.registry)
-			.record(durationNanos, TimeUnit.NANOSECONDS);
+			.register(this.registry)).record(durationNanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -75,11 +83,10 @@ public final class ToolCallMetrics {
 	 * @param tool the tool name
 	 */
 	public void retried(String tool) {
-		Counter.builder("toolgate.tool.retries")
+		this.retries.get(List.of(tool), () -> Counter.builder("toolgate.tool.retries")
 			.description("Tool call attempts after the first")
 			.tag("tool", tool)
-			.register(this.registry)
-			.increment();
+			.register(this.registry)).increment();
 	}
 
 	/**

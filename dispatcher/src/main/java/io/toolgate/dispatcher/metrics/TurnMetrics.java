@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -41,10 +42,20 @@ public final class TurnMetrics {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	private final DistributionSummary iterations;
+
+	private final MeterCache<Timer> durations = new MeterCache<>();
+
+	private final MeterCache<Counter> completed = new MeterCache<>();
+
 	TurnMetrics(MeterRegistry registry, Spans spans, boolean tenantLabel) {
 		this.registry = registry;
 		this.spans = spans;
 		this.tenantLabel = tenantLabel;
+		this.iterations = DistributionSummary.builder("toolgate.turn.iterations")
+			.description("Model calls per completed turn")
+			.serviceLevelObjectives(ITERATION_BUCKETS)
+			.register(registry);
 		Gauge.builder("toolgate.turns.running", this.running, AtomicInteger::get)
 			.description("Turn loops running on this replica")
 			.register(registry);
@@ -84,28 +95,25 @@ public final class TurnMetrics {
 	}
 
 	private void record(String tenant, String reason, long durationNanos) {
-		Tags tags = Tags.of("reason", reason);
-		if (this.tenantLabel) {
-			tags = tags.and("tenant", tenant);
-		}
-		Timer.builder("toolgate.turn.duration")
+		List<String> labels = List.of(reason, this.tenantLabel ? tenant : "");
+		this.durations.get(labels, () -> Timer.builder("toolgate.turn.duration")
 			.description("Duration of turns by how they ended")
-			.tags(tags)
+			.tags(tags(tenant, reason))
 			.serviceLevelObjectives(TURN_BUCKETS)
-			.register(this.registry)
-			.record(durationNanos, TimeUnit.NANOSECONDS);
-		Counter.builder("toolgate.turns.completed")
+			.register(this.registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+		this.completed.get(labels, () -> Counter.builder("toolgate.turns.completed")
 			.description("Turns by how they ended")
-			.tags(tags)
-			.register(this.registry)
-			.increment();
+			.tags(tags(tenant, reason))
+			.register(this.registry)).increment();
+	}
+
+	private Tags tags(String tenant, String reason) {
+		Tags tags = Tags.of("reason", reason);
+		return this.tenantLabel ? tags.and("tenant", tenant) : tags;
 	}
 
 	private DistributionSummary iterations() {
-		return DistributionSummary.builder("toolgate.turn.iterations")
-			.description("Model calls per completed turn")
-			.serviceLevelObjectives(ITERATION_BUCKETS)
-			.register(this.registry);
+		return this.iterations;
 	}
 
 }

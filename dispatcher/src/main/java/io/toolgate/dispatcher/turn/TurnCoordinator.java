@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.config.TurnProperties;
@@ -111,12 +113,31 @@ public class TurnCoordinator {
 	public Mono<PreparedTurn> prepare(ConversationKey key) {
 		String turnId = newTurnId();
 		return Mono.fromSupplier(this.admission::admit)
-			.flatMap(permit -> this.leases.acquire(key, turnId, this.properties.leaseTtl())
+			.flatMap(permit -> acquireLease(key, turnId)
 				.flatMap(lease -> load(key, turnId, permit, lease).onErrorResume(ex -> this.leases.release(lease)
 					.onErrorResume(releaseError -> Mono.empty())
-					.then(Mono.error(ex))))
+					.then(Mono.error(ex)))
+					.doOnCancel(() -> this.leases.release(lease).onErrorResume(releaseError -> Mono.empty()).subscribe()))
 				.doOnError(ex -> permit.release())
 				.doOnCancel(permit::release));
+	}
+
+	/**
+	 * Takes the conversation's lease. A lease granted after its caller left (the command was already on its way)
+	 * is released at once, instead of refusing the conversation's next turns until its TTL.
+	 */
+	private Mono<TurnLease> acquireLease(ConversationKey key, String turnId) {
+		return Mono.defer(() -> {
+			AtomicBoolean abandoned = new AtomicBoolean();
+			CompletableFuture<TurnLease> acquired = this.leases.acquire(key, turnId, this.properties.leaseTtl())
+				.toFuture();
+			acquired.thenAccept(lease -> {
+				if (abandoned.get()) {
+					this.leases.release(lease).onErrorResume(ex -> Mono.empty()).subscribe();
+				}
+			});
+			return Mono.fromFuture(acquired, true).doOnCancel(() -> abandoned.set(true));
+		});
 	}
 
 	private Mono<PreparedTurn> load(ConversationKey key, String turnId, AdmissionController.Permit permit,
@@ -143,8 +164,8 @@ public class TurnCoordinator {
 	 * @return completion
 	 */
 	public Mono<Void> finish(PreparedTurn turn) {
-		turn.permit().release();
-		if (turn.lease() == null) {
+		// The permit's release is the turn's "finished" flag: only the first finish releases the lease too.
+		if (!turn.permit().tryRelease() || turn.lease() == null) {
 			return Mono.empty();
 		}
 		return this.leases.release(turn.lease())
@@ -154,6 +175,15 @@ public class TurnCoordinator {
 						ex.toString());
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * Releases a turn whose exchange ended, however it ended; does nothing for a turn that finished already. The
+	 * one place where that release is subscribed: the exchange is gone, and the lease must not wait for its TTL.
+	 * @param turn the turn
+	 */
+	public void releaseAbandoned(PreparedTurn turn) {
+		finish(turn).subscribe();
 	}
 
 	/**
@@ -179,14 +209,22 @@ public class TurnCoordinator {
 	 */
 	public Mono<TurnKey> startDetached(PreparedTurn turn, TurnRequest request) {
 		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
+		AtomicBoolean launched = new AtomicBoolean();
 		return this.eventLog.create(key, this.properties.eventLogTtl())
 			.onErrorResume(ex -> finish(turn).then(Mono.error(ex)))
 			.doOnSuccess(ignored -> {
 				Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
 				this.localFeeds.put(key, feed);
+				launched.set(true);
 				launch(key, turn, request, feed);
 			})
-			.thenReturn(key);
+			.thenReturn(key)
+			// Until it is launched the turn is the caller's: an error or a client leaving frees it at once.
+			.doFinally(signal -> {
+				if (!launched.get()) {
+					releaseAbandoned(turn);
+				}
+			});
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,8 @@ import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatCompletionResponse;
 import io.toolgate.streaming.openai.ChatMessage;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -71,7 +72,10 @@ public class ChatCompletionsHandler {
 		return request.bodyToMono(ChatCompletionRequest.class)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.doOnNext(body -> RequestValidation.chatCompletion(body, this.turnProperties.maxContentLength()))
-			.flatMap(body -> prepare(tenant, body).flatMap(turn -> respond(turn, tenant, body)));
+			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
+				ExchangeReleases.register(request.exchange(), () -> this.coordinator.releaseAbandoned(turn));
+				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()));
+			}));
 	}
 
 	private Mono<PreparedTurn> prepare(Tenant tenant, ChatCompletionRequest body) {
@@ -81,7 +85,8 @@ public class ChatCompletionsHandler {
 		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()));
 	}
 
-	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body) {
+	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body,
+			Mono<Void> ended) {
 		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
@@ -96,8 +101,9 @@ public class ChatCompletionsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(this.metrics.sse()
-					.stream(SseMetrics.CHAT_COMPLETIONS, false, stream(events, id, created, model, includeUsage))));
+				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
+					.frames(SseMetrics.CHAT_COMPLETIONS, stream(events, id, created, model, includeUsage)
+						.takeUntilOther(ended))));
 		}
 		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
 			.filter(TurnEvent.TurnCompleted.class::isInstance)
@@ -110,25 +116,47 @@ public class ChatCompletionsHandler {
 						OpenAiChunkEncoder.finishReason(done.reason()), done.usage())));
 	}
 
-	private Flux<ServerSentEvent<String>> stream(Flux<TurnEvent> events, String id, long created, String model,
+	/**
+	 * The response's SSE frames, written here rather than by Spring's SSE writer: a token becomes one
+	 * {@code data:} frame built from bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the most frequent
+	 * and only per-token work of a pass-through stream. Frames are flushed as they come; several that are ready
+	 * at once share a flush.
+	 */
+	private Flux<DataBuffer> stream(Flux<TurnEvent> events, String id, long created, String model,
 			boolean includeUsage) {
 		OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper);
 		// The role chunk goes out at once so headers never wait for the model's first token.
-		List<String> first = encoder.roleChunkIfNeeded().stream().map(encoder::toJson).toList();
+		List<DataBuffer> first = encoder.roleChunkIfNeeded().stream().map(chunk -> frame(encoder.toJson(chunk))).toList();
 		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> payloads(encoder, event))
-			.startWith(first)
-			.map(payload -> ServerSentEvent.<String>builder(payload).build());
+			.concatMapIterable(event -> frames(encoder, event))
+			.startWith(first);
 	}
 
-	private static List<String> payloads(OpenAiChunkEncoder encoder, TurnEvent event) {
+	private static List<DataBuffer> frames(OpenAiChunkEncoder encoder, TurnEvent event) {
+		if (event instanceof TurnEvent.Token token) {
+			if (token.text().isEmpty() || !encoder.roleSent()) {
+				return encoder.encode(event).stream().map(ChatCompletionsHandler::frame).toList();
+			}
+			return List.of(SseFrames.data(encoder.contentChunkJson(token.text())));
+		}
+		List<String> payloads;
 		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
-			List<String> payloads = new ArrayList<>();
+			payloads = new ArrayList<>();
 			payloads.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
 			payloads.addAll(encoder.encode(event));
-			return payloads;
 		}
-		return encoder.encode(event);
+		else {
+			payloads = encoder.encode(event);
+		}
+		List<DataBuffer> frames = new ArrayList<>(payloads.size());
+		for (String payload : payloads) {
+			frames.add(frame(payload));
+		}
+		return frames;
+	}
+
+	private static DataBuffer frame(String payload) {
+		return SseFrames.data(payload.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

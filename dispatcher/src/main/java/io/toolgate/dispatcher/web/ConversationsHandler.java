@@ -90,7 +90,7 @@ public class ConversationsHandler {
 				.header(TURN_ID_HEADER, turnKey.turnId())
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(stream(turnKey, 0))));
+				.body(BodyInserters.fromServerSentEvents(stream(turnKey, 0, ExchangeReleases.ended(request.exchange())))));
 	}
 
 	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
@@ -114,12 +114,13 @@ public class ConversationsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(stream(key, afterId))));
+				.body(BodyInserters.fromServerSentEvents(stream(key, afterId, ExchangeReleases.ended(request.exchange())))));
 	}
 
-	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId) {
+	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId, Mono<Void> exchangeEnded) {
 		return this.metrics.sse()
-			.stream(SseMetrics.CONVERSATIONS, afterId > 0, withHeartbeats(this.coordinator.events(key, afterId)));
+			.stream(SseMetrics.CONVERSATIONS, afterId > 0,
+					withHeartbeats(this.coordinator.events(key, afterId)).takeUntilOther(exchangeEnded));
 	}
 
 	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
@@ -28,6 +29,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
@@ -127,15 +129,43 @@ public final class OpenAiModelClient implements ModelClient {
 	public Flux<ModelEvent> stream(ChatCompletionRequest request) {
 		return Flux.defer(() -> {
 			StreamState state = new StreamState(this.jsonMapper, request.model());
+			state.lastFrameNanos = now();
 			return post(request, true, MediaType.TEXT_EVENT_STREAM).bodyToFlux(DataBuffer.class)
 				.transform(this.parser::parse)
-				.doOnNext((frame) -> state.framesSeen = true)
-				.timeout(Mono.delay(this.settings.firstTokenTimeout()),
-						(frame) -> Mono.delay(this.settings.idleTimeout()))
+				.doOnNext(state::frameSeen)
+				.takeUntilOther(watchdog(state, earliestCheck()))
 				.<ModelEvent>handle(state::onFrame)
 				.concatWith(Mono.defer(state::finish))
 				.onErrorResume((error) -> afterStreamError(state, error));
 		});
+	}
+
+	/**
+	 * Errors with a {@link TimeoutException} once the stream has sent nothing for the first-token timeout, or,
+	 * after its first frame, nothing for the idle timeout; never completes otherwise. One timer per check, not one
+	 * per frame: when it fires early (frames kept arriving), it re-arms for the remaining time.
+	 */
+	private Mono<SseFrame> watchdog(StreamState state, Duration after) {
+		return Mono.delay(after).flatMap((tick) -> {
+			long deadline = state.lastFrameNanos
+					+ (state.framesSeen ? this.settings.idleTimeout() : this.settings.firstTokenTimeout()).toNanos();
+			long remaining = deadline - now();
+			if (remaining <= 0) {
+				return Mono.error(new TimeoutException());
+			}
+			return watchdog(state, Duration.ofNanos(remaining));
+		});
+	}
+
+	private Duration earliestCheck() {
+		Duration first = this.settings.firstTokenTimeout();
+		Duration idle = this.settings.idleTimeout();
+		return (first.compareTo(idle) < 0) ? first : idle;
+	}
+
+	/** The clock of the timers the watchdog runs on. */
+	private static long now() {
+		return Schedulers.parallel().now(TimeUnit.NANOSECONDS);
 	}
 
 	@Override
@@ -269,11 +299,19 @@ public final class OpenAiModelClient implements ModelClient {
 
 		private volatile boolean framesSeen;
 
+		/** When the last frame arrived, or the stream started ({@link #now()}'s clock). */
+		private volatile long lastFrameNanos;
+
 		private volatile boolean done;
 
 		StreamState(JsonMapper jsonMapper, @Nullable String requestedModel) {
 			this.jsonMapper = jsonMapper;
 			this.model = (requestedModel != null) ? requestedModel : "";
+		}
+
+		void frameSeen(SseFrame frame) {
+			this.lastFrameNanos = now();
+			this.framesSeen = true;
 		}
 
 		void onFrame(SseFrame frame, SynchronousSink<ModelEvent> sink) {
