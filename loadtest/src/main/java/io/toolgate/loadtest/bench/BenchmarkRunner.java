@@ -17,12 +17,14 @@ import io.toolgate.loadtest.fleet.Registries;
 /**
  * Runs the measurements one after another and writes {@code report.md}: a private Redis, the simulators and a
  * fresh Toolgate per measurement (started from a copy of the jar, with Redis as its store and rate limits off
- * except where the rate limiter itself is measured: the benchmark measures the gateway, not a tenant plan), the
- * load generated from this JVM.
+ * except where the rate limiter itself is measured: the benchmark measures the gateway, not a tenant plan; the
+ * floor comparison runs Toolgate as shipped, next to the Boot floor proxy), the load generated from this JVM.
  * <p>
  * Options: {@code --out=DIR} (required), {@code --jar=PATH} (default {@code dispatcher/target/toolgate.jar}),
  * {@code --quick} (smaller, shorter), {@code --profile} (a JFR recording per Toolgate and a summary of where its
- * CPU went), {@code --only=overhead,streams,fanout,agents,redis}. The environment variable {@code BENCH_COMMAND}
+ * CPU went), {@code --only=overhead,streams,fanout,agents,redis,floor}. The floor comparison also takes
+ * {@code --floor-jar=PATH} (default {@code bench/floor-proxy/target/floor-proxy.jar}), {@code --floor-seconds=},
+ * {@code --floor-warmup-seconds=} and {@code --floor-repeats=}. The environment variable {@code BENCH_COMMAND}
  * (set by {@code bench/run.sh}) is quoted in the report as the command that produced it.
  */
 public final class BenchmarkRunner {
@@ -74,7 +76,8 @@ public final class BenchmarkRunner {
 		Map<String, String> options = Options.parse(args);
 		Path out = Path.of(options.getOrDefault("out", "bench-results/manual"));
 		Scale scale = options.containsKey("quick") ? Scale.quick() : Scale.full();
-		List<String> only = List.of(options.getOrDefault("only", "overhead,streams,fanout,agents,redis").split(","));
+		List<String> only = List.of(
+				options.getOrDefault("only", "overhead,streams,fanout,agents,redis,floor").split(","));
 		String command = System.getenv().getOrDefault("BENCH_COMMAND",
 				"java io.toolgate.loadtest.bench.BenchmarkRunner " + String.join(" ", args));
 		Report report = new Report(scale, options.containsKey("quick"), options.containsKey("profile"), command);
@@ -98,6 +101,13 @@ public final class BenchmarkRunner {
 				}
 				if (only.contains("redis")) {
 					runner.measured("redis", () -> runner.redis(client));
+				}
+				if (only.contains("floor")) {
+					FloorBenchmark.Settings settings = FloorBenchmark.Settings.of(options.containsKey("quick"),
+							options);
+					Path floorJar = Path.of(
+							options.getOrDefault("floor-jar", "bench/floor-proxy/target/floor-proxy.jar"));
+					runner.measured("floor", () -> runner.floor(client, settings, floorJar));
 				}
 			}
 		}
@@ -261,6 +271,27 @@ public final class BenchmarkRunner {
 		this.report.redis(counts, descriptions, idle, pairs, profileOf("redis-latency-limits"));
 	}
 
+	private void floor(LoadClient client, FloorBenchmark.Settings settings, Path floorJar) {
+		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=" + Scale.UPSTREAM_TTFT_MS,
+				"--inter-token-ms=" + Scale.UPSTREAM_INTER_TOKEN_MS, "--reply-words=" + Scale.UPSTREAM_WORDS));
+		String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
+		// The same JVM options as Toolgate's, without a recording: the floor is the yardstick, not the subject.
+		ManagedProcess floor = this.fleet.floorProxyNow(floorJar, List.of("-Xmx1g", "-XX:+UseG1GC"),
+				List.of("--floor.upstream=" + upstreamUrl, "--logging.level.root=WARN"), Map.of("FLOOR_KEY", KEY));
+		ManagedProcess toolgate = shippedToolgate("floor", "-Xmx1g", upstream);
+		List<FloorBenchmark.Cell> cells = new FloorBenchmark(client, settings).runNow(
+				new FloorBenchmark.Target("direct", upstreamUrl, null, null),
+				new FloorBenchmark.Target("floor", base(floor), KEY, floor),
+				new FloorBenchmark.Target("Toolgate", base(toolgate), KEY, toolgate), upstream);
+		stop("floor", toolgate);
+		this.report.log("floor-proxy", floor.log());
+		this.fleet.stop(floor);
+		this.fleet.stop(upstream);
+		this.report.floor(cells, settings, profileOf("floor"));
+		System.out.println();
+		System.out.print(FloorTable.markdown(cells));
+	}
+
 	/** Two tools on one worker, so a model told to make 2 calls calls each once. */
 	private static String twoTools(String workerUrl) {
 		return """
@@ -295,10 +326,7 @@ public final class BenchmarkRunner {
 	private ManagedProcess toolgateWith(String phase, String heap, ManagedProcess upstream, String registry,
 			List<String> extra) {
 		Path registryFile = this.fleet.writeFile(phase + "-registry.yaml", registry);
-		List<String> jvm = new ArrayList<>(List.of(heap, "-XX:+UseG1GC"));
-		if (this.profile) {
-			jvm.add("-XX:StartFlightRecording=filename=" + jfr(phase) + ",settings=profile,dumponexit=true");
-		}
+		List<String> jvm = jvmOptions(phase, heap);
 		List<String> arguments = new ArrayList<>(List.of(
 				"--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
 				"--toolgate.tools.registry=" + registryFile, "--toolgate.turn.max-concurrent-turns=20000",
@@ -306,6 +334,27 @@ public final class BenchmarkRunner {
 		arguments.addAll(extra);
 		return this.fleet.toolgateNow(jvm, arguments,
 				Map.of("TOOLGATE_API_KEYS", "bench:" + KEY, "REDIS_URL", this.redisUrl));
+	}
+
+	/**
+	 * Starts a Toolgate as shipped: the demo registry, metrics on, the in-memory store and local rate limits (no
+	 * Redis, even if the caller's environment names one), with a plan that denies nothing.
+	 */
+	private ManagedProcess shippedToolgate(String phase, String heap, ManagedProcess upstream) {
+		List<String> arguments = new ArrayList<>(
+				List.of("--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
+						"--logging.level.root=WARN"));
+		arguments.addAll(GENEROUS_PLAN);
+		return this.fleet.toolgateNow(jvmOptions(phase, heap), arguments,
+				Map.of("TOOLGATE_API_KEYS", "bench:" + KEY, "REDIS_URL", ""));
+	}
+
+	private List<String> jvmOptions(String phase, String heap) {
+		List<String> jvm = new ArrayList<>(List.of(heap, "-XX:+UseG1GC"));
+		if (this.profile) {
+			jvm.add("-XX:StartFlightRecording=filename=" + jfr(phase) + ",settings=profile,dumponexit=true");
+		}
+		return jvm;
 	}
 
 	/** Runs one measurement and records the machine's load averages before and after it. */

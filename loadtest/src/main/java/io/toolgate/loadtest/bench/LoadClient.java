@@ -20,6 +20,8 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class LoadClient implements AutoCloseable {
 
+	private static final String CONTENT = "\"content\":\"";
+
 	private final ConnectionProvider provider;
 
 	private final HttpClient client;
@@ -57,7 +59,7 @@ final class LoadClient implements AutoCloseable {
 		}).post().uri(url).send(ByteBufFlux.fromInbound(Mono.just(body))).responseConnection((response, connection) -> {
 			int status = response.status().code();
 			return connection.inbound().receive().asString(StandardCharsets.UTF_8).doOnNext((chunk) -> {
-				if (first[0] == 0 && chunk.contains("\"content\":\"")) {
+				if (first[0] == 0 && hasContent(chunk)) {
 					first[0] = System.nanoTime();
 				}
 				tail.append(chunk);
@@ -71,6 +73,23 @@ final class LoadClient implements AutoCloseable {
 				return new Timing(status, firstNanos - startNanos, end - startNanos, status == 200 && complete);
 			}));
 		}).single();
+	}
+
+	/**
+	 * Returns whether a piece of a chat completion carries text: a {@code "content"} string that is not empty. A
+	 * gateway's role chunk ({@code "content":""}, sent before the model answers) is not the first token.
+	 * @param chunk the text received
+	 */
+	static boolean hasContent(String chunk) {
+		int at = chunk.indexOf(CONTENT);
+		while (at >= 0) {
+			int next = at + CONTENT.length();
+			if (next < chunk.length() && chunk.charAt(next) != '"') {
+				return true;
+			}
+			at = chunk.indexOf(CONTENT, next);
+		}
+		return false;
 	}
 
 	/**

@@ -39,13 +39,17 @@ public final class Fleet implements AutoCloseable {
 	 */
 	public Fleet(Path workDirectory, Path toolgateJar) {
 		this.workDirectory = workDirectory;
+		this.toolgateJar = copy(toolgateJar, "toolgate.jar");
+	}
+
+	/** Copies a jar into the work directory, so rebuilding the original does not break the process started from it. */
+	private Path copy(Path jar, String fileName) {
 		try {
-			Files.createDirectories(workDirectory);
-			this.toolgateJar = Files.copy(toolgateJar, workDirectory.resolve("toolgate.jar"),
-					StandardCopyOption.REPLACE_EXISTING);
+			Files.createDirectories(this.workDirectory);
+			return Files.copy(jar, this.workDirectory.resolve(fileName), StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot copy " + toolgateJar + " to " + workDirectory, ex);
+			throw new UncheckedIOException("Cannot copy " + jar + " to " + this.workDirectory, ex);
 		}
 	}
 
@@ -114,6 +118,30 @@ public final class Fleet implements AutoCloseable {
 		command.addAll(arguments);
 		return register(ManagedProcess.start(name("toolgate"), command, environment, this.workDirectory, port))
 			.awaitHttpNow("/actuator/health/readiness", START_TIMEOUT);
+	}
+
+	/**
+	 * Starts the Boot floor proxy ({@code bench/floor-proxy}) from a copy of its jar and waits until it accepts
+	 * connections.
+	 * @param jar the floor proxy's jar
+	 * @param jvmOptions JVM options, e.g. {@code -Xmx1g}
+	 * @param arguments application arguments, e.g. {@code --floor.upstream=http://127.0.0.1:8081/v1}
+	 * @param environment environment variables, e.g. {@code FLOOR_KEY}
+	 * @return the process; its base URL is {@code http://127.0.0.1:<port>/v1}
+	 */
+	public ManagedProcess floorProxyNow(Path jar, List<String> jvmOptions, List<String> arguments,
+			Map<String, String> environment) {
+		Path copy = copy(jar, "floor-proxy.jar");
+		int port = Ports.free();
+		List<String> command = new ArrayList<>();
+		command.add(javaExecutable());
+		command.addAll(jvmOptions);
+		command.add("-jar");
+		command.add(copy.toString());
+		command.add("--server.port=" + port);
+		command.addAll(arguments);
+		return register(ManagedProcess.start(name("floor-proxy"), command, environment, this.workDirectory, port))
+			.awaitPortNow(START_TIMEOUT);
 	}
 
 	/**
