@@ -20,7 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class FloorBenchmark {
 
-	private static final String PROMPT = "Explain back-pressure in reactive streams";
+	/**
+	 * Shares no word with any tool of the demo registry, so the simulated model answers in text: the comparison is
+	 * of the pass-through, a turn whose model calls no tool. (A prompt that matches a tool makes Toolgate run the
+	 * tool and call the model twice, where the floor forwards one call.)
+	 */
+	private static final String PROMPT = "Say hello to the team";
 
 	private final LoadClient client;
 
