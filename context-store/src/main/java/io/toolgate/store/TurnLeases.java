@@ -34,4 +34,13 @@ public interface TurnLeases {
 	 */
 	Mono<Void> release(TurnLease lease);
 
+	/**
+	 * Tells whether a turn still holds its conversation's lease: {@code false} once the lease expired, was
+	 * released or was taken by another turn. Lets readers of a turn tell a quiet turn from an abandoned one.
+	 * @param key the conversation
+	 * @param turnId the turn
+	 * @return whether the turn holds the lease now
+	 */
+	Mono<Boolean> isHeld(ConversationKey key, String turnId);
+
 }

@@ -125,6 +125,19 @@ public abstract class AbstractTurnLeasesContractTests {
 	}
 
 	@Test
+	void tellsWhetherATurnStillHoldsItsLease() {
+		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		TurnLease lease = acquire("turn-1");
+		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+		this.leases.release(lease).block(TIMEOUT);
+		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		acquire("turn-2");
+		awaitExpiry(ttl());
+		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+	}
+
+	@Test
 	void renewReturnsFalseAfterExpiry() {
 		TurnLease lease = acquire("turn-1");
 		awaitExpiry(ttl());

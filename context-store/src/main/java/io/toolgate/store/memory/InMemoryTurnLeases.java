@@ -101,6 +101,15 @@ public final class InMemoryTurnLeases implements TurnLeases {
 				(k, current) -> current.lease().equals(lease) ? null : current));
 	}
 
+	@Override
+	public Mono<Boolean> isHeld(ConversationKey key, String turnId) {
+		return Mono.fromSupplier(() -> {
+			Held current = this.leases.get(key);
+			return current != null && !current.isExpired(this.clock.instant())
+					&& current.lease().turnId().equals(turnId);
+		});
+	}
+
 	/**
 	 * Drops every expired lease. Expired leases are also dropped lazily; call this to bound memory when many
 	 * conversations are abandoned.

@@ -110,6 +110,14 @@ public final class RedisTurnLeases implements TurnLeases {
 			.then();
 	}
 
+	@Override
+	public Mono<Boolean> isHeld(ConversationKey key, String turnId) {
+		return Mono.defer(() -> this.commands.get(this.keys.lease(key)))
+			.map((value) -> turnId.equals(this.keys.turnOfLeaseValue(value)))
+			.defaultIfEmpty(false)
+			.transform(RedisOperators.guard(this.timeout, "Reading a turn lease"));
+	}
+
 	private Mono<TurnLease> conflict(ConversationKey key) {
 		return this.commands.get(this.keys.lease(key))
 			.map(this.keys::turnOfLeaseValue)

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.config.TurnProperties;
@@ -45,6 +46,9 @@ public class TurnCoordinator {
 
 	/** Longest an event waits for others to share its write. */
 	private static final Duration APPEND_BATCH_WAIT = Duration.ofMillis(1);
+
+	/** The code of the terminal error event of a turn whose replica stopped before the turn ended. */
+	public static final String TURN_ABANDONED = "turn_abandoned";
 
 	private final TurnEngine engine;
 
@@ -240,7 +244,56 @@ public class TurnCoordinator {
 		if (feed != null) {
 			return feed.asFlux().filter(event -> event.id() > afterId);
 		}
-		return this.eventLog.read(key, afterId);
+		return endingIfAbandoned(key, this.eventLog.read(key, afterId));
+	}
+
+	/**
+	 * Follows a turn that runs elsewhere (or ran): when its log stays quiet while the turn no longer holds its
+	 * conversation's lease — its replica died, or lost Redis for longer than the lease — the turn is over without
+	 * a terminal event. Two such checks in a row (a finishing turn releases its lease just before writing its
+	 * last event) close its log with a terminal {@code error} event, code {@code turn_abandoned}, which this
+	 * reader and every other then read like any other event.
+	 */
+	private Flux<StoredEvent> endingIfAbandoned(TurnKey key, Flux<StoredEvent> events) {
+		Duration check = abandonCheckInterval();
+		return Flux.defer(() -> {
+			AtomicLong quietSince = new AtomicLong(System.nanoTime());
+			Mono<Void> watchdog = Flux.interval(check, check)
+				.onBackpressureDrop()
+				.concatMap(tick -> abandoned(key, quietSince, check))
+				.scan(0, (streak, abandoned) -> abandoned ? streak + 1 : 0)
+				.filter(streak -> streak >= 2)
+				.next()
+				.flatMap(streak -> closeAbandoned(key));
+			return events.doOnNext(event -> quietSince.set(System.nanoTime()))
+				.publish(shared -> Flux.merge(shared, watchdog.then(Mono.<StoredEvent>empty())
+					.takeUntilOther(shared.then())));
+		});
+	}
+
+	private Duration abandonCheckInterval() {
+		Duration third = this.properties.leaseTtl().dividedBy(3);
+		return (third.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : third;
+	}
+
+	private Mono<Boolean> abandoned(TurnKey key, AtomicLong quietSince, Duration check) {
+		if (System.nanoTime() - quietSince.get() < check.toNanos()) {
+			return Mono.just(false);
+		}
+		// A store that does not answer says nothing about the turn: the reader's own reads fail meanwhile.
+		return this.leases.isHeld(key.conversation(), key.turnId())
+			.map(held -> !held)
+			.onErrorReturn(false);
+	}
+
+	private Mono<Void> closeAbandoned(TurnKey key) {
+		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
+		TurnEvent.Error error = new TurnEvent.Error("unavailable_error",
+				"The replica running this turn stopped before the turn ended", TURN_ABANDONED);
+		return this.eventLog.appendAll(key, List.of(draft(error)))
+			.then()
+			// Another reader closed it first, or the store is down: either way this reader goes on reading.
+			.onErrorResume(ex -> Mono.empty());
 	}
 
 	/**

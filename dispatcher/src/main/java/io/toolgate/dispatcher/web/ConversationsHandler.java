@@ -14,11 +14,13 @@ import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnKey;
+import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -130,6 +132,9 @@ public class ConversationsHandler {
 				.id(Long.toString(event.id()))
 				.event(event.type())
 				.build())
+			// A stream that cannot go on (the store failed) says so before it ends; the event has no id, so a
+			// client resuming with its Last-Event-ID misses nothing.
+			.onErrorResume(ex -> Mono.just(streamError(ex)))
 			.concatWith(Mono.just(end));
 		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.turnProperties.heartbeatInterval())
 			.onBackpressureDrop()
@@ -139,6 +144,11 @@ public class ConversationsHandler {
 		Flux<ServerSentEvent<String>> live = Flux.merge(data, heartbeats).takeWhile(event -> event != end);
 		// On drain the stream ends with a retry hint, so the client resumes on another replica.
 		return this.drain.endOnDrain(live).startWith(open);
+	}
+
+	private ServerSentEvent<String> streamError(Throwable error) {
+		TurnEvent.Error event = TurnEngine.errorEvent(error);
+		return ServerSentEvent.<String>builder(this.jsonMapper.writeValueAsString(event)).event(event.type()).build();
 	}
 
 	private static long lastEventId(ServerRequest request) {
