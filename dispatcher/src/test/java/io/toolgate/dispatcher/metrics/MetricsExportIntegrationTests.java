@@ -95,7 +95,7 @@ class MetricsExportIntegrationTests {
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				registry("http://127.0.0.1:" + worker.port()).toString(), "toolgate.turn.max-concurrent-turns", 1));
 		driveTraffic(app.client(GatewayApp.ACME_KEY));
-		scrape = app.anonymousClient()
+		scrape = app.managementClient()
 			.get()
 			.uri("/actuator/prometheus")
 			.retrieve()
@@ -175,7 +175,7 @@ class MetricsExportIntegrationTests {
 	@Test
 	void prometheusEvaluatesEveryDashboardQueryAndPromtoolPassesTheRules() throws Exception {
 		List<String> command = new ArrayList<>(List.of("bash", GRAFANA.resolve("check-dashboards.sh").toString(),
-				"--app", app.baseUrl()));
+				"--app", app.managementUrl()));
 		Set<String> exported = sampleNames(scrape);
 		for (String metric : referencedMetrics()) {
 			if (!exported.contains(metric) && awaitingWiring(metric) != null) {
