@@ -3,7 +3,8 @@
 #   1. promtool check rules / promtool test rules on alerts/;
 #   2. starts Prometheus (Debian's package) scraping the app every 2 seconds, waits for a few good scrapes;
 #   3. evaluates every dashboard panel query through /api/v1/query and fails if any returns no series.
-# Usage: grafana/check-dashboards.sh --app http://127.0.0.1:8080 [--skip METRIC]...
+# Usage: grafana/check-dashboards.sh --app http://127.0.0.1:9090 [--skip METRIC]...
+# --app is the management port (management.server.port, default 9090), where /actuator/prometheus is served.
 # Queries referring to a --skip metric (one the app cannot export in the environment at hand) are reported
 # and not evaluated. Needs prometheus, promtool, curl and python3; exits non-zero if any is missing.
 set -euo pipefail
@@ -18,7 +19,7 @@ while [[ $# -gt 0 ]]; do
 		*) echo "unknown argument: $1" >&2; exit 2 ;;
 	esac
 done
-[[ -n "$app" ]] || { echo "usage: $0 --app BASE_URL [--skip METRIC]..." >&2; exit 2; }
+[[ -n "$app" ]] || { echo "usage: $0 --app MANAGEMENT_BASE_URL [--skip METRIC]..." >&2; exit 2; }
 
 for tool in prometheus promtool curl python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then

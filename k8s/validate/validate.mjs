@@ -1,13 +1,15 @@
 // Validates Toolgate's Kubernetes manifests offline: renders each Kustomize overlay (kustomize.mjs), checks every
-// object against the Kubernetes OpenAPI schemas bundled in kubernetes-models (ServiceMonitor against the
-// prometheus-operator CRD schema) and applies Toolgate's own policy (hardening, probes, resources, references
-// between objects). The schemas allow unknown fields, so a misspelled optional field is not caught here.
+// object against the Kubernetes OpenAPI schemas bundled in kubernetes-models (PodMonitor and ServiceMonitor against
+// the prometheus-operator CRD schemas) and applies Toolgate's own policy (hardening, probes, resources, references
+// between objects, a private management port, production mode). The schemas allow unknown fields, so a misspelled
+// optional field is not caught here.
 //
 //   node validate.mjs                      render and check k8s/base and every k8s/overlays/* (exit 1 on a problem)
+//   node validate.mjs --dir path ...       render and check these kustomization directories instead
 //   node validate.mjs --files a.yaml ...   check the objects in these files only (schema and policy)
 //   node validate.mjs --print dev          print the rendered overlay as YAML (for `kubectl apply -f -`)
 import { readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dump } from 'js-yaml';
 import { readYaml, render } from './kustomize.mjs';
@@ -19,6 +21,15 @@ const MODULES = {
 };
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+const MONITORS = { ServiceMonitor: 'endpoints', PodMonitor: 'podMetricsEndpoints' };
+
+// The application's default management.server.port (dispatcher application.yaml), used when the container's
+// environment does not set MANAGEMENT_SERVER_PORT.
+const DEFAULT_MANAGEMENT_PORT = 9090;
+
+// Pod template label that marks a production overlay's workloads; they must run in production mode.
+const ENVIRONMENT_LABEL = 'toolgate.io/environment';
 
 /** Schema problems of one object, as strings; empty when valid. */
 export async function schemaProblems(object) {
@@ -123,6 +134,9 @@ export function referenceProblems(objects) {
 		if (object.kind === 'ServiceMonitor') {
 			problems.push(...serviceMonitorProblems(object, objects).map((problem) => `${id}: ${problem}`));
 		}
+		if (object.kind === 'PodMonitor') {
+			problems.push(...podMonitorProblems(object, workloads).map((problem) => `${id}: ${problem}`));
+		}
 		if (WORKLOADS.has(object.kind)) {
 			for (const name of configMapNames(object.spec.template.spec)) {
 				if (!named('ConfigMap', name)) {
@@ -144,6 +158,156 @@ function serviceMonitorProblems(monitor, objects) {
 	const ports = new Set(services.flatMap((service) => service.spec.ports.map((port) => port.name)));
 	return (monitor.spec.endpoints ?? []).filter((endpoint) => !ports.has(endpoint.port))
 		.map((endpoint) => `endpoint port ${endpoint.port} is not a port of the selected Services`);
+}
+
+function podMonitorProblems(monitor, workloads) {
+	const selector = monitor.spec?.selector?.matchLabels ?? {};
+	const pods = workloads.filter((w) => matches(selector, w.spec.template.metadata?.labels));
+	if (pods.length === 0) {
+		return ['selector matches no workload\'s pod labels'];
+	}
+	const ports = new Set(pods.flatMap((w) => w.spec.template.spec.containers
+		.flatMap((container) => (container.ports ?? []).map((port) => port.name))));
+	return (monitor.spec.podMetricsEndpoints ?? []).filter((endpoint) => !ports.has(endpoint.port))
+		.map((endpoint) => `endpoint port ${endpoint.port} is not a named container port of the selected pods`);
+}
+
+function matches(selector, labels) {
+	return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
+}
+
+/**
+ * Toolgate's rules for its gateway container (named toolgate) in one rendered overlay: actuator stays on a private
+ * management port, and a production overlay runs in production mode with everything that mode requires.
+ */
+export function gatewayProblems(objects) {
+	const problems = [];
+	for (const workload of objects.filter((o) => WORKLOADS.has(o.kind))) {
+		const container = (workload.spec.template.spec.containers ?? []).find((c) => c.name === 'toolgate');
+		if (!container) {
+			continue;
+		}
+		const id = `${workload.kind}/${workload.metadata?.name}`;
+		const env = environment(container, objects);
+		problems.push(...managementProblems(workload, container, env, objects).map((problem) => `${id}: ${problem}`));
+		problems.push(...productionProblems(workload, env, objects).map((problem) => `${id}: ${problem}`));
+	}
+	return problems;
+}
+
+/** The container's environment as name -> { value, source }, resolving ConfigMaps of the overlay. */
+function environment(container, objects) {
+	const configMap = (name) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === name);
+	const env = new Map();
+	for (const from of container.envFrom ?? []) {
+		for (const [name, value] of Object.entries(configMap(from.configMapRef?.name)?.data ?? {})) {
+			env.set((from.prefix ?? '') + name, { value, source: `ConfigMap ${from.configMapRef.name}` });
+		}
+	}
+	for (const variable of container.env ?? []) {
+		const ref = variable.valueFrom?.configMapKeyRef;
+		if (ref) {
+			env.set(variable.name, { value: configMap(ref.name)?.data?.[ref.key], source: `ConfigMap ${ref.name}`,
+				configMapKey: true });
+		}
+		else if (variable.valueFrom) {
+			env.set(variable.name, { value: undefined, source: Object.keys(variable.valueFrom)[0] });
+		}
+		else {
+			env.set(variable.name, { value: variable.value, source: 'value' });
+		}
+	}
+	return env;
+}
+
+function managementProblems(workload, container, env, objects) {
+	const problems = [];
+	const port = Number(env.get('MANAGEMENT_SERVER_PORT')?.value ?? DEFAULT_MANAGEMENT_PORT);
+	const named = (container.ports ?? []).find((p) => p.name === 'management');
+	if (named?.containerPort !== port) {
+		problems.push(`container port 'management' must be the management port ${port} (MANAGEMENT_SERVER_PORT)`);
+	}
+	const onManagement = (value) => value === 'management' || Number(value) === port;
+	for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+		const get = container[probe]?.httpGet;
+		if (get && (!onManagement(get.port) || !String(get.path).startsWith('/actuator/health'))) {
+			problems.push(`${probe} must check /actuator/health on the management port`);
+		}
+	}
+	const labels = workload.spec.template.metadata?.labels;
+	for (const service of objects.filter((o) => o.kind === 'Service' && matches(o.spec?.selector, labels))) {
+		if ((service.spec.ports ?? []).some((p) => onManagement(p.targetPort ?? p.port))) {
+			problems.push(`Service/${service.metadata.name} must not expose the management port ${port}`);
+		}
+	}
+	const scraped = objects.filter((o) => o.kind === 'PodMonitor' && matches(o.spec?.selector?.matchLabels, labels))
+		.flatMap((o) => o.spec.podMetricsEndpoints ?? [])
+		.some((endpoint) => onManagement(endpoint.port) && endpoint.path === '/actuator/prometheus');
+	if (!scraped) {
+		problems.push('no PodMonitor scrapes /actuator/prometheus on the management port');
+	}
+	const annotations = workload.spec.template.metadata?.annotations ?? {};
+	if (annotations['prometheus.io/scrape'] === 'true' && Number(annotations['prometheus.io/port']) !== port) {
+		problems.push(`annotation prometheus.io/port must be the management port ${port}`);
+	}
+	return problems;
+}
+
+function productionProblems(workload, env, objects) {
+	const mode = env.get('TOOLGATE_MODE')?.value;
+	const production = workload.spec.template.metadata?.labels?.[ENVIRONMENT_LABEL] === 'prod';
+	if (production && mode !== 'production') {
+		return [`a prod workload must set TOOLGATE_MODE=production, not ${mode ?? 'nothing (demo mode)'}`];
+	}
+	if (mode !== 'production') {
+		return [];
+	}
+	const problems = [];
+	const upstream = env.get('TOOLGATE_UPSTREAM_BASE_URL');
+	let url;
+	try {
+		url = upstream?.configMapKey && upstream.value ? new URL(upstream.value) : undefined;
+	}
+	catch {
+		url = undefined;
+	}
+	if (!url || !['http:', 'https:'].includes(url.protocol)) {
+		problems.push('production mode needs TOOLGATE_UPSTREAM_BASE_URL from a ConfigMap key in the overlay holding '
+			+ `an http(s) URL; found ${upstream ? `${upstream.source}: ${upstream.value}` : 'nothing'}`);
+	}
+	else {
+		problems.push(...upstreamEgressProblems(workload, url, objects));
+	}
+	const scale = Math.max(workload.spec.replicas ?? 1, ...objects.filter((o) => o.kind === 'HorizontalPodAutoscaler'
+		&& o.spec?.scaleTargetRef?.name === workload.metadata?.name).map((hpa) => hpa.spec.maxReplicas ?? 1));
+	const declared = Number(env.get('TOOLGATE_REPLICAS')?.value ?? 1);
+	if (!(declared >= scale)) {
+		problems.push(`TOOLGATE_REPLICAS (${env.get('TOOLGATE_REPLICAS')?.value ?? 'unset, so 1'}) must be at least `
+			+ `the most replicas that can run (${scale}), or production mode cannot tell it needs Redis`);
+	}
+	if (Math.max(scale, declared) > 1 && !env.has('REDIS_URL')) {
+		problems.push('more than one replica needs REDIS_URL');
+	}
+	return problems;
+}
+
+/**
+ * Some NetworkPolicy must let the gateway reach the upstream: a pod or namespace selector for an in-cluster host
+ * (a bare service name, or one under .svc: service.namespace.svc[.cluster.local]), an ipBlock otherwise.
+ */
+function upstreamEgressProblems(workload, url, objects) {
+	const host = url.hostname;
+	const inCluster = !host.includes('.') || host.endsWith('.svc') || host.includes('.svc.')
+		|| host.endsWith('.cluster.local');
+	const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+	const labels = workload.spec.template.metadata?.labels;
+	const allowed = objects.filter((o) => o.kind === 'NetworkPolicy' && matches(o.spec?.podSelector?.matchLabels, labels))
+		.flatMap((policy) => policy.spec.egress ?? [])
+		.some((rule) => (rule.ports ?? [{}]).some((p) => p.port === undefined || p.port === port)
+			&& (rule.to ?? []).some((peer) => (inCluster ? (peer.podSelector || peer.namespaceSelector) : peer.ipBlock)));
+	return allowed ? [] : [`no NetworkPolicy allows egress to the upstream ${host}:${port} (`
+		+ (inCluster ? 'an in-cluster model server: see overlays/prod/model-server-networkpolicy.yaml)'
+			: 'outside the cluster: an ipBlock rule)')];
 }
 
 function configMapNames(pod) {
@@ -177,7 +341,7 @@ export function kustomizations() {
 /** Renders a kustomization and returns its objects and problems. */
 export async function check(dir) {
 	const objects = render(dir);
-	const problems = [...await objectProblems(objects), ...referenceProblems(objects)];
+	const problems = [...await objectProblems(objects), ...referenceProblems(objects), ...gatewayProblems(objects)];
 	if (dir.includes('overlays')) {
 		problems.push(...objects.filter((o) => o.kind !== 'Namespace' && !o.metadata?.namespace)
 			.map((o) => `${o.kind}/${o.metadata?.name}: an overlay must set the namespace`));
@@ -199,7 +363,7 @@ async function main(args) {
 		}
 	}
 	else {
-		for (const dir of kustomizations()) {
+		for (const dir of args[0] === '--dir' ? args.slice(1).map((path) => resolve(path)) : kustomizations()) {
 			const { objects, problems } = await check(dir);
 			report(relative(K8S_DIR, dir), objects.length, problems);
 			failed += problems.length;

@@ -5,7 +5,18 @@ import { fileURLToPath } from 'node:url';
 import { readYaml } from '../kustomize.mjs';
 import { check, kustomizations, objectProblems } from '../validate.mjs';
 
-const INVALID = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'invalid');
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+const INVALID = join(FIXTURES, 'invalid');
+const GATEWAY = join(FIXTURES, 'gateway');
+
+function env(objects, name) {
+	const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'toolgate');
+	return deployment.spec.template.spec.containers.find((c) => c.name === 'toolgate').env.find((e) => e.name === name);
+}
+
+async function problemsOf(fixture) {
+	return (await check(join(GATEWAY, fixture))).problems;
+}
 
 test('everyOverlayRendersToValidObjects', async () => {
 	const dirs = kustomizations();
@@ -22,7 +33,7 @@ test('overlaysContainEveryOperationalObject', async () => {
 	for (const dir of kustomizations().filter((d) => d.includes('overlays'))) {
 		const kinds = new Set((await check(dir)).objects.map((o) => o.kind));
 		for (const kind of ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap',
-			'NetworkPolicy', 'ServiceMonitor']) {
+			'NetworkPolicy', 'PodMonitor']) {
 			assert.ok(kinds.has(kind), `${dir} lacks a ${kind}`);
 		}
 	}
@@ -42,4 +53,51 @@ test('rejectsUnknownKindsWrongTypesAndCommittedSecrets', async () => {
 	assert.ok(problems.some((p) => p.startsWith('Service/bad-port:') && p.includes('port')), problems.join('\n'));
 	assert.ok(problems.some((p) => p.startsWith('Secret/leaked: Secret values must not be committed')), problems.join('\n'));
 	assert.ok(problems.some((p) => p.startsWith('ServiceMonitor/bad-monitor:') && p.includes('endpoints')), problems.join('\n'));
+});
+
+test('prodOverlayRunsInProductionModeWithTheUpstreamFromAConfigMap', async () => {
+	const prod = kustomizations().find((dir) => dir.endsWith(join('overlays', 'prod')));
+	const { objects, problems } = await check(prod);
+	assert.deepEqual(problems, []);
+	assert.deepEqual(env(objects, 'TOOLGATE_MODE'), { name: 'TOOLGATE_MODE', value: 'production' });
+	const ref = env(objects, 'TOOLGATE_UPSTREAM_BASE_URL').valueFrom.configMapKeyRef;
+	const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === ref.name);
+	assert.match(configMap.data[ref.key], /^https?:\/\//);
+});
+
+test('servicesExposeOnlyTheApiPort', async () => {
+	for (const dir of kustomizations()) {
+		const service = (await check(dir)).objects.find((o) => o.kind === 'Service' && o.metadata.name === 'toolgate');
+		assert.deepEqual(service.spec.ports.map((port) => port.name), ['http'], dir);
+	}
+});
+
+test('acceptsAnInClusterModelServerWithEgressToIt', async () => {
+	assert.deepEqual(await problemsOf('in-cluster-model'), []);
+});
+
+test('rejectsAnInClusterModelServerWithoutEgressToIt', async () => {
+	assert.deepEqual(await problemsOf('in-cluster-model-without-egress'), ['Deployment/toolgate: no NetworkPolicy allows '
+		+ 'egress to the upstream ollama.models.svc:11434 (an in-cluster model server: see '
+		+ 'overlays/prod/model-server-networkpolicy.yaml)']);
+});
+
+test('rejectsAProdOverlayInDemoMode', async () => {
+	assert.deepEqual(await problemsOf('prod-in-demo-mode'),
+		['Deployment/toolgate: a prod workload must set TOOLGATE_MODE=production, not nothing (demo mode)']);
+});
+
+test('rejectsAnUpstreamOutsideAConfigMapAndTooFewDeclaredReplicas', async () => {
+	const problems = await problemsOf('prod-without-upstream');
+	assert.equal(problems.length, 2, problems.join('\n'));
+	assert.ok(problems[0].includes('production mode needs TOOLGATE_UPSTREAM_BASE_URL from a ConfigMap key'), problems[0]);
+	assert.ok(problems[1].includes('TOOLGATE_REPLICAS (3) must be at least the most replicas that can run (20)'),
+		problems[1]);
+});
+
+test('rejectsAPublicManagementPort', async () => {
+	assert.deepEqual(await problemsOf('public-management-port'), [
+		'Deployment/toolgate: Service/toolgate must not expose the management port 9090',
+		'Deployment/toolgate: annotation prometheus.io/port must be the management port 9090',
+	]);
 });

@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.config;
 
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -13,14 +14,16 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
-/** API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or a generated development key. */
+/** API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a generated key in a file. */
 @Configuration(proxyBeanMethods = false)
 public class AuthConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(AuthConfiguration.class);
 
 	/** Property (and, by relaxed binding, the {@code TOOLGATE_API_KEYS} variable) of plain key pairs. */
-	static final String PLAIN_KEYS_PROPERTY = "toolgate.api-keys";
+	public static final String PLAIN_KEYS_PROPERTY = "toolgate.api-keys";
+
+	private static final String DEV_KEY_PREFIX = "tg-dev-";
 
 	@Bean
 	ApiKeyResolver apiKeyResolver(AuthProperties properties, Environment environment) {
@@ -32,12 +35,16 @@ public class AuthConfiguration {
 		}
 		ApiKeyResolver resolver = builder.build();
 		if (resolver.isEmpty() && properties.enabled()) {
+			// Reached in demo mode only: production mode refuses to start without keys (DeploymentCheck).
 			byte[] random = new byte[18];
 			new SecureRandom().nextBytes(random);
-			String key = "tg-dev-" + HexFormat.of().formatHex(random);
-			logger.warn("No API keys configured: generated a key for tenant 'dev'. Use it as "
-					+ "'Authorization: Bearer {}' (configure toolgate.auth.keys or TOOLGATE_API_KEYS in production)",
-					key);
+			String key = DEV_KEY_PREFIX + HexFormat.of().formatHex(random);
+			Path file = properties.devKeyFileOrDefault().toAbsolutePath();
+			DevKeyFile.write(file, key);
+			// Only a prefix is logged: logs are shipped and kept where the key should not be.
+			logger.warn("No API keys configured: generated a key for tenant 'dev' ({}…), written to {} (readable by "
+					+ "this user only). Use it as 'Authorization: Bearer <key>'; configure TOOLGATE_API_KEYS or "
+					+ "toolgate.auth.keys to choose keys", key.substring(0, DEV_KEY_PREFIX.length() + 4), file);
 			return ApiKeyResolver.builder().plainKey("dev", key).build();
 		}
 		return resolver;

@@ -1,25 +1,35 @@
 package io.toolgate.dispatcher.config;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * API keys ({@code toolgate.auth}). Keys are configured as SHA-256 hashes; {@code TOOLGATE_API_KEYS} (property {@code toolgate.api-keys}) adds plain
- * {@code tenant:key} pairs for quick setups. With no key configured at all, a key for tenant {@code dev} is
- * generated and logged once.
+ * {@code tenant:key} pairs for quick setups. With no key configured at all, demo mode generates a key for tenant
+ * {@code dev}, writes it to {@link #devKeyFile} and logs its prefix and that path; production mode refuses to start.
  *
  * @param enabled whether requests must carry a key
  * @param keys hashed keys and their tenants
+ * @param devKeyFile where demo mode writes the generated key (readable by its owner only); unset means
+ * {@code toolgate-dev-key} in {@code java.io.tmpdir}
  */
 @Validated
 @ConfigurationProperties("toolgate.auth")
-public record AuthProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<@Valid HashedKey> keys) {
+public record AuthProperties(@DefaultValue("true") boolean enabled, @DefaultValue List<@Valid HashedKey> keys,
+		@Nullable Path devKeyFile) {
+
+	/** The file for the generated key: {@link #devKeyFile}, or its default. */
+	public Path devKeyFileOrDefault() {
+		return this.devKeyFile != null ? this.devKeyFile : DevKeyFile.defaultPath();
+	}
 
 	/**
 	 * A hashed key.

@@ -100,7 +100,7 @@ class RedisFaultIntegrationTests {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		int status = -1;
 		while (System.nanoTime() < deadline) {
-			status = replica.status(path);
+			status = replica.managementStatus(path);
 			if (status == expected) {
 				return;
 			}

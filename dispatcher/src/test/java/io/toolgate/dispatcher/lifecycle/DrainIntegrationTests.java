@@ -69,7 +69,7 @@ class DrainIntegrationTests {
 	@Timeout(180)
 	void drainsOnSigterm() throws Exception {
 		this.upstream = ScriptedUpstream.start((request, index) -> script(request));
-		this.process = GatewayProcess.start(Map.of("management.server.port", "", "toolgate.api-keys", "acme:" + KEY,
+		this.process = GatewayProcess.start(Map.of("toolgate.api-keys", "acme:" + KEY,
 				"toolgate.upstream.base-url", this.upstream.baseUrl(), "toolgate.drain.timeout", "10s",
 				"toolgate.drain.client-retry", "750ms", "spring.lifecycle.timeout-per-shutdown-phase", "20s",
 				"toolgate.turn.heartbeat-interval", "1s"), Duration.ofSeconds(90));
@@ -90,7 +90,7 @@ class DrainIntegrationTests {
 
 		this.process.signalTerminate();
 
-		awaitUntil(() -> this.process.status("/actuator/health/readiness") == 503, "readiness to go down");
+		awaitUntil(() -> this.process.managementStatus("/actuator/health/readiness") == 503, "readiness to go down");
 		HttpResponse<String> refused = postTurn("late", "#late");
 		assertThat(refused.statusCode()).isEqualTo(503);
 		assertThat(refused.headers().firstValue("Retry-After")).isPresent();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,6 +62,73 @@ class K8sManifestsIntegrationTests {
 	}
 
 	@Test
+	void prodOverlayRunsInProductionModeWithTheUpstreamFromAConfigMap() throws Exception {
+		Result result = run("node", "validate.mjs", "--print", "prod");
+		assertThat(result.exitCode()).as(result.output()).isZero();
+		List<JsonNode> objects = new YAMLMapper().readerFor(JsonNode.class)
+			.<JsonNode>readValues(result.output())
+			.readAll();
+
+		JsonNode container = find(objects, "Deployment", "toolgate").at("/spec/template/spec/containers/0");
+		assertThat(env(container, "TOOLGATE_MODE").path("value").asString()).isEqualTo("production");
+		JsonNode ref = env(container, "TOOLGATE_UPSTREAM_BASE_URL").at("/valueFrom/configMapKeyRef");
+		JsonNode configMap = find(objects, "ConfigMap", ref.path("name").asString());
+		assertThat(configMap.path("data").path(ref.path("key").asString()).asString()).startsWith("https://");
+		int maxReplicas = find(objects, "HorizontalPodAutoscaler", "toolgate").at("/spec/maxReplicas").asInt();
+		assertThat(env(container, "TOOLGATE_REPLICAS").path("value").asInt()).isGreaterThanOrEqualTo(maxReplicas);
+		assertThat(env(container, "REDIS_URL").isMissingNode()).isFalse();
+	}
+
+	@Test
+	void servicesExposeOnlyTheApiPortAndMetricsAreScrapedFromTheManagementPort() throws Exception {
+		Result result = run("node", "validate.mjs", "--print", "prod");
+		List<JsonNode> objects = new YAMLMapper().readerFor(JsonNode.class)
+			.<JsonNode>readValues(result.output())
+			.readAll();
+
+		assertThat(find(objects, "Service", "toolgate").path("spec").path("ports").valueStream()
+			.map(port -> port.path("name").asString())).containsExactly("http");
+		JsonNode endpoint = find(objects, "PodMonitor", "toolgate").at("/spec/podMetricsEndpoints/0");
+		assertThat(endpoint.path("port").asString()).isEqualTo("management");
+		assertThat(endpoint.path("path").asString()).isEqualTo("/actuator/prometheus");
+		JsonNode container = find(objects, "Deployment", "toolgate").at("/spec/template/spec/containers/0");
+		assertThat(container.at("/readinessProbe/httpGet/port").asString()).isEqualTo("management");
+		assertThat(container.at("/livenessProbe/httpGet/port").asString()).isEqualTo("management");
+	}
+
+	@Test
+	void validatorRejectsAProdOverlayInDemoMode() throws Exception {
+		Result result = run("node", "validate.mjs", "--dir", "fixtures/gateway/prod-in-demo-mode");
+		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+		assertThat(result.output())
+			.contains("Deployment/toolgate: a prod workload must set TOOLGATE_MODE=production, not nothing (demo mode)");
+	}
+
+	@Test
+	void validatorRejectsAnUpstreamBaseUrlOutsideAConfigMap() throws Exception {
+		Result result = run("node", "validate.mjs", "--dir", "fixtures/gateway/prod-without-upstream");
+		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+		assertThat(result.output()).contains("production mode needs TOOLGATE_UPSTREAM_BASE_URL from a ConfigMap key");
+	}
+
+	@Test
+	void validatorRejectsAServiceExposingTheManagementPort() throws Exception {
+		Result result = run("node", "validate.mjs", "--dir", "fixtures/gateway/public-management-port");
+		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+		assertThat(result.output()).contains("Service/toolgate must not expose the management port 9090");
+	}
+
+	@Test
+	void egressToAnInClusterModelServerIsAllowedByConfiguration() throws Exception {
+		Result allowed = run("node", "validate.mjs", "--dir", "fixtures/gateway/in-cluster-model");
+		Result blocked = run("node", "validate.mjs", "--dir", "fixtures/gateway/in-cluster-model-without-egress");
+
+		assertThat(allowed.exitCode()).as(allowed.output()).isZero();
+		assertThat(blocked.exitCode()).as(blocked.output()).isEqualTo(1);
+		assertThat(blocked.output()).contains("no NetworkPolicy allows egress to the upstream ollama.models.svc:11434");
+	}
+
+	@Test
 	void toolRegistryConfigMapIsAValidRegistry() throws IOException {
 		JsonNode configMap = new YAMLMapper().readTree(
 				Files.readString(repositoryRoot().resolve("k8s/base/tools-configmap.yaml"), StandardCharsets.UTF_8));
@@ -68,6 +136,21 @@ class K8sManifestsIntegrationTests {
 		List<ToolSpec> tools = new ToolRegistryLoader(JsonMapper.builder().build(), Set.of("clock", "calculator"))
 			.parse(registry, "k8s/base/tools-configmap.yaml");
 		assertThat(tools).extracting(ToolSpec::name).containsExactly("clock", "calculator");
+	}
+
+	private static JsonNode find(List<JsonNode> objects, String kind, String name) {
+		return objects.stream()
+			.filter(o -> o.path("kind").asString().equals(kind) && o.at("/metadata/name").asString().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError(kind + "/" + name + " not rendered"));
+	}
+
+	private static JsonNode env(JsonNode container, String name) {
+		return container.path("env")
+			.valueStream()
+			.filter(variable -> variable.path("name").asString().equals(name))
+			.findFirst()
+			.orElse(MissingNode.getInstance());
 	}
 
 	private static Result run(String... command) throws Exception {

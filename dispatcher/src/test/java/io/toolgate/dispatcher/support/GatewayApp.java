@@ -21,20 +21,24 @@ public final class GatewayApp implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private GatewayApp(ConfigurableApplicationContext context) {
 		this.context = context;
 		this.port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port", "0"));
+		this.managementPort = Integer.parseInt(context.getEnvironment().getProperty("local.management.port", "0"));
 	}
 
 	/**
 	 * Starts the gateway.
-	 * @param properties properties on top of the fixture's defaults (random port, two tenants' keys)
+	 * @param properties properties on top of the fixture's defaults (random API and management ports, two tenants'
+	 * keys)
 	 */
 	public static GatewayApp start(Map<String, Object> properties) {
 		Map<String, Object> all = new HashMap<>();
 		all.put("server.port", 0);
 		all.put("toolgate.api-keys", "acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY);
-		all.put("management.server.port", "");
+		all.put("management.server.port", 0);
 		all.putAll(properties);
 		// Command-line arguments outrank application.yaml; builder properties would only be defaults.
 		String[] args = all.entrySet()
@@ -53,6 +57,24 @@ public final class GatewayApp implements AutoCloseable {
 	/** The base URL, e.g. {@code http://127.0.0.1:PORT}. */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
+	}
+
+	/** The management port: actuator health, probes and {@code /actuator/prometheus}. */
+	public int managementPort() {
+		return this.managementPort;
+	}
+
+	/** The management base URL, e.g. {@code http://127.0.0.1:PORT}. */
+	public String managementUrl() {
+		return "http://127.0.0.1:" + this.managementPort;
+	}
+
+	/** A client of the management port. */
+	public WebClient managementClient() {
+		return WebClient.builder()
+			.baseUrl(managementUrl())
+			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+			.build();
 	}
 
 	/** A client sending {@code key} as bearer token. */

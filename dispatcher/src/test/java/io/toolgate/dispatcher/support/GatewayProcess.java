@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,21 +26,63 @@ public final class GatewayProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final Path log;
 
-	private GatewayProcess(Process process, int port, Path log) {
+	private GatewayProcess(Process process, int port, int managementPort, Path log) {
 		this.process = process;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.log = log;
 	}
 
 	/**
-	 * Starts a replica and waits until it is ready.
+	 * Starts a replica with the two tenants' keys of {@link GatewayApp} and waits until it is ready.
 	 * @param properties application properties, passed as {@code --key=value}
 	 * @param startTimeout how long to wait for readiness
 	 */
 	public static GatewayProcess start(Map<String, Object> properties, Duration startTimeout) {
+		Map<String, Object> all = new LinkedHashMap<>();
+		all.put("toolgate.api-keys", "acme:" + GatewayApp.ACME_KEY + ",globex:" + GatewayApp.GLOBEX_KEY);
+		all.putAll(properties);
+		GatewayProcess replica = launch(all, Map.of());
+		replica.awaitReady(startTimeout);
+		return replica;
+	}
+
+	/**
+	 * Starts a replica with exactly the given configuration (no keys added) and waits until it is ready.
+	 * @param properties application properties, passed as {@code --key=value}
+	 * @param environment environment variables on top of this JVM's
+	 * @param startTimeout how long to wait for readiness
+	 */
+	public static GatewayProcess startAsConfigured(Map<String, Object> properties, Map<String, String> environment,
+			Duration startTimeout) {
+		GatewayProcess replica = launch(properties, environment);
+		replica.awaitReady(startTimeout);
+		return replica;
+	}
+
+	/**
+	 * Starts the gateway with exactly the given configuration (no keys added) and waits for it to exit, for
+	 * configurations it must refuse.
+	 * @param properties application properties, passed as {@code --key=value}
+	 * @param environment environment variables on top of this JVM's
+	 * @param timeout how long to wait for the exit; a process still running then is killed
+	 * @return the exit code (-1 if it had to be killed) and everything it printed
+	 */
+	public static Exit runUntilExit(Map<String, Object> properties, Map<String, String> environment,
+			Duration timeout) {
+		try (GatewayProcess process = launch(properties, environment)) {
+			int code = process.waitFor(timeout);
+			return new Exit(code, process.log());
+		}
+	}
+
+	private static GatewayProcess launch(Map<String, Object> properties, Map<String, String> environment) {
 		int port = freePort();
+		int managementPort = freePort();
 		try {
 			Path log = Files.createTempFile("toolgate-replica", ".log");
 			List<String> command = new ArrayList<>();
@@ -50,14 +93,11 @@ public final class GatewayProcess implements AutoCloseable {
 			command.add(System.getProperty("java.class.path"));
 			command.add("io.toolgate.dispatcher.ToolgateApplication");
 			command.add("--server.port=" + port);
-			command.add("--toolgate.api-keys=acme:" + GatewayApp.ACME_KEY + ",globex:" + GatewayApp.GLOBEX_KEY);
+			command.add("--management.server.port=" + managementPort);
 			properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
-			GatewayProcess replica = new GatewayProcess(process, port, log);
-			replica.awaitReady(startTimeout);
-			return replica;
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().putAll(environment);
+			return new GatewayProcess(builder.start(), port, managementPort, log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -70,7 +110,7 @@ public final class GatewayProcess implements AutoCloseable {
 			if (!this.process.isAlive()) {
 				throw new IllegalStateException("replica exited with " + this.process.exitValue() + ":\n" + logTail());
 			}
-			if (status("/actuator/health/readiness") == 200) {
+			if (managementStatus("/actuator/health/readiness") == 200) {
 				return;
 			}
 			sleep(100);
@@ -79,10 +119,19 @@ public final class GatewayProcess implements AutoCloseable {
 		throw new IllegalStateException("replica not ready within " + timeout + ":\n" + logTail());
 	}
 
-	/** Returns the HTTP status of a GET, or -1 if the replica does not answer. */
+	/** Returns the HTTP status of a GET on the management port, or -1 if the replica does not answer. */
+	public int managementStatus(String path) {
+		return statusOf(managementUrl() + path);
+	}
+
+	/** Returns the HTTP status of a GET on the API port, or -1 if the replica does not answer. */
 	public int status(String path) {
+		return statusOf(baseUrl() + path);
+	}
+
+	private static int statusOf(String url) {
 		try {
-			HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl() + path).toURL().openConnection();
+			HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
 			connection.setConnectTimeout(500);
 			connection.setReadTimeout(2000);
 			int status = connection.getResponseCode();
@@ -94,6 +143,11 @@ public final class GatewayProcess implements AutoCloseable {
 		}
 	}
 
+	/** The management base URL: actuator health, probes and metrics. */
+	public String managementUrl() {
+		return "http://127.0.0.1:" + this.managementPort;
+	}
+
 	/** The base URL. */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.port;
@@ -102,6 +156,11 @@ public final class GatewayProcess implements AutoCloseable {
 	/** A client sending {@code key} as bearer token. */
 	public WebClient client(String key) {
 		return WebClient.builder().baseUrl(baseUrl()).defaultHeader("Authorization", "Bearer " + key).build();
+	}
+
+	/** A client without a key. */
+	public WebClient anonymousClient() {
+		return WebClient.builder().baseUrl(baseUrl()).build();
 	}
 
 	/** The process id. */
@@ -188,6 +247,15 @@ public final class GatewayProcess implements AutoCloseable {
 		catch (IOException ex) {
 			// a leftover temp file is harmless
 		}
+	}
+
+	/**
+	 * How a process that was expected to stop ended.
+	 *
+	 * @param code the exit code, or -1 if it did not exit in time
+	 * @param output everything it printed
+	 */
+	public record Exit(int code, String output) {
 	}
 
 	private static int freePort() {

@@ -28,7 +28,8 @@ final class JvmProbe {
 
 	/** Returns the heap in use, in MB, or NaN when the actuator does not answer. */
 	double heapUsedMb() {
-		URI uri = URI.create("http://127.0.0.1:" + this.process.port() + "/actuator/metrics/jvm.memory.used?tag=area:heap");
+		URI uri = URI.create(
+				"http://127.0.0.1:" + this.process.managementPort() + "/actuator/metrics/jvm.memory.used?tag=area:heap");
 		try {
 			String body = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
 					HttpResponse.BodyHandlers.ofString()).body();

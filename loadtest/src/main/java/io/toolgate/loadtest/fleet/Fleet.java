@@ -104,20 +104,24 @@ public final class Fleet implements AutoCloseable {
 	 * @param jvmOptions JVM options, e.g. {@code -Xmx512m}
 	 * @param arguments application arguments, e.g. {@code --toolgate.upstream.base-url=...}
 	 * @param environment environment variables, e.g. {@code TOOLGATE_API_KEYS}, {@code REDIS_URL}
-	 * @return the process; its base URL is {@code http://127.0.0.1:<port>}
+	 * @return the process; its base URL is {@code http://127.0.0.1:<port>}, its actuator (health, metrics) is on
+	 * {@link ManagedProcess#managementPort()}
 	 */
 	public ManagedProcess toolgateNow(List<String> jvmOptions, List<String> arguments,
 			Map<String, String> environment) {
 		int port = Ports.free();
+		int managementPort = Ports.free();
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.addAll(jvmOptions);
 		command.add("-jar");
 		command.add(this.toolgateJar.toString());
 		command.add("--server.port=" + port);
+		command.add("--management.server.port=" + managementPort);
 		command.addAll(arguments);
-		return register(ManagedProcess.start(name("toolgate"), command, environment, this.workDirectory, port))
-			.awaitHttpNow("/actuator/health/readiness", START_TIMEOUT);
+		return register(
+				ManagedProcess.start(name("toolgate"), command, environment, this.workDirectory, port, managementPort))
+			.awaitManagementHttpNow("/actuator/health/readiness", START_TIMEOUT);
 	}
 
 	/**

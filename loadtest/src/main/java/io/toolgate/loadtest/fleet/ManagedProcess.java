@@ -31,13 +31,16 @@ public final class ManagedProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int managementPort;
+
 	private final Thread reaper;
 
-	private ManagedProcess(String name, Process process, Path log, int port) {
+	private ManagedProcess(String name, Process process, Path log, int port, int managementPort) {
 		this.name = name;
 		this.process = process;
 		this.log = log;
 		this.port = port;
+		this.managementPort = managementPort;
 		this.reaper = new Thread(this::kill, "stop-" + name);
 		Runtime.getRuntime().addShutdownHook(this.reaper);
 	}
@@ -53,13 +56,28 @@ public final class ManagedProcess implements AutoCloseable {
 	 */
 	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
 			Path logDirectory, int port) {
+		return start(name, command, environment, logDirectory, port, port);
+	}
+
+	/**
+	 * Starts a process that serves operations (health, metrics) on a port of their own, as Toolgate does.
+	 * @param name a short name for messages and the log file
+	 * @param command the command line
+	 * @param environment extra environment variables
+	 * @param logDirectory where {@code <name>.log} is written
+	 * @param port the port it will listen on
+	 * @param managementPort the port of its health and metrics endpoints
+	 * @return the started process (not necessarily ready: see {@link #awaitManagementHttpNow})
+	 */
+	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
+			Path logDirectory, int port, int managementPort) {
 		try {
 			Files.createDirectories(logDirectory);
 			Path log = logDirectory.resolve(name + ".log");
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(log.toFile());
 			builder.environment().putAll(environment);
-			return new ManagedProcess(name, builder.start(), log, port);
+			return new ManagedProcess(name, builder.start(), log, port, managementPort);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start " + name + ": " + command, ex);
@@ -74,6 +92,11 @@ public final class ManagedProcess implements AutoCloseable {
 	/** Returns the port it listens on. */
 	public int port() {
 		return this.port;
+	}
+
+	/** Returns the port of its health and metrics endpoints (the main port unless started with one of its own). */
+	public int managementPort() {
+		return this.managementPort;
 	}
 
 	/** Returns the operating-system process id. */
@@ -109,14 +132,29 @@ public final class ManagedProcess implements AutoCloseable {
 
 	/**
 	 * Waits until {@code GET http://127.0.0.1:<port><path>} answers 200.
-	 * @param path the path, e.g. {@code /actuator/health/readiness}
+	 * @param path the path, e.g. {@code /v1/models}
 	 * @param timeout the longest wait
 	 * @return this process
 	 * @throws IllegalStateException if the process dies or the timeout passes first
 	 */
 	public ManagedProcess awaitHttpNow(String path, Duration timeout) {
+		return awaitHttpNow(this.port, path, timeout);
+	}
+
+	/**
+	 * Waits until {@code GET http://127.0.0.1:<management port><path>} answers 200.
+	 * @param path the path, e.g. {@code /actuator/health/readiness}
+	 * @param timeout the longest wait
+	 * @return this process
+	 * @throws IllegalStateException if the process dies or the timeout passes first
+	 */
+	public ManagedProcess awaitManagementHttpNow(String path, Duration timeout) {
+		return awaitHttpNow(this.managementPort, path, timeout);
+	}
+
+	private ManagedProcess awaitHttpNow(int port, String path, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(2))
 			.build();
 		while (System.nanoTime() < deadline) {
