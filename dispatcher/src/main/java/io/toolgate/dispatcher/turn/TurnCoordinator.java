@@ -1,7 +1,6 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -310,20 +309,19 @@ public class TurnCoordinator {
 
 	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
 	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request, Sinks.Many<StoredEvent> feed) {
-		// The turn is the log's only writer (it holds the lease) and the log is new, so event ids are known here:
-		// readers on this replica get each event at once, and the log gets them in batches, one write per
-		// flush interval or APPEND_BATCH_SIZE events, checked against the ids the log assigns.
-		AtomicLong lastId = new AtomicLong();
 		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
 			.concatMap(event -> releasingAtEnd(turn, event))
-			.map(event -> stored(lastId.incrementAndGet(), event))
-			.doOnNext(feed::tryEmitNext)
+			.map(this::draft)
+			// Events share a write: those arriving within the flush interval (or while a write is in flight) go
+			// out in one Redis round trip. Readers get an event once it is stored, never before: a client must
+			// not hold an event id that a replica crash could leave out of the log.
 			.bufferTimeout(APPEND_BATCH_SIZE, this.properties.eventLogFlushInterval(), true)
-			.concatMap(batch -> persist(key, batch), 1)
+			.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
+			.doOnNext(feed::tryEmitNext)
 			.then()
 			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
 			.doOnSuccess(ignored -> feed.tryEmitComplete())
@@ -344,24 +342,6 @@ public class TurnCoordinator {
 		if (!handle[0].isDisposed()) {
 			this.detached.add(handle[0]);
 		}
-	}
-
-	/** Appends a batch to the log, failing if the log numbered it differently from this replica. */
-	private Mono<Void> persist(TurnKey key, List<StoredEvent> batch) {
-		List<EventDraft> drafts = new ArrayList<>(batch.size());
-		for (StoredEvent event : batch) {
-			drafts.add(new EventDraft(event.type(), event.data(), event.terminal()));
-		}
-		long firstId = batch.get(0).id();
-		return this.eventLog.appendAll(key, drafts)
-			.collectList()
-			.flatMap(stored -> (!stored.isEmpty() && stored.get(0).id() == firstId) ? Mono.empty()
-					: Mono.error(new IllegalStateException(
-							"Turn " + key.turnId() + " log did not number event " + firstId + " as this replica did")));
-	}
-
-	private StoredEvent stored(long id, TurnEvent event) {
-		return new StoredEvent(id, event.type(), this.jsonMapper.writeValueAsString(event), event.isTerminal());
 	}
 
 	/**
