@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * runs
  * @param maxContentLength the longest user message accepted, in characters
  * @param retryAfter the {@code Retry-After} sent with 503 when saturated
+ * @param maxChoices the largest {@code n} a chat completion may ask for; larger ones get 400. The gateway answers
+ * with one choice whatever {@code n} is.
  */
 @Validated
 @ConfigurationProperties("toolgate.turn")
@@ -33,5 +35,5 @@ public record TurnProperties(@DefaultValue("8") @Min(1) int maxIterations, @Defa
 		@DefaultValue("8") @Min(1) int maxParallelTools, @DefaultValue("100000") @Min(100) int historyTokenBudget,
 		@DefaultValue("15s") Duration heartbeatInterval, @DefaultValue("1h") Duration eventLogTtl,
 		@DefaultValue("30s") Duration leaseTtl, @DefaultValue("100000") @Min(1) int maxContentLength,
-		@DefaultValue("1s") Duration retryAfter) {
+		@DefaultValue("1s") Duration retryAfter, @DefaultValue("1") @Min(1) int maxChoices) {
 }
