@@ -33,7 +33,7 @@ final class SamplingParameters {
 			return;
 		}
 		String expected = (max == Integer.MAX_VALUE) ? "must be an integer of at least " + min
-				: "must be an integer from " + min + " to " + max;
+				: (min == max) ? "must be " + min : "must be an integer from " + min + " to " + max;
 		if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min
 				|| value.longValue() > max) {
 			throw ToolgateException.invalidField(field, expected);
