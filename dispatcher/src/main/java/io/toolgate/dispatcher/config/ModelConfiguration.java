@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.config;
 
 import io.micrometer.observation.ObservationRegistry;
+import io.toolgate.dispatcher.turn.LoggingModelClient;
 import io.toolgate.streaming.upstream.ModelClient;
 import io.toolgate.streaming.upstream.OpenAiClientSettings;
 import io.toolgate.streaming.upstream.OpenAiModelClient;
@@ -14,7 +15,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The model: an OpenAI-compatible upstream when a base URL is configured, otherwise the simulated model. */
+/**
+ * The model: an OpenAI-compatible upstream when a base URL is configured, otherwise the simulated model; either
+ * logs its failed calls ({@link LoggingModelClient}).
+ */
 @Configuration(proxyBeanMethods = false)
 public class ModelConfiguration {
 
@@ -26,8 +30,8 @@ public class ModelConfiguration {
 		if (properties.isSimulated()) {
 			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
 			UpstreamProperties.Simulated simulated = properties.simulated();
-			return new SimulatedModelClient(new SimulatedModelSettings(simulated.timeToFirstToken(),
-					simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L));
+			return new LoggingModelClient(new SimulatedModelClient(new SimulatedModelSettings(
+					simulated.timeToFirstToken(), simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L)));
 		}
 		OpenAiClientSettings settings = new OpenAiClientSettings(properties.baseUrl(), properties.apiKey(),
 				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
@@ -37,7 +41,7 @@ public class ModelConfiguration {
 		// Observed, so upstream calls are child spans of the model call and carry a W3C traceparent.
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
-		return new OpenAiModelClient(settings, jsonMapper, builder);
+		return new LoggingModelClient(new OpenAiModelClient(settings, jsonMapper, builder));
 	}
 
 }

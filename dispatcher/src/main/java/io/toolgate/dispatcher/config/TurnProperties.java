@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter the {@code Retry-After} sent with 503 when saturated
  * @param eventLogFlushInterval the longest a native turn's event waits to share its event-log write with the events
  * after it; readers get each event once it is stored, so this trades their latency against Redis round trips
+ * @param maxChoices the largest {@code n} a chat completion may ask for; larger ones get 400. The gateway answers
+ * with one choice whatever {@code n} is.
  */
 @Validated
 @ConfigurationProperties("toolgate.turn")
@@ -35,5 +37,6 @@ public record TurnProperties(@DefaultValue("8") @Min(1) int maxIterations, @Defa
 		@DefaultValue("8") @Min(1) int maxParallelTools, @DefaultValue("100000") @Min(100) int historyTokenBudget,
 		@DefaultValue("15s") Duration heartbeatInterval, @DefaultValue("1h") Duration eventLogTtl,
 		@DefaultValue("30s") Duration leaseTtl, @DefaultValue("100000") @Min(1) int maxContentLength,
-		@DefaultValue("1s") Duration retryAfter, @DefaultValue("10ms") Duration eventLogFlushInterval) {
+		@DefaultValue("1s") Duration retryAfter, @DefaultValue("10ms") Duration eventLogFlushInterval,
+		@DefaultValue("1") @Min(1) int maxChoices) {
 }

@@ -1,16 +1,19 @@
 package io.toolgate.dispatcher.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.web.BodySizeLimitFilter;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.dispatcher.web.ErrorResponseWriter;
 import io.toolgate.dispatcher.web.ExchangeReleases;
 import io.toolgate.dispatcher.web.ModelsHandler;
+import io.toolgate.dispatcher.web.ProtocolErrorBodies;
+import io.toolgate.dispatcher.web.StrictRequestFilter;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.streaming.upstream.ModelClient;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
@@ -19,7 +22,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HTTP API: routes, the error writer and the body-size limit. */
+/** The HTTP API: routes, the error writer, the strict-request check and the body-size limit. */
 @Configuration(proxyBeanMethods = false)
 public class WebConfiguration {
 
@@ -45,12 +48,25 @@ public class WebConfiguration {
 
 	@Bean
 	@Order(-2)
-	ErrorResponseWriter errorResponseWriter(JsonMapper jsonMapper) {
-		return new ErrorResponseWriter(jsonMapper);
+	ErrorResponseWriter errorResponseWriter(JsonMapper jsonMapper, MeterRegistry meters) {
+		return new ErrorResponseWriter(jsonMapper, meters);
+	}
+
+	/** Protocol rejections of the server itself (414, 431, malformed requests) get the JSON error body too. */
+	@Bean
+	NettyServerCustomizer protocolErrorBodies(JsonMapper jsonMapper) {
+		return server -> server.doOnChannelInit(
+				(observer, channel, remoteAddress) -> ProtocolErrorBodies.install(channel.pipeline(), jsonMapper));
 	}
 
 	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE)
+	@Order(StrictRequestFilter.ORDER)
+	StrictRequestFilter strictRequestFilter() {
+		return new StrictRequestFilter();
+	}
+
+	@Bean
+	@Order(StrictRequestFilter.ORDER + 1)
 	BodySizeLimitFilter bodySizeLimitFilter(HttpProperties properties) {
 		return new BodySizeLimitFilter(properties.maxBodySize().toBytes());
 	}

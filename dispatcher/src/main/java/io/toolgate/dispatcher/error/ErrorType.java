@@ -17,6 +17,10 @@ public enum ErrorType {
 	METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
 	/** A turn of the conversation is already running, or a concurrent write won. */
 	CONFLICT(409, "conflict_error", "turn_in_progress"),
+	/** The request line exceeds the server's limit. */
+	URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
+	/** The request headers exceed the server's limit. */
+	HEADERS_TOO_LARGE(431, "invalid_request_error", "headers_too_large"),
 	/** The body exceeds the configured limit. */
 	PAYLOAD_TOO_LARGE(413, "invalid_request_error", "payload_too_large"),
 	/** The body is not JSON. */

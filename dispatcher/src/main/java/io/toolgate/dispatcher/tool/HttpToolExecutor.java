@@ -45,7 +45,7 @@ public final class HttpToolExecutor implements ToolExecutor {
 	/** Header carrying the attempt number, from 1. */
 	public static final String ATTEMPT_HEADER = "X-Toolgate-Attempt";
 
-	/** Header carrying the caller's idempotency key. */
+	/** Header carrying the call's idempotency key (for direct invocations, derived by {@link IdempotencyKeys}). */
 	public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 	private static final int ERROR_SNIPPET_CHARS = 200;
@@ -113,7 +113,7 @@ public final class HttpToolExecutor implements ToolExecutor {
 			.bodyValue(this.json.writeValueAsBytes(execution.arguments()))
 			.exchangeToMono(this::readResponse))
 			.onErrorMap(WebClientRequestException.class,
-					ex -> ToolExecutionException.workerError("Tool worker unreachable (" + rootCause(ex) + ")"));
+					ex -> ToolExecutionException.workerError("Tool worker request failed: " + FailureWords.describe(ex)));
 	}
 
 	/** Closes the connection pool. */
@@ -171,15 +171,6 @@ public final class HttpToolExecutor implements ToolExecutor {
 		}
 		String text = new String(body, StandardCharsets.UTF_8).strip();
 		return ": " + ((text.length() > ERROR_SNIPPET_CHARS) ? text.substring(0, ERROR_SNIPPET_CHARS) + "…" : text);
-	}
-
-	// The class name only: the message names the worker's host, which the model and clients need not see.
-	private static String rootCause(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName();
 	}
 
 }

@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs a tool call at most once per idempotency key: the first call with a key runs and its result is stored;
  * a repeat with the same tool and arguments gets the stored result (waiting for it while the first still runs);
- * a repeat with other arguments is refused. Direct invocations use the client's {@code Idempotency-Key}; calls
+ * a repeat with other arguments is refused. Direct invocations use a key derived from the tenant and the client's
+ * {@code Idempotency-Key} ({@link IdempotencyKeys}); calls
  * of a turn use a key made of tenant, conversation, turn and call id, so a retried or resumed turn never runs a
  * side-effecting tool twice.
  */

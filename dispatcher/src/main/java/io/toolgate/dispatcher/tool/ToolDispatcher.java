@@ -184,7 +184,7 @@ public class ToolDispatcher {
 		}
 		// The executor contract: an unclassified failure is a retryable worker error.
 		logger.debug("Tool '{}' failed with an unclassified error", spec.name(), ex);
-		return ToolExecutionException.workerError("Tool '" + spec.name() + "' failed: " + ex.getClass().getSimpleName());
+		return ToolExecutionException.workerError("Tool '" + spec.name() + "' failed: " + FailureWords.describe(ex));
 	}
 
 	private TurnEvent.ToolResult success(ToolInvocation invocation, String toolTag, JsonNode output, long start,

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.config.TurnProperties;
+import io.toolgate.dispatcher.error.UpstreamErrors;
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
@@ -311,7 +312,7 @@ public class TurnCoordinator {
 	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request, Sinks.Many<StoredEvent> feed) {
 		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
 			.onErrorResume(ex -> {
-				logger.warn("Turn {} failed: {}", key.turnId(), ex.toString());
+				logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(ex.toString()));
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
 			.concatMap(event -> releasingAtEnd(turn, event))

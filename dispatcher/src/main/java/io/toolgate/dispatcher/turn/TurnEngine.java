@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.error.UpstreamErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
@@ -115,8 +115,7 @@ public class TurnEngine {
 			return new TurnEvent.Error(rejected.errorType().type(), rejected.getMessage(), rejected.code());
 		}
 		if (error instanceof UpstreamException upstream) {
-			return new TurnEvent.Error("upstream_error", "Model upstream failed: " + upstream.getMessage(),
-					"upstream_" + upstream.kind().name().toLowerCase(Locale.ROOT));
+			return UpstreamErrors.toEvent(upstream);
 		}
 		if (error instanceof LeaseLostException) {
 			return new TurnEvent.Error("conflict_error", "The turn lost its conversation lease", "lease_lost");

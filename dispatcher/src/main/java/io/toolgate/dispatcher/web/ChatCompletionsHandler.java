@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,6 +50,8 @@ public class ChatCompletionsHandler {
 
 	private final ToolgateMetrics metrics;
 
+	private final JsonBodyReader bodies;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -64,18 +67,26 @@ public class ChatCompletionsHandler {
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
+		this.bodies = new JsonBodyReader(jsonMapper);
 	}
 
 	/** Handles a chat completion. */
 	public Mono<ServerResponse> complete(ServerRequest request) {
 		Tenant tenant = Tenant.from(request);
-		return request.bodyToMono(ChatCompletionRequest.class)
+		return this.bodies.tree(request)
+			.map(this::bind)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.doOnNext(body -> RequestValidation.chatCompletion(body, this.turnProperties.maxContentLength()))
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
 				ExchangeReleases.register(request.exchange(), () -> this.coordinator.releaseAbandoned(turn));
 				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()));
 			}));
+	}
+
+	/** Checks the sampling parameters, which the request record does not all hold, then binds strictly. */
+	private ChatCompletionRequest bind(JsonNode body) {
+		SamplingParameters.check(JsonBodyReader.requireObject(body), this.turnProperties.maxChoices());
+		return this.bodies.bind(body, ChatCompletionRequest.class);
 	}
 
 	private Mono<PreparedTurn> prepare(Tenant tenant, ChatCompletionRequest body) {

@@ -56,6 +56,8 @@ public class ConversationsHandler {
 
 	private final ToolgateMetrics metrics;
 
+	private final JsonBodyReader bodies;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -76,6 +78,7 @@ public class ConversationsHandler {
 		this.jsonMapper = jsonMapper;
 		this.drain = drain;
 		this.metrics = metrics;
+		this.bodies = new JsonBodyReader(jsonMapper);
 	}
 
 	/** {@code POST /v1/conversations/{id}/turns}. */
@@ -83,7 +86,7 @@ public class ConversationsHandler {
 		Tenant tenant = Tenant.from(request);
 		ConversationKey key = new ConversationKey(tenant.id(),
 				RequestValidation.conversationId(request.pathVariable("id")));
-		return request.bodyToMono(TurnBody.class)
+		return this.bodies.read(request, TurnBody.class)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.map(body -> RequestValidation.turn(body, this.turnProperties.maxContentLength()))
 			.flatMap(body -> this.coordinator.prepare(key).flatMap(turn -> start(turn, tenant, key, body)))
@@ -107,7 +110,7 @@ public class ConversationsHandler {
 		Tenant tenant = Tenant.from(request);
 		ConversationKey conversation = new ConversationKey(tenant.id(),
 				RequestValidation.conversationId(request.pathVariable("id")));
-		TurnKey key = new TurnKey(conversation, RequestValidation.conversationId(request.pathVariable("turnId")));
+		TurnKey key = new TurnKey(conversation, RequestValidation.turnId(request.pathVariable("turnId")));
 		long afterId = lastEventId(request);
 		return this.coordinator.exists(key)
 			.filter(Boolean::booleanValue)

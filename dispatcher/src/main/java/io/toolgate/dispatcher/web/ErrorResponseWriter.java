@@ -1,13 +1,17 @@
 package io.toolgate.dispatcher.web;
 
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.error.UpstreamErrors;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoreUnavailableException;
 import io.toolgate.store.TurnConflictException;
@@ -32,6 +36,8 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
+import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,14 +50,31 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ErrorResponseWriter.class);
 
+	/** Counts requests whose client went away before the server could answer (e.g. an aborted upload). */
+	public static final String ABORTED_METRIC = "toolgate.http.requests.aborted";
+
 	private final JsonMapper jsonMapper;
+
+	private final Counter aborted;
+
+	/**
+	 * Creates a writer that counts aborted requests in a registry of its own.
+	 * @param jsonMapper the mapper for error bodies
+	 */
+	public ErrorResponseWriter(JsonMapper jsonMapper) {
+		this(jsonMapper, new SimpleMeterRegistry());
+	}
 
 	/**
 	 * Creates the writer.
 	 * @param jsonMapper the mapper for error bodies
+	 * @param meters where {@value #ABORTED_METRIC} is counted
 	 */
-	public ErrorResponseWriter(JsonMapper jsonMapper) {
+	public ErrorResponseWriter(JsonMapper jsonMapper, MeterRegistry meters) {
 		this.jsonMapper = jsonMapper;
+		this.aborted = Counter.builder(ABORTED_METRIC)
+			.description("Requests whose client closed the connection before the response, e.g. mid-upload")
+			.register(meters);
 	}
 
 	@Override
@@ -61,14 +84,40 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 			logger.debug("Failure after the response was committed: {}", ex.toString());
 			return Mono.error(ex);
 		}
+		if (isClientGone(ex)) {
+			// Nobody is left to answer, and a client that hangs up is not a server fault: one line, no trace.
+			logger.debug("Request {} {} ended: the client closed the connection ({})",
+					exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.toString());
+			this.aborted.increment();
+			return Mono.empty();
+		}
 		ToolgateException error = toToolgateException(ex);
 		if (error.errorType().status() >= 500 && error.errorType() != ErrorType.SATURATED) {
 			String correlationId = Long.toHexString(ThreadLocalRandom.current().nextLong());
-			logger.warn("Request {} {} failed [{}]", exchange.getRequest().getMethod(),
-					exchange.getRequest().getPath(), correlationId, ex);
+			if (isUpstreamFailure(ex, error)) {
+				// The model client's wrapper logged the upstream's detail, redacted, when the call failed.
+				logger.debug("Request {} {} failed [{}]: {}", exchange.getRequest().getMethod(),
+						exchange.getRequest().getPath(), correlationId, error.getMessage());
+			}
+			else {
+				logger.warn("Request {} {} failed [{}]", exchange.getRequest().getMethod(),
+						exchange.getRequest().getPath(), correlationId, ex);
+			}
 			response.getHeaders().set("Toolgate-Correlation-Id", correlationId);
 		}
 		return write(response, error);
+	}
+
+	/** A failed model call, possibly already mapped to its request failure by a handler. */
+	private static boolean isUpstreamFailure(Throwable ex, ToolgateException error) {
+		return ex instanceof UpstreamException || (ex == error && error.code().startsWith("upstream_"));
+	}
+
+	/** Whether the failure is the client's connection going away, e.g. in the middle of an upload. */
+	static boolean isClientGone(Throwable ex) {
+		return AbortedException.isConnectionReset(ex) || findCause(ex, AbortedException.class) != null
+				|| findCause(ex, PrematureCloseException.class) != null
+				|| findCause(ex, ClosedChannelException.class) != null;
 	}
 
 	private Mono<Void> write(ServerHttpResponse response, ToolgateException error) {
@@ -95,6 +144,11 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		if (ex instanceof ToolgateException te) {
 			return te;
 		}
+		// A codec may wrap a failure of the request body (e.g. its UTF-8 check) in its own exception.
+		ToolgateException wrapped = findCause(ex, ToolgateException.class);
+		if (wrapped != null) {
+			return wrapped;
+		}
 		if (ex instanceof TurnConflictException || ex instanceof VersionConflictException) {
 			return new ToolgateException(ErrorType.CONFLICT, ex.getMessage());
 		}
@@ -109,7 +163,7 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 					"Conversation store unavailable; retry shortly", Duration.ofSeconds(1), Map.of());
 		}
 		if (ex instanceof UpstreamException ue) {
-			return upstream(ue);
+			return UpstreamErrors.toRequestError(ue);
 		}
 		if (ex instanceof ResponseStatusException rse) {
 			return fromResponseStatus(rse);
@@ -118,17 +172,6 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
 		}
 		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
-	}
-
-	private static ToolgateException upstream(UpstreamException ex) {
-		return switch (ex.kind()) {
-			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> new ToolgateException(ErrorType.UPSTREAM_TIMEOUT,
-					"Model upstream timed out: " + ex.getMessage());
-			case RATE_LIMITED -> new ToolgateException(ErrorType.RATE_LIMITED, "upstream_rate_limited",
-					"Model upstream is rate limiting: " + ex.getMessage(), Duration.ofSeconds(1), Map.of());
-			default -> new ToolgateException(ErrorType.UPSTREAM, "upstream_" + ex.kind().name().toLowerCase(Locale.ROOT),
-					"Model upstream failed: " + ex.getMessage(), null, Map.of());
-		};
 	}
 
 	private static ToolgateException fromResponseStatus(ResponseStatusException ex) {

@@ -23,9 +23,16 @@ final class RequestValidation {
 	}
 
 	static String conversationId(String id) {
+		return id("conversation_id", id);
+	}
+
+	static String turnId(String id) {
+		return id("turn_id", id);
+	}
+
+	private static String id(String field, String id) {
 		if (!ID.matcher(id).matches()) {
-			throw ToolgateException.invalidField("conversation_id",
-					"must be 1-128 characters of letters, digits, '_', '-', '.', ':'");
+			throw ToolgateException.invalidField(field, "must be 1-128 characters of letters, digits, '_', '-', '.', ':'");
 		}
 		return id;
 	}

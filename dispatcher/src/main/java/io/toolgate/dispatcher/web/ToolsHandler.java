@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.RegisteredTool;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
@@ -32,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for further fields. An
  * {@code Idempotency-Key} header makes the invocation run at most once: a repeat with the same tool and arguments
  * gets the stored result ({@code Idempotent-Replayed: true}), even while the first still runs; a repeat with
- * other arguments gets 422. The key is also passed to the tool worker. A successful run answers 200
+ * other arguments gets 422. Tool workers get {@link IdempotencyKeys#forWorker(String, String) a key derived from
+ * the tenant and the client's key}, never the raw key. A successful run answers 200
  * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are HTTP errors, so that HTTP
  * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
  * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
@@ -84,7 +86,8 @@ public class ToolsHandler {
 	}
 
 	private Mono<ServerResponse> invoke(ServerRequest request, RegisteredTool tool, String tenant) {
-		String idempotencyKey = request.headers().firstHeader("Idempotency-Key");
+		// Workers and the idempotency store see a key derived from tenant and client key, never the raw key.
+		String idempotencyKey = IdempotencyKeys.forWorker(tenant, request.headers().firstHeader("Idempotency-Key"));
 		return request.bodyToMono(JsonNode.class)
 			.mapNotNull(body -> body.get("arguments"))
 			.filter(arguments -> !arguments.isNull())

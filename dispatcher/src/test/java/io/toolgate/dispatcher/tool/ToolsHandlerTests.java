@@ -81,7 +81,7 @@ class ToolsHandlerTests {
 	}
 
 	@Test
-	void invokesAToolAndPassesTheIdempotencyKey() {
+	void invokesAToolAndPassesATenantDerivedIdempotencyKey() throws Exception {
 		this.client.post().uri("/v1/tools/echo/invocations")
 			.header("Idempotency-Key", "k-1")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -95,8 +95,12 @@ class ToolsHandlerTests {
 			.jsonPath("$.output.echo.text").isEqualTo("hi")
 			.jsonPath("$.attempts").isEqualTo(1)
 			.jsonPath("$.duration_ms").exists();
+		// The worker sees hex(sha256(tenant + NUL + client key)), never the client's key.
+		String derived = java.util.HexFormat.of()
+			.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+				.digest("acme\0k-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 		org.assertj.core.api.Assertions.assertThat(this.worker.headers().get(0))
-			.containsEntry("idempotency-key", "k-1")
+			.containsEntry("idempotency-key", derived)
 			.containsEntry("x-toolgate-tenant", "acme");
 	}
 

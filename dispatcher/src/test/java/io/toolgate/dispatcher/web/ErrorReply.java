@@ -42,6 +42,20 @@ record ErrorReply(int status, HttpHeaders headers, String raw) {
 			.block(WAIT);
 	}
 
+	/** Reads a whole HTTP/1.1 response as received on a socket (headers, then a body of Content-Length). */
+	static ErrorReply parse(String response) {
+		int split = response.indexOf("\r\n\r\n");
+		assertThat(split).as("end of headers in %s", response).isPositive();
+		String[] lines = response.substring(0, split).split("\r\n");
+		int status = Integer.parseInt(lines[0].split(" ")[1]);
+		HttpHeaders headers = new HttpHeaders();
+		for (int i = 1; i < lines.length; i++) {
+			int colon = lines[i].indexOf(':');
+			headers.add(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
+		}
+		return new ErrorReply(status, headers, response.substring(split + 4));
+	}
+
 	/** The parsed body. */
 	JsonNode json() {
 		return JSON.readTree(this.raw);
