@@ -3,6 +3,7 @@ package io.toolgate.dispatcher.lifecycle;
 import java.time.Duration;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.turn.TurnCoordinator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,7 +26,7 @@ public class DrainConfiguration {
 
 	@Bean
 	DrainCoordinator drainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission,
-			DrainSignal signal, DrainProperties properties, Environment environment) {
+			DrainSignal signal, DrainProperties properties, Environment environment, TurnCoordinator turns) {
 		Duration phaseTimeout = environment.getProperty(SHUTDOWN_PHASE_TIMEOUT, Duration.class,
 				Duration.ofSeconds(30));
 		Duration needed = properties.readinessDelay().plus(properties.timeout());
@@ -34,7 +35,7 @@ public class DrainConfiguration {
 			logger.warn("toolgate.drain.readiness-delay + toolgate.drain.timeout ({}) should be below {} ({})", needed,
 					SHUTDOWN_PHASE_TIMEOUT, phaseTimeout);
 		}
-		return new DrainCoordinator(publisher, admission, signal, properties);
+		return new DrainCoordinator(publisher, admission, signal, properties, turns::abandonRunning);
 	}
 
 }

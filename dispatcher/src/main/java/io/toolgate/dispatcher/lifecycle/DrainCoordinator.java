@@ -32,6 +32,9 @@ public class DrainCoordinator implements SmartLifecycle {
 
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
+	/** How long abandoned turns get to write their terminal event before the drain ends. */
+	private static final Duration ABANDON_GRACE = Duration.ofSeconds(2);
+
 	private final ApplicationEventPublisher publisher;
 
 	private final AdmissionController admission;
@@ -42,6 +45,8 @@ public class DrainCoordinator implements SmartLifecycle {
 
 	private final AtomicBoolean running = new AtomicBoolean();
 
+	private final Runnable abandonTurns;
+
 	/**
 	 * Creates the coordinator.
 	 * @param publisher publishes the readiness change
@@ -51,6 +56,21 @@ public class DrainCoordinator implements SmartLifecycle {
 	 */
 	public DrainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission, DrainSignal signal,
 			DrainProperties properties) {
+		this(publisher, admission, signal, properties, () -> {
+		});
+	}
+
+	/**
+	 * Creates the coordinator.
+	 * @param publisher publishes the readiness change
+	 * @param admission refuses new turns and counts running ones
+	 * @param signal ends open event streams
+	 * @param properties delays and timeout
+	 * @param abandonTurns ends the turns still running at the timeout, each with a terminal event of its own
+	 */
+	public DrainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission, DrainSignal signal,
+			DrainProperties properties, Runnable abandonTurns) {
+		this.abandonTurns = abandonTurns;
 		this.publisher = publisher;
 		this.admission = admission;
 		this.signal = signal;
@@ -122,10 +142,21 @@ public class DrainCoordinator implements SmartLifecycle {
 			.then()
 			.timeout(this.properties.timeout())
 			.onErrorResume(TimeoutException.class, ex -> {
-				logger.warn("Drain timeout: {} turns still running after {}; their streams end now",
+				logger.warn("Drain timeout: {} turns still running after {}; they end now as turn_abandoned",
 						this.admission.running(), this.properties.timeout());
-				return Mono.empty();
+				this.abandonTurns.run();
+				return awaitAbandoned();
 			});
+	}
+
+	/** Gives abandoned turns a moment to record their last event and free their leases. */
+	private Mono<Void> awaitAbandoned() {
+		return Flux.interval(Duration.ZERO, POLL_INTERVAL)
+			.onBackpressureDrop()
+			.filter(tick -> this.admission.running() == 0)
+			.next()
+			.then()
+			.timeout(ABANDON_GRACE, Mono.empty());
 	}
 
 	private void endStreams() {

@@ -50,6 +50,9 @@ public class TurnCoordinator {
 
 	private final TurnEngine engine;
 
+	/** Completes when the replica abandons its running turns (a drain past its timeout). */
+	private final Sinks.Empty<Void> stopping = Sinks.empty();
+
 	private final ConversationStore store;
 
 	private final TurnLeases leases;
@@ -303,6 +306,20 @@ public class TurnCoordinator {
 		return this.eventLog.exists(key);
 	}
 
+	/**
+	 * Ends every turn running detached on this replica now, each with a terminal {@code error} event, code
+	 * {@value #TURN_ABANDONED}, in its log, and frees their leases; for a drain that ran out of time. Turns
+	 * started afterwards end the same way at once.
+	 */
+	public void abandonRunning() {
+		this.stopping.tryEmitEmpty();
+	}
+
+	private static TurnEvent abandonedByShutdown() {
+		return new TurnEvent.Error("unavailable_error", "The replica running this turn shut down before the turn ended",
+				TURN_ABANDONED);
+	}
+
 	/** Turns running detached on this replica. */
 	public int detachedCount() {
 		return this.detached.size();
@@ -310,11 +327,17 @@ public class TurnCoordinator {
 
 	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
 	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request, Sinks.Many<StoredEvent> feed) {
+		AtomicBoolean ended = new AtomicBoolean();
 		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(ex.toString()));
 				return Mono.just(TurnEngine.errorEvent(ex));
 			})
+			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
+			// A replica that stops before its turns end says so in their logs, rather than letting its cut
+			// upstream connections speak for it.
+			.takeUntilOther(this.stopping.asMono())
+			.concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.just(abandonedByShutdown())))
 			.concatMap(event -> releasingAtEnd(turn, event))
 			.map(this::draft)
 			// Events share a write: those arriving within the flush interval (or while a write is in flight) go

@@ -25,6 +25,8 @@ class DrainCoordinatorTests {
 
 	private final DrainSignal signal = new DrainSignal(Duration.ofSeconds(1));
 
+	private volatile boolean abandoned;
+
 	private DrainCoordinator coordinator(Duration readinessDelay, Duration timeout) {
 		return new DrainCoordinator(this.events::add, this.admission, this.signal,
 				new DrainProperties(readinessDelay, timeout, Duration.ofSeconds(1)));
@@ -66,12 +68,18 @@ class DrainCoordinatorTests {
 	@Test
 	void endsStreamsAtTimeoutWhenTurnsOutlastIt() {
 		this.admission.admit();
-		DrainCoordinator coordinator = coordinator(Duration.ZERO, Duration.ofSeconds(20));
+		DrainCoordinator coordinator = new DrainCoordinator(this.events::add, this.admission, this.signal,
+				new DrainProperties(Duration.ZERO, Duration.ofSeconds(20), Duration.ofSeconds(1)),
+				() -> this.abandoned = true);
 		StepVerifier.withVirtualTime(coordinator::drain)
 			.expectSubscription()
 			.thenAwait(Duration.ofSeconds(19))
 			.then(() -> assertThat(this.signal.streamsEnded()).isFalse())
+			.then(() -> assertThat(this.abandoned).isFalse())
 			.thenAwait(Duration.ofSeconds(1))
+			.then(() -> assertThat(this.abandoned).isTrue())
+			// Abandoned turns get a short grace to record their last event; this one never ends.
+			.thenAwait(Duration.ofSeconds(2))
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));
 		assertThat(this.signal.streamsEnded()).isTrue();

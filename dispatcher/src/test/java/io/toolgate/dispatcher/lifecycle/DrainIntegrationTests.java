@@ -101,17 +101,19 @@ class DrainIntegrationTests {
 		longTurn.awaitEnd();
 		assertThat(longTurn.types()).contains("turn.started", "token").endsWith("turn.completed");
 
+		// The turn that outlived the drain ends with a terminal event naming the shutdown, not the cut upstream.
 		resumed.awaitEnd();
-		ServerSentEvent<String> last = resumed.events().get(resumed.events().size() - 1);
-		assertThat(last.comment()).isEqualTo("draining");
-		assertThat(last.retry()).isEqualTo(Duration.ofMillis(750));
+		assertThat(resumed.types()).endsWith("error");
+		assertThat(resumed.dataOf("error").path("code").asString()).isEqualTo("turn_abandoned");
 		assertThat(longTurn.endedBefore(resumed)).isTrue();
 
 		// A JVM ended by SIGTERM after its shutdown hooks ran exits with 128 + 15.
 		assertThat(this.process.awaitExit(Duration.ofSeconds(60))).isEqualTo(143);
 		assertThat(this.process.log()).contains("Draining: readiness is down")
 			.contains("Drain timeout: 1 turns still running")
-			.contains("Drain complete");
+			.contains("they end now as turn_abandoned")
+			.contains("Drain complete")
+			.doesNotContain("upstream_stream_cut");
 	}
 
 	private Flux<String> script(JsonNode request) {
