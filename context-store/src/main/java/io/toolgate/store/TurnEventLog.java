@@ -21,26 +21,15 @@ public interface TurnEventLog {
 	Mono<Void> create(TurnKey key, Duration ttl);
 
 	/**
-	 * Appends an event, assigning the next id. Appends of one turn must not be issued concurrently.
+	 * Appends events in order, assigning each the next id. Only the last may be terminal; nothing may be appended
+	 * after a terminal event. Appends of one turn must not be issued concurrently.
 	 * @param key the turn
-	 * @param type the event type
-	 * @param data the event data
-	 * @param terminal whether this event ends the turn; nothing may be appended after it
-	 * @return the stored event with its id; errors with {@link TurnNotFoundException} if the log does not exist
+	 * @param events the events; none appends nothing
+	 * @return the stored events with their ids, in order; errors with {@link TurnNotFoundException} if the log does
+	 * not exist. After an error none of the events may have been stored, except that implementations writing one
+	 * event at a time may have stored (and emitted) a prefix
 	 */
-	Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal);
-
-	/**
-	 * Appends several events in order, as one write where the implementation can. Only the last may be terminal.
-	 * Appends of one turn must not be issued concurrently.
-	 * @param key the turn
-	 * @param events the events, at least one
-	 * @return the stored events with their ids, in order; errors as {@link #append} does, in which case none of
-	 * the events may have been stored (implementations that write one at a time may have stored a prefix)
-	 */
-	default Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
-		return Flux.fromIterable(events).concatMap(event -> append(key, event.type(), event.data(), event.terminal()));
-	}
+	Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events);
 
 	/**
 	 * Reads a turn's events after {@code afterId}: first those already stored, then live ones as they are

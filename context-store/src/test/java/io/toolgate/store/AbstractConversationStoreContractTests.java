@@ -272,8 +272,8 @@ public abstract class AbstractConversationStoreContractTests {
 		append(this.store, 0, "m1");
 		eventLog.create(mine, LONG_TTL).block(TIMEOUT);
 		eventLog.create(others, LONG_TTL).block(TIMEOUT);
-		eventLog.append(mine, "token", "{}", false).block(TIMEOUT);
-		eventLog.append(others, "token", "{}", true).block(TIMEOUT);
+		eventLog.appendAll(mine, List.of(new EventDraft("token", "{}", false))).blockLast(TIMEOUT);
+		eventLog.appendAll(others, List.of(new EventDraft("token", "{}", true))).blockLast(TIMEOUT);
 		this.store.delete(this.key).block(TIMEOUT);
 		StepVerifier.create(eventLog.read(mine, 0)).expectError(TurnNotFoundException.class).verify(TIMEOUT);
 		StepVerifier.create(eventLog.read(others, 0)).expectNextCount(1).expectComplete().verify(TIMEOUT);

@@ -1,10 +1,10 @@
 package io.toolgate.loadtest;
 
-import io.toolgate.streaming.simulator.SimulatedUpstreamServer;
+import io.toolgate.loadtest.upstream.SimulatedUpstreamServer;
 
 /**
- * The simulated OpenAI-compatible upstream as a load-test process: the streaming module's
- * {@link SimulatedUpstreamServer}, answered by the same simulated model the gateway embeds.
+ * The simulated OpenAI-compatible upstream as a load-test process: a {@link SimulatedUpstreamServer}, answered by
+ * the streaming module's simulated model, the same one the gateway embeds.
  * <p>
  * Options: {@code --port=} (default 8081), {@code --host=}, {@code --ttft-ms=} (time to first token),
  * {@code --inter-token-ms=}, {@code --reply-words=} (reply length; 0 keeps the natural reply),

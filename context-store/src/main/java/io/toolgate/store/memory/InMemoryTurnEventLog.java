@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 
 import io.toolgate.store.ConversationKey;
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.ReaderOverflowException;
 import io.toolgate.store.StoreUnavailableException;
 import io.toolgate.store.StoredEvent;
@@ -116,14 +117,18 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Also errors with {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the
-	 * terminal event.
+	 * Appends one event at a time, so an error leaves the events before it stored. Also errors with
+	 * {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the terminal event.
 	 */
 	@Override
-	public Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal) {
+	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
+		return Flux.fromIterable(events).concatMap((event) -> append(key, event));
+	}
+
+	private Mono<StoredEvent> append(TurnKey key, EventDraft event) {
 		return Mono.fromSupplier(() -> {
 			Instant now = this.clock.instant();
-			return liveLog(key, now).append(type, data, terminal, now);
+			return liveLog(key, now).append(event.type(), event.data(), event.terminal(), now);
 		});
 	}
 

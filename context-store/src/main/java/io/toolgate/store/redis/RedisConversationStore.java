@@ -28,62 +28,6 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisConversationStore implements ConversationStore {
 
-	private static final String APPEND = """
-			-- KEYS: conv, msgs, lease; ARGV: expected version, lease value or '', now, ttl, messages...
-			if ARGV[2] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[2] then
-				return {'lease'}
-			end
-			local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-			if version ~= tonumber(ARGV[1]) then
-				return {'version', version}
-			end
-			if version == 0 then
-				redis.call('DEL', KEYS[2])
-				redis.call('HSET', KEYS[1], 'c', ARGV[3])
-			end
-			for i = 5, #ARGV do
-				redis.call('RPUSH', KEYS[2], ARGV[i])
-			end
-			version = version + 1
-			redis.call('HSET', KEYS[1], 'v', version, 'u', ARGV[3])
-			redis.call('PEXPIRE', KEYS[1], ARGV[4])
-			redis.call('PEXPIRE', KEYS[2], ARGV[4])
-			local reply = {'ok', version, redis.call('HGET', KEYS[1], 'c'), ARGV[3]}
-			for _, message in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-				reply[#reply + 1] = message
-			end
-			return reply
-			""";
-
-	private static final String FIND = """
-			-- KEYS: conv, msgs
-			local fields = redis.call('HMGET', KEYS[1], 'v', 'c', 'u')
-			if not fields[1] then
-				return {'missing'}
-			end
-			local reply = {'ok', tonumber(fields[1]), fields[2], fields[3]}
-			for _, message in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-				reply[#reply + 1] = message
-			end
-			return reply
-			""";
-
-	private static final String DELETE = """
-			-- KEYS: conv, msgs, lease, turns, then meta and events of each turn in ARGV
-			for i = 5, #KEYS do
-				redis.call('DEL', KEYS[i])
-			end
-			for i = 1, #ARGV do
-				redis.call('SREM', KEYS[4], ARGV[i])
-			end
-			if redis.call('SCARD', KEYS[4]) > 0 then
-				return {'retry'}
-			end
-			local existed = redis.call('EXISTS', KEYS[1])
-			redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-			return {'ok', existed}
-			""";
-
 	/** A turn log created while a delete runs makes the delete read the turn set again; bounded. */
 	private static final int DELETE_ATTEMPTS = 5;
 
@@ -114,9 +58,9 @@ public final class RedisConversationStore implements ConversationStore {
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.clock = Objects.requireNonNull(clock, "clock");
-		this.append = new RedisScript(commands, APPEND);
-		this.find = new RedisScript(commands, FIND);
-		this.delete = new RedisScript(commands, DELETE);
+		this.append = new RedisScript(commands, RedisScripts.CONVERSATION_APPEND);
+		this.find = new RedisScript(commands, RedisScripts.CONVERSATION_FIND);
+		this.delete = new RedisScript(commands, RedisScripts.CONVERSATION_DELETE);
 	}
 
 	@Override

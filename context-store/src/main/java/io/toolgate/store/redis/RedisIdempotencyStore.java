@@ -19,42 +19,6 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
-	private static final String CLAIM = """
-			-- KEYS: record; ARGV: fingerprint, token, ttl
-			local record = redis.call('HMGET', KEYS[1], 'fp', 'result')
-			if not record[1] then
-				redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'token', ARGV[2], 'ttl', ARGV[3])
-				redis.call('PEXPIRE', KEYS[1], ARGV[3])
-				return {'claimed'}
-			end
-			if record[1] ~= ARGV[1] then
-				return {'mismatch'}
-			end
-			if record[2] then
-				return {'completed', record[2]}
-			end
-			return {'running'}
-			""";
-
-	private static final String COMPLETE = """
-			-- KEYS: record; ARGV: token, result
-			local record = redis.call('HMGET', KEYS[1], 'token', 'result', 'ttl')
-			if record[1] == ARGV[1] and not record[2] then
-				redis.call('HSET', KEYS[1], 'result', ARGV[2])
-				redis.call('PEXPIRE', KEYS[1], record[3])
-			end
-			return {'ok'}
-			""";
-
-	private static final String RELEASE = """
-			-- KEYS: record; ARGV: token
-			local record = redis.call('HMGET', KEYS[1], 'token', 'result')
-			if record[1] == ARGV[1] and not record[2] then
-				redis.call('DEL', KEYS[1])
-			end
-			return {'ok'}
-			""";
-
 	private final RedisClusterReactiveCommands<String, String> commands;
 
 	private final RedisKeys keys;
@@ -83,9 +47,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		this.commands = Objects.requireNonNull(commands, "commands");
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.timeout = settings.commandTimeout();
-		this.claim = new RedisScript(commands, CLAIM);
-		this.complete = new RedisScript(commands, COMPLETE);
-		this.release = new RedisScript(commands, RELEASE);
+		this.claim = new RedisScript(commands, RedisScripts.IDEMPOTENCY_CLAIM);
+		this.complete = new RedisScript(commands, RedisScripts.IDEMPOTENCY_COMPLETE);
+		this.release = new RedisScript(commands, RedisScripts.IDEMPOTENCY_RELEASE);
 	}
 
 	/**

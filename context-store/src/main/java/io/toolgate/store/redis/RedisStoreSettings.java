@@ -60,6 +60,16 @@ public record RedisStoreSettings(Duration commandTimeout, Duration conversationT
 				this.keyPrefix);
 	}
 
+	/**
+	 * Returns these settings with another bound on events per turn.
+	 * @param maxEvents how many events a turn log may hold, the terminal event included, at least 2
+	 * @return the new settings
+	 */
+	public RedisStoreSettings withMaxEventsPerTurn(int maxEvents) {
+		return new RedisStoreSettings(this.commandTimeout, this.conversationTtl, maxEvents, this.tailPollInterval,
+				this.keyPrefix);
+	}
+
 	private static void requirePositive(Duration duration, String name) {
 		Objects.requireNonNull(duration, name);
 		if (duration.isZero() || duration.isNegative()) {

@@ -1,63 +1,25 @@
 package io.toolgate.store.redis;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
 import io.toolgate.store.StoreUnavailableException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Connects to Redis from a {@code REDIS_URL} and builds the Redis stores on one shared command connection (Lettuce
- * connections are thread-safe and commands are non-blocking, so there is no pool) and one pub/sub connection that wakes
- * live readers of turn logs.
- * <p>
- * URL formats:
- * <ul>
- * <li>{@code redis://[[user:]password@]host[:port][/database]} — standalone; {@code rediss://} for TLS. Any other
- * form Lettuce's {@link RedisURI#create(String)} reads (e.g. {@code redis-sentinel://}) is also standalone.</li>
- * <li>{@code redis-cluster://[[user:]password@]host1:port1[,host2:port2...]} — Redis Cluster seeded by the listed
- * nodes; {@code rediss-cluster://} for TLS.</li>
- * <li>{@code redis://host1:port1,redis://host2:port2[,...]} — a comma-separated list of two or more URLs is also a
- * cluster seed list.</li>
- * </ul>
- * Connections reconnect by themselves. While disconnected, commands fail at once with
- * {@link StoreUnavailableException} instead of queueing; while Redis hangs, they fail after
- * {@link RedisStoreSettings#commandTimeout()}. A cluster client refreshes its topology every 30 seconds and on
- * redirects and reconnects.
+ * The Redis stores, built on one {@link RedisConnections}: every store shares its command connection, and the turn
+ * event log uses its pub/sub connection to wake live readers. While Redis is disconnected, commands fail at once
+ * with {@link StoreUnavailableException}; while it hangs, they fail after {@link RedisStoreSettings#commandTimeout()}.
  */
 public final class RedisStores implements AutoCloseable {
 
-	private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
-
-	private final AbstractRedisClient client;
-
-	private final StatefulConnection<String, String> connection;
-
-	private final StatefulRedisPubSubConnection<String, String> pubSub;
-
-	private final RedisClusterReactiveCommands<String, String> commands;
+	private final RedisConnections connections;
 
 	private final RedisStoreSettings settings;
-
-	private final boolean cluster;
 
 	private final RedisConversationStore conversations;
 
@@ -67,24 +29,28 @@ public final class RedisStores implements AutoCloseable {
 
 	private final RedisIdempotencyStore idempotency;
 
-	private RedisStores(Connected connected, RedisStoreSettings settings, Clock clock) {
-		this.client = connected.client();
-		this.connection = connected.connection();
-		this.pubSub = connected.pubSub();
-		this.commands = connected.commands();
-		this.cluster = connected.cluster();
-		this.settings = settings;
+	/**
+	 * Builds the stores on open connections, which they then own: {@link #close()} closes them.
+	 * @param connections the connections
+	 * @param settings the store settings
+	 * @param clock the clock that stamps conversations
+	 */
+	public RedisStores(RedisConnections connections, RedisStoreSettings settings, Clock clock) {
+		this.connections = Objects.requireNonNull(connections, "connections");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		Objects.requireNonNull(clock, "clock");
 		RedisKeys keys = new RedisKeys(settings.keyPrefix());
-		this.conversations = new RedisConversationStore(this.commands, keys, settings, clock);
-		this.leases = new RedisTurnLeases(this.commands, keys, settings);
-		this.eventLog = new RedisTurnEventLog(this.commands, this.pubSub, keys, settings);
-		this.idempotency = new RedisIdempotencyStore(this.commands, keys, settings);
+		RedisClusterReactiveCommands<String, String> commands = connections.commands();
+		this.conversations = new RedisConversationStore(commands, keys, settings, clock);
+		this.leases = new RedisTurnLeases(commands, keys, settings);
+		this.eventLog = new RedisTurnEventLog(commands, connections.pubSub(), keys, settings);
+		this.idempotency = new RedisIdempotencyStore(commands, keys, settings);
 	}
 
 	/**
 	 * Connects and builds the stores, stamping conversations with the system clock. Blocks until connected: call it at
 	 * startup, not on an event loop.
-	 * @param url the Redis URL (see the class description)
+	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @return the connected stores
 	 * @throws IllegalArgumentException if the URL cannot be read
@@ -96,7 +62,7 @@ public final class RedisStores implements AutoCloseable {
 
 	/**
 	 * Connects and builds the stores. Blocks until connected: call it at startup, not on an event loop.
-	 * @param url the Redis URL (see the class description)
+	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @param clock the clock that stamps conversations
 	 * @return the connected stores
@@ -110,7 +76,7 @@ public final class RedisStores implements AutoCloseable {
 	/**
 	 * Connects and builds the stores on shared client resources, e.g. ones recording command latency. Blocks
 	 * until connected: call it at startup, not on an event loop.
-	 * @param url the Redis URL (see the class description)
+	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @param clock the clock that stamps conversations
 	 * @param resources the Lettuce client resources, owned and shut down by the caller; {@code null} for the
@@ -123,41 +89,7 @@ public final class RedisStores implements AutoCloseable {
 			@Nullable ClientResources resources) {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(clock, "clock");
-		List<RedisURI> uris = parse(url);
-		// The URI's timeout bounds the connection handshake and the cluster topology queries (Lettuce's default is
-		// one minute); one slow seed must not hold up startup for longer than a command may take.
-		uris.forEach((uri) -> uri.setTimeout(settings.commandTimeout()));
-		boolean cluster = url.trim().matches("(?i)rediss?-cluster://.*") || uris.size() > 1;
-		Connected connected = cluster ? connectCluster(uris, settings, resources)
-				: connectStandalone(uris.get(0), settings, resources);
-		return new RedisStores(connected, settings, clock);
-	}
-
-	/**
-	 * Reads a Redis URL into the addresses it names.
-	 * @param url the URL (see the class description)
-	 * @return one address for standalone Redis, one or more seeds for a cluster
-	 * @throws IllegalArgumentException if the URL cannot be read
-	 */
-	public static List<RedisURI> parse(String url) {
-		Objects.requireNonNull(url, "url");
-		String trimmed = url.trim();
-		if (trimmed.isEmpty()) {
-			throw new IllegalArgumentException("The Redis URL is empty");
-		}
-		try {
-			if (trimmed.matches("(?i)rediss?-cluster://.*")) {
-				return parseClusterForm(trimmed);
-			}
-			List<RedisURI> uris = new ArrayList<>();
-			for (String part : trimmed.split(",")) {
-				uris.add(RedisURI.create(part.trim()));
-			}
-			return List.copyOf(uris);
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalArgumentException("Cannot read the Redis URL: " + ex.getMessage(), ex);
-		}
+		return new RedisStores(RedisConnections.connect(url, settings.commandTimeout(), resources), settings, clock);
 	}
 
 	/**
@@ -197,17 +129,16 @@ public final class RedisStores implements AutoCloseable {
 	 * @return the commands of the standalone or cluster connection
 	 */
 	public RedisClusterReactiveCommands<String, String> commands() {
-		return this.commands;
+		return this.connections.commands();
 	}
 
 	/**
-	 * Returns the Lettuce client these stores are connected through, with its options (fail-fast while
-	 * disconnected, timeouts). Others may open further connections on it, e.g. with another codec; it is shut down
-	 * by {@link #close()}.
+	 * Returns the Lettuce client these stores are connected through (see {@link RedisConnections#client()}); it is
+	 * shut down by {@link #close()}.
 	 * @return the {@code RedisClient} or {@code RedisClusterClient}
 	 */
 	public AbstractRedisClient client() {
-		return this.client;
+		return this.connections.client();
 	}
 
 	/**
@@ -215,7 +146,7 @@ public final class RedisStores implements AutoCloseable {
 	 * @return whether the stores run on Redis Cluster
 	 */
 	public boolean isCluster() {
-		return this.cluster;
+		return this.connections.isCluster();
 	}
 
 	/**
@@ -223,7 +154,8 @@ public final class RedisStores implements AutoCloseable {
 	 * @return {@code true} if Redis answered {@code PING} within the command timeout, else {@code false}
 	 */
 	public Mono<Boolean> ping() {
-		return Mono.defer(this.commands::ping)
+		RedisClusterReactiveCommands<String, String> commands = this.connections.commands();
+		return Mono.defer(commands::ping)
 			.timeout(this.settings.commandTimeout())
 			.map("PONG"::equals)
 			.onErrorReturn(false);
@@ -232,91 +164,7 @@ public final class RedisStores implements AutoCloseable {
 	/** Closes the connections and shuts the client down. Blocks for up to a few seconds; call it at shutdown. */
 	@Override
 	public void close() {
-		this.pubSub.close();
-		this.connection.close();
-		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-	}
-
-	private static List<RedisURI> parseClusterForm(String url) {
-		int schemeEnd = url.indexOf("://");
-		String scheme = url.substring(0, schemeEnd).toLowerCase().startsWith("rediss") ? "rediss" : "redis";
-		String rest = url.substring(schemeEnd + 3);
-		int at = rest.lastIndexOf('@');
-		String credentials = (at < 0) ? "" : rest.substring(0, at + 1);
-		String hosts = (at < 0) ? rest : rest.substring(at + 1);
-		List<RedisURI> uris = new ArrayList<>();
-		for (String host : hosts.split(",")) {
-			if (!host.isBlank()) {
-				uris.add(RedisURI.create(scheme + "://" + credentials + host.trim()));
-			}
-		}
-		if (uris.isEmpty()) {
-			throw new IllegalArgumentException("no cluster node in " + scheme + "-cluster URL");
-		}
-		return List.copyOf(uris);
-	}
-
-	private static Connected connectStandalone(RedisURI uri, RedisStoreSettings settings,
-			@Nullable ClientResources resources) {
-		RedisClient client = (resources != null) ? RedisClient.create(resources, uri) : RedisClient.create(uri);
-		client.setOptions(ClientOptions.builder()
-			.autoReconnect(true)
-			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.timeoutOptions(timeoutOptions(settings))
-			.socketOptions(socketOptions(settings))
-			.build());
-		try {
-			var connection = client.connect();
-			var pubSub = client.connectPubSub();
-			return new Connected(client, connection, pubSub, connection.reactive(), false);
-		}
-		catch (RedisException ex) {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			throw new StoreUnavailableException("Cannot connect to Redis at " + uri.getHost() + ":" + uri.getPort(),
-					ex);
-		}
-	}
-
-	private static Connected connectCluster(List<RedisURI> seeds, RedisStoreSettings settings,
-			@Nullable ClientResources resources) {
-		RedisClusterClient client = (resources != null) ? RedisClusterClient.create(resources, seeds)
-				: RedisClusterClient.create(seeds);
-		client.setOptions(ClusterClientOptions.builder()
-			.autoReconnect(true)
-			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-			.timeoutOptions(timeoutOptions(settings))
-			.socketOptions(socketOptions(settings))
-			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-				.enablePeriodicRefresh(TOPOLOGY_REFRESH)
-				.enableAllAdaptiveRefreshTriggers()
-				.build())
-			.build());
-		try {
-			var connection = client.connect();
-			var pubSub = client.connectPubSub();
-			return new Connected(client, connection, pubSub, connection.reactive(), true);
-		}
-		catch (RedisException ex) {
-			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			throw new StoreUnavailableException("Cannot connect to the Redis Cluster seeded by " + seeds.size()
-					+ " nodes", ex);
-		}
-	}
-
-	/** The client's own timeout is only a backstop behind the {@code timeout} operator on every command. */
-	private static TimeoutOptions timeoutOptions(RedisStoreSettings settings) {
-		return TimeoutOptions.enabled(settings.commandTimeout().multipliedBy(2));
-	}
-
-	private static SocketOptions socketOptions(RedisStoreSettings settings) {
-		Duration connect = settings.commandTimeout().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-				: settings.commandTimeout();
-		return SocketOptions.builder().connectTimeout(connect).keepAlive(true).build();
-	}
-
-	private record Connected(AbstractRedisClient client, StatefulConnection<String, String> connection,
-			StatefulRedisPubSubConnection<String, String> pubSub, RedisClusterReactiveCommands<String, String> commands,
-			boolean cluster) {
+		this.connections.close();
 	}
 
 }

@@ -42,89 +42,6 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisTurnEventLog implements TurnEventLog {
 
-	private static final String CREATE = """
-			-- KEYS: meta, events, turns; ARGV: turn id, ttl
-			if redis.call('EXISTS', KEYS[1]) == 1 then
-				return {'ok', 0}
-			end
-			redis.call('DEL', KEYS[2])
-			redis.call('HSET', KEYS[1], 'n', 0, 'ended', 0, 'ttl', ARGV[2])
-			redis.call('PEXPIRE', KEYS[1], ARGV[2])
-			redis.call('SADD', KEYS[3], ARGV[1])
-			if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then
-				redis.call('PEXPIRE', KEYS[3], ARGV[2])
-			end
-			return {'ok', 1}
-			""";
-
-	private static final String APPEND_ALL = """
-			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, then type, data, terminal (0 or 1) per event
-			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
-			if not meta[1] then
-				return {'missing'}
-			end
-			if meta[2] == '1' then
-				return {'ended'}
-			end
-			local first = tonumber(meta[1]) + 1
-			local max = tonumber(ARGV[2])
-			local count = (#ARGV - 3) / 3
-			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
-			for i = 0, count - 1 do
-				local terminal = ARGV[4 + i * 3 + 2]
-				if terminal == '1' and i < count - 1 then
-					return {'ended'}
-				end
-				if terminal ~= '1' and first + i >= max then
-					return {'full'}
-				end
-			end
-			local id = first - 1
-			local ended = '0'
-			for i = 0, count - 1 do
-				id = id + 1
-				local base = 4 + i * 3
-				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
-					't', ARGV[base + 2])
-				ended = ARGV[base + 2]
-			end
-			redis.call('HSET', KEYS[1], 'n', id, 'ended', ended)
-			redis.call('PEXPIRE', KEYS[1], meta[3])
-			redis.call('PEXPIRE', KEYS[2], meta[3])
-			redis.call('SADD', KEYS[3], ARGV[1])
-			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
-				redis.call('PEXPIRE', KEYS[3], meta[3])
-			end
-			redis.call('PUBLISH', ARGV[3], id)
-			return {'ok', first}
-			""";
-
-	private static final String APPEND = """
-			-- KEYS: meta, events, turns; ARGV: turn id, type, data, terminal (0 or 1), max events, channel
-			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
-			if not meta[1] then
-				return {'missing'}
-			end
-			if meta[2] == '1' then
-				return {'ended'}
-			end
-			local id = tonumber(meta[1])
-			if ARGV[4] ~= '1' and id >= tonumber(ARGV[5]) - 1 then
-				return {'full'}
-			end
-			id = id + 1
-			redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[5], id .. '-0', 'type', ARGV[2], 'data', ARGV[3], 't', ARGV[4])
-			redis.call('HSET', KEYS[1], 'n', id, 'ended', ARGV[4])
-			redis.call('PEXPIRE', KEYS[1], meta[3])
-			redis.call('PEXPIRE', KEYS[2], meta[3])
-			redis.call('SADD', KEYS[3], ARGV[1])
-			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
-				redis.call('PEXPIRE', KEYS[3], meta[3])
-			end
-			redis.call('PUBLISH', ARGV[6], id)
-			return {'ok', id}
-			""";
-
 	private static final int BATCH = 256;
 
 	/** Emitted by a read that finds the turn ended and nothing after the reader's id; never reaches the caller. */
@@ -139,8 +56,6 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	private final RedisStoreSettings settings;
 
 	private final RedisScript create;
-
-	private final RedisScript append;
 
 	private final RedisScript appendAll;
 
@@ -157,9 +72,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.notifications = new TurnNotifications(pubSub, settings.commandTimeout());
-		this.create = new RedisScript(commands, CREATE);
-		this.append = new RedisScript(commands, APPEND);
-		this.appendAll = new RedisScript(commands, APPEND_ALL);
+		this.create = new RedisScript(commands, RedisScripts.TURN_LOG_CREATE);
+		this.appendAll = new RedisScript(commands, RedisScripts.TURN_LOG_APPEND_ALL);
 	}
 
 	/**
@@ -182,24 +96,9 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Also errors with {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the
-	 * terminal event.
+	 * One script call writes the whole batch, so a refused batch stores nothing. Also errors with
+	 * {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the terminal event.
 	 */
-	@Override
-	public Mono<StoredEvent> append(TurnKey key, String type, String data, boolean terminal) {
-		return Mono
-			.defer(() -> this.append.run(this.commands, turnKeys(key), key.turnId(), type, data, terminal ? "1" : "0",
-					Integer.toString(this.settings.maxEventsPerTurn()), this.keys.turnChannel(key)))
-			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Appending to a turn log"))
-			.map((reply) -> switch ((String) reply.get(0)) {
-				case "ok" -> new StoredEvent((Long) reply.get(1), type, data, terminal);
-				case "missing" -> throw notFound(key);
-				case "ended" -> throw new IllegalStateException("Turn " + key.turnId() + " has already ended");
-				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
-						+ this.settings.maxEventsPerTurn() + " events");
-			});
-	}
-
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
 		if (events.isEmpty()) {

@@ -24,23 +24,6 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisTurnLeases implements TurnLeases {
 
-	private static final String RENEW = """
-			-- KEYS: lease; ARGV: value, ttl
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-				redis.call('PEXPIRE', KEYS[1], ARGV[2])
-				return {'ok', 1}
-			end
-			return {'ok', 0}
-			""";
-
-	private static final String RELEASE = """
-			-- KEYS: lease; ARGV: value
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-				redis.call('DEL', KEYS[1])
-			end
-			return {'ok'}
-			""";
-
 	private final RedisClusterReactiveCommands<String, String> commands;
 
 	private final RedisKeys keys;
@@ -67,8 +50,8 @@ public final class RedisTurnLeases implements TurnLeases {
 		this.commands = Objects.requireNonNull(commands, "commands");
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.timeout = settings.commandTimeout();
-		this.renew = new RedisScript(commands, RENEW);
-		this.release = new RedisScript(commands, RELEASE);
+		this.renew = new RedisScript(commands, RedisScripts.LEASE_RENEW);
+		this.release = new RedisScript(commands, RedisScripts.LEASE_RELEASE);
 	}
 
 	/**

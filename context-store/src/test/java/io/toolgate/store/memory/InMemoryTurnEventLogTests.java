@@ -2,17 +2,21 @@ package io.toolgate.store.memory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.LongStream;
 
 import io.toolgate.store.ConversationKey;
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.ReaderOverflowException;
 import io.toolgate.store.StoreUnavailableException;
 import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLogFullException;
 import io.toolgate.store.TurnNotFoundException;
 import io.toolgate.store.support.MutableClock;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,12 +36,12 @@ class InMemoryTurnEventLogTests {
 	void fullLogRefusesNonTerminalEventsButAcceptsTerminal() {
 		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(10, 3, 8));
 		log.create(this.turn, TTL).block(TIMEOUT);
-		log.append(this.turn, "token", "{}", false).block(TIMEOUT);
-		log.append(this.turn, "token", "{}", false).block(TIMEOUT);
-		StepVerifier.create(log.append(this.turn, "token", "{}", false))
+		append(log, this.turn, "token", "{}", false).block(TIMEOUT);
+		append(log, this.turn, "token", "{}", false).block(TIMEOUT);
+		StepVerifier.create(append(log, this.turn, "token", "{}", false))
 			.expectError(TurnLogFullException.class)
 			.verify(TIMEOUT);
-		StepVerifier.create(log.append(this.turn, "error", "{}", true).map(StoredEvent::id))
+		StepVerifier.create(append(log, this.turn, "error", "{}", true).map(StoredEvent::id))
 			.expectNext(3L)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -47,8 +51,8 @@ class InMemoryTurnEventLogTests {
 	void appendAfterTerminalEventFailsWithIllegalState() {
 		InMemoryTurnEventLog log = log(InMemoryTurnEventLog.Limits.ofDefaults());
 		log.create(this.turn, TTL).block(TIMEOUT);
-		log.append(this.turn, "turn.completed", "{}", true).block(TIMEOUT);
-		StepVerifier.create(log.append(this.turn, "token", "{}", false))
+		append(log, this.turn, "turn.completed", "{}", true).block(TIMEOUT);
+		StepVerifier.create(append(log, this.turn, "token", "{}", false))
 			.expectError(IllegalStateException.class)
 			.verify(TIMEOUT);
 	}
@@ -61,14 +65,14 @@ class InMemoryTurnEventLogTests {
 			.expectSubscription()
 			.then(() -> {
 				for (int i = 1; i <= 20; i++) {
-					log.append(this.turn, "token", "{}", false).block(TIMEOUT);
+					append(log, this.turn, "token", "{}", false).block(TIMEOUT);
 				}
 			})
 			.thenRequest(Long.MAX_VALUE)
 			.expectNext(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L)
 			.expectError(ReaderOverflowException.class)
 			.verify(TIMEOUT);
-		log.append(this.turn, "turn.completed", "{}", true).block(TIMEOUT);
+		append(log, this.turn, "turn.completed", "{}", true).block(TIMEOUT);
 		StepVerifier.create(log.read(this.turn, 8).map(StoredEvent::id))
 			.expectNextSequence(LongStream.rangeClosed(9, 21).boxed().toList())
 			.expectComplete()
@@ -87,10 +91,10 @@ class InMemoryTurnEventLogTests {
 	void fullLogMapDropsTheOldestEndedTurnToMakeRoom() {
 		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(3, 10, 8));
 		log.create(turn("old"), TTL).block(TIMEOUT);
-		log.append(turn("old"), "turn.completed", "{}", true).block(TIMEOUT);
+		append(log, turn("old"), "turn.completed", "{}", true).block(TIMEOUT);
 		this.clock.advance(Duration.ofSeconds(1));
 		log.create(turn("newer"), TTL).block(TIMEOUT);
-		log.append(turn("newer"), "turn.completed", "{}", true).block(TIMEOUT);
+		append(log, turn("newer"), "turn.completed", "{}", true).block(TIMEOUT);
 		log.create(turn("running"), TTL).block(TIMEOUT);
 		StepVerifier.create(log.create(turn("next"), TTL)).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(log.read(turn("old"), 0)).expectError(TurnNotFoundException.class).verify(TIMEOUT);
@@ -133,6 +137,12 @@ class InMemoryTurnEventLogTests {
 
 	private static TurnKey turn(String id) {
 		return new TurnKey(new ConversationKey("tenant", "conversation"), id);
+	}
+
+	/** Appends one event, as the turn coordinator's batches of one do. */
+	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data,
+			boolean terminal) {
+		return log.appendAll(key, List.of(new EventDraft(type, data, terminal))).single();
 	}
 
 }

@@ -8,9 +8,11 @@ import java.util.stream.LongStream;
 
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationKey;
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.IdempotencyClaim;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,7 @@ abstract class AbstractRedisStoresIntegrationTests {
 		TurnLease lease = stores.leases().acquire(conversation, "turn-1", Duration.ofMinutes(1)).block(TIMEOUT);
 		stores.conversations().append(conversation, 0, List.of("{\"role\":\"user\"}"), lease).block(TIMEOUT);
 		stores.eventLog().create(turn, Duration.ofMinutes(5)).block(TIMEOUT);
-		stores.eventLog().append(turn, "token", "{}", false).block(TIMEOUT);
+		append(stores.eventLog(), turn, "token", "{}", false).block(TIMEOUT);
 		IdempotencyClaim.Claimed claim = (IdempotencyClaim.Claimed) stores.idempotency()
 			.claim("scope", conversation.conversationId(), "fp", Duration.ofMinutes(1))
 			.block(TIMEOUT);
@@ -67,12 +69,12 @@ abstract class AbstractRedisStoresIntegrationTests {
 		TurnKey turn = new TurnKey(newConversation(), "turn-1");
 		try (RedisStores otherReplica = redis().connectAnother()) {
 			otherReplica.eventLog().create(turn, Duration.ofMinutes(5)).block(TIMEOUT);
-			otherReplica.eventLog().append(turn, "turn.started", "{}", false).block(TIMEOUT);
+			append(otherReplica.eventLog(), turn, "turn.started", "{}", false).block(TIMEOUT);
 			StepVerifier.create(redis().stores().eventLog().read(turn, 0).map(StoredEvent::id))
 				.expectNext(1L)
-				.then(() -> otherReplica.eventLog().append(turn, "token", "{}", false).block(TIMEOUT))
+				.then(() -> append(otherReplica.eventLog(), turn, "token", "{}", false).block(TIMEOUT))
 				.expectNext(2L)
-				.then(() -> otherReplica.eventLog().append(turn, "turn.completed", "{}", true).block(TIMEOUT))
+				.then(() -> append(otherReplica.eventLog(), turn, "turn.completed", "{}", true).block(TIMEOUT))
 				.expectNext(3L)
 				.expectComplete()
 				.verify(TIMEOUT);
@@ -86,7 +88,7 @@ abstract class AbstractRedisStoresIntegrationTests {
 		try (RedisStores otherReplica = redis().connectAnother()) {
 			otherReplica.eventLog().create(turn, Duration.ofMinutes(5)).block(TIMEOUT);
 			Mono<Void> writer = Flux.range(1, events)
-				.concatMap((i) -> otherReplica.eventLog().append(turn, "token", "{\"i\":" + i + "}", i == events))
+				.concatMap((i) -> append(otherReplica.eventLog(), turn, "token", "{\"i\":" + i + "}", i == events))
 				.then();
 			Disposable writing = writer.subscribeOn(Schedulers.boundedElastic()).subscribe();
 			try {
@@ -132,6 +134,12 @@ abstract class AbstractRedisStoresIntegrationTests {
 	static ConversationKey newConversation() {
 		String unique = UUID.randomUUID().toString();
 		return new ConversationKey("tenant-" + unique, "conversation-" + unique);
+	}
+
+	/** Appends one event, as the turn coordinator's batches of one do. */
+	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data,
+			boolean terminal) {
+		return log.appendAll(key, List.of(new EventDraft(type, data, terminal))).single();
 	}
 
 }

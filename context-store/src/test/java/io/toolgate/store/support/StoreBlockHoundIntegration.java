@@ -18,6 +18,9 @@ public final class StoreBlockHoundIntegration implements BlockHoundIntegration {
 		// lock corrupts the lock's writer count, after which closing the connection waits forever.
 		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "incrementWriters");
 		builder.allowBlockingCallsInside("io.lettuce.core.protocol.SharedLock", "doExclusive");
+		// A cluster connection looks up its per-node writer under a ReentrantLock that guards one array slot
+		// (in-memory only); commands issued at once from several threads contend for it briefly.
+		builder.allowBlockingCallsInside("io.lettuce.core.cluster.PooledClusterConnectionProvider", "getWriteConnection");
 		builder.blockingMethodCallback((method) -> {
 			BlockingOperationError error = new BlockingOperationError(method);
 			error.printStackTrace();

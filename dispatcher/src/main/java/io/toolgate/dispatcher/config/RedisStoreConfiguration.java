@@ -41,7 +41,8 @@ public class RedisStoreConfiguration {
 				: environment.getRequiredProperty("REDIS_URL");
 		RedisStoreSettings settings = RedisStoreSettings.ofDefaults()
 			.withCommandTimeout(properties.redisCommandTimeout())
-			.withConversationTtl(properties.conversationTtl());
+			.withConversationTtl(properties.conversationTtl())
+			.withMaxEventsPerTurn(properties.maxEventsPerTurn());
 		RedisStores stores = RedisStores.connect(url, settings, Clock.systemUTC(), resources);
 		logger.info("Conversation state in Redis ({})", stores.isCluster() ? "cluster" : "standalone");
 		return stores;

@@ -13,17 +13,19 @@ import io.toolgate.dispatcher.tool.ToolCallGate;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolRegistry;
-import io.toolgate.dispatcher.tool.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.store.IdempotencyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -54,10 +56,12 @@ public class ToolsConfiguration {
 
 	@Bean
 	ToolRegistry toolRegistry(ToolsProperties properties, HttpToolExecutor http, BuiltinToolExecutor builtin,
-			ObjectProvider<JsonMapper> jsonProvider) {
+			ObjectProvider<JsonMapper> jsonProvider, ResourceLoader resourceLoader) {
 		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
+		// A plain path is a file, as before; classpath: and file: locations resolve as Spring resources.
+		ResourceLoader locations = ApplicationResourceLoader.get(resourceLoader, true);
 		// Blocking file read, once, while the context starts: no event loop is running yet.
-		List<ToolSpec> specs = new ToolRegistryLoader(json, builtin.names()).load(properties.registry());
+		List<ToolSpec> specs = new ToolRegistryLoader(json, builtin.names(), locations).load(properties.registry());
 		ToolRegistry registry = ToolRegistry.of(specs,
 				executor -> (executor instanceof ExecutorSpec.Http) ? http : builtin, properties.bulkheadMaxWaiting(),
 				json);

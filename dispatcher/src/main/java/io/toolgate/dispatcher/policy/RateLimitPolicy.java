@@ -111,6 +111,14 @@ public class RateLimitPolicy {
 	}
 
 	/**
+	 * The estimator behind {@link #estimateTokens}, for anything else that must count tokens the same way.
+	 * @return the estimator
+	 */
+	public TokenEstimator tokenEstimator() {
+		return this.estimator;
+	}
+
+	/**
 	 * Takes a model call's estimated tokens from the tenant's bucket. An estimate above the bucket's capacity takes
 	 * the capacity; {@link #reconcile} charges the rest.
 	 * @param tenant the tenant

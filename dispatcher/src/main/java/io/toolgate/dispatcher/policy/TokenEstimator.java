@@ -33,6 +33,16 @@ public record TokenEstimator(int charsPerToken, int completionTokens) {
 	 * @return the estimate, at least 1
 	 */
 	public long estimate(List<ChatMessage> messages, @Nullable Integer maxCompletionTokens) {
+		long completion = (maxCompletionTokens != null) ? Math.max(0, maxCompletionTokens) : this.completionTokens;
+		return Math.max(1, promptTokens(messages) + completion);
+	}
+
+	/**
+	 * Estimates the tokens of a prompt alone, e.g. to fit a history to a budget.
+	 * @param messages the messages
+	 * @return the estimate, 0 for no messages
+	 */
+	public long promptTokens(List<ChatMessage> messages) {
 		long chars = 0;
 		for (ChatMessage message : messages) {
 			chars += CHARS_PER_MESSAGE;
@@ -46,8 +56,7 @@ public record TokenEstimator(int charsPerToken, int completionTokens) {
 				}
 			}
 		}
-		long completion = (maxCompletionTokens != null) ? Math.max(0, maxCompletionTokens) : this.completionTokens;
-		return Math.max(1, chars / this.charsPerToken + completion);
+		return chars / this.charsPerToken;
 	}
 
 }

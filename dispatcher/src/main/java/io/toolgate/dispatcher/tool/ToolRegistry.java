@@ -40,7 +40,7 @@ public final class ToolRegistry {
 	/**
 	 * Compiles specs into ready tools: a schema validator, the executor for its {@link ExecutorSpec} and a bulkhead
 	 * each.
-	 * @param specs the specs, as the {@link ToolRegistryLoader} returns them
+	 * @param specs the specs, as the {@link io.toolgate.dispatcher.tool.registry.ToolRegistryLoader} returns them
 	 * @param executors the executor for each executor spec (e.g. the shared HTTP executor for every
 	 * {@link ExecutorSpec.Http})
 	 * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool

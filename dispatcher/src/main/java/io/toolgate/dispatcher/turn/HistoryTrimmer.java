@@ -3,20 +3,24 @@ package io.toolgate.dispatcher.turn;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.streaming.openai.ChatMessage;
-import io.toolgate.streaming.openai.ToolCall;
 
 /**
  * Trims a history to an estimated token budget before it is sent to the model: system messages stay, older
  * messages go first, and an assistant message with tool calls is kept or dropped together with its tool
- * results, so the model never sees a result without its call or a call without its result.
+ * results, so the model never sees a result without its call or a call without its result. Tokens are counted by
+ * the same {@link TokenEstimator} the token rate limits use.
  */
 final class HistoryTrimmer {
 
 	private final int tokenBudget;
 
-	HistoryTrimmer(int tokenBudget) {
+	private final TokenEstimator estimator;
+
+	HistoryTrimmer(int tokenBudget, TokenEstimator estimator) {
 		this.tokenBudget = tokenBudget;
+		this.estimator = estimator;
 	}
 
 	List<ChatMessage> trim(List<ChatMessage> messages) {
@@ -33,11 +37,11 @@ final class HistoryTrimmer {
 				groups.add(new ArrayList<>(List.of(message)));
 			}
 		}
-		int budget = this.tokenBudget - tokens(system);
+		long budget = this.tokenBudget - this.estimator.promptTokens(system);
 		int kept = groups.size();
 		// Keep the newest groups that fit; the newest group is kept even when it alone exceeds the budget.
 		for (int i = groups.size() - 1; i >= 0; i--) {
-			int cost = tokens(groups.get(i));
+			long cost = this.estimator.promptTokens(groups.get(i));
 			if (cost > budget && i < groups.size() - 1) {
 				break;
 			}
@@ -47,23 +51,6 @@ final class HistoryTrimmer {
 		List<ChatMessage> result = new ArrayList<>(system);
 		groups.subList(kept, groups.size()).forEach(result::addAll);
 		return result;
-	}
-
-	/** Estimates tokens as a quarter of the characters, plus a few per message. */
-	static int tokens(List<ChatMessage> messages) {
-		int chars = 0;
-		for (ChatMessage message : messages) {
-			chars += 16;
-			if (message.content() != null) {
-				chars += message.content().length();
-			}
-			if (message.toolCalls() != null) {
-				for (ToolCall call : message.toolCalls()) {
-					chars += call.function().name().length() + call.function().arguments().length() + 16;
-				}
-			}
-		}
-		return chars / 4;
 	}
 
 }

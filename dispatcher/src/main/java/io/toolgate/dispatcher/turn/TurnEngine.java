@@ -80,7 +80,7 @@ public class TurnEngine {
 		this.tools = tools;
 		this.dispatcher = dispatcher;
 		this.properties = properties;
-		this.trimmer = new HistoryTrimmer(properties.historyTokenBudget());
+		this.trimmer = new HistoryTrimmer(properties.historyTokenBudget(), rateLimits.tokenEstimator());
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
 	}

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.toolgate.dispatcher.tool.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.ToolSpec;
+import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.io.ApplicationResourceLoader;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -133,7 +134,8 @@ class K8sManifestsIntegrationTests {
 		JsonNode configMap = new YAMLMapper().readTree(
 				Files.readString(repositoryRoot().resolve("k8s/base/tools-configmap.yaml"), StandardCharsets.UTF_8));
 		String registry = configMap.path("data").path("registry.yaml").asString();
-		List<ToolSpec> tools = new ToolRegistryLoader(JsonMapper.builder().build(), Set.of("clock", "calculator"))
+		List<ToolSpec> tools = new ToolRegistryLoader(JsonMapper.builder().build(), Set.of("clock", "calculator"),
+				ApplicationResourceLoader.get())
 			.parse(registry, "k8s/base/tools-configmap.yaml");
 		assertThat(tools).extracting(ToolSpec::name).containsExactly("clock", "calculator");
 	}

@@ -10,12 +10,14 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.ToolWorker;
 import io.toolgate.streaming.TurnEvent.ToolResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.util.unit.DataSize;
 import reactor.test.StepVerifier;
 
@@ -240,7 +242,8 @@ class ToolDispatcherTests {
 	void runsBuiltinTools() {
 		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
 		ToolRegistry registry = ToolRegistry.of(
-				new ToolRegistryLoader(TestTools.JSON, builtins.names()).load(null), spec -> builtins, 16, TestTools.JSON);
+				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null),
+				spec -> builtins, 16, TestTools.JSON);
 		ToolDispatcher dispatcher = new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry());
 		StepVerifier.create(dispatcher.dispatchAll(List.of(call("a", "calculator", "{\"a\":6,\"b\":7,\"op\":\"multiply\"}"),
 				call("b", "calculator", "{\"a\":1,\"b\":0,\"op\":\"divide\"}")), 2))

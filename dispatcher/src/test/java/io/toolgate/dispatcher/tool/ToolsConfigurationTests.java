@@ -3,14 +3,15 @@ package io.toolgate.dispatcher.tool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.toolgate.dispatcher.config.StoreProperties;
 import io.toolgate.dispatcher.config.ToolsConfiguration;
 import io.toolgate.dispatcher.config.ToolsProperties;
+import io.toolgate.dispatcher.tool.registry.InvalidToolRegistryException;
+import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import io.toolgate.dispatcher.config.StoreProperties;
-import io.toolgate.store.IdempotencyStore;
-import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -8,13 +8,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.ToolWorker;
 import io.toolgate.dispatcher.web.ToolsHandler;
+import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.toolgate.store.memory.InMemoryIdempotencyStore;
+import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
@@ -36,7 +38,8 @@ class ToolsHandlerTests {
 		this.worker = ToolWorker.start(1);
 		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 10, DataSize.ofKilobytes(1));
 		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
-		List<ToolSpec> specs = new java.util.ArrayList<>(new ToolRegistryLoader(TestTools.JSON, builtins.names()).load(null));
+		List<ToolSpec> specs = new java.util.ArrayList<>(
+				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null));
 		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(2), 1, 4));
 		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
 		specs.add(TestTools.http("broken", this.worker.uri("/status?code=503"), Duration.ofSeconds(2), 1, 4));

@@ -1,4 +1,4 @@
-package io.toolgate.dispatcher.tool;
+package io.toolgate.dispatcher.tool.registry;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.toolgate.streaming.simulator;
+package io.toolgate.loadtest.upstream;
 
 import java.net.URI;
 import java.time.Duration;
@@ -21,7 +21,7 @@ import reactor.netty.http.server.HttpServer;
  * get 401 with an OpenAI-style error body. A simulated server error is a 500 after the time to first token; a
  * simulated stream cut ends the body early, without finish reason or {@code [DONE]}.
  * <p>
- * Run it with {@code java ... io.toolgate.streaming.simulator.SimulatedUpstreamServer --port=8081} (see
+ * Run it with {@code java ... io.toolgate.loadtest.upstream.SimulatedUpstreamServer --port=8081} (see
  * {@link #main}); in tests, {@link #start} it on port 0 and {@link #closeNow} it afterwards.
  */
 public final class SimulatedUpstreamServer implements AutoCloseable {

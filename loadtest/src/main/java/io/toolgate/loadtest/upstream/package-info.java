@@ -3,6 +3,6 @@
  * for running Toolgate against a "remote" model offline.
  */
 @NullMarked
-package io.toolgate.streaming.simulator;
+package io.toolgate.loadtest.upstream;
 
 import org.jspecify.annotations.NullMarked;

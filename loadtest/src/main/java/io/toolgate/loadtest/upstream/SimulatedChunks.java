@@ -1,4 +1,4 @@
-package io.toolgate.streaming.simulator;
+package io.toolgate.loadtest.upstream;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

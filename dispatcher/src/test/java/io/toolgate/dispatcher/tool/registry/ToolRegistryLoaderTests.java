@@ -1,4 +1,4 @@
-package io.toolgate.dispatcher.tool;
+package io.toolgate.dispatcher.tool.registry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,11 +6,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
+import io.toolgate.dispatcher.tool.ExecutorSpec;
+import io.toolgate.dispatcher.tool.RiskTier;
+import io.toolgate.dispatcher.tool.ToolRetryPolicy;
+import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.io.ApplicationResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -35,7 +40,8 @@ class ToolRegistryLoaderTests {
 			    executor: { type: builtin, name: calculator }
 			""";
 
-	private final ToolRegistryLoader loader = new ToolRegistryLoader(TestTools.JSON, Set.of("calculator", "clock"));
+	private final ToolRegistryLoader loader = new ToolRegistryLoader(TestTools.JSON, Set.of("calculator", "clock"),
+			ApplicationResourceLoader.get());
 
 	@Test
 	void appliesDefaultsAndPerToolOverrides() {
@@ -58,7 +64,8 @@ class ToolRegistryLoaderTests {
 	@Test
 	void loadsTheBuiltInDemoRegistryWhenNoneIsConfigured() {
 		ToolRegistryLoader demo = new ToolRegistryLoader(TestTools.JSON,
-				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names());
+				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names(),
+				ApplicationResourceLoader.get());
 		assertThat(demo.load(null)).extracting(ToolSpec::name)
 			.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
 	}
@@ -74,6 +81,76 @@ class ToolRegistryLoaderTests {
 		String missing = dir.resolve("nope.yaml").toString();
 		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.load(missing))
 			.withMessageStartingWith("Invalid tool registry " + missing + ": cannot read the file");
+	}
+
+	@Test
+	void loadsFileAndClasspathLocations(@TempDir Path dir) throws Exception {
+		Path file = Files.writeString(dir.resolve("tools.yaml"), VALID);
+		assertThat(this.loader.load(file.toUri().toString())).extracting(ToolSpec::name)
+			.containsExactly("get_weather", "add");
+		ToolRegistryLoader demo = new ToolRegistryLoader(TestTools.JSON,
+				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names(),
+				ApplicationResourceLoader.get());
+		assertThat(demo.load(ToolRegistryLoader.DEFAULT_REGISTRY)).hasSize(5);
+	}
+
+	@Test
+	void reportsAMissingClasspathResource() {
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.load("classpath:tools/nope.yaml"))
+			.withMessageStartingWith("Invalid tool registry classpath:tools/nope.yaml: cannot read the file");
+	}
+
+	@Test
+	void readsDurationsAsSpringBootDoes() {
+		String yaml = """
+				defaults: { timeout: PT3S, retry: { initial-backoff: 250ms, max-backoff: 1m } }
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				""";
+		ToolSpec spec = this.loader.parse(yaml, "r.yaml").get(0);
+		assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(3));
+		assertThat(spec.retry().initialBackoff()).isEqualTo(Duration.ofMillis(250));
+		assertThat(spec.retry().maxBackoff()).isEqualTo(Duration.ofMinutes(1));
+	}
+
+	@Test
+	void quotesAnUnreadableDuration() {
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse("defaults: { timeout: soon }\ntools: []", "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: defaults: timeout must be a duration such as 500ms, 5s or PT5S, "
+					+ "got 'soon'");
+	}
+
+	@Test
+	void rejectsUnknownTopLevelAndDefaultsProperties() {
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse("tool: []", "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: registry: unknown property 'tool'");
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse("defaults: { timout: 1s }\ntools: []", "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: defaults: unknown property 'timout'");
+	}
+
+	@Test
+	void namesAToolWithoutANameByItsPosition() {
+		String yaml = """
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, timout: 1s }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.withMessage("Invalid tool registry r.yaml: tool #2: unknown property 'timout'");
+	}
+
+	@Test
+	void rejectsAToolWithoutDescription() {
+		String yaml = """
+				tools:
+				  - { name: bare, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'bare': description is required"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -98,6 +175,13 @@ class ToolRegistryLoaderTests {
 			input-schema: { type: object, properties: { a: { minLength: -1 } } } | tool 'get_weather': input-schema is not a valid JSON Schema: schema/properties/a/minLength
 			input-schema: { type: object, required: city }    | tool 'get_weather': input-schema is not a valid JSON Schema
 			description: '  '                                 | tool 'get_weather': description must not be blank
+			description: 5                                    | tool 'get_weather': description must be a string
+			max-concurrency: 1.5                              | tool 'get_weather': max-concurrency must be an integer
+			retry: { jitter: high }                           | tool 'get_weather': retry.jitter must be a number
+			retry: 3                                          | tool 'get_weather': retry must be a mapping
+			executor: http                                    | tool 'get_weather': executor is required and must be a mapping with a 'type'
+			executor: { type: builtin, name: clock, url: 'http://w/x' } | tool 'get_weather': unknown property 'executor.url'
+			executor: { type: http, url: 'http://w/x', name: clock }    | tool 'get_weather': unknown property 'executor.name'
 			""")
 	void rejectsAnInvalidToolNamingItAndTheProblem(String override, String expected) {
 		String key = override.substring(0, override.indexOf(':'));

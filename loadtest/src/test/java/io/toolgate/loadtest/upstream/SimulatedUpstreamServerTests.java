@@ -1,13 +1,13 @@
-package io.toolgate.streaming.simulator;
+package io.toolgate.loadtest.upstream;
 
 import java.time.Duration;
 import java.util.List;
 
+import io.toolgate.loadtest.support.SampleRequests;
 import io.toolgate.streaming.StreamingJson;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ModelList;
-import io.toolgate.streaming.support.SampleTools;
 import io.toolgate.streaming.upstream.ModelEvent;
 import io.toolgate.streaming.upstream.OpenAiClientSettings;
 import io.toolgate.streaming.upstream.OpenAiModelClient;
@@ -57,7 +57,7 @@ class SimulatedUpstreamServerTests {
 
 	@Test
 	void reassemblesFragmentedParallelToolCalls() {
-		ChatCompletionRequest request = SampleTools.request("What time is it in Tokyo, and add 3 and 4");
+		ChatCompletionRequest request = SampleRequests.request("What time is it in Tokyo, and add 3 and 4");
 		SimulatedReply expected = this.server.model().reply(request);
 		assertThat(expected.toolCalls()).hasSize(2);
 		StepVerifier.create(client("sk-sim").stream(request))
@@ -72,7 +72,7 @@ class SimulatedUpstreamServerTests {
 
 	@Test
 	void fragmentsToolCallArgumentsOverSeveralInterleavedChunks() {
-		ChatCompletionRequest request = SampleTools.request("What time is it in Tokyo, and add 3 and 4");
+		ChatCompletionRequest request = SampleRequests.request("What time is it in Tokyo, and add 3 and 4");
 		String body = post(JSON.writeValueAsString(request), "sk-sim");
 		List<JsonNode> deltas = body.lines()
 			.filter((line) -> line.startsWith("data: {"))
@@ -113,7 +113,7 @@ class SimulatedUpstreamServerTests {
 
 	@Test
 	void rejectsWrongKey() {
-		StepVerifier.create(client("sk-wrong").stream(SampleTools.request("hi")))
+		StepVerifier.create(client("sk-wrong").stream(SampleRequests.request("hi")))
 			.expectErrorSatisfies((error) -> {
 				assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.CLIENT_ERROR);
 				assertThat(((UpstreamException) error).status()).isEqualTo(401);
@@ -126,7 +126,7 @@ class SimulatedUpstreamServerTests {
 	void simulatesServerErrorsAndStreamCuts() {
 		this.server.closeNow(Duration.ofSeconds(5));
 		this.server = SimulatedUpstreamServer.start(0, SimulatedModelSettings.instant().withFailureRates(1, 0), null);
-		StepVerifier.create(client(null).stream(SampleTools.request("hi")))
+		StepVerifier.create(client(null).stream(SampleRequests.request("hi")))
 			.expectErrorSatisfies((error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.SERVER_ERROR))
 			.verify(VERIFY);
 		this.server.closeNow(Duration.ofSeconds(5));

@@ -1,4 +1,4 @@
-package io.toolgate.streaming.simulator;
+package io.toolgate.loadtest.upstream;
 
 import java.time.Duration;
 import java.util.List;

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class RedisStoresTests {
+/** {@link RedisConnections#parse(String)}: standalone, TLS, seed lists and the cluster form. */
+class RedisConnectionsTests {
 
 	@Test
 	void parsesStandaloneUrlWithDatabase() {
-		List<RedisURI> uris = RedisStores.parse("redis://redis.internal:6380/2");
+		List<RedisURI> uris = RedisConnections.parse("redis://redis.internal:6380/2");
 		assertThat(uris).singleElement().satisfies((uri) -> {
 			assertThat(uri.getHost()).isEqualTo("redis.internal");
 			assertThat(uri.getPort()).isEqualTo(6380);
@@ -25,21 +26,21 @@ class RedisStoresTests {
 
 	@Test
 	void parsesTlsUrlWithPassword() {
-		RedisURI uri = RedisStores.parse("rediss://:secret@redis.internal:6380").get(0);
+		RedisURI uri = RedisConnections.parse("rediss://:secret@redis.internal:6380").get(0);
 		assertThat(uri.isSsl()).isTrue();
 		assertThat(credentials(uri).getPassword()).containsExactly("secret".toCharArray());
 	}
 
 	@Test
 	void parsesCommaSeparatedSeedList() {
-		List<RedisURI> uris = RedisStores.parse("redis://h1:7000, redis://h2:7001,redis://h3:7002");
+		List<RedisURI> uris = RedisConnections.parse("redis://h1:7000, redis://h2:7001,redis://h3:7002");
 		assertThat(uris).extracting(RedisURI::getHost).containsExactly("h1", "h2", "h3");
 		assertThat(uris).extracting(RedisURI::getPort).containsExactly(7000, 7001, 7002);
 	}
 
 	@Test
 	void parsesClusterFormSharingCredentialsAndTls() {
-		List<RedisURI> uris = RedisStores.parse("rediss-cluster://user:pw@h1:7000,h2:7001");
+		List<RedisURI> uris = RedisConnections.parse("rediss-cluster://user:pw@h1:7000,h2:7001");
 		assertThat(uris).hasSize(2).allSatisfy((uri) -> {
 			assertThat(uri.isSsl()).isTrue();
 			assertThat(credentials(uri).getUsername()).isEqualTo("user");
@@ -50,20 +51,9 @@ class RedisStoresTests {
 
 	@Test
 	void rejectsEmptyOrUnreadableUrl() {
-		assertThatIllegalArgumentException().isThrownBy(() -> RedisStores.parse(" "));
-		assertThatIllegalArgumentException().isThrownBy(() -> RedisStores.parse("http://h:1"));
-		assertThatIllegalArgumentException().isThrownBy(() -> RedisStores.parse("redis-cluster://"));
-	}
-
-	@Test
-	void settingsRejectInvalidValues() {
-		RedisStoreSettings defaults = RedisStoreSettings.ofDefaults();
-		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withCommandTimeout(Duration.ZERO));
-		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withConversationTtl(Duration.ofSeconds(-1)));
-		assertThatIllegalArgumentException().isThrownBy(() -> new RedisStoreSettings(Duration.ofSeconds(1),
-				Duration.ofHours(1), 1, Duration.ofSeconds(1), "tg"));
-		assertThatIllegalArgumentException().isThrownBy(() -> new RedisStoreSettings(Duration.ofSeconds(1),
-				Duration.ofHours(1), 10, Duration.ofSeconds(1), "bad prefix"));
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisConnections.parse(" "));
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisConnections.parse("http://h:1"));
+		assertThatIllegalArgumentException().isThrownBy(() -> RedisConnections.parse("redis-cluster://"));
 	}
 
 	private static RedisCredentials credentials(RedisURI uri) {

@@ -1,0 +1,198 @@
+package io.toolgate.store.redis;
+
+/**
+ * The Lua scripts of the Redis stores, in one place. Each takes the keys it names in {@code KEYS} (built by
+ * {@link RedisKeys}, so those of one call share a hash slot) and returns an array whose first element is a status
+ * word; {@link RedisScript} runs them by SHA-1.
+ */
+final class RedisScripts {
+
+	/**
+	 * Appends messages to a conversation after checking the lease fence and the expected version; refreshes the
+	 * time to live.
+	 */
+	static final String CONVERSATION_APPEND = """
+			-- KEYS: conv, msgs, lease; ARGV: expected version, lease value or '', now, ttl, messages...
+			if ARGV[2] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[2] then
+				return {'lease'}
+			end
+			local version = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+			if version ~= tonumber(ARGV[1]) then
+				return {'version', version}
+			end
+			if version == 0 then
+				redis.call('DEL', KEYS[2])
+				redis.call('HSET', KEYS[1], 'c', ARGV[3])
+			end
+			for i = 5, #ARGV do
+				redis.call('RPUSH', KEYS[2], ARGV[i])
+			end
+			version = version + 1
+			redis.call('HSET', KEYS[1], 'v', version, 'u', ARGV[3])
+			redis.call('PEXPIRE', KEYS[1], ARGV[4])
+			redis.call('PEXPIRE', KEYS[2], ARGV[4])
+			local reply = {'ok', version, redis.call('HGET', KEYS[1], 'c'), ARGV[3]}
+			for _, message in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+				reply[#reply + 1] = message
+			end
+			return reply
+			""";
+
+	/** Reads a conversation: version, timestamps and messages. */
+	static final String CONVERSATION_FIND = """
+			-- KEYS: conv, msgs
+			local fields = redis.call('HMGET', KEYS[1], 'v', 'c', 'u')
+			if not fields[1] then
+				return {'missing'}
+			end
+			local reply = {'ok', tonumber(fields[1]), fields[2], fields[3]}
+			for _, message in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+				reply[#reply + 1] = message
+			end
+			return reply
+			""";
+
+	/**
+	 * Deletes a conversation and the turn logs named in ARGV; asks for a retry while other turn logs remain.
+	 */
+	static final String CONVERSATION_DELETE = """
+			-- KEYS: conv, msgs, lease, turns, then meta and events of each turn in ARGV
+			for i = 5, #KEYS do
+				redis.call('DEL', KEYS[i])
+			end
+			for i = 1, #ARGV do
+				redis.call('SREM', KEYS[4], ARGV[i])
+			end
+			if redis.call('SCARD', KEYS[4]) > 0 then
+				return {'retry'}
+			end
+			local existed = redis.call('EXISTS', KEYS[1])
+			redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+			return {'ok', existed}
+			""";
+
+	/** Extends a turn lease if it still holds the given fence. */
+	static final String LEASE_RENEW = """
+			-- KEYS: lease; ARGV: value, ttl
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+				redis.call('PEXPIRE', KEYS[1], ARGV[2])
+				return {'ok', 1}
+			end
+			return {'ok', 0}
+			""";
+
+	/** Drops a turn lease if it still holds the given fence. */
+	static final String LEASE_RELEASE = """
+			-- KEYS: lease; ARGV: value
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+				redis.call('DEL', KEYS[1])
+			end
+			return {'ok'}
+			""";
+
+	/** Creates a turn log and registers it with its conversation, unless it exists. */
+	static final String TURN_LOG_CREATE = """
+			-- KEYS: meta, events, turns; ARGV: turn id, ttl
+			if redis.call('EXISTS', KEYS[1]) == 1 then
+				return {'ok', 0}
+			end
+			redis.call('DEL', KEYS[2])
+			redis.call('HSET', KEYS[1], 'n', 0, 'ended', 0, 'ttl', ARGV[2])
+			redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			redis.call('SADD', KEYS[3], ARGV[1])
+			if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then
+				redis.call('PEXPIRE', KEYS[3], ARGV[2])
+			end
+			return {'ok', 1}
+			""";
+
+	/**
+	 * Appends a batch of events to a turn log, all or none, assigns their ids and announces the last id.
+	 */
+	static final String TURN_LOG_APPEND_ALL = """
+			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, then type, data, terminal (0 or 1) per event
+			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
+			if not meta[1] then
+				return {'missing'}
+			end
+			if meta[2] == '1' then
+				return {'ended'}
+			end
+			local first = tonumber(meta[1]) + 1
+			local max = tonumber(ARGV[2])
+			local count = (#ARGV - 3) / 3
+			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
+			for i = 0, count - 1 do
+				local terminal = ARGV[4 + i * 3 + 2]
+				if terminal == '1' and i < count - 1 then
+					return {'ended'}
+				end
+				if terminal ~= '1' and first + i >= max then
+					return {'full'}
+				end
+			end
+			local id = first - 1
+			local ended = '0'
+			for i = 0, count - 1 do
+				id = id + 1
+				local base = 4 + i * 3
+				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
+					't', ARGV[base + 2])
+				ended = ARGV[base + 2]
+			end
+			redis.call('HSET', KEYS[1], 'n', id, 'ended', ended)
+			redis.call('PEXPIRE', KEYS[1], meta[3])
+			redis.call('PEXPIRE', KEYS[2], meta[3])
+			redis.call('SADD', KEYS[3], ARGV[1])
+			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
+				redis.call('PEXPIRE', KEYS[3], meta[3])
+			end
+			redis.call('PUBLISH', ARGV[3], id)
+			return {'ok', first}
+			""";
+
+	/**
+	 * Claims an idempotency key, or reports a fingerprint mismatch, the completed result or the running claim.
+	 */
+	static final String IDEMPOTENCY_CLAIM = """
+			-- KEYS: record; ARGV: fingerprint, token, ttl
+			local record = redis.call('HMGET', KEYS[1], 'fp', 'result')
+			if not record[1] then
+				redis.call('HSET', KEYS[1], 'fp', ARGV[1], 'token', ARGV[2], 'ttl', ARGV[3])
+				redis.call('PEXPIRE', KEYS[1], ARGV[3])
+				return {'claimed'}
+			end
+			if record[1] ~= ARGV[1] then
+				return {'mismatch'}
+			end
+			if record[2] then
+				return {'completed', record[2]}
+			end
+			return {'running'}
+			""";
+
+	/** Stores the result of a claim still held by the given token. */
+	static final String IDEMPOTENCY_COMPLETE = """
+			-- KEYS: record; ARGV: token, result
+			local record = redis.call('HMGET', KEYS[1], 'token', 'result', 'ttl')
+			if record[1] == ARGV[1] and not record[2] then
+				redis.call('HSET', KEYS[1], 'result', ARGV[2])
+				redis.call('PEXPIRE', KEYS[1], record[3])
+			end
+			return {'ok'}
+			""";
+
+	/** Drops a claim still held by the given token and not completed. */
+	static final String IDEMPOTENCY_RELEASE = """
+			-- KEYS: record; ARGV: token
+			local record = redis.call('HMGET', KEYS[1], 'token', 'result')
+			if record[1] == ARGV[1] and not record[2] then
+				redis.call('DEL', KEYS[1])
+			end
+			return {'ok'}
+			""";
+
+	private RedisScripts() {
+	}
+
+}

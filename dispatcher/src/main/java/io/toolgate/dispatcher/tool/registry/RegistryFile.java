@@ -1,0 +1,82 @@
+package io.toolgate.dispatcher.tool.registry;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A tool registry file as written, bound by {@link RegistryBinder}: kebab-case keys, unknown keys rejected, every
+ * value optional here. {@link ToolRegistryValidator} applies the defaults and checks the rules.
+ *
+ * <pre>
+ * defaults: { timeout: 5s, max-concurrency: 64, retry: { max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s, jitter: 0.5 }, risk-tier: low }
+ * tools:
+ *   - name: get_weather
+ *     description: Current weather for a city
+ *     input-schema: { type: object, properties: { city: { type: string } }, required: [city] }
+ *     executor: { type: http, url: http://weather-worker:8080/invoke }   # or { type: builtin, name: weather }
+ *     timeout: 2s
+ *     retry: { max-attempts: 2 }
+ *     max-concurrency: 16
+ *     risk-tier: low
+ * </pre>
+ *
+ * @param defaults what a tool that does not set a value gets
+ * @param tools the tools, in the order they are offered to the model
+ */
+record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> tools) {
+
+	/**
+	 * The {@code defaults} mapping.
+	 *
+	 * @param timeout the bound of each attempt
+	 * @param maxConcurrency the bound of in-flight executions per replica
+	 * @param retry the retry policy, field by field
+	 * @param riskTier {@code low}, {@code medium} or {@code high}
+	 */
+	record Defaults(@Nullable Duration timeout, @Nullable Integer maxConcurrency, @Nullable Retry retry,
+			@Nullable String riskTier) {
+	}
+
+	/**
+	 * One entry of the {@code tools} list.
+	 *
+	 * @param name the name the model calls it by
+	 * @param description what it does, for the model
+	 * @param inputSchema the JSON Schema of its arguments object
+	 * @param executor where it runs
+	 * @param timeout overrides the default timeout
+	 * @param maxConcurrency overrides the default concurrency bound
+	 * @param retry overrides the default retry policy, field by field
+	 * @param riskTier overrides the default risk tier
+	 */
+	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
+			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
+			@Nullable Retry retry, @Nullable String riskTier) {
+	}
+
+	/**
+	 * A tool's {@code executor}: {@code url} belongs to {@code http}, {@code name} to {@code builtin}.
+	 *
+	 * @param type {@code http} or {@code builtin}
+	 * @param url the worker's absolute http(s) URL
+	 * @param name the built-in's name
+	 */
+	record Executor(@Nullable String type, @Nullable String url, @Nullable String name) {
+	}
+
+	/**
+	 * A {@code retry} mapping; unset fields keep the value it overrides.
+	 *
+	 * @param maxAttempts total attempts, the first included
+	 * @param initialBackoff the backoff before the second attempt
+	 * @param maxBackoff the cap on any single backoff
+	 * @param jitter the jitter factor, from 0 to 1
+	 */
+	record Retry(@Nullable Integer maxAttempts, @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
+			@Nullable Double jitter) {
+	}
+
+}

@@ -1,0 +1,239 @@
+package io.toolgate.dispatcher.tool.registry;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.toolgate.dispatcher.tool.ExecutorSpec;
+import io.toolgate.dispatcher.tool.RiskTier;
+import io.toolgate.dispatcher.tool.ToolArgumentsValidator;
+import io.toolgate.dispatcher.tool.ToolRetryPolicy;
+import io.toolgate.dispatcher.tool.ToolSpec;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a bound {@link RegistryFile} into {@link ToolSpec}s: applies the file's {@code defaults} (and the built-in
+ * ones under them) to each tool and checks every rule: name pattern and uniqueness, a description, a valid input
+ * schema for an arguments object, an executor target, positive bounds, a valid retry policy and risk tier. Every
+ * problem is collected, each naming its tool. CPU only, but compiles schemas: call it at start-up.
+ */
+final class ToolRegistryValidator {
+
+	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
+
+	private static final Resolved BUILT_IN_DEFAULTS = new Resolved(Duration.ofSeconds(5), 64,
+			ToolRetryPolicy.ofDefaults(), RiskTier.LOW);
+
+	private final JsonMapper json;
+
+	private final Set<String> builtinNames;
+
+	/**
+	 * Creates a validator.
+	 * @param json the mapper tool schemas are compiled with
+	 * @param builtinNames the names of the built-in tools a {@code builtin} executor may reference
+	 */
+	ToolRegistryValidator(JsonMapper json, Set<String> builtinNames) {
+		this.json = json;
+		this.builtinNames = Set.copyOf(builtinNames);
+	}
+
+	/**
+	 * Checks a registry.
+	 * @param file the bound file
+	 * @param source where it came from, for messages
+	 * @return the tools in file order
+	 * @throws InvalidToolRegistryException listing every problem found
+	 */
+	List<ToolSpec> validate(RegistryFile file, String source) {
+		List<String> problems = new ArrayList<>();
+		Resolved defaults = defaults(file.defaults(), new Problems(problems, "defaults"));
+		if (file.tools() == null) {
+			problems.add("registry: 'tools' must be a list");
+			throw new InvalidToolRegistryException(source, problems);
+		}
+		List<ToolSpec> specs = new ArrayList<>();
+		Set<String> names = new HashSet<>();
+		for (int i = 0; i < file.tools().size(); i++) {
+			ToolSpec spec = tool(file.tools().get(i), i + 1, defaults, problems);
+			if (spec != null && !names.add(spec.name())) {
+				problems.add("tool '" + spec.name() + "': duplicate tool name");
+			}
+			else if (spec != null) {
+				specs.add(spec);
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidToolRegistryException(source, problems);
+		}
+		return specs;
+	}
+
+	private Resolved defaults(RegistryFile.@Nullable Defaults defaults, Problems problems) {
+		if (defaults == null) {
+			return BUILT_IN_DEFAULTS;
+		}
+		Resolved resolved = new Resolved(or(defaults.timeout(), BUILT_IN_DEFAULTS.timeout()),
+				or(defaults.maxConcurrency(), BUILT_IN_DEFAULTS.maxConcurrency()),
+				retry(defaults.retry(), BUILT_IN_DEFAULTS.retry(), problems),
+				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems));
+		problems.check(resolved.timeout().isPositive(), "timeout must be positive");
+		problems.check(resolved.maxConcurrency() >= 1, "max-concurrency must be at least 1");
+		return resolved;
+	}
+
+	private @Nullable ToolSpec tool(RegistryFile.@Nullable Tool tool, int position, Resolved defaults,
+			List<String> all) {
+		if (tool == null) {
+			all.add("tool #" + position + ": must be a mapping");
+			return null;
+		}
+		String name = tool.name();
+		Problems problems = new Problems(all, (name != null) ? "tool '" + name + "'" : "tool #" + position);
+		problems.check(name != null, "name is required");
+		problems.check(name == null || NAME.matcher(name).matches(), "name must match " + NAME.pattern());
+		String description = tool.description();
+		problems.check(description != null, "description is required");
+		problems.check(description == null || !description.isBlank(), "description must not be blank");
+		JsonNode schema = schema(tool.inputSchema(), problems);
+		ExecutorSpec executor = executor(tool.executor(), problems);
+		Duration timeout = or(tool.timeout(), defaults.timeout());
+		problems.check(timeout.isPositive(), "timeout must be positive");
+		int maxConcurrency = or(tool.maxConcurrency(), defaults.maxConcurrency());
+		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
+		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
+		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
+		if (problems.found() || name == null || description == null || schema == null || executor == null) {
+			return null;
+		}
+		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier);
+	}
+
+	private @Nullable JsonNode schema(@Nullable JsonNode schema, Problems problems) {
+		if (schema == null || schema.isNull() || schema.isMissingNode()) {
+			problems.check(false, "input-schema is required");
+			return null;
+		}
+		try {
+			ToolArgumentsValidator.compile(schema, this.json);
+			return schema;
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage());
+			return null;
+		}
+	}
+
+	private @Nullable ExecutorSpec executor(RegistryFile.@Nullable Executor executor, Problems problems) {
+		if (executor == null) {
+			problems.check(false, "executor is required and must be a mapping with a 'type'");
+			return null;
+		}
+		if ("http".equals(executor.type())) {
+			problems.check(executor.name() == null, "unknown property 'executor.name'");
+			return http(executor.url(), problems);
+		}
+		if ("builtin".equals(executor.type())) {
+			problems.check(executor.url() == null, "unknown property 'executor.url'");
+			String name = executor.name();
+			problems.check(name != null, "executor.name is required for a builtin executor");
+			boolean known = name != null && this.builtinNames.contains(name);
+			problems.check(name == null || known, "executor.name '" + name + "' is not a built-in tool (known: "
+					+ String.join(", ", this.builtinNames.stream().sorted().toList()) + ")");
+			return known ? new ExecutorSpec.Builtin(name) : null;
+		}
+		problems.check(false, "executor.type must be 'http' or 'builtin'");
+		return null;
+	}
+
+	private static @Nullable ExecutorSpec http(@Nullable String url, Problems problems) {
+		if (url == null) {
+			problems.check(false, "executor.url is required for an http executor");
+			return null;
+		}
+		try {
+			URI uri = new URI(url);
+			boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+			if (uri.isAbsolute() && http && uri.getHost() != null) {
+				return new ExecutorSpec.Http(uri);
+			}
+		}
+		catch (URISyntaxException ex) {
+			// reported below, as any other unusable URL
+		}
+		problems.check(false, "executor.url must be an absolute http(s) URL, got '" + url + "'");
+		return null;
+	}
+
+	private static ToolRetryPolicy retry(RegistryFile.@Nullable Retry retry, ToolRetryPolicy base,
+			Problems problems) {
+		if (retry == null) {
+			return base;
+		}
+		try {
+			return new ToolRetryPolicy(or(retry.maxAttempts(), base.maxAttempts()),
+					or(retry.initialBackoff(), base.initialBackoff()), or(retry.maxBackoff(), base.maxBackoff()),
+					or(retry.jitter(), base.jitter()));
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage());
+			return base;
+		}
+	}
+
+	private static RiskTier riskTier(@Nullable String value, RiskTier fallback, Problems problems) {
+		if (value == null) {
+			return fallback;
+		}
+		try {
+			return RiskTier.of(value);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage() + ", got '" + value + "'");
+			return fallback;
+		}
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	/** The values a tool gets when it sets none. */
+	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier) {
+	}
+
+	/** Problems about one subject (a tool or the defaults), added to the registry's list. */
+	private static final class Problems {
+
+		private final List<String> all;
+
+		private final String subject;
+
+		private boolean found;
+
+		Problems(List<String> all, String subject) {
+			this.all = all;
+			this.subject = subject;
+		}
+
+		void check(boolean ok, String problem) {
+			if (!ok) {
+				this.all.add(this.subject + ": " + problem);
+				this.found = true;
+			}
+		}
+
+		boolean found() {
+			return this.found;
+		}
+
+	}
+
+}
