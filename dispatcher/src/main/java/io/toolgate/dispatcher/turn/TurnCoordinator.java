@@ -42,6 +42,9 @@ public class TurnCoordinator {
 
 	private static final Logger logger = LoggerFactory.getLogger(TurnCoordinator.class);
 
+	/** Longest wait for a lease release; an unreleased lease expires by itself. */
+	private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
+
 	/** Most events written to the event log in one write. */
 	private static final int APPEND_BATCH_SIZE = 64;
 
@@ -122,7 +125,7 @@ public class TurnCoordinator {
 				.flatMap(lease -> load(key, turnId, permit, lease).onErrorResume(ex -> this.leases.release(lease)
 					.onErrorResume(releaseError -> Mono.empty())
 					.then(Mono.error(ex)))
-					.doOnCancel(() -> this.leases.release(lease).onErrorResume(releaseError -> Mono.empty()).subscribe()))
+					.doOnCancel(() -> releaseLeaseOfAbandoned(lease)))
 				.doOnError(ex -> permit.release())
 				.doOnCancel(permit::release));
 	}
@@ -138,11 +141,26 @@ public class TurnCoordinator {
 				.toFuture();
 			acquired.thenAccept(lease -> {
 				if (abandoned.get()) {
-					this.leases.release(lease).onErrorResume(ex -> Mono.empty()).subscribe();
+					releaseLeaseOfAbandoned(lease);
 				}
 			});
 			return Mono.fromFuture(acquired, true).doOnCancel(() -> abandoned.set(true));
 		});
+	}
+
+	/**
+	 * Releases the lease of a turn whose caller left before the turn was prepared. Fire-and-forget on purpose (no
+	 * one waits for it), bounded by the same timeout as {@link #finish}; a failure only leaves the lease to expire.
+	 */
+	private void releaseLeaseOfAbandoned(TurnLease lease) {
+		this.leases.release(lease)
+			.timeout(LEASE_RELEASE_TIMEOUT)
+			.onErrorResume(ex -> {
+				logger.debug("Could not release the lease of turn {}; it expires by itself: {}", lease.turnId(),
+						ex.toString());
+				return Mono.empty();
+			})
+			.subscribe();
 	}
 
 	private Mono<PreparedTurn> load(ConversationKey key, String turnId, AdmissionController.Permit permit,
@@ -174,7 +192,7 @@ public class TurnCoordinator {
 			return Mono.empty();
 		}
 		return this.leases.release(turn.lease())
-			.timeout(Duration.ofSeconds(5))
+			.timeout(LEASE_RELEASE_TIMEOUT)
 			.onErrorResume(ex -> {
 				logger.warn("Could not release the lease of turn {}; it expires by itself: {}", turn.turnId(),
 						ex.toString());
