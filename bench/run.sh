@@ -60,8 +60,9 @@ if [ "$build" = 1 ]; then
 	./mvnw -q -B package -DskipTests
 fi
 # The class path comes from the reactor, so sibling modules are this checkout's classes, never a copy some other
-# build installed in ~/.m2 (compile is a no-op when the classes are up to date).
-./mvnw -q -B -o -pl loadtest -am compile dependency:build-classpath -DincludeScope=runtime \
+# build installed in ~/.m2 (test-compile, as the ratelimit tests use the context-store test jar; a no-op when
+# the classes are up to date).
+./mvnw -q -B -o -pl loadtest -am test-compile dependency:build-classpath -DincludeScope=runtime \
 	-Dmdep.outputFile=target/runtime-classpath.txt
 
 out="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"

@@ -18,9 +18,9 @@ public record RegisteredTool(ToolSpec spec, ToolArgumentsValidator validator, To
 		return this.spec.name();
 	}
 
-	/** The OpenAI tool definition offered to the model. */
+	/** The OpenAI tool definition offered to the model, its schema rendered once for the requests it goes into. */
 	public ToolDefinition definition() {
-		return ToolDefinition.of(this.spec.name(), this.spec.description(), this.spec.inputSchema());
+		return ToolDefinition.rendered(this.spec.name(), this.spec.description(), this.spec.inputSchema());
 	}
 
 }

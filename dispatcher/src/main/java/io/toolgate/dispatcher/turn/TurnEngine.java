@@ -138,14 +138,15 @@ public class TurnEngine {
 		AtomicReference<ModelEvent.Completed> completed = new AtomicReference<>();
 		Flux<ModelEvent> call = this.metrics.models()
 			.stream(this.model.providerName(), state.request.model(), limitedModelCall(state, modelRequest(state)));
-		Flux<TurnEvent> tokens = call.handle((event, sink) -> {
-			if (event instanceof ModelEvent.Token token) {
-				sink.next(new TurnEvent.Token(token.text(), iteration));
-			}
-			else if (event instanceof ModelEvent.Completed done) {
+		// filter and map rather than handle (or mapNotNull, built on it), which restores the context's thread
+		// locals around every token when context-propagation is on the class path.
+		Flux<TurnEvent> tokens = call.filter(event -> {
+			if (event instanceof ModelEvent.Completed done) {
 				completed.set(done);
+				return false;
 			}
-		});
+			return true;
+		}).map(event -> new TurnEvent.Token(((ModelEvent.Token) event).text(), iteration));
 		return Flux.concat(tokens, Flux.defer(() -> afterModel(state, completed.get())));
 	}
 

@@ -154,14 +154,13 @@ public class StrictRequestFilter implements WebFilter {
 		public Flux<DataBuffer> getBody() {
 			return Flux.defer(() -> {
 				Utf8Validator validator = new Utf8Validator();
-				return super.getBody().<DataBuffer>handle((buffer, sink) -> {
-					if (accept(validator, buffer)) {
-						sink.next(buffer);
-					}
-					else {
+				// map rather than handle, which would restore the context's thread locals around every buffer.
+				return super.getBody().map((buffer) -> {
+					if (!accept(validator, buffer)) {
 						DataBufferUtils.release(buffer);
-						sink.error(invalidEncoding());
+						throw invalidEncoding();
 					}
+					return buffer;
 				}).concatWith(Mono.defer(() -> validator.isComplete() ? Mono.empty() : Mono.error(invalidEncoding())));
 			});
 		}

@@ -28,7 +28,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -74,6 +73,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 	private final SseParser parser;
 
+	private final ChunkReader chunks;
+
 	private final ConnectionProvider connections;
 
 	/**
@@ -98,6 +99,7 @@ public final class OpenAiModelClient implements ModelClient {
 		this.settings = settings;
 		this.jsonMapper = StreamingJson.adapt(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
+		this.chunks = new ChunkReader(this.jsonMapper);
 		// A pool of its own: the shared default pool holds only 16 connections on two cores, which caps a
 		// streaming gateway at a few hundred calls per second.
 		this.connections = ConnectionProvider.builder("toolgate-upstream")
@@ -128,13 +130,17 @@ public final class OpenAiModelClient implements ModelClient {
 	@Override
 	public Flux<ModelEvent> stream(ChatCompletionRequest request) {
 		return Flux.defer(() -> {
-			StreamState state = new StreamState(this.jsonMapper, request.model());
+			StreamState state = new StreamState(this.jsonMapper, this.chunks, request.model());
 			state.lastFrameNanos = now();
 			return post(request, true, MediaType.TEXT_EVENT_STREAM).bodyToFlux(DataBuffer.class)
 				.transform(this.parser::parse)
 				.doOnNext(state::frameSeen)
 				.takeUntilOther(watchdog(state, earliestCheck()))
-				.<ModelEvent>handle(state::onFrame)
+				// filter and map rather than handle (or mapNotNull, built on it): with context-propagation on the
+				// class path, handle restores the context's thread locals (the request's observation and trace
+				// scope) around every frame, which cost a quarter of a streamed call's CPU.
+				.filter(state::accept)
+				.map(state::takeEvent)
 				.concatWith(Mono.defer(state::finish))
 				.onErrorResume((error) -> afterStreamError(state, error));
 		});
@@ -291,6 +297,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 		private final JsonMapper jsonMapper;
 
+		private final ChunkReader chunks;
+
 		private final ToolCallAssembler assembler = new ToolCallAssembler();
 
 		private String model;
@@ -304,8 +312,12 @@ public final class OpenAiModelClient implements ModelClient {
 
 		private volatile boolean done;
 
-		StreamState(JsonMapper jsonMapper, @Nullable String requestedModel) {
+		/** The event of the frame {@link #accept} let through, until {@link #takeEvent} hands it on. */
+		private @Nullable ModelEvent pending;
+
+		StreamState(JsonMapper jsonMapper, ChunkReader chunks, @Nullable String requestedModel) {
 			this.jsonMapper = jsonMapper;
+			this.chunks = chunks;
 			this.model = (requestedModel != null) ? requestedModel : "";
 		}
 
@@ -314,18 +326,31 @@ public final class OpenAiModelClient implements ModelClient {
 			this.framesSeen = true;
 		}
 
-		void onFrame(SseFrame frame, SynchronousSink<ModelEvent> sink) {
+		/** Reads a frame; true when it made an event, which {@link #takeEvent} then returns. */
+		boolean accept(SseFrame frame) {
+			this.pending = onFrame(frame);
+			return this.pending != null;
+		}
+
+		/** The event the last accepted frame made. */
+		ModelEvent takeEvent(SseFrame frame) {
+			ModelEvent event = this.pending;
+			this.pending = null;
+			return event;
+		}
+
+		/** The event a frame makes, or null for a frame that makes none. */
+		private @Nullable ModelEvent onFrame(SseFrame frame) {
 			if (this.done) {
-				return;
+				return null;
 			}
 			String data = frame.data();
 			if (data.isBlank()) {
-				return;
+				return null;
 			}
 			if (DONE.equals(data.strip())) {
 				this.done = true;
-				sink.next(completed(this.assembler.effectiveFinishReason()));
-				return;
+				return completed(this.assembler.effectiveFinishReason());
 			}
 			ChatCompletionChunk chunk = decode(data);
 			if (chunk.model() != null && !chunk.model().isEmpty()) {
@@ -335,9 +360,7 @@ public final class OpenAiModelClient implements ModelClient {
 				this.usage = chunk.usage();
 			}
 			String text = this.assembler.accept(chunk);
-			if (text != null) {
-				sink.next(new ModelEvent.Token(text));
-			}
+			return (text != null) ? new ModelEvent.Token(text) : null;
 		}
 
 		Mono<ModelEvent> finish() {
@@ -361,7 +384,7 @@ public final class OpenAiModelClient implements ModelClient {
 		private ChatCompletionChunk decode(String data) {
 			ChatCompletionChunk chunk;
 			try {
-				chunk = this.jsonMapper.readValue(data, ChatCompletionChunk.class);
+				chunk = this.chunks.read(data);
 			}
 			catch (JacksonException ex) {
 				throw new UpstreamException(Kind.MALFORMED, 0, "upstream sent an undecodable chunk", ex);
