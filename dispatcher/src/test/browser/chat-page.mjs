@@ -70,9 +70,9 @@ async function parallelToolCardsResolve(page) {
 	assert(JSON.stringify(statuses) === '["ok","ok","ok"]', `three resolved cards, saw ${statuses}`);
 	assert(names.sort().join() === 'calculator,clock,weather', `cards of the three tools, saw ${names}`);
 	const args = await cards.locator('.tool-args').allTextContents();
-	assert(args.some((a) => a.includes('"city": "Paris"')), 'arguments shown');
+	assert(args.some((a) => a.includes('"city":"Paris"')), 'arguments shown');
 	const results = await cards.locator('.tool-result').allTextContents();
-	assert(results.some((r) => r.includes('"result": 84')), 'results shown');
+	assert(results.some((r) => r.includes('"result":84')), 'results shown');
 	await page.screenshot({ path: path.join(ARTIFACTS, 'chat-page.png') });
 	log('ok parallel tool cards resolve');
 }

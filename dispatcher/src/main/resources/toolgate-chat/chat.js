@@ -66,9 +66,9 @@ function element(tag, className, text) {
 	return node;
 }
 
-function pretty(json) {
+function compact(json) {
 	try {
-		return JSON.stringify(typeof json === 'string' ? JSON.parse(json) : json, null, 1);
+		return JSON.stringify(typeof json === 'string' ? JSON.parse(json) : json);
 	}
 	catch {
 		return String(json);
@@ -97,7 +97,7 @@ class AnswerView {
 		card.dataset.status = 'running';
 		const head = element('div', 'tool-head');
 		head.append(element('span', 'tool-name', name), element('span', 'tool-status', 'running…'));
-		card.append(head, element('pre', 'tool-args', pretty(args)), element('pre', 'tool-result', ''));
+		card.append(head, element('pre', 'tool-args', compact(args)), element('pre', 'tool-result', ''));
 		this.cards.set(callId, card);
 		this.tools.append(card);
 		this.scroll();
@@ -111,7 +111,7 @@ class AnswerView {
 		card.dataset.status = status;
 		const timing = durationMs === undefined ? '' : ` · ${durationMs} ms`;
 		card.querySelector('.tool-status').textContent = status + timing;
-		card.querySelector('.tool-result').textContent = pretty(status === 'ok' ? output : error);
+		card.querySelector('.tool-result').textContent = compact(status === 'ok' ? output : error);
 	}
 
 	end(text, isError) {
