@@ -1,9 +1,10 @@
 // A page served from another origin (a second port) streams a turn with fetch and its API key (a CORS preflight),
 // reads the exposed Toolgate-Turn-Id and Toolgate-Stream-Token headers, drops the connection mid-stream and resumes
-// with EventSource and ?token= on the gateway's origin. A page from an origin that is not allowed is refused.
+// with EventSource and ?token= on the gateway's origin; a proxy then cuts the EventSource connection, and the browser
+// reconnects across origins with Last-Event-ID. A page from an origin that is not allowed is refused.
 import http from 'node:http';
 import path from 'node:path';
-import { API_KEY, ARTIFACTS, GATEWAY_URL, assert, launchBrowser, log } from './lib.mjs';
+import { API_KEY, ARTIFACTS, GATEWAY_URL, assert, cuttingProxy, launchBrowser, log } from './lib.mjs';
 
 const ORIGIN_PORT = Number(process.env.ORIGIN_PORT);
 
@@ -92,6 +93,13 @@ async function streamAndResume({ gateway, key }) {
 				}
 			});
 		}
+		let cut = false;
+		source.addEventListener('token', () => {
+			if (!cut) {
+				cut = true;
+				window.cutNetwork(); // the browser reconnects by itself, with Last-Event-ID
+			}
+		});
 		source.onopen = () => out.phases.push('eventsource');
 		source.onerror = () => {
 			if (source.readyState === EventSource.CLOSED) {
@@ -122,18 +130,23 @@ function serve(port) {
 	return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }
 
+const proxy = await cuttingProxy();
 const allowed = await serve(ORIGIN_PORT);
 const other = await serve(0);
 const browser = await launchBrowser();
 try {
 	const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
 	page.on('console', (m) => log(`page console: ${m.text()}`));
+	await page.exposeFunction('cutNetwork', () => log(`cutting the page's connections: ${proxy.cut()} sockets`));
 	await page.goto(`http://127.0.0.1:${ORIGIN_PORT}/`);
-	const out = await page.evaluate(streamAndResume, { gateway: GATEWAY_URL, key: API_KEY });
+	const out = await page.evaluate(streamAndResume, { gateway: proxy.url, key: API_KEY });
 	log(`cross-origin page saw phases ${out.phases}, ${out.events.length} events, duplicates ${out.duplicates || 0}`);
 	assert(out.turnIdHeader && out.turnIdHeader.startsWith('turn_'), 'Toolgate-Turn-Id readable cross-origin');
 	assert(out.tokenHeader && out.tokenHeader === out.tokenInEvent, 'Toolgate-Stream-Token readable, same as in turn.started');
-	assert(out.phases.join() === 'fetch,dropped,eventsource', `phases ${out.phases}`);
+	assert(out.phases.join() === 'fetch,dropped,eventsource,eventsource', `phases ${out.phases}`);
+	const reconnects = proxy.requests.filter((r) => r.line.startsWith('GET ') && r.line.includes('/events?token='));
+	log(`EventSource requests: ${JSON.stringify(reconnects.map((r) => r.lastEventId))}`);
+	assert(reconnects.length === 2 && reconnects[1].lastEventId !== null, 'reconnected with Last-Event-ID');
 	assert(!out.duplicates, 'no event delivered twice');
 	const ids = out.events.map((e) => e.id);
 	assert(ids.every((id, i) => i === 0 || id === ids[i - 1] + 1), `consecutive ids, no gap: ${ids}`);
@@ -153,6 +166,7 @@ try {
 }
 finally {
 	await browser.close();
+	await proxy.close();
 	allowed.close();
 	other.close();
 }

@@ -115,6 +115,12 @@ class ProductionModeIntegrationTests {
 			assertThat(completion.path("choices").path(0).path("message").path("content").asString())
 				.isEqualTo("from the upstream");
 			assertThat(upstream.requests()).hasSize(1);
+			Integer demoPage = app.anonymousClient()
+				.get()
+				.uri("/")
+				.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+				.block(Duration.ofSeconds(20));
+			assertThat(demoPage).as("no demo page in production mode").isEqualTo(404);
 		}
 	}
 
