@@ -112,6 +112,26 @@ async function resumesAfterNetworkCut(page, proxy) {
 	log('ok resumes after a network cut with no duplicated text');
 }
 
+async function resumesWithTheKeyWhenTheTokenIsRefused(page, proxy) {
+	// As if the stream token had expired: every EventSource request is refused with 401.
+	await page.route('**/events?token=**', (route) => route.fulfill({ status: 401, contentType: 'application/json',
+		body: '{"error":{"type":"authentication_error","message":"Invalid or expired stream token","code":"invalid_api_key"}}' }));
+	await ask(page, 'Tell me about reactive streams');
+	await page.waitForFunction(() => {
+		const answers = document.querySelectorAll('.message.assistant .text');
+		return answers[answers.length - 1].textContent.length > 8;
+	}, null, { timeout: 30000 });
+	log(`cut (fetch stream), EventSource refused: ${proxy.cut()} sockets`);
+	await page.locator('.message.assistant').last().locator('.end-reason').waitFor({ timeout: 30000 });
+	const text = await lastAnswerText(page);
+	const stored = await lastAnswer(await conversationId(page));
+	assert(text === stored, `no duplicated or missing text after resuming with the key:\n page: ${text}\n store: ${stored}`);
+	assert(await page.locator('.message.assistant .end-reason').last().textContent()
+		.then((t) => t.startsWith('ended: stop')), 'the turn ended normally');
+	await page.unroute('**/events?token=**');
+	log('ok resumes with the API key when the stream token is refused');
+}
+
 const proxy = await cuttingProxy();
 const browser = await launchBrowser();
 try {
@@ -127,6 +147,8 @@ try {
 	await parallelToolCardsResolve(page);
 	await page.reload();
 	await resumesAfterNetworkCut(page, proxy);
+	await page.reload();
+	await resumesWithTheKeyWhenTheTokenIsRefused(page, proxy);
 	log(`chat page scenarios took ${Date.now() - started} ms`);
 }
 finally {

@@ -242,10 +242,11 @@ class Turn {
 			if (this.ended) {
 				return;
 			}
-			// EventSource reconnects by itself (sending Last-Event-ID) unless the server refused it for good.
+			// EventSource reconnects by itself (sending Last-Event-ID) unless the server refused it for good, e.g.
+			// because the stream token expired: then the API key resumes the turn.
 			if (source.readyState === EventSource.CLOSED) {
-				this.view.end('could not resume the stream', true);
-				this.finish('failed');
+				this.source = null;
+				this.resumeWithKey(3);
 			}
 			else {
 				setStatus('reconnecting');
@@ -253,6 +254,30 @@ class Turn {
 		};
 	}
 }
+
+Turn.prototype.resumeWithKey = async function resumeWithKey(attempts) {
+	const url = `/v1/conversations/${encodeURIComponent(this.conversationId)}/turns/${encodeURIComponent(this.turnId)}/events`;
+	for (let attempt = 0; attempt < attempts && !this.ended; attempt++) {
+		setStatus('reconnecting');
+		try {
+			const response = await fetch(url, {
+				headers: { 'Authorization': `Bearer ${apiKey()}`, 'Last-Event-ID': String(this.lastEventId) },
+			});
+			if (!response.ok) {
+				break;
+			}
+			setStatus('streaming');
+			await readSse(response.body, (type, id, data) => this.apply(type, id, data));
+		}
+		catch {
+			await new Promise((resolve) => setTimeout(resolve, 2000));
+		}
+	}
+	if (!this.ended) {
+		this.view.end('could not resume the stream', true);
+		this.finish('failed');
+	}
+};
 
 /** Reads an SSE body, calling onEvent(type, id, data) for each event; comments and retry: are skipped. */
 async function readSse(body, onEvent) {

@@ -60,7 +60,8 @@ class BrowserIntegrationTests {
 	@Test
 	void chatPageStreamsShowsToolCardsAndResumesAfterANetworkCut() throws Exception {
 		assertScriptPasses("chat-page.mjs", "ok tokens arrive incrementally", "ok parallel tool cards resolve",
-				"ok resumes after a network cut with no duplicated text");
+				"ok resumes after a network cut with no duplicated text",
+				"ok resumes with the API key when the stream token is refused");
 		assertThat(ARTIFACTS.resolve("chat-page.png")).isNotEmptyFile();
 	}
 
