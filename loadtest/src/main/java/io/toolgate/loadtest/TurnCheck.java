@@ -80,7 +80,7 @@ public record TurnCheck(@Nullable String turnId, int events, int tokens, int too
 						problems.add("tool.result without an open tool.call: " + event.data());
 					}
 				}
-				case "error" -> problems.add("error event: " + event.data());
+				case "turn.error", "error" -> problems.add(event.event() + " event: " + event.data());
 				default -> {
 					// turn.started, turn.completed and future event types need no pairing.
 				}

@@ -16,7 +16,8 @@ public final class SseEncoder {
 	private static final Map<String, Class<? extends TurnEvent>> TYPES = Map.of("turn.started",
 			TurnEvent.TurnStarted.class, "token", TurnEvent.Token.class, "tool.call",
 			TurnEvent.ToolCallStarted.class, "tool.result", TurnEvent.ToolResult.class, "turn.completed",
-			TurnEvent.TurnCompleted.class, "error", TurnEvent.Error.class);
+			TurnEvent.TurnCompleted.class, TurnEvent.Error.TYPE, TurnEvent.Error.class, TurnEvent.Error.LEGACY_TYPE,
+			TurnEvent.Error.class);
 
 	private final JsonMapper jsonMapper;
 
@@ -54,7 +55,7 @@ public final class SseEncoder {
 
 	/**
 	 * Reads an event back from its type and JSON.
-	 * @param type the event's {@link TurnEvent#type()}
+	 * @param type the event's {@link TurnEvent#type()}; {@link TurnEvent.Error#LEGACY_TYPE} is read as an error too
 	 * @param json the JSON {@link #toJson} wrote
 	 * @return the event
 	 * @throws IllegalArgumentException if the type is unknown or the JSON does not fit it

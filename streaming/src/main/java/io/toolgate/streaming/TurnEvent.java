@@ -18,7 +18,7 @@ public sealed interface TurnEvent {
 	/** The SSE event name, e.g. {@code token}. */
 	String type();
 
-	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code error}). */
+	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code turn.error}). */
 	@JsonIgnore
 	default boolean isTerminal() {
 		return false;
@@ -145,7 +145,8 @@ public sealed interface TurnEvent {
 	}
 
 	/**
-	 * The turn failed and ended.
+	 * The turn failed and ended. Named {@code turn.error}: a browser's {@code EventSource} fires its own
+	 * {@code error} event on every dropped connection, so an event of that name could not be told apart.
 	 *
 	 * @param errorType the error type, as in HTTP error bodies
 	 * @param message a description safe to show to the client
@@ -153,9 +154,17 @@ public sealed interface TurnEvent {
 	 */
 	record Error(String errorType, String message, String code) implements TurnEvent {
 
+		/** The event name. */
+		public static final String TYPE = "turn.error";
+
+		/**
+		 * The name this event had before {@link #TYPE}; event logs written by earlier releases may still hold it.
+		 */
+		public static final String LEGACY_TYPE = "error";
+
 		@Override
 		public String type() {
-			return "error";
+			return TYPE;
 		}
 
 		@Override

@@ -40,6 +40,15 @@ class SseEncoderTests {
 	}
 
 	@Test
+	void namesFailuresTurnErrorAndStillReadsTheLegacyName() {
+		TurnEvent.Error error = new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable");
+		String json = this.encoder.toJson(error);
+
+		assertThat(this.encoder.encode(7, error).event()).isEqualTo("turn.error");
+		assertThat(this.encoder.fromJson("error", json)).isEqualTo(error);
+	}
+
+	@Test
 	void rejectsUnknownTypeAndBadJson() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.encoder.fromJson("nope", "{}"));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.encoder.fromJson("token", "{not json"));

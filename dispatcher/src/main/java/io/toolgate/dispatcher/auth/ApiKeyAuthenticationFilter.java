@@ -1,16 +1,25 @@
 package io.toolgate.dispatcher.auth;
 
+import java.util.Map;
+
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
  * Authenticates {@code /v1/**} requests by their {@code Authorization: Bearer} key and stores the
- * {@link Tenant}. Other paths (actuator) pass through.
+ * {@link Tenant}. Other paths (actuator) pass through. A {@code GET} of a turn's events without
+ * {@code Authorization} may instead carry a stream token as {@code ?token=} (see {@link StreamTokens}): it must have
+ * been issued for that very turn and not have expired, or the request is 401. Everywhere else a {@code token}
+ * parameter counts for nothing.
  */
 public class ApiKeyAuthenticationFilter implements WebFilter {
 
@@ -19,18 +28,28 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	/** The tenant of every request when authentication is disabled. */
 	public static final Tenant ANONYMOUS = new Tenant("anonymous");
 
+	/** The exchange attribute set when a stream token, not an API key, authenticated the request. */
+	public static final String STREAM_TOKEN_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".streamToken";
+
+	private static final PathPattern TURN_EVENTS = PathPatternParser.defaultInstance
+		.parse("/v1/conversations/{id}/turns/{turnId}/events");
+
 	private final ApiKeyResolver resolver;
 
 	private final boolean enabled;
+
+	private final StreamTokens streamTokens;
 
 	/**
 	 * Creates the filter.
 	 * @param resolver the configured keys
 	 * @param enabled whether keys are required; when not, every request acts for {@link #ANONYMOUS}
+	 * @param streamTokens verifies {@code ?token=} on a turn's events
 	 */
-	public ApiKeyAuthenticationFilter(ApiKeyResolver resolver, boolean enabled) {
+	public ApiKeyAuthenticationFilter(ApiKeyResolver resolver, boolean enabled, StreamTokens streamTokens) {
 		this.resolver = resolver;
 		this.enabled = enabled;
+		this.streamTokens = streamTokens;
 	}
 
 	@Override
@@ -43,6 +62,13 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 			return chain.filter(exchange);
 		}
 		String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+		String token = exchange.getRequest().getQueryParams().getFirst("token");
+		if (header == null && token != null) {
+			PathPattern.PathMatchInfo turn = turnEvents(exchange);
+			if (turn != null) {
+				return withStreamToken(exchange, chain, token, turn);
+			}
+		}
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return Mono.error(unauthenticated("Missing API key: send 'Authorization: Bearer <key>'"));
 		}
@@ -52,6 +78,24 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 				return chain.filter(exchange);
 			})
 			.orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
+	}
+
+	private static PathPattern.@Nullable PathMatchInfo turnEvents(ServerWebExchange exchange) {
+		if (exchange.getRequest().getMethod() != HttpMethod.GET) {
+			return null;
+		}
+		return TURN_EVENTS.matchAndExtract(exchange.getRequest().getPath().pathWithinApplication());
+	}
+
+	private Mono<Void> withStreamToken(ServerWebExchange exchange, WebFilterChain chain, String token,
+			PathPattern.PathMatchInfo turn) {
+		Map<String, String> ids = turn.getUriVariables();
+		// Never log the token: it is a credential, if a short-lived one.
+		return this.streamTokens.verify(token, ids.get("id"), ids.get("turnId")).map(tenant -> {
+			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
+			exchange.getAttributes().put(STREAM_TOKEN_ATTRIBUTE, Boolean.TRUE);
+			return chain.filter(exchange);
+		}).orElseGet(() -> Mono.error(unauthenticated("Invalid or expired stream token")));
 	}
 
 	private static ToolgateException unauthenticated(String message) {

@@ -1,11 +1,15 @@
 package io.toolgate.dispatcher.config;
 
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 
 import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.ApiKeyResolver;
+import io.toolgate.dispatcher.auth.StreamTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +18,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
-/** API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a generated key in a file. */
+/**
+ * API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a generated key in a file; and the
+ * stream tokens a browser reads a turn's events with.
+ */
 @Configuration(proxyBeanMethods = false)
 public class AuthConfiguration {
 
@@ -52,8 +59,27 @@ public class AuthConfiguration {
 
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE + 10)
-	ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyResolver resolver, AuthProperties properties) {
-		return new ApiKeyAuthenticationFilter(resolver, properties.enabled());
+	ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyResolver resolver, AuthProperties properties,
+			StreamTokens streamTokens) {
+		return new ApiKeyAuthenticationFilter(resolver, properties.enabled(), streamTokens);
+	}
+
+	@Bean
+	StreamTokens streamTokens(StreamTokenProperties properties) {
+		List<StreamTokens.SigningKey> keys = properties.keys()
+			.stream()
+			.map(key -> new StreamTokens.SigningKey(key.id(), key.secret().getBytes(StandardCharsets.UTF_8)))
+			.toList();
+		if (keys.isEmpty()) {
+			// Reached in demo mode only: production mode refuses to start without a key (DeploymentCheck).
+			byte[] secret = new byte[StreamTokens.MIN_SECRET_BYTES];
+			new SecureRandom().nextBytes(secret);
+			keys = List.of(new StreamTokens.SigningKey("demo", secret));
+			logger.warn("No stream-token key configured: signing stream tokens with a key generated for this process. "
+					+ "Replicas of a fleet must share a key (toolgate.auth.stream-tokens.keys), or each rejects the "
+					+ "tokens of the others");
+		}
+		return new StreamTokens(keys, properties.ttl(), Clock.systemUTC());
 	}
 
 }

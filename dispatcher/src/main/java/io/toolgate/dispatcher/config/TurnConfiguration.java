@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.config;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
@@ -42,9 +43,9 @@ public class TurnConfiguration {
 	@Bean
 	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
 			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
-			DrainSignal drainSignal, ToolgateMetrics metrics) {
+			DrainSignal drainSignal, ToolgateMetrics metrics, StreamTokens streamTokens, HttpProperties httpProperties) {
 		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper,
-				drainSignal, metrics);
+				drainSignal, metrics, streamTokens, httpProperties.legacyErrorEvent());
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.web.BodySizeLimitFilter;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
+import io.toolgate.dispatcher.web.CorsFilter;
 import io.toolgate.dispatcher.web.ErrorResponseWriter;
 import io.toolgate.dispatcher.web.ExchangeReleases;
 import io.toolgate.dispatcher.web.ModelsHandler;
@@ -16,13 +17,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.codec.ServerCodecConfigurer;
+import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HTTP API: routes, the error writer, the strict-request check and the body-size limit. */
+/** The HTTP API: routes, the error writer, the strict-request check, CORS and the body-size limit. */
 @Configuration(proxyBeanMethods = false)
 public class WebConfiguration {
 
@@ -63,6 +65,21 @@ public class WebConfiguration {
 	@Order(StrictRequestFilter.ORDER)
 	StrictRequestFilter strictRequestFilter() {
 		return new StrictRequestFilter();
+	}
+
+	/** Answers preflights before authentication; the allowed origins come from {@code toolgate.http.cors}. */
+	@Bean
+	@Order(CorsFilter.ORDER)
+	CorsFilter corsFilter(HttpProperties properties) {
+		HttpProperties.Cors cors = properties.cors();
+		CorsConfiguration configuration = new CorsConfiguration();
+		configuration.setAllowedOriginPatterns(cors.allowedOrigins());
+		configuration.setAllowedMethods(cors.allowedMethods());
+		configuration.setAllowedHeaders(cors.allowedHeaders());
+		configuration.setExposedHeaders(cors.exposedHeaders());
+		configuration.setMaxAge(cors.maxAge());
+		configuration.setAllowCredentials(cors.allowCredentials());
+		return new CorsFilter(configuration);
 	}
 
 	@Bean

@@ -31,6 +31,14 @@ public final class DeploymentCheck {
 					false));
 		}
 		int replicas = facts.deployment().replicas();
+		if (!facts.streamTokenKey()) {
+			// Demo mode generates a key per process; only a fleet, whose replicas must accept each other's tokens,
+			// needs a shared one.
+			problems.add(new DeploymentProblem("No stream-token key is configured, so each replica signs with a key of "
+					+ "its own and rejects the other replicas' tokens: set toolgate.auth.stream-tokens.keys[0].id and "
+					+ ".secret (TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_ID and TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET, at "
+					+ "least 32 characters)", replicas > 1));
+		}
 		if (replicas > 1 && !facts.redis()) {
 			problems.add(new DeploymentProblem("toolgate.replicas (TOOLGATE_REPLICAS) is " + replicas + " but no Redis "
 					+ "is configured, so each replica keeps its own conversations, turn logs and rate limits: set "

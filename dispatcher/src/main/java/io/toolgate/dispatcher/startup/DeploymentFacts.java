@@ -3,6 +3,7 @@ package io.toolgate.dispatcher.startup;
 import io.toolgate.dispatcher.config.AuthConfiguration;
 import io.toolgate.dispatcher.config.AuthProperties;
 import io.toolgate.dispatcher.config.DeploymentProperties;
+import io.toolgate.dispatcher.config.StreamTokenProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -17,9 +18,10 @@ import org.springframework.util.StringUtils;
  * @param apiKeys whether requests can be authenticated without a generated key: keys are configured, or
  * authentication is switched off on purpose ({@code toolgate.auth.enabled=false})
  * @param redis whether Redis holds the state ({@code REDIS_URL} or {@code toolgate.store.redis-url})
+ * @param streamTokenKey whether a stream-token key is configured, or authentication is switched off on purpose
  */
 public record DeploymentFacts(DeploymentProperties deployment, boolean upstreamBaseUrl, boolean upstreamApiKey,
-		boolean apiKeys, boolean redis) {
+		boolean apiKeys, boolean redis, boolean streamTokenKey) {
 
 	/**
 	 * Reads the facts from an environment, binding the same properties records the application binds later.
@@ -35,8 +37,10 @@ public record DeploymentFacts(DeploymentProperties deployment, boolean upstreamB
 		// The same test as StoreProperties.REDIS_CONFIGURED, which selects the Redis store.
 		boolean redis = StringUtils.hasText(environment.getProperty("toolgate.store.redis-url"))
 				|| StringUtils.hasText(environment.getProperty("REDIS_URL"));
+		StreamTokenProperties streamTokens = binder.bindOrCreate("toolgate.auth.stream-tokens",
+				StreamTokenProperties.class);
 		return new DeploymentFacts(deployment, !upstream.isSimulated(), StringUtils.hasText(upstream.apiKey()),
-				apiKeys, redis);
+				apiKeys, redis, !auth.enabled() || !streamTokens.keys().isEmpty());
 	}
 
 }

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
+import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
@@ -20,8 +23,8 @@ import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnKey;
-import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -39,6 +42,9 @@ public class ConversationsHandler {
 
 	/** Response header carrying the id of a started turn. */
 	public static final String TURN_ID_HEADER = "Toolgate-Turn-Id";
+
+	/** Response header carrying the stream token of a started turn (also in {@code turn.started}). */
+	public static final String STREAM_TOKEN_HEADER = "Toolgate-Stream-Token";
 
 	private static final Duration CLIENT_RETRY = Duration.ofSeconds(2);
 
@@ -58,6 +64,10 @@ public class ConversationsHandler {
 
 	private final JsonBodyReader bodies;
 
+	private final StreamTokens streamTokens;
+
+	private final NativeStreamEvents sseEvents;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -67,10 +77,12 @@ public class ConversationsHandler {
 	 * @param jsonMapper JSON
 	 * @param drain ends open streams when the replica drains
 	 * @param metrics records SSE streams
+	 * @param streamTokens issues the tokens a browser resumes with
+	 * @param legacyErrorEvent whether the failure event keeps its old name {@code error}
 	 */
 	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, DrainSignal drain,
-			ToolgateMetrics metrics) {
+			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, DrainSignal drain, ToolgateMetrics metrics,
+			StreamTokens streamTokens, boolean legacyErrorEvent) {
 		this.coordinator = coordinator;
 		this.store = store;
 		this.turnProperties = turnProperties;
@@ -79,6 +91,8 @@ public class ConversationsHandler {
 		this.drain = drain;
 		this.metrics = metrics;
 		this.bodies = new JsonBodyReader(jsonMapper);
+		this.streamTokens = streamTokens;
+		this.sseEvents = new NativeStreamEvents(jsonMapper, legacyErrorEvent);
 	}
 
 	/** {@code POST /v1/conversations/{id}/turns}. */
@@ -90,12 +104,17 @@ public class ConversationsHandler {
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.map(body -> RequestValidation.turn(body, this.turnProperties.maxContentLength()))
 			.flatMap(body -> this.coordinator.prepare(key).flatMap(turn -> start(turn, tenant, key, body)))
-			.flatMap(turnKey -> ServerResponse.ok()
-				.contentType(MediaType.TEXT_EVENT_STREAM)
-				.header(TURN_ID_HEADER, turnKey.turnId())
-				.header("Cache-Control", "no-cache")
-				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(stream(turnKey, 0, ExchangeReleases.ended(request.exchange())))));
+			.flatMap(turnKey -> {
+				String token = this.streamTokens.issue(tenant.id(), key.conversationId(), turnKey.turnId());
+				return ServerResponse.ok()
+					.contentType(MediaType.TEXT_EVENT_STREAM)
+					.header(TURN_ID_HEADER, turnKey.turnId())
+					.header(STREAM_TOKEN_HEADER, token)
+					.header("Cache-Control", "no-cache")
+					.header("X-Accel-Buffering", "no")
+					.body(BodyInserters.fromServerSentEvents(
+							stream(turnKey, 0, token, ExchangeReleases.ended(request.exchange()))));
+			});
 	}
 
 	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
@@ -112,6 +131,10 @@ public class ConversationsHandler {
 				RequestValidation.conversationId(request.pathVariable("id")));
 		TurnKey key = new TurnKey(conversation, RequestValidation.turnId(request.pathVariable("turnId")));
 		long afterId = lastEventId(request);
+		// A reader with an API key gets a fresh token in a replayed turn.started; one holding a token does not, so a
+		// token cannot renew itself.
+		String token = request.exchange().getAttribute(ApiKeyAuthenticationFilter.STREAM_TOKEN_ATTRIBUTE) != null ? null
+				: this.streamTokens.issue(tenant.id(), conversation.conversationId(), key.turnId());
 		return this.coordinator.exists(key)
 			.filter(Boolean::booleanValue)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Turn")))
@@ -119,25 +142,23 @@ public class ConversationsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(stream(key, afterId, ExchangeReleases.ended(request.exchange())))));
+				.body(BodyInserters.fromServerSentEvents(
+						stream(key, afterId, token, ExchangeReleases.ended(request.exchange())))));
 	}
 
-	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId, Mono<Void> exchangeEnded) {
+	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId, @Nullable String streamToken,
+			Mono<Void> exchangeEnded) {
 		return this.metrics.sse()
 			.stream(SseMetrics.CONVERSATIONS, afterId > 0,
-					withHeartbeats(this.coordinator.events(key, afterId)).takeUntilOther(exchangeEnded));
+					withHeartbeats(this.coordinator.events(key, afterId), streamToken).takeUntilOther(exchangeEnded));
 	}
 
-	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events) {
+	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events, @Nullable String streamToken) {
 		ServerSentEvent<String> end = ServerSentEvent.<String>builder().comment("end").build();
-		Flux<ServerSentEvent<String>> data = events
-			.map(event -> ServerSentEvent.<String>builder(event.data())
-				.id(Long.toString(event.id()))
-				.event(event.type())
-				.build())
+		Flux<ServerSentEvent<String>> data = endingVisibly(events, streamToken)
 			// A stream that cannot go on (the store failed) says so before it ends; the event has no id, so a
 			// client resuming with its Last-Event-ID misses nothing.
-			.onErrorResume(ex -> Mono.just(streamError(ex)))
+			.onErrorResume(ex -> Mono.just(this.sseEvents.failure(TurnEngine.errorEvent(ex))))
 			.concatWith(Mono.just(end));
 		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.turnProperties.heartbeatInterval())
 			.onBackpressureDrop()
@@ -149,9 +170,17 @@ public class ConversationsHandler {
 		return this.drain.endOnDrain(live).startWith(open);
 	}
 
-	private ServerSentEvent<String> streamError(Throwable error) {
-		TurnEvent.Error event = TurnEngine.errorEvent(error);
-		return ServerSentEvent.<String>builder(this.jsonMapper.writeValueAsString(event)).event(event.type()).build();
+	/**
+	 * The turn's events as SSE; a stream that ends without a terminal event because the reader resumed after it
+	 * ends with {@value NativeStreamEvents#STREAM_END}, so that no end of a stream looks like a dropped connection.
+	 */
+	private Flux<ServerSentEvent<String>> endingVisibly(Flux<StoredEvent> events, @Nullable String streamToken) {
+		return Flux.defer(() -> {
+			AtomicBoolean terminal = new AtomicBoolean();
+			return events.doOnNext(event -> terminal.compareAndSet(false, event.terminal()))
+				.map(event -> this.sseEvents.of(event, streamToken))
+				.concatWith(Mono.fromSupplier(() -> terminal.get() ? null : this.sseEvents.streamEnd()));
+		});
 	}
 
 	private static long lastEventId(ServerRequest request) {

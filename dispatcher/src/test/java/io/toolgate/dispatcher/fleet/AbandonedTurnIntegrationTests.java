@@ -88,7 +88,7 @@ class AbandonedTurnIntegrationTests {
 
 		assertThat(tail).isNotEmpty();
 		ServerSentEvent<String> last = tail.get(tail.size() - 1);
-		assertThat(last.event()).isEqualTo("error");
+		assertThat(last.event()).isEqualTo("turn.error");
 		assertThat(JSON.readTree(last.data()).path("code").asString()).isEqualTo("turn_abandoned");
 		assertThat(Long.parseLong(last.id())).isGreaterThan(Long.parseLong(head.get(1).id()));
 		// A later reader gets the same terminal event from the log.
@@ -108,7 +108,7 @@ class AbandonedTurnIntegrationTests {
 		try {
 			List<ServerSentEvent<String>> all = stream.collectList().block(WAIT);
 			ServerSentEvent<String> last = all.get(all.size() - 1);
-			assertThat(last.event()).isEqualTo("error");
+			assertThat(last.event()).isEqualTo("turn.error");
 			JsonNode data = JSON.readTree(last.data());
 			assertThat(data.path("code").asString()).isNotBlank();
 		}

@@ -103,8 +103,8 @@ class DrainIntegrationTests {
 
 		// The turn that outlived the drain ends with a terminal event naming the shutdown, not the cut upstream.
 		resumed.awaitEnd();
-		assertThat(resumed.types()).endsWith("error");
-		assertThat(resumed.dataOf("error").path("code").asString()).isEqualTo("turn_abandoned");
+		assertThat(resumed.types()).endsWith("turn.error");
+		assertThat(resumed.dataOf("turn.error").path("code").asString()).isEqualTo("turn_abandoned");
 		assertThat(longTurn.endedBefore(resumed)).isTrue();
 
 		// A JVM ended by SIGTERM after its shutdown hooks ran exits with 128 + 15.

@@ -14,7 +14,9 @@ class DeploymentCheckTests {
 
 	private static final Map<String, String> COMPLETE = Map.of("toolgate.mode", "production",
 			"toolgate.upstream.base-url", "https://models.example/v1", "toolgate.upstream.api-key", "sk-1",
-			"toolgate.api-keys", "acme:k1", "toolgate.replicas", "3", "REDIS_URL", "redis://redis:6379");
+			"toolgate.api-keys", "acme:k1", "toolgate.replicas", "3", "REDIS_URL", "redis://redis:6379",
+			"toolgate.auth.stream-tokens.keys[0].id", "k1", "toolgate.auth.stream-tokens.keys[0].secret",
+			"0123456789abcdef0123456789abcdef");
 
 	@Test
 	void completeProductionConfigurationHasNoProblems() {
@@ -84,6 +86,23 @@ class DeploymentCheckTests {
 	}
 
 	@Test
+	void reportsAMissingStreamTokenKeyWarningInDemoOnlyForAFleet() {
+		var fleet = DeploymentCheck.problems(facts(without("toolgate.auth.stream-tokens.keys[0].id",
+				"toolgate.auth.stream-tokens.keys[0].secret")));
+		Map<String, String> singleReplica = without("toolgate.auth.stream-tokens.keys[0].id",
+				"toolgate.auth.stream-tokens.keys[0].secret");
+		singleReplica.put("toolgate.replicas", "1");
+
+		assertThat(fleet).singleElement().satisfies(problem -> {
+			assertThat(problem.message()).startsWith("No stream-token key is configured")
+				.contains("TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET");
+			assertThat(problem.warnInDemo()).isTrue();
+		});
+		assertThat(DeploymentCheck.problems(facts(singleReplica))).singleElement()
+			.satisfies(problem -> assertThat(problem.warnInDemo()).isFalse());
+	}
+
+	@Test
 	void reportsSeveralReplicasWithoutRedis() {
 		var problems = DeploymentCheck.problems(facts(without("REDIS_URL")));
 
@@ -111,7 +130,8 @@ class DeploymentCheckTests {
 				"toolgate.replicas", "2"));
 
 		assertThat(DeploymentCheck.problems(facts(properties))).extracting(DeploymentProblem::message)
-			.hasSize(3)
+			.hasSize(4)
+			.anySatisfy(message -> assertThat(message).startsWith("No stream-token key"))
 			.anySatisfy(message -> assertThat(message).startsWith("No upstream model"))
 			.anySatisfy(message -> assertThat(message).startsWith("No API keys"))
 			.anySatisfy(message -> assertThat(message).startsWith("toolgate.replicas (TOOLGATE_REPLICAS) is 2"));

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.startup;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,10 +28,12 @@ class ProductionModeIntegrationTests {
 
 	private static final String UNREACHABLE_UPSTREAM = "http://127.0.0.1:9/v1";
 
+	private static final String STREAM_TOKEN_SECRET = "0123456789abcdef0123456789abcdef";
+
 	@Test
 	void productionModeRefusesToStartWithoutUpstream() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(
-				Map.of("toolgate.mode", "production", "toolgate.api-keys", "acme:k1"), Map.of(), EXIT_TIMEOUT);
+				Map.of("toolgate.mode", "production", "toolgate.api-keys", "acme:k1"), withStreamTokenKey(), EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: No upstream model is configured, so the simulated model "
 				+ "answers: set toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL) to an OpenAI-compatible API");
@@ -39,7 +42,7 @@ class ProductionModeIntegrationTests {
 	@Test
 	void productionModeSetByEnvironmentVariableRefusesToStartWithoutUpstream() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(Map.of("toolgate.api-keys", "acme:k1"),
-				Map.of("TOOLGATE_MODE", "production"), EXIT_TIMEOUT);
+				withStreamTokenKey("TOOLGATE_MODE", "production"), EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: No upstream model is configured, so the simulated model "
 				+ "answers: set toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL) to an OpenAI-compatible API");
@@ -48,7 +51,8 @@ class ProductionModeIntegrationTests {
 	@Test
 	void productionModeRefusesUpstreamKeyWithoutBaseUrl() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(Map.of("toolgate.mode", "production",
-				"toolgate.api-keys", "acme:k1"), Map.of("TOOLGATE_UPSTREAM_API_KEY", "sk-test"), EXIT_TIMEOUT);
+				"toolgate.api-keys", "acme:k1"), withStreamTokenKey("TOOLGATE_UPSTREAM_API_KEY", "sk-test"),
+				EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: toolgate.upstream.api-key (TOOLGATE_UPSTREAM_API_KEY) is set "
 				+ "but no upstream base URL, so the key is unused and the simulated model answers: set "
@@ -58,8 +62,8 @@ class ProductionModeIntegrationTests {
 	@Test
 	void productionModeRefusesToStartWithoutApiKeys() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(
-				Map.of("toolgate.mode", "production", "toolgate.upstream.base-url", UNREACHABLE_UPSTREAM), Map.of(),
-				EXIT_TIMEOUT);
+				Map.of("toolgate.mode", "production", "toolgate.upstream.base-url", UNREACHABLE_UPSTREAM),
+				withStreamTokenKey(), EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: No API keys are configured, so a key would be generated: "
 				+ "set TOOLGATE_API_KEYS (toolgate.api-keys, tenant:key pairs) or toolgate.auth.keys (SHA-256 hashes)");
@@ -70,7 +74,7 @@ class ProductionModeIntegrationTests {
 	void productionModeRefusesSeveralReplicasWithoutRedis() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(Map.of("toolgate.mode", "production",
 				"toolgate.upstream.base-url", UNREACHABLE_UPSTREAM, "toolgate.api-keys", "acme:k1"),
-				Map.of("TOOLGATE_REPLICAS", "3"), EXIT_TIMEOUT);
+				withStreamTokenKey("TOOLGATE_REPLICAS", "3"), EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: toolgate.replicas (TOOLGATE_REPLICAS) is 3 but no Redis is "
 				+ "configured, so each replica keeps its own conversations, turn logs and rate limits: set REDIS_URL "
@@ -83,7 +87,8 @@ class ProductionModeIntegrationTests {
 				Map.of("toolgate.mode", "production", "toolgate.replicas", 2), Map.of(), EXIT_TIMEOUT);
 
 		assertThat(exit.code()).as(exit.output()).isPositive();
-		assertThat(problemLines(exit.output())).hasSize(3)
+		assertThat(problemLines(exit.output())).hasSize(4)
+			.anySatisfy(line -> assertThat(line).contains("No stream-token key"))
 			.anySatisfy(line -> assertThat(line).contains("No upstream model"))
 			.anySatisfy(line -> assertThat(line).contains("No API keys"))
 			.anySatisfy(line -> assertThat(line).contains("no Redis"));
@@ -95,7 +100,9 @@ class ProductionModeIntegrationTests {
 				ScriptedUpstream upstream = ScriptedUpstream
 					.start((request, index) -> ScriptedUpstream.text("from ", "the upstream"));
 				GatewayApp app = GatewayApp.start(Map.of("toolgate.mode", "production", "toolgate.replicas", 3,
-						"toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.store.redis-url", redis.uri()))) {
+						"toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.store.redis-url", redis.uri(),
+						"toolgate.auth.stream-tokens.keys[0].id", "k1", "toolgate.auth.stream-tokens.keys[0].secret",
+						STREAM_TOKEN_SECRET))) {
 			JsonNode completion = app.client(GatewayApp.ACME_KEY)
 				.post()
 				.uri("/v1/chat/completions")
@@ -108,6 +115,12 @@ class ProductionModeIntegrationTests {
 			assertThat(completion.path("choices").path(0).path("message").path("content").asString())
 				.isEqualTo("from the upstream");
 			assertThat(upstream.requests()).hasSize(1);
+			Integer demoPage = app.anonymousClient()
+				.get()
+				.uri("/")
+				.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+				.block(Duration.ofSeconds(20));
+			assertThat(demoPage).as("no demo page in production mode").isEqualTo(404);
 		}
 	}
 
@@ -120,6 +133,16 @@ class ProductionModeIntegrationTests {
 			.noneMatch(output -> output.stripLeading().startsWith("at ") || output.startsWith("Caused by:")
 					|| output.contains("Exception in thread"));
 		assertThat(exit.output()).as("refused before serving anything").doesNotContain("Netty started");
+	}
+
+	/** The environment of a process given a stream-token key, as an operator sets it, plus {@code more} pairs. */
+	private static Map<String, String> withStreamTokenKey(String... more) {
+		Map<String, String> environment = new HashMap<>(Map.of("TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_ID", "k1",
+				"TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET", STREAM_TOKEN_SECRET));
+		for (int i = 0; i < more.length; i += 2) {
+			environment.put(more[i], more[i + 1]);
+		}
+		return environment;
 	}
 
 	private static List<String> problemLines(String output) {

@@ -111,7 +111,7 @@ class UpstreamErrorIntegrationTests {
 			.collectList()
 			.block(WAIT);
 		JsonNode error = events.stream()
-			.filter(event -> "error".equals(event.event()))
+			.filter(event -> "turn.error".equals(event.event()))
 			.map(event -> JSON.readTree(event.data()))
 			.findFirst()
 			.orElseThrow();
