@@ -67,7 +67,7 @@ public class ChatCompletionsHandler {
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
-		this.bodies = new JsonBodyReader(jsonMapper);
+		this.bodies = new JsonBodyReader(jsonMapper, ChatCompletionRequest.class);
 	}
 
 	/** Handles a chat completion. */

@@ -90,7 +90,7 @@ public class ConversationsHandler {
 		this.jsonMapper = jsonMapper;
 		this.drain = drain;
 		this.metrics = metrics;
-		this.bodies = new JsonBodyReader(jsonMapper);
+		this.bodies = new JsonBodyReader(jsonMapper, TurnBody.class);
 		this.streamTokens = streamTokens;
 		this.sseEvents = new NativeStreamEvents(jsonMapper, legacyErrorEvent);
 	}

@@ -24,14 +24,19 @@ final class JsonBodyReader {
 	/**
 	 * Creates a reader.
 	 * @param jsonMapper the application's mapper; the reader binds with a strict copy of it
+	 * @param bodyTypes the types it will bind, whose deserializers are built now
 	 */
-	JsonBodyReader(JsonMapper jsonMapper) {
+	JsonBodyReader(JsonMapper jsonMapper, Class<?>... bodyTypes) {
 		this.strict = jsonMapper.rebuild()
 			.withCoercionConfig(LogicalType.Textual,
 					config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.build();
+		// Deserializers are built under a lock on first use; built here, requests on event loops only read them.
+		for (Class<?> type : bodyTypes) {
+			this.strict.readerFor(type);
+		}
 	}
 
 	/** The body as a tree; empty without a body. */

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -22,12 +23,16 @@ final class ChunkReader {
 
 	private final JsonMapper jsonMapper;
 
+	private final ObjectReader chunkReader;
+
 	/**
 	 * Creates a reader.
 	 * @param jsonMapper the mapper rare shapes are bound with; also creates the parsers
 	 */
 	ChunkReader(JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
+		// Built now: deserializers are built under a lock on first use, and reads run on event loops.
+		this.chunkReader = jsonMapper.readerFor(ChatCompletionChunk.class);
 	}
 
 	/**
@@ -48,7 +53,7 @@ final class ChunkReader {
 			// The mapper decides what malformed input means, and reports it.
 			chunk = null;
 		}
-		return (chunk != null) ? chunk : this.jsonMapper.readValue(json, ChatCompletionChunk.class);
+		return (chunk != null) ? chunk : this.chunkReader.readValue(json);
 	}
 
 	/** The chunk, or null when the mapper must read it. */

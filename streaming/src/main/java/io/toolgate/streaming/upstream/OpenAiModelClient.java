@@ -33,6 +33,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,6 +76,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 	private final ChunkReader chunks;
 
+	private final ObjectReader responses;
+
 	private final ConnectionProvider connections;
 
 	/**
@@ -100,6 +103,8 @@ public final class OpenAiModelClient implements ModelClient {
 		this.jsonMapper = StreamingJson.adapt(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
 		this.chunks = new ChunkReader(this.jsonMapper);
+		// Deserializers are built under a lock on first use; built here, reads on event loops never wait for it.
+		this.responses = this.jsonMapper.readerFor(ChatCompletionResponse.class);
 		// A pool of its own: the shared default pool holds only 16 connections on two cores, which caps a
 		// streaming gateway at a few hundred calls per second.
 		this.connections = ConnectionProvider.builder("toolgate-upstream")
@@ -243,7 +248,7 @@ public final class OpenAiModelClient implements ModelClient {
 
 	private ChatCompletionResponse decodeResponse(byte[] body) {
 		try {
-			ChatCompletionResponse response = this.jsonMapper.readValue(body, ChatCompletionResponse.class);
+			ChatCompletionResponse response = this.responses.readValue(body);
 			if (response.choices() == null || response.choices().isEmpty()) {
 				throw new UpstreamException(Kind.MALFORMED, 0, "upstream response has no choices", null);
 			}
