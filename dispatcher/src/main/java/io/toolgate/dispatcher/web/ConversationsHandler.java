@@ -8,13 +8,13 @@ import java.util.Map;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
-import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
@@ -150,7 +150,7 @@ public class ConversationsHandler {
 	}
 
 	private ServerSentEvent<String> streamError(Throwable error) {
-		TurnEvent.Error event = TurnEngine.errorEvent(error);
+		TurnEvent.Error event = PublicErrors.event(error);
 		return ServerSentEvent.<String>builder(this.jsonMapper.writeValueAsString(event)).event(event.type()).build();
 	}
 
