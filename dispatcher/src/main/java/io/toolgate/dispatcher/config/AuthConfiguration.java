@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 
@@ -51,7 +50,7 @@ public class AuthConfiguration {
 	}
 
 	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+	@Order(FilterOrders.AUTHENTICATION)
 	ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyResolver resolver, AuthProperties properties) {
 		return new ApiKeyAuthenticationFilter(resolver, properties.enabled());
 	}

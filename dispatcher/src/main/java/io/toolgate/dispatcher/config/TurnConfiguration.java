@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.config;
 
+import io.toolgate.dispatcher.admission.AdmissionCheckFilter;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
@@ -16,15 +17,22 @@ import io.toolgate.store.TurnLeases;
 import io.toolgate.streaming.upstream.ModelClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The turn loop, admission and the turn APIs. */
+/** The turn loop, admission (and its check at the edge) and the turn APIs. */
 @Configuration(proxyBeanMethods = false)
 public class TurnConfiguration {
 
 	@Bean
 	AdmissionController admissionController(TurnProperties properties) {
 		return new AdmissionController(properties.maxConcurrentTurns(), properties.retryAfter());
+	}
+
+	@Bean
+	@Order(FilterOrders.ADMISSION)
+	AdmissionCheckFilter admissionCheckFilter(AdmissionController admission) {
+		return new AdmissionCheckFilter(admission);
 	}
 
 	@Bean

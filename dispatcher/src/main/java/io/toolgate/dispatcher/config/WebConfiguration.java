@@ -47,7 +47,7 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	@Order(-2)
+	@Order(FilterOrders.ERROR_WRITER)
 	ErrorResponseWriter errorResponseWriter(JsonMapper jsonMapper, MeterRegistry meters) {
 		return new ErrorResponseWriter(jsonMapper, meters);
 	}
@@ -60,19 +60,19 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	@Order(StrictRequestFilter.ORDER)
+	@Order(FilterOrders.STRICT_REQUEST)
 	StrictRequestFilter strictRequestFilter() {
 		return new StrictRequestFilter();
 	}
 
 	@Bean
-	@Order(StrictRequestFilter.ORDER + 1)
+	@Order(FilterOrders.BODY_SIZE_LIMIT)
 	BodySizeLimitFilter bodySizeLimitFilter(HttpProperties properties) {
 		return new BodySizeLimitFilter(properties.maxBodySize().toBytes());
 	}
 
 	@Bean
-	@Order(ExchangeReleases.ORDER)
+	@Order(FilterOrders.EXCHANGE_RELEASES)
 	ExchangeReleases exchangeReleases() {
 		return new ExchangeReleases();
 	}
