@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class TurnConfiguration {
 
 	@Bean
-	AdmissionController admissionController(TurnProperties properties) {
+	AdmissionController admissionController(AdmissionProperties properties) {
 		return new AdmissionController(properties.maxConcurrentTurns(), properties.retryAfter());
 	}
 
@@ -49,10 +49,10 @@ public class TurnConfiguration {
 
 	@Bean
 	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
-			DrainSignal drainSignal, ToolgateMetrics metrics) {
-		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper,
-				drainSignal, metrics);
+			TurnProperties turnProperties, SseProperties sseProperties, UpstreamProperties upstreamProperties,
+			JsonMapper jsonMapper, DrainSignal drainSignal, ToolgateMetrics metrics) {
+		return new ConversationsHandler(coordinator, store, turnProperties, sseProperties.heartbeatInterval(),
+				upstreamProperties, jsonMapper, drainSignal, metrics);
 	}
 
 	@Bean

@@ -48,6 +48,8 @@ public class ConversationsHandler {
 
 	private final TurnProperties turnProperties;
 
+	private final Duration heartbeatInterval;
+
 	private final UpstreamProperties upstreamProperties;
 
 	private final JsonMapper jsonMapper;
@@ -63,17 +65,19 @@ public class ConversationsHandler {
 	 * @param coordinator runs turns
 	 * @param store conversations
 	 * @param turnProperties turn settings
+	 * @param heartbeatInterval interval of the streams' heartbeat comments
 	 * @param upstreamProperties the default model
 	 * @param jsonMapper JSON
 	 * @param drain ends open streams when the replica drains
 	 * @param metrics records SSE streams
 	 */
 	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, DrainSignal drain,
-			ToolgateMetrics metrics) {
+			Duration heartbeatInterval, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			DrainSignal drain, ToolgateMetrics metrics) {
 		this.coordinator = coordinator;
 		this.store = store;
 		this.turnProperties = turnProperties;
+		this.heartbeatInterval = heartbeatInterval;
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
 		this.drain = drain;
@@ -139,7 +143,7 @@ public class ConversationsHandler {
 			// client resuming with its Last-Event-ID misses nothing.
 			.onErrorResume(ex -> Mono.just(streamError(ex)))
 			.concatWith(Mono.just(end));
-		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.turnProperties.heartbeatInterval())
+		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeatInterval)
 			.onBackpressureDrop()
 			.map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build());
 		// The opening comment commits the headers at once, before the model's first token.

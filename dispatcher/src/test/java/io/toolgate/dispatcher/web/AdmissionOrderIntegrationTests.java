@@ -49,7 +49,7 @@ class AdmissionOrderIntegrationTests {
 			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
 		});
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.turn.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
+				"toolgate.admission.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
 				REQUESTS_PER_MINUTE, "toolgate.ratelimit.tenants.acme", "tight"));
 		acme = app.client(GatewayApp.ACME_KEY);
 	}
