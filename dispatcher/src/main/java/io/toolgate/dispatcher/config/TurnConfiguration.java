@@ -57,9 +57,13 @@ public class TurnConfiguration {
 
 	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, StreamingJsonMapper streamingJson,
 			ToolgateMetrics metrics) {
-		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, jsonMapper, metrics);
+		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
+		// the streaming settings leave as the application's mapper does: request records have no primitives, and
+		// unknown properties are ignored by both.
+		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, streamingJson.mapper(),
+				metrics);
 	}
 
 }

@@ -79,7 +79,8 @@ public final class OpenAiModelClient implements ModelClient {
 	/**
 	 * Creates a client with its own Reactor Netty connector.
 	 * @param settings the settings
-	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
+	 * mapper made once by {@link StreamingJson#adapt}
 	 */
 	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper) {
 		this(settings, jsonMapper, WebClient.builder());
@@ -90,13 +91,15 @@ public final class OpenAiModelClient implements ModelClient {
 	 * builder is cloned, and its connector and codec size limit are replaced by ones built from
 	 * {@code settings}.
 	 * @param settings the settings
-	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
+	 * mapper made once by {@link StreamingJson#adapt}
 	 * @param webClientBuilder the builder to start from; not changed
+	 * @throws IllegalArgumentException if the mapper lacks the streaming settings
 	 */
 	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
 			WebClient.Builder webClientBuilder) {
 		this.settings = settings;
-		this.jsonMapper = StreamingJson.adapt(jsonMapper);
+		this.jsonMapper = StreamingJson.requireSettings(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
 		// A pool of its own: the shared default pool holds only 16 connections on two cores, which caps a
 		// streaming gateway at a few hundred calls per second.
