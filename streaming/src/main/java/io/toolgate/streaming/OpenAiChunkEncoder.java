@@ -72,7 +72,8 @@ public final class OpenAiChunkEncoder {
 	 * @param created creation time in epoch seconds
 	 * @param model the model name on every chunk
 	 * @param includeUsage whether the client asked for {@code stream_options.include_usage}
-	 * @param jsonMapper the mapper for {@link #encode}; {@link StreamingJson#adapt} is applied to it
+	 * @param jsonMapper the mapper for {@link #encode}, used as given: {@link StreamingJson#mapper()} or a shared
+	 * mapper made once by {@link StreamingJson#adapt}
 	 */
 	public OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage,
 			JsonMapper jsonMapper) {
@@ -80,7 +81,7 @@ public final class OpenAiChunkEncoder {
 		this.created = created;
 		this.model = model;
 		this.includeUsage = includeUsage;
-		this.jsonMapper = StreamingJson.adapt(jsonMapper);
+		this.jsonMapper = StreamingJson.requireSettings(jsonMapper);
 	}
 
 	/**

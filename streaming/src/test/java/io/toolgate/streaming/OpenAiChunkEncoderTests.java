@@ -17,7 +17,7 @@ class OpenAiChunkEncoderTests {
 	private final JsonMapper json = StreamingJson.mapper();
 
 	private final OpenAiChunkEncoder encoder = new OpenAiChunkEncoder("chatcmpl-1", 1700000000, "gpt-x", true,
-			JsonMapper.builder().build());
+			StreamingJson.adapt(JsonMapper.builder().build()));
 
 	@Test
 	void encodesATurnAsChunksThatReassembleToTheAnswer() {
@@ -87,7 +87,7 @@ class OpenAiChunkEncoderTests {
 	@Test
 	void writesContentChunksByteForByteAsTheMapperDoes() {
 		OpenAiChunkEncoder quoted = new OpenAiChunkEncoder("chatcmpl-2", 1700000001, "model \"q\"/é", false,
-				JsonMapper.builder().build());
+				StreamingJson.adapt(JsonMapper.builder().build()));
 		for (String text : List.of("Hel", " ", "quote \" and \\ backslash", "line\nbreak\ttab\u0001",
 				"unicode é 中文 😀", "</script>", "\u2028\u2029")) {
 			String expected = quoted.toJson(ChatCompletionChunk.of("chatcmpl-2", 1700000001, "model \"q\"/é",

@@ -58,6 +58,21 @@ public class AdmissionController {
 		}
 	}
 
+	/**
+	 * Checks, without taking a slot, that a turn would be admitted now: the cheap check at the edge, before the
+	 * tenant's rate limit is spent. {@link #admit()} still takes the slot, and may still refuse if the last slot
+	 * went in between.
+	 * @throws ToolgateException 503 when saturated or draining, counted as a rejection like {@link #admit()}'s
+	 */
+	public void checkAdmissible() {
+		if (this.draining) {
+			throw reject("This replica is shutting down; retry on another");
+		}
+		if (this.running.get() >= this.maxConcurrentTurns) {
+			throw reject("Too many concurrent turns on this replica; retry shortly");
+		}
+	}
+
 	/** Stops admitting turns; running ones finish. */
 	public void startDraining() {
 		this.draining = true;

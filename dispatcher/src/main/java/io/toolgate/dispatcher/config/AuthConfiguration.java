@@ -14,9 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.env.Environment;
 
 /**
  * API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a generated key in a file; and the
@@ -27,16 +25,19 @@ public class AuthConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(AuthConfiguration.class);
 
-	/** Property (and, by relaxed binding, the {@code TOOLGATE_API_KEYS} variable) of plain key pairs. */
-	public static final String PLAIN_KEYS_PROPERTY = "toolgate.api-keys";
+	/**
+	 * The earlier property (and, by relaxed binding, the {@code TOOLGATE_API_KEYS} variable) of plain key pairs, now
+	 * carried over to {@code toolgate.auth.api-keys} ({@link AuthProperties#apiKeys()}).
+	 */
+	public static final String PLAIN_KEYS_PROPERTY = DeprecatedPropertyNames.API_KEYS;
 
 	private static final String DEV_KEY_PREFIX = "tg-dev-";
 
 	@Bean
-	ApiKeyResolver apiKeyResolver(AuthProperties properties, Environment environment) {
+	ApiKeyResolver apiKeyResolver(AuthProperties properties) {
 		ApiKeyResolver.Builder builder = ApiKeyResolver.builder();
 		properties.keys().forEach(key -> builder.hashedKey(key.tenant(), key.sha256()));
-		String plain = environment.getProperty(PLAIN_KEYS_PROPERTY);
+		String plain = properties.apiKeys();
 		if (plain != null && !plain.isBlank()) {
 			builder.plainPairs(plain);
 		}
@@ -58,7 +59,7 @@ public class AuthConfiguration {
 	}
 
 	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+	@Order(FilterOrders.AUTHENTICATION)
 	ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyResolver resolver, AuthProperties properties,
 			StreamTokens streamTokens) {
 		return new ApiKeyAuthenticationFilter(resolver, properties.enabled(), streamTokens);

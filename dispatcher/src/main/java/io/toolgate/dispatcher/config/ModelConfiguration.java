@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The model: an OpenAI-compatible upstream when a base URL is configured, otherwise the simulated model; either
- * logs its failed calls ({@link LoggingModelClient}).
+ * logs its failed calls ({@link LoggingModelClient}). Also the one mapper with the streaming settings
+ * ({@link StreamingJsonMapper}), adapted once from the application's mapper, for the model client and the chunk
+ * encoders.
  */
 @Configuration(proxyBeanMethods = false)
 public class ModelConfiguration {
@@ -25,13 +27,19 @@ public class ModelConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(ModelConfiguration.class);
 
 	@Bean
-	ModelClient modelClient(UpstreamProperties properties, JsonMapper jsonMapper,
+	StreamingJsonMapper streamingJsonMapper(JsonMapper jsonMapper) {
+		return StreamingJsonMapper.adapt(jsonMapper);
+	}
+
+	@Bean
+	ModelClient modelClient(UpstreamProperties properties, StreamingJsonMapper streamingJson,
 			ObjectProvider<ObservationRegistry> observations) {
 		if (properties.isSimulated()) {
 			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
 			UpstreamProperties.Simulated simulated = properties.simulated();
 			return new LoggingModelClient(new SimulatedModelClient(new SimulatedModelSettings(
-					simulated.timeToFirstToken(), simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L)));
+					simulated.timeToFirstToken(), simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L),
+					streamingJson.mapper()));
 		}
 		OpenAiClientSettings settings = new OpenAiClientSettings(properties.baseUrl(), properties.apiKey(),
 				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
@@ -41,7 +49,7 @@ public class ModelConfiguration {
 		// Observed, so upstream calls are child spans of the model call and carry a W3C traceparent.
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
-		return new LoggingModelClient(new OpenAiModelClient(settings, jsonMapper, builder));
+		return new LoggingModelClient(new OpenAiModelClient(settings, streamingJson.mapper(), builder));
 	}
 
 }

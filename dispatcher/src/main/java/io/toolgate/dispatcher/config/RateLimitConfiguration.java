@@ -107,7 +107,7 @@ public class RateLimitConfiguration {
 	}
 
 	@Bean
-	@Order(TenantRateLimitFilter.ORDER)
+	@Order(FilterOrders.TENANT_RATE_LIMIT)
 	TenantRateLimitFilter tenantRateLimitFilter(RateLimitPolicy policy) {
 		return new TenantRateLimitFilter(policy);
 	}

@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.config;
 
+import io.toolgate.dispatcher.admission.AdmissionCheckFilter;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
@@ -17,15 +18,22 @@ import io.toolgate.store.TurnLeases;
 import io.toolgate.streaming.upstream.ModelClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The turn loop, admission and the turn APIs. */
+/** The turn loop, admission (and its check at the edge) and the turn APIs. */
 @Configuration(proxyBeanMethods = false)
 public class TurnConfiguration {
 
 	@Bean
-	AdmissionController admissionController(TurnProperties properties) {
+	AdmissionController admissionController(AdmissionProperties properties) {
 		return new AdmissionController(properties.maxConcurrentTurns(), properties.retryAfter());
+	}
+
+	@Bean
+	@Order(FilterOrders.ADMISSION)
+	AdmissionCheckFilter admissionCheckFilter(AdmissionController admission) {
+		return new AdmissionCheckFilter(admission);
 	}
 
 	@Bean
@@ -42,17 +50,22 @@ public class TurnConfiguration {
 
 	@Bean
 	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
-			DrainSignal drainSignal, ToolgateMetrics metrics, StreamTokens streamTokens, HttpProperties httpProperties) {
-		return new ConversationsHandler(coordinator, store, turnProperties, upstreamProperties, jsonMapper,
-				drainSignal, metrics, streamTokens, httpProperties.legacyErrorEvent());
+			TurnProperties turnProperties, SseProperties sseProperties, UpstreamProperties upstreamProperties,
+			JsonMapper jsonMapper, DrainSignal drainSignal, ToolgateMetrics metrics, StreamTokens streamTokens,
+			HttpProperties httpProperties) {
+		return new ConversationsHandler(coordinator, store, turnProperties, sseProperties.heartbeatInterval(),
+				upstreamProperties, jsonMapper, drainSignal, metrics, streamTokens, httpProperties.legacyErrorEvent());
 	}
 
 	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			TurnProperties turnProperties, UpstreamProperties upstreamProperties, StreamingJsonMapper streamingJson,
 			ToolgateMetrics metrics) {
-		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, jsonMapper, metrics);
+		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
+		// the streaming settings leave as the application's mapper does: request records have no primitives, and
+		// unknown properties are ignored by both.
+		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, streamingJson.mapper(),
+				metrics);
 	}
 
 }

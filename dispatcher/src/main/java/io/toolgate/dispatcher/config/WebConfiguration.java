@@ -49,7 +49,7 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	@Order(-2)
+	@Order(FilterOrders.ERROR_WRITER)
 	ErrorResponseWriter errorResponseWriter(JsonMapper jsonMapper, MeterRegistry meters) {
 		return new ErrorResponseWriter(jsonMapper, meters);
 	}
@@ -62,14 +62,14 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	@Order(StrictRequestFilter.ORDER)
+	@Order(FilterOrders.STRICT_REQUEST)
 	StrictRequestFilter strictRequestFilter() {
 		return new StrictRequestFilter();
 	}
 
 	/** Answers preflights before authentication; the allowed origins come from {@code toolgate.http.cors}. */
 	@Bean
-	@Order(CorsFilter.ORDER)
+	@Order(FilterOrders.CORS)
 	CorsFilter corsFilter(HttpProperties properties) {
 		HttpProperties.Cors cors = properties.cors();
 		CorsConfiguration configuration = new CorsConfiguration();
@@ -83,13 +83,13 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	@Order(StrictRequestFilter.ORDER + 1)
+	@Order(FilterOrders.BODY_SIZE_LIMIT)
 	BodySizeLimitFilter bodySizeLimitFilter(HttpProperties properties) {
 		return new BodySizeLimitFilter(properties.maxBodySize().toBytes());
 	}
 
 	@Bean
-	@Order(ExchangeReleases.ORDER)
+	@Order(FilterOrders.EXCHANGE_RELEASES)
 	ExchangeReleases exchangeReleases() {
 		return new ExchangeReleases();
 	}

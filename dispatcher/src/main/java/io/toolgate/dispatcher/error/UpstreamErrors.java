@@ -1,11 +1,8 @@
 package io.toolgate.dispatcher.error;
 
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.upstream.UpstreamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +12,8 @@ import org.slf4j.event.Level;
  * What clients and the log learn of a failed model call. A provider's error text can carry a masked API key, an
  * organisation or project id and the prompt's details, so clients get a fixed message per failure kind with the
  * upstream's status class ({@code HTTP 4xx}, {@code HTTP 5xx}) only; the provider's text goes to the log, with
- * anything that looks like a key or an account id replaced by {@code [redacted]}.
+ * anything that looks like a key or an account id replaced by {@code [redacted]}. {@link PublicErrors} maps a failed
+ * call to its public error from {@link #code} and {@link #clientMessage}.
  */
 public final class UpstreamErrors {
 
@@ -31,22 +29,6 @@ public final class UpstreamErrors {
 	private static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_*-]{32,}");
 
 	private UpstreamErrors() {
-	}
-
-	/** The request failure written as the HTTP error. */
-	public static ToolgateException toRequestError(UpstreamException ex) {
-		String message = clientMessage(ex);
-		return switch (ex.kind()) {
-			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> new ToolgateException(ErrorType.UPSTREAM_TIMEOUT, message);
-			case RATE_LIMITED -> new ToolgateException(ErrorType.RATE_LIMITED, code(ex), message,
-					Duration.ofSeconds(1), Map.of());
-			default -> new ToolgateException(ErrorType.UPSTREAM, code(ex), message, null, Map.of());
-		};
-	}
-
-	/** The terminal {@code error} event of a turn whose model call failed. */
-	public static TurnEvent.Error toEvent(UpstreamException ex) {
-		return new TurnEvent.Error("upstream_error", clientMessage(ex), code(ex));
 	}
 
 	/** The error code, {@code upstream_<kind>}. */

@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
  * <li>{@code toolgate.turn.duration} (timer, {@code reason}): from the start of the loop to its end;</li>
  * <li>{@code toolgate.turns.completed} (counter, {@code reason}): how turns end: {@code stop}, {@code length},
  * {@code tool_calls}, {@code max_iterations}, {@code loop_detected}, {@code deadline}, {@code cancelled}, or the
- * code of the terminal error ({@code store_unavailable}, {@code upstream_timeout}, ...);</li>
+ * code of the terminal error ({@code store_unavailable}, {@code upstream_first_token_timeout}, ...);</li>
  * <li>{@code toolgate.turn.iterations} (distribution summary): model calls per completed turn;</li>
  * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica now.</li>
  * </ul>

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
@@ -40,7 +41,7 @@ public class RateLimitPolicy {
 	private static final Logger logger = LoggerFactory.getLogger(RateLimitPolicy.class);
 
 	/** The error code of a refusal while the rate-limit backend is unreachable and the policy fails closed. */
-	public static final String UNAVAILABLE_CODE = "rate_limiter_unavailable";
+	public static final String UNAVAILABLE_CODE = PublicErrors.RATE_LIMITER_UNAVAILABLE;
 
 	private static final Duration MIN_WAIT = Duration.ofMillis(1);
 
@@ -204,8 +205,7 @@ public class RateLimitPolicy {
 					: RateLimitMetrics.DENIED))
 			.onErrorMap(RateLimiterUnavailableException.class, (ex) -> {
 				this.metrics.count(limit, RateLimitMetrics.UNAVAILABLE);
-				return new ToolgateException(ErrorType.UNAVAILABLE, UNAVAILABLE_CODE,
-						"Rate limits cannot be checked right now; retry shortly", Duration.ofSeconds(1), Map.of());
+				return PublicErrors.of(ex);
 			});
 	}
 

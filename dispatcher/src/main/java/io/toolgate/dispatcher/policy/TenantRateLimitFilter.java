@@ -1,7 +1,6 @@
 package io.toolgate.dispatcher.policy;
 
 import io.toolgate.dispatcher.auth.Tenant;
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -11,12 +10,9 @@ import reactor.core.publisher.Mono;
  * Counts every authenticated {@code /v1/**} request against its tenant's requests-per-minute limit. Allowed
  * responses carry the {@code RateLimit-Policy} and {@code RateLimit} headers; a request over the limit fails with
  * 429 (see {@link RateLimitPolicy#admitRequest(String)}) before it reaches a handler. Other paths (actuator) pass.
- * Runs after authentication: register it at {@link #ORDER}.
+ * Runs after authentication and admission (see {@code FilterOrders}).
  */
 public class TenantRateLimitFilter implements WebFilter {
-
-	/** The filter's order: right after the API-key filter at {@code HIGHEST_PRECEDENCE + 10}. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
 
 	private final RateLimitPolicy policy;
 

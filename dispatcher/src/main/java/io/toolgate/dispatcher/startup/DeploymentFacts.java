@@ -32,7 +32,8 @@ public record DeploymentFacts(DeploymentProperties deployment, boolean upstreamB
 		DeploymentProperties deployment = binder.bindOrCreate("toolgate", DeploymentProperties.class);
 		UpstreamProperties upstream = binder.bindOrCreate("toolgate.upstream", UpstreamProperties.class);
 		AuthProperties auth = binder.bindOrCreate("toolgate.auth", AuthProperties.class);
-		boolean apiKeys = !auth.enabled() || !auth.keys().isEmpty()
+		// The earlier name too: this runs on environments that DeprecatedPropertyNames did not see (tests).
+		boolean apiKeys = !auth.enabled() || !auth.keys().isEmpty() || StringUtils.hasText(auth.apiKeys())
 				|| StringUtils.hasText(environment.getProperty(AuthConfiguration.PLAIN_KEYS_PROPERTY));
 		// The same test as StoreProperties.REDIS_CONFIGURED, which selects the Redis store.
 		boolean redis = StringUtils.hasText(environment.getProperty("toolgate.store.redis-url"))

@@ -1,10 +1,12 @@
 package io.toolgate.dispatcher.tool;
 
+import io.toolgate.dispatcher.error.ToolFailure;
+
 /**
  * A failure of a tool attempt with the type the model sees ({@link #errorType()}) and whether calling again may
  * succeed. Created without a stack trace: these are expected outcomes on the hot path.
  */
-public class ToolExecutionException extends RuntimeException {
+public class ToolExecutionException extends RuntimeException implements ToolFailure {
 
 	/** The tool ran too long. */
 	public static final String TIMEOUT = "timeout";
@@ -54,6 +56,7 @@ public class ToolExecutionException extends RuntimeException {
 	}
 
 	/** The failure type, e.g. {@code timeout}. */
+	@Override
 	public String errorType() {
 		return this.errorType;
 	}

@@ -11,16 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.config.TurnProperties;
-import io.toolgate.dispatcher.error.ToolgateException;
-import io.toolgate.dispatcher.error.UpstreamErrors;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
-import io.toolgate.store.LeaseLostException;
-import io.toolgate.store.StoreUnavailableException;
-import io.toolgate.store.VersionConflictException;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatCompletionResponse;
@@ -109,25 +105,9 @@ public class TurnEngine {
 		});
 	}
 
-	/** Returns the terminal {@code error} event for a failed turn; messages are safe to show to clients. */
+	/** Returns the terminal {@code error} event for a failed turn: {@link PublicErrors#event(Throwable)}. */
 	public static TurnEvent.Error errorEvent(Throwable error) {
-		if (error instanceof ToolgateException rejected) {
-			return new TurnEvent.Error(rejected.errorType().type(), rejected.getMessage(), rejected.code());
-		}
-		if (error instanceof UpstreamException upstream) {
-			return UpstreamErrors.toEvent(upstream);
-		}
-		if (error instanceof LeaseLostException) {
-			return new TurnEvent.Error("conflict_error", "The turn lost its conversation lease", "lease_lost");
-		}
-		if (error instanceof VersionConflictException) {
-			return new TurnEvent.Error("conflict_error", "The conversation was changed concurrently",
-					"version_conflict");
-		}
-		if (error instanceof StoreUnavailableException) {
-			return new TurnEvent.Error("unavailable_error", "Conversation store unavailable", "store_unavailable");
-		}
-		return new TurnEvent.Error("api_error", "Internal error", "internal_error");
+		return PublicErrors.event(error);
 	}
 
 	private Flux<TurnEvent> iterate(TurnState state) {

@@ -11,13 +11,13 @@ import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.config.UpstreamProperties;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
-import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
@@ -54,6 +54,8 @@ public class ConversationsHandler {
 
 	private final TurnProperties turnProperties;
 
+	private final Duration heartbeatInterval;
+
 	private final UpstreamProperties upstreamProperties;
 
 	private final JsonMapper jsonMapper;
@@ -73,6 +75,7 @@ public class ConversationsHandler {
 	 * @param coordinator runs turns
 	 * @param store conversations
 	 * @param turnProperties turn settings
+	 * @param heartbeatInterval interval of the streams' heartbeat comments
 	 * @param upstreamProperties the default model
 	 * @param jsonMapper JSON
 	 * @param drain ends open streams when the replica drains
@@ -81,11 +84,12 @@ public class ConversationsHandler {
 	 * @param legacyErrorEvent whether the failure event keeps its old name {@code error}
 	 */
 	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, DrainSignal drain, ToolgateMetrics metrics,
-			StreamTokens streamTokens, boolean legacyErrorEvent) {
+			Duration heartbeatInterval, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
+			DrainSignal drain, ToolgateMetrics metrics, StreamTokens streamTokens, boolean legacyErrorEvent) {
 		this.coordinator = coordinator;
 		this.store = store;
 		this.turnProperties = turnProperties;
+		this.heartbeatInterval = heartbeatInterval;
 		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
 		this.drain = drain;
@@ -158,9 +162,9 @@ public class ConversationsHandler {
 		Flux<ServerSentEvent<String>> data = endingVisibly(events, streamToken)
 			// A stream that cannot go on (the store failed) says so before it ends; the event has no id, so a
 			// client resuming with its Last-Event-ID misses nothing.
-			.onErrorResume(ex -> Mono.just(this.sseEvents.failure(TurnEngine.errorEvent(ex))))
+			.onErrorResume(ex -> Mono.just(this.sseEvents.failure(PublicErrors.event(ex))))
 			.concatWith(Mono.just(end));
-		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.turnProperties.heartbeatInterval())
+		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeatInterval)
 			.onBackpressureDrop()
 			.map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build());
 		// The opening comment commits the headers at once, before the model's first token.

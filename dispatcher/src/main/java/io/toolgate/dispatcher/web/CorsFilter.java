@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -26,9 +25,6 @@ import reactor.core.publisher.Mono;
  * the gateway's own origin (the demo page), pass untouched.
  */
 public class CorsFilter implements WebFilter {
-
-	/** Before authentication and rate limiting, after the strict-request check. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 5;
 
 	private final CorsConfiguration configuration;
 

@@ -1,7 +1,6 @@
 package io.toolgate.dispatcher.web;
 
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,41 +9,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
-import io.toolgate.dispatcher.error.UpstreamErrors;
-import io.toolgate.store.LeaseLostException;
-import io.toolgate.store.StoreUnavailableException;
-import io.toolgate.store.TurnConflictException;
-import io.toolgate.store.TurnNotFoundException;
-import io.toolgate.store.VersionConflictException;
 import io.toolgate.streaming.upstream.UpstreamException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.web.server.MethodNotAllowedException;
-import org.springframework.web.server.NotAcceptableStatusException;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.ServerWebInputException;
-import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes every failure as {@code {"error":{"type","message","code"}}} with the right status. Causes of 5xx are
- * logged with a correlation id that is also returned; no stack trace ever reaches the client.
+ * Writes every failure as {@code {"error":{"type","message","code"}}} with the right status, as mapped by
+ * {@link PublicErrors}. Causes of 5xx are logged with a correlation id that is also returned; no stack trace ever
+ * reaches the client.
  */
 public class ErrorResponseWriter implements WebExceptionHandler {
 
@@ -139,99 +125,12 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		return response.writeWith(Mono.just(buffer));
 	}
 
-	/** Maps any failure to the request-failure model. */
+	/**
+	 * Maps any failure to the request-failure model: {@link PublicErrors#of(Throwable)}, which the SSE
+	 * {@code error} event is built from as well.
+	 */
 	static ToolgateException toToolgateException(Throwable ex) {
-		if (ex instanceof ToolgateException te) {
-			return te;
-		}
-		// A codec may wrap a failure of the request body (e.g. its UTF-8 check) in its own exception.
-		ToolgateException wrapped = findCause(ex, ToolgateException.class);
-		if (wrapped != null) {
-			return wrapped;
-		}
-		if (ex instanceof TurnConflictException || ex instanceof VersionConflictException) {
-			return new ToolgateException(ErrorType.CONFLICT, ex.getMessage());
-		}
-		if (ex instanceof LeaseLostException) {
-			return new ToolgateException(ErrorType.CONFLICT, "lease_lost", ex.getMessage(), null, Map.of());
-		}
-		if (ex instanceof TurnNotFoundException) {
-			return ToolgateException.notFound("Turn");
-		}
-		if (ex instanceof StoreUnavailableException) {
-			return new ToolgateException(ErrorType.UNAVAILABLE, ErrorType.UNAVAILABLE.code(),
-					"Conversation store unavailable; retry shortly", Duration.ofSeconds(1), Map.of());
-		}
-		if (ex instanceof UpstreamException ue) {
-			return UpstreamErrors.toRequestError(ue);
-		}
-		if (ex instanceof ResponseStatusException rse) {
-			return fromResponseStatus(rse);
-		}
-		if (findCause(ex, DataBufferLimitException.class) != null) {
-			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
-		}
-		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
-	}
-
-	private static ToolgateException fromResponseStatus(ResponseStatusException ex) {
-		if (findCause(ex, DataBufferLimitException.class) != null) {
-			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
-		}
-		if (ex instanceof UnsupportedMediaTypeStatusException) {
-			return new ToolgateException(ErrorType.UNSUPPORTED_MEDIA_TYPE,
-					"Content-Type must be application/json");
-		}
-		if (ex instanceof NotAcceptableStatusException) {
-			return new ToolgateException(ErrorType.NOT_ACCEPTABLE, "Cannot produce an acceptable response type");
-		}
-		if (ex instanceof MethodNotAllowedException) {
-			return new ToolgateException(ErrorType.METHOD_NOT_ALLOWED, "Method not allowed on this path");
-		}
-		if (ex instanceof ServerWebInputException) {
-			return fromInput(ex);
-		}
-		int status = ex.getStatusCode().value();
-		if (status == 404) {
-			return new ToolgateException(ErrorType.NOT_FOUND, "No such resource");
-		}
-		if (status == 413) {
-			return new ToolgateException(ErrorType.PAYLOAD_TOO_LARGE, "Request body exceeds the configured limit");
-		}
-		if (status >= 400 && status < 500) {
-			return new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_request",
-					ex.getReason() != null ? ex.getReason() : "Invalid request", null, Map.of());
-		}
-		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
-	}
-
-	private static ToolgateException fromInput(ResponseStatusException ex) {
-		DatabindException databind = findCause(ex, DatabindException.class);
-		if (databind != null && !databind.getPath().isEmpty()) {
-			String field = fieldPath(databind);
-			return ToolgateException.invalidField(field, "has the wrong type or shape");
-		}
-		if (findCause(ex, JacksonException.class) != null || findCause(ex, DecodingException.class) != null) {
-			return new ToolgateException(ErrorType.MALFORMED_JSON, "Request body is not valid JSON");
-		}
-		return new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_request",
-				ex.getReason() != null ? ex.getReason() : "Invalid request", null, Map.of());
-	}
-
-	private static String fieldPath(DatabindException ex) {
-		StringBuilder path = new StringBuilder();
-		for (var ref : ex.getPath()) {
-			if (ref.getPropertyName() != null) {
-				if (!path.isEmpty()) {
-					path.append('.');
-				}
-				path.append(ref.getPropertyName());
-			}
-			else if (ref.getIndex() >= 0) {
-				path.append('[').append(ref.getIndex()).append(']');
-			}
-		}
-		return path.isEmpty() ? "body" : path.toString();
+		return PublicErrors.of(ex);
 	}
 
 	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {

@@ -3,7 +3,6 @@ package io.toolgate.dispatcher.web;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -22,9 +21,6 @@ import reactor.core.publisher.Sinks;
  * counts or holds) for good.
  */
 public class ExchangeReleases implements WebFilter {
-
-	/** The filter's order: inside authentication and the rate limit, around every handler. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 30;
 
 	private static final String ATTRIBUTE = ExchangeReleases.class.getName();
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
@@ -36,12 +35,10 @@ import reactor.core.publisher.Mono;
  * <p>
  * It also answers 400 ({@code invalid_header}) to more than one {@code Authorization} header, 415 to a
  * {@code Content-Type} that does not parse or names an unknown charset, and 400 ({@code invalid_encoding}) to a
- * UTF-8 body that is not well-formed UTF-8 (overlong forms included), checked as the body streams in.
+ * UTF-8 body that is not well-formed UTF-8 (overlong forms included), checked as the body streams in. It runs before
+ * every other filter (see {@code FilterOrders}).
  */
 public class StrictRequestFilter implements WebFilter {
-
-	/** The filter's order: before every other filter. */
-	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

@@ -1,18 +1,15 @@
 package io.toolgate.dispatcher.web;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.toolgate.dispatcher.auth.Tenant;
-import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.RegisteredTool;
-import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolSpec;
@@ -39,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
  * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
  * ({@code tool_timeout}); worker failure 502 ({@code tool_worker_error}); output too large 502
- * ({@code tool_output_too_large}); bulkhead full 503 ({@code tool_saturated}, with {@code Retry-After}).
+ * ({@code tool_output_too_large}); bulkhead full 503 ({@code tool_saturated}, with {@code Retry-After}); the tool's
+ * rate limit 429 ({@code tool_rate_limited}, with {@code Retry-After}). {@link PublicErrors#ofTool} holds the mapping.
  */
 public class ToolsHandler {
 
@@ -107,27 +105,7 @@ public class ToolsHandler {
 				.bodyValue(new InvocationResponse(result.callId(), result.name(), result.status(), result.output(),
 						result.durationMs(), result.attempts()));
 		}
-		return Mono.error(asException(error));
-	}
-
-	private static ToolgateException asException(TurnEvent.ToolError error) {
-		return switch (error.type()) {
-			case ToolExecutionException.INVALID_ARGUMENTS -> new ToolgateException(ErrorType.UNPROCESSABLE,
-					error.message());
-			case ToolExecutionException.TOOL_ERROR -> failure(ErrorType.UNPROCESSABLE, "tool_error", error, null);
-			case ToolExecutionException.TIMEOUT -> failure(ErrorType.UPSTREAM_TIMEOUT, "tool_timeout", error, null);
-			case ToolExecutionException.REJECTED -> failure(ErrorType.SATURATED, "tool_saturated", error,
-					Duration.ofSeconds(1));
-			case ToolExecutionException.OUTPUT_TOO_LARGE -> failure(ErrorType.UPSTREAM, "tool_output_too_large", error,
-					null);
-			case ToolExecutionException.UNKNOWN_TOOL -> new ToolgateException(ErrorType.NOT_FOUND, error.message());
-			default -> failure(ErrorType.UPSTREAM, "tool_worker_error", error, null);
-		};
-	}
-
-	private static ToolgateException failure(ErrorType type, String code, TurnEvent.ToolError error,
-			@Nullable Duration retryAfter) {
-		return new ToolgateException(type, code, error.message(), retryAfter, Map.of());
+		return Mono.error(PublicErrors.ofTool(error.type(), error.message()));
 	}
 
 	// Not a UUID: UUID.randomUUID() reads SecureRandom, which may block on an event loop.

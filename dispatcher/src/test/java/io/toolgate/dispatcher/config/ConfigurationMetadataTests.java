@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -31,18 +32,40 @@ class ConfigurationMetadataTests {
 				undocumented.add(name);
 			}
 		}
-		assertThat(names).contains("toolgate.turn.max-concurrent-turns", "toolgate.store.max-events-per-turn",
+		assertThat(names).contains("toolgate.admission.max-concurrent-turns", "toolgate.store.max-events-per-turn",
 				"toolgate.tools.registry", "toolgate.upstream.simulated.time-to-first-token",
-				"toolgate.ratelimit.token-estimate.chars-per-token", "toolgate.drain.timeout");
+				"toolgate.ratelimit.token-estimate.chars-per-token", "toolgate.drain.timeout",
+				"toolgate.admission.retry-after", "toolgate.sse.heartbeat-interval", "toolgate.auth.api-keys",
+				"toolgate.api-keys");
 		assertThat(undocumented).isEmpty();
 	}
 
 	@Test
 	void recordsDefaultValues() throws IOException {
-		JsonNode maxTurns = property(read(), "toolgate.turn.max-concurrent-turns");
+		JsonNode maxTurns = property(read(), "toolgate.admission.max-concurrent-turns");
 		assertThat(maxTurns.path("type").asString()).isEqualTo("java.lang.Integer");
 		assertThat(maxTurns.path("defaultValue").asInt()).isEqualTo(512);
 		assertThat(maxTurns.path("description").asString()).startsWith("per-replica bound on running turns");
+	}
+
+	@Test
+	void marksTheEarlierNamesDeprecatedWithTheirReplacements() throws IOException {
+		JsonNode metadata = read();
+		for (Map.Entry<String, String> renamed : DeprecatedPropertyNames.DEPRECATED.entrySet()) {
+			JsonNode deprecation = property(metadata, renamed.getKey()).path("deprecation");
+			assertThat(deprecation.path("level").asString()).as(renamed.getKey()).isEqualTo("warning");
+			assertThat(deprecation.path("replacement").asString()).as(renamed.getKey())
+				.isEqualTo(renamed.getValue());
+			assertThat(names(metadata)).as(renamed.getKey()).contains(renamed.getValue());
+		}
+	}
+
+	private static List<String> names(JsonNode metadata) {
+		List<String> names = new ArrayList<>();
+		for (JsonNode property : metadata.path("properties")) {
+			names.add(property.path("name").asString());
+		}
+		return names;
 	}
 
 	private static JsonNode property(JsonNode metadata, String name) {

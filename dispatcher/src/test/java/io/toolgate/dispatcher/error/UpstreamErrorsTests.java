@@ -39,7 +39,7 @@ class UpstreamErrorsTests {
 			.isEqualTo("Model upstream failed");
 		assertThat(UpstreamErrors.clientMessage(failure(Kind.CONNECT, 0, "could not connect to 10.0.0.7")))
 			.isEqualTo("Model upstream is unreachable");
-		assertThat(UpstreamErrors.toEvent(failure(Kind.RATE_LIMITED, 429, "slow down, org-abcdef")).message())
+		assertThat(PublicErrors.event(failure(Kind.RATE_LIMITED, 429, "slow down, org-abcdef")).message())
 			.isEqualTo("Model upstream is rate limiting (HTTP 4xx); retry later");
 	}
 

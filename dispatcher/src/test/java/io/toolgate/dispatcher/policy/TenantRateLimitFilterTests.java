@@ -5,11 +5,11 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.config.FilterOrders;
 import io.toolgate.dispatcher.web.ErrorResponseWriter;
 import io.toolgate.ratelimit.RateLimiter;
 import io.toolgate.ratelimit.bucket4j.LocalBucket4jRateLimiter;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.MockServerConfigurer;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -139,7 +139,13 @@ class TenantRateLimitFilterTests {
 
 	@Test
 	void runsAfterAuthentication() {
-		assertThat(TenantRateLimitFilter.ORDER).isGreaterThan(Ordered.HIGHEST_PRECEDENCE + 10);
+		assertThat(FilterOrders.TENANT_RATE_LIMIT).isGreaterThan(FilterOrders.AUTHENTICATION);
+	}
+
+	@Test
+	void runsAfterAdmission() {
+		assertThat(FilterOrders.TENANT_RATE_LIMIT).isGreaterThan(FilterOrders.ADMISSION);
+		assertThat(FilterOrders.ADMISSION).isGreaterThan(FilterOrders.AUTHENTICATION);
 	}
 
 }

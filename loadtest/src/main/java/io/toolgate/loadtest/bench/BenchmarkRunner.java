@@ -329,7 +329,7 @@ public final class BenchmarkRunner {
 		List<String> jvm = jvmOptions(phase, heap);
 		List<String> arguments = new ArrayList<>(List.of(
 				"--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
-				"--toolgate.tools.registry=" + registryFile, "--toolgate.turn.max-concurrent-turns=20000",
+				"--toolgate.tools.registry=" + registryFile, "--toolgate.admission.max-concurrent-turns=20000",
 				"--logging.level.root=WARN"));
 		arguments.addAll(extra);
 		return this.fleet.toolgateNow(jvm, arguments,

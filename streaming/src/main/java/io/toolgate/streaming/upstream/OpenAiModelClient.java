@@ -83,7 +83,8 @@ public final class OpenAiModelClient implements ModelClient {
 	/**
 	 * Creates a client with its own Reactor Netty connector.
 	 * @param settings the settings
-	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
+	 * mapper made once by {@link StreamingJson#adapt}
 	 */
 	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper) {
 		this(settings, jsonMapper, WebClient.builder());
@@ -94,13 +95,15 @@ public final class OpenAiModelClient implements ModelClient {
 	 * builder is cloned, and its connector and codec size limit are replaced by ones built from
 	 * {@code settings}.
 	 * @param settings the settings
-	 * @param jsonMapper the mapper; {@link StreamingJson#adapt} is applied to it
+	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
+	 * mapper made once by {@link StreamingJson#adapt}
 	 * @param webClientBuilder the builder to start from; not changed
+	 * @throws IllegalArgumentException if the mapper lacks the streaming settings
 	 */
 	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
 			WebClient.Builder webClientBuilder) {
 		this.settings = settings;
-		this.jsonMapper = StreamingJson.adapt(jsonMapper);
+		this.jsonMapper = StreamingJson.requireSettings(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
 		this.chunks = new ChunkReader(this.jsonMapper);
 		// Deserializers are built under a lock on first use; built here, reads on event loops never wait for it.

@@ -261,7 +261,7 @@ class OpenAiModelClientTests {
 	}
 
 	private OpenAiModelClient client(OpenAiClientSettings settings) {
-		return new OpenAiModelClient(settings, JsonMapper.builder().build());
+		return new OpenAiModelClient(settings, StreamingJson.adapt(JsonMapper.builder().build()));
 	}
 
 	private String chunk(Delta delta, String finishReason) {

@@ -1,0 +1,103 @@
+package io.toolgate.dispatcher.web;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.dispatcher.support.ScriptedUpstream;
+import io.toolgate.dispatcher.support.SseClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Admission comes before the tenant's rate limit: while the replica's one turn slot is taken, turn-starting
+ * requests get 503 without reaching the rate limiter, so they spend none of the tenant's requests; requests that
+ * start no turn still pass and are counted. Its own class: one gateway per JVM class (see
+ * {@link SaturationIntegrationTests}).
+ */
+@Timeout(60)
+class AdmissionOrderIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private static final int REQUESTS_PER_MINUTE = 3;
+
+	private static final Sinks.Empty<Void> gate = Sinks.empty();
+
+	private static ScriptedUpstream upstream;
+
+	private static GatewayApp app;
+
+	private static WebClient acme;
+
+	@BeforeAll
+	static void start() {
+		// The first answer holds its end until the gate opens, so the first turn keeps the only slot.
+		upstream = ScriptedUpstream.start((request, index) -> {
+			Flux<String> all = ScriptedUpstream.text("held", " answer");
+			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
+		});
+		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
+				"toolgate.admission.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
+				REQUESTS_PER_MINUTE, "toolgate.ratelimit.tenants.acme", "tight"));
+		acme = app.client(GatewayApp.ACME_KEY);
+	}
+
+	@AfterAll
+	static void stop() {
+		gate.tryEmitEmpty();
+		app.close();
+		upstream.close();
+	}
+
+	@Test
+	void refusesWhenSaturatedWithoutSpendingTheTenantsRequests() {
+		SseClient.startTurn(acme, "held-1", "hold the slot")
+			.filter(event -> "token".equals(event.event()))
+			.take(1)
+			.blockLast(WAIT);
+		double decisionsBefore = requestDecisions();
+		for (int i = 0; i < 2 * REQUESTS_PER_MINUTE; i++) {
+			ErrorReply turn = ErrorReply.of(acme.post()
+				.uri("/v1/conversations/{id}/turns", "other-" + i)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"content\": \"hi\"}"));
+			turn.assertError(503, "overloaded_error", "saturated");
+			assertThat(turn.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			assertThat(turn.headers().containsHeader("RateLimit")).as("rate limit checked").isFalse();
+			ErrorReply chat = ErrorReply.of(acme.post()
+				.uri("/v1/chat/completions")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"));
+			chat.assertError(503, "overloaded_error", "saturated");
+			assertThat(chat.headers().containsHeader("RateLimit")).as("rate limit checked").isFalse();
+		}
+		assertThat(requestDecisions()).as("rate-limit decisions while saturated").isEqualTo(decisionsBefore);
+		// The held turn took one request of three; this one takes the second, and one is left.
+		ErrorReply read = ErrorReply.of(acme.get().uri("/v1/conversations/{id}", "held-1"));
+		assertThat(read.status()).isEqualTo(200);
+		assertThat(read.headers().getFirst("RateLimit")).contains("r=1");
+	}
+
+	private static double requestDecisions() {
+		MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+		return meters.find("toolgate.ratelimit.decisions")
+			.tag("limit", "requests")
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
+	}
+
+}
