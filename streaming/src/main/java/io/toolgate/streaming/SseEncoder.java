@@ -16,7 +16,7 @@ public final class SseEncoder {
 	private static final Map<String, Class<? extends TurnEvent>> TYPES = Map.of("turn.started",
 			TurnEvent.TurnStarted.class, "token", TurnEvent.Token.class, "tool.call",
 			TurnEvent.ToolCallStarted.class, "tool.result", TurnEvent.ToolResult.class, "turn.completed",
-			TurnEvent.TurnCompleted.class, "error", TurnEvent.Error.class);
+			TurnEvent.TurnCompleted.class, "error", TurnEvent.Error.class, "turn.resumed", TurnEvent.TurnResumed.class);
 
 	private final JsonMapper jsonMapper;
 

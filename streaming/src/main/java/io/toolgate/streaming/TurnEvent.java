@@ -41,6 +41,25 @@ public sealed interface TurnEvent {
 	}
 
 	/**
+	 * Another replica took the turn over after the one running it stopped (it died, was drained or lost its
+	 * lease), and continues it from its last stored step. Events of {@code iteration} before this one that the
+	 * continuation repeats (the model is asked again for an answer it had not finished) come again after it.
+	 *
+	 * @param turnId the turn id
+	 * @param conversationId the conversation id
+	 * @param model the model answering
+	 * @param iteration the model call (1-based) the turn continues with
+	 */
+	record TurnResumed(String turnId, String conversationId, String model, int iteration) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "turn.resumed";
+		}
+
+	}
+
+	/**
 	 * A text fragment of the model's answer.
 	 *
 	 * @param text the fragment
