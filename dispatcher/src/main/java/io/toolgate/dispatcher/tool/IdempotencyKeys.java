@@ -19,6 +19,23 @@ public final class IdempotencyKeys {
 	}
 
 	/**
+	 * The key of a tool call a turn makes: the same on every replica for the same turn, model call and call id,
+	 * so that a replica taking a turn over finds the calls the first one ran, and different for everything else.
+	 * It is what the idempotency store and the worker see: {@code "turn-" + hex(sha256(tenant, conversation, turn,
+	 * iteration, call id))}, the parts separated by NUL bytes.
+	 * @param tenant the tenant id
+	 * @param conversationId the conversation id, or {@code "-"} for a stateless turn
+	 * @param turnId the turn id
+	 * @param iteration the model call (1-based) that asked for the call
+	 * @param callId the call id the model gave
+	 * @return the key
+	 */
+	public static String forTurnCall(String tenant, String conversationId, String turnId, int iteration,
+			String callId) {
+		return "turn-" + sha256(tenant, conversationId, turnId, Integer.toString(iteration), callId);
+	}
+
+	/**
 	 * Derives the worker's key.
 	 * @param tenant the tenant id
 	 * @param clientKey the client's {@code Idempotency-Key}, or {@code null}
@@ -29,11 +46,18 @@ public final class IdempotencyKeys {
 		if (clientKey == null || clientKey.isBlank()) {
 			return null;
 		}
+		return sha256(tenant, clientKey);
+	}
+
+	private static String sha256(String... parts) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update(tenant.getBytes(StandardCharsets.UTF_8));
-			digest.update((byte) 0);
-			digest.update(clientKey.getBytes(StandardCharsets.UTF_8));
+			for (int i = 0; i < parts.length; i++) {
+				if (i > 0) {
+					digest.update((byte) 0);
+				}
+				digest.update(parts[i].getBytes(StandardCharsets.UTF_8));
+			}
 			return HexFormat.of().formatHex(digest.digest());
 		}
 		catch (NoSuchAlgorithmException ex) {
