@@ -28,6 +28,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class IdempotentDispatch {
 
+	/** The error type of a call that a turn's replica stopped during, which is not run again. */
+	public static final String INTERRUPTED = "interrupted";
+
 	private final ToolDispatcher dispatcher;
 
 	private final IdempotencyStore store;
@@ -112,9 +115,6 @@ public class IdempotentDispatch {
 						false));
 			});
 	}
-
-	/** The error type of a call that a turn's replica stopped during, which is not run again. */
-	public static final String INTERRUPTED = "interrupted";
 
 	private static TurnEvent.ToolResult interrupted(ToolInvocation invocation, String message) {
 		return new TurnEvent.ToolResult(invocation.callId(), invocation.toolName(), "error", null,

@@ -340,7 +340,7 @@ public class TurnCoordinator {
 			return closeAbandoned(key).thenReturn(true);
 		}
 		return this.takeovers.attempt(key).flatMap(outcome -> switch (outcome) {
-			case STARTED, ELSEWHERE, FAILED -> Mono.just(false);
+			case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
 			case ENDED, CLOSED -> Mono.just(true);
 			// A replica with no slot leaves the turn to readers elsewhere for a while, then gives it up.
 			case SATURATED -> (refusals.incrementAndGet() < MAX_TAKEOVER_REFUSALS) ? Mono.just(false)

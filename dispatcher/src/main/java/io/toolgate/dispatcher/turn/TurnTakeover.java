@@ -71,6 +71,9 @@ final class TurnTakeover {
 	 */
 	Mono<Outcome> attempt(TurnKey key) {
 		return Mono.defer(() -> {
+			if (this.admission.isDraining()) {
+				return Mono.just(Outcome.DRAINING);
+			}
 			AdmissionController.Permit permit;
 			try {
 				permit = this.admission.admit();
@@ -238,6 +241,9 @@ final class TurnTakeover {
 
 		/** Nothing changed (the store failed); a later attempt may succeed. */
 		FAILED,
+
+		/** This replica is shutting down; replicas that stay take the turn. */
+		DRAINING,
 
 		/** This replica has no slot for it now. */
 		SATURATED,
