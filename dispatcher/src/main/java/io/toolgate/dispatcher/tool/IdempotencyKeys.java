@@ -20,9 +20,11 @@ public final class IdempotencyKeys {
 
 	/**
 	 * The key of a tool call a turn makes: the same on every replica for the same turn, model call and call id,
-	 * so that a replica taking a turn over finds the calls the first one ran, and different for everything else.
-	 * It is what the idempotency store and the worker see: {@code "turn-" + hex(sha256(tenant, conversation, turn,
-	 * iteration, call id))}, the parts separated by NUL bytes.
+	 * so that a replica taking a turn over finds the calls the first one ran, and different for everything else
+	 * (a model may reuse call ids in a later model call). It is what the idempotency store and the worker see:
+	 * {@code tenant:conversation:turn:iteration:callId}, with {@code %} and {@code :} in the tenant, conversation
+	 * and turn ids percent-encoded, so that the call id, last and chosen by the model, cannot make two keys
+	 * collide.
 	 * @param tenant the tenant id
 	 * @param conversationId the conversation id, or {@code "-"} for a stateless turn
 	 * @param turnId the turn id
@@ -32,7 +34,11 @@ public final class IdempotencyKeys {
 	 */
 	public static String forTurnCall(String tenant, String conversationId, String turnId, int iteration,
 			String callId) {
-		return "turn-" + sha256(tenant, conversationId, turnId, Integer.toString(iteration), callId);
+		return escaped(tenant) + ":" + escaped(conversationId) + ":" + escaped(turnId) + ":" + iteration + ":" + callId;
+	}
+
+	private static String escaped(String part) {
+		return part.replace("%", "%25").replace(":", "%3A");
 	}
 
 	/**
@@ -46,18 +52,11 @@ public final class IdempotencyKeys {
 		if (clientKey == null || clientKey.isBlank()) {
 			return null;
 		}
-		return sha256(tenant, clientKey);
-	}
-
-	private static String sha256(String... parts) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			for (int i = 0; i < parts.length; i++) {
-				if (i > 0) {
-					digest.update((byte) 0);
-				}
-				digest.update(parts[i].getBytes(StandardCharsets.UTF_8));
-			}
+			digest.update(tenant.getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+			digest.update(clientKey.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest.digest());
 		}
 		catch (NoSuchAlgorithmException ex) {

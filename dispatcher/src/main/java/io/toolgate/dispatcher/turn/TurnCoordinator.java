@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
@@ -48,9 +47,6 @@ public class TurnCoordinator {
 	/** Longest wait for a lease release; an unreleased lease expires by itself. */
 	private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
-	/** How often a saturated replica declines to take a turn over before it closes the turn. */
-	private static final int MAX_TAKEOVER_REFUSALS = 3;
-
 	/** Most events written to the event log in one write. */
 	private static final int APPEND_BATCH_SIZE = 64;
 
@@ -79,7 +75,7 @@ public class TurnCoordinator {
 	/** Whether turns whose replica stopped are continued by another replica (else they end as abandoned). */
 	private final boolean takeover;
 
-	private final TurnTakeover takeovers;
+	private final TurnWatch watch;
 
 	/** Events of the turns running on this replica, as stored, for the readers on this replica. */
 	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
@@ -106,8 +102,10 @@ public class TurnCoordinator {
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
 		this.takeover = sharedStore && properties.takeover();
-		this.takeovers = new TurnTakeover(admission, leases, eventLog, store, properties.leaseTtl(), jsonMapper,
-				this::launchTakenOver);
+		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, properties.leaseTtl(),
+				jsonMapper, this::launchTakenOver);
+		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, properties.leaseTtl(),
+				jsonMapper);
 	}
 
 	/** Returns a new turn id. */
@@ -277,7 +275,7 @@ public class TurnCoordinator {
 		// for turns that run elsewhere or have ended.
 		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
 		if (feed == null) {
-			return endingIfAbandoned(key, this.eventLog.read(key, afterId));
+			return this.watch.follow(key, this.eventLog.read(key, afterId));
 		}
 		return Flux.defer(() -> {
 			AtomicLong last = new AtomicLong(afterId);
@@ -292,88 +290,8 @@ public class TurnCoordinator {
 				// readers here follow it in the log.
 				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
 				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
-						: endingIfAbandoned(key, this.eventLog.read(key, last.get()))));
+						: this.watch.follow(key, this.eventLog.read(key, last.get()))));
 		});
-	}
-
-	/**
-	 * Follows a turn that runs elsewhere (or ran): when its log stays quiet while the turn no longer holds its
-	 * conversation's lease — its replica died, was drained, or lost Redis for longer than the lease — the turn
-	 * stopped without a terminal event. After two such checks in a row (a finishing turn releases its lease just
-	 * before writing its last event) this reader's replica takes the turn over and continues it
-	 * ({@link TurnTakeover}), or, with takeover off or impossible, closes its log with a terminal {@code error}
-	 * event, code {@code turn_abandoned}. Either way this reader and every other read on from the log. The watch
-	 * goes on after a takeover, so a turn whose new replica stops too is taken over again.
-	 */
-	private Flux<StoredEvent> endingIfAbandoned(TurnKey key, Flux<StoredEvent> events) {
-		Duration check = abandonCheckInterval();
-		return Flux.defer(() -> {
-			AtomicLong quietSince = new AtomicLong(System.nanoTime());
-			AtomicInteger streak = new AtomicInteger();
-			AtomicInteger refusals = new AtomicInteger();
-			Mono<Void> watchdog = Flux.interval(check, check)
-				.onBackpressureDrop()
-				.concatMap(tick -> abandoned(key, quietSince, check).flatMap(abandoned -> {
-					if (!abandoned || streak.incrementAndGet() < 2) {
-						streak.set(abandoned ? streak.get() : 0);
-						return Mono.just(false);
-					}
-					streak.set(0);
-					quietSince.set(System.nanoTime());
-					return onAbandoned(key, refusals);
-				}))
-				.filter(Boolean::booleanValue)
-				.next()
-				.then();
-			return events.doOnNext(event -> quietSince.set(System.nanoTime()))
-				.publish(shared -> Flux.merge(shared, watchdog.then(Mono.<StoredEvent>empty())
-					.takeUntilOther(shared.then())));
-		});
-	}
-
-	/**
-	 * Acts on a turn found stopped.
-	 * @return whether the watch is over (the turn's log has, or is getting, its terminal event)
-	 */
-	private Mono<Boolean> onAbandoned(TurnKey key, AtomicInteger refusals) {
-		if (!this.takeover) {
-			return closeAbandoned(key).thenReturn(true);
-		}
-		return this.takeovers.attempt(key).flatMap(outcome -> switch (outcome) {
-			case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
-			case ENDED, CLOSED -> Mono.just(true);
-			// A replica with no slot leaves the turn to readers elsewhere for a while, then gives it up.
-			case SATURATED -> (refusals.incrementAndGet() < MAX_TAKEOVER_REFUSALS) ? Mono.just(false)
-					: closeAbandoned(key).thenReturn(true);
-			case ORPHANED -> closeAbandoned(key).thenReturn(true);
-		});
-	}
-
-	private Duration abandonCheckInterval() {
-		Duration third = this.properties.leaseTtl().dividedBy(3);
-		return (third.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : third;
-	}
-
-	private Mono<Boolean> abandoned(TurnKey key, AtomicLong quietSince, Duration check) {
-		if (System.nanoTime() - quietSince.get() < check.toNanos()) {
-			return Mono.just(false);
-		}
-		// A store that does not answer says nothing about the turn: the reader's own reads fail meanwhile.
-		return this.leases.isHeld(key.conversation(), key.turnId())
-			.map(held -> !held)
-			.onErrorReturn(false);
-	}
-
-	private Mono<Void> closeAbandoned(TurnKey key) {
-		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
-		// The closer claims the log first, so that a replica that lost the turn cannot add to it afterwards.
-		String closer = "closer-" + newTurnId();
-		return this.eventLog.claim(key, closer)
-			.filter(Boolean::booleanValue)
-			.flatMap(claimed -> this.eventLog.appendAll(key, List.of(draft(TurnTakeover.abandoned())), closer)
-				.then())
-			// Another reader closed it first, or the store is down: either way this reader goes on reading.
-			.onErrorResume(ex -> Mono.empty());
 	}
 
 	/**
