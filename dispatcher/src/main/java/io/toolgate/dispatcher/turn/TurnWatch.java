@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
@@ -126,10 +127,10 @@ final class TurnWatch {
 		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
 		// The closer claims the log first, so that a replica that lost the turn cannot add to it afterwards.
 		String closer = "closer-" + TurnCoordinator.newTurnId();
+		List<EventDraft> abandoned = List.of(TurnCoordinator.draft(this.jsonMapper, TurnTakeover.abandoned()));
 		return this.eventLog.claim(key, closer)
 			.filter(Boolean::booleanValue)
-			.flatMap(claimed -> this.eventLog.appendAll(key, List.of(TurnCoordinator.draft(this.jsonMapper, TurnTakeover.abandoned())), closer)
-				.then())
+			.flatMap(claimed -> this.eventLog.appendAll(key, abandoned, closer).then())
 			// Another reader closed it first, or the store is down: either way this reader goes on reading.
 			.onErrorResume(ex -> Mono.empty());
 	}
