@@ -133,7 +133,7 @@ final class TurnTakeover {
 					.toList();
 				TurnResumption from = resumption(decode(found.getT1()), messages);
 				if (from == null) {
-					throw new IllegalStateException("the turn's input is not stored");
+					throw new IllegalStateException("the stored conversation does not hold the turn's steps");
 				}
 				PreparedTurn turn = new PreparedTurn(key.turnId(), key.conversation(), permit, lease, messages,
 						new StoredConversationWriter(this.store, key.conversation(), lease, conversation.version(),
@@ -171,7 +171,8 @@ final class TurnTakeover {
 	 * results), possibly followed by its final answer; the log holds what the next step had done.
 	 * @param events the turn's logged events, in order
 	 * @param messages the stored conversation
-	 * @return where to continue, or {@code null} if the turn cannot be continued (its input may not be stored)
+	 * @return where to continue, or {@code null} if the turn cannot be continued: its input may not be stored, or
+	 * the conversation moved on with another turn
 	 */
 	static @Nullable TurnResumption resumption(List<TurnEvent> events, List<ChatMessage> messages) {
 		String model = null;
@@ -187,16 +188,59 @@ final class TurnTakeover {
 		if (model == null || lastUser < 0) {
 			return null;
 		}
-		int steps = 0;
-		for (ChatMessage message : messages.subList(lastUser + 1, messages.size())) {
-			steps += (ChatMessage.ASSISTANT.equals(message.role()) && message.hasToolCalls()) ? 1 : 0;
+		List<ChatMessage> turnMessages = messages.subList(lastUser + 1, messages.size());
+		int steps = storedSteps(turnMessages, events);
+		if (steps < 0) {
+			return null;
 		}
 		int iteration = steps + 1;
 		ChatMessage last = messages.getLast();
 		if (ChatMessage.ASSISTANT.equals(last.role()) && !last.hasToolCalls()) {
-			return new TurnResumption(model, iteration, null, Map.of(), last.content() != null ? last.content() : "");
+			String answer = last.content() != null ? last.content() : "";
+			return answer.startsWith(tokens(events, iteration)) ? new TurnResumption(model, iteration, null, Map.of(),
+					answer) : null;
 		}
 		return pendingStep(model, iteration, events);
+	}
+
+	/**
+	 * Counts the turn's stored steps, checking each against the tool calls the log recorded for its model call:
+	 * messages that do not match are another turn's (one that ran on the conversation after this turn's lease
+	 * expired), and the turn cannot be continued on them.
+	 * @return the number of steps, or -1 if they are not this turn's
+	 */
+	private static int storedSteps(List<ChatMessage> turnMessages, List<TurnEvent> events) {
+		int steps = 0;
+		for (ChatMessage message : turnMessages) {
+			if (ChatMessage.ASSISTANT.equals(message.role()) && message.hasToolCalls()) {
+				steps++;
+				List<String> stored = message.toolCalls().stream().map(ToolCall::id).toList();
+				if (!stored.equals(loggedCallIds(events, steps))) {
+					return -1;
+				}
+			}
+		}
+		return steps;
+	}
+
+	private static List<String> loggedCallIds(List<TurnEvent> events, int iteration) {
+		List<String> ids = new ArrayList<>();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.ToolCallStarted call && call.iteration() == iteration) {
+				ids.add(call.callId());
+			}
+		}
+		return ids;
+	}
+
+	private static String tokens(List<TurnEvent> events, int iteration) {
+		StringBuilder text = new StringBuilder();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.Token token && token.iteration() == iteration) {
+				text.append(token.text());
+			}
+		}
+		return text.toString();
 	}
 
 	/** The step of {@code iteration} as the log recorded it: its tool calls and the results it got. */

@@ -67,6 +67,16 @@ class TurnTakeoverTests {
 	}
 
 	@Test
+	void cannotContinueOnAConversationAnotherTurnMovedOn() {
+		ToolCall other = ToolCall.of("call_9", "weather", "{\"city\":\"Rome\"}");
+		List<ChatMessage> steps = List.of(ChatMessage.user("next question"), ChatMessage.assistant(null, List.of(other)),
+				ChatMessage.tool("call_9", "{}"));
+		assertThat(TurnTakeover.resumption(List.of(STARTED, toolCall("call_1", 1)), steps)).isNull();
+		List<ChatMessage> answered = List.of(ChatMessage.user("next question"), ChatMessage.assistant("another answer"));
+		assertThat(TurnTakeover.resumption(List.of(STARTED, new TurnEvent.Token("hel", 1)), answered)).isNull();
+	}
+
+	@Test
 	void ignoresCompletedTurnsEvents() {
 		TurnEvent completed = new TurnEvent.TurnCompleted("stop", "x", Usage.ZERO, 1);
 		assertThat(TurnTakeover.resumption(List.of(STARTED, completed), List.of(ChatMessage.user("hi"))).iteration())
