@@ -36,10 +36,12 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
-			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper) {
+			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper,
+			ToolgateMetrics metrics) {
 		// Only a store the replicas share lets another replica take a turn over.
 		boolean sharedStore = !(eventLog instanceof InMemoryTurnEventLog);
-		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper, sharedStore);
+		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper, sharedStore,
+				metrics.turns());
 	}
 
 	@Bean

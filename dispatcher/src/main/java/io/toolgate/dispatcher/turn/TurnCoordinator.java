@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.error.UpstreamErrors;
+import io.toolgate.dispatcher.metrics.TurnMetrics;
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
@@ -91,9 +92,11 @@ public class TurnCoordinator {
 	 * @param jsonMapper JSON of messages and events
 	 * @param sharedStore whether the store is shared by replicas, so that another replica can take a turn over
 	 * (with {@link TurnProperties#takeover()})
+	 * @param metrics counts takeovers
 	 */
 	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, TurnEventLog eventLog,
-			AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper, boolean sharedStore) {
+			AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper, boolean sharedStore,
+			TurnMetrics metrics) {
 		this.engine = engine;
 		this.store = store;
 		this.leases = leases;
@@ -105,7 +108,7 @@ public class TurnCoordinator {
 		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, properties.leaseTtl(),
 				jsonMapper, this::launchTakenOver);
 		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, properties.leaseTtl(),
-				jsonMapper);
+				jsonMapper, metrics);
 	}
 
 	/** Returns a new turn id. */

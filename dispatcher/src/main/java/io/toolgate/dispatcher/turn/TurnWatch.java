@@ -2,9 +2,11 @@ package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.toolgate.dispatcher.metrics.TurnMetrics;
 import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
@@ -38,6 +40,8 @@ final class TurnWatch {
 
 	private final JsonMapper jsonMapper;
 
+	private final TurnMetrics metrics;
+
 	/**
 	 * Creates the watch.
 	 * @param leases tells whether a turn still holds its lease
@@ -45,14 +49,16 @@ final class TurnWatch {
 	 * @param takeovers takes turns over, or {@code null} when takeover is off: stopped turns are then closed
 	 * @param leaseTtl the turns' lease time to live, which paces the checks
 	 * @param jsonMapper JSON of events
+	 * @param metrics counts takeovers
 	 */
 	TurnWatch(TurnLeases leases, TurnEventLog eventLog, @Nullable TurnTakeover takeovers, Duration leaseTtl,
-			JsonMapper jsonMapper) {
+			JsonMapper jsonMapper, TurnMetrics metrics) {
 		this.leases = leases;
 		this.eventLog = eventLog;
 		this.takeovers = takeovers;
 		this.leaseTtl = leaseTtl;
 		this.jsonMapper = jsonMapper;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -96,9 +102,12 @@ final class TurnWatch {
 	 */
 	private Mono<Boolean> onAbandoned(TurnKey key, AtomicInteger refusals) {
 		if (this.takeovers == null) {
+			this.metrics.takeover("abandoned");
 			return closeAbandoned(key).thenReturn(true);
 		}
-		return this.takeovers.attempt(key).flatMap(outcome -> switch (outcome) {
+		return this.takeovers.attempt(key)
+			.doOnNext(outcome -> this.metrics.takeover(outcome.name().toLowerCase(Locale.ROOT)))
+			.flatMap(outcome -> switch (outcome) {
 			case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
 			case ENDED, CLOSED -> Mono.just(true);
 			// A replica with no slot leaves the turn to readers elsewhere for a while, then gives it up.

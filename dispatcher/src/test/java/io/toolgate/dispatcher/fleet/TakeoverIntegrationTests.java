@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -115,6 +116,16 @@ class TakeoverIntegrationTests {
 			assertContinuation(head, tail);
 			assertThat(completedContent(tail)).isEqualTo("one two three");
 			assertWholeLogIsContinuous("kill-tokens", turnId(head));
+			String metrics = WebClient.builder()
+				.baseUrl(survivor.managementUrl())
+				.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(8 * 1024 * 1024))
+				.build()
+				.get()
+				.uri("/actuator/prometheus")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(WAIT);
+			assertThat(metrics).containsPattern("toolgate_turn_takeovers_total\\{[^}]*outcome=\"started\"");
 		}
 	}
 
