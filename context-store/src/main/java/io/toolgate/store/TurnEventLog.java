@@ -32,6 +32,36 @@ public interface TurnEventLog {
 	Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events);
 
 	/**
+	 * Appends events like {@link #appendAll(TurnKey, List)}, but only for the log's writer: once another writer has
+	 * {@link #claim claimed} the log, appends by earlier writers are refused, so a replica that lost a turn can
+	 * never add to it after another replica took it over. A log nobody claimed accepts every writer.
+	 * @param key the turn
+	 * @param events the events; none appends nothing
+	 * @param writer identifies the appender, e.g. the fence of its conversation lease
+	 * @return as {@link #appendAll(TurnKey, List)}; also errors with {@link LeaseLostException} when another writer
+	 * claimed the log, storing nothing
+	 */
+	Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events, String writer);
+
+	/**
+	 * Makes {@code writer} the only writer whose {@link #appendAll(TurnKey, List, String) fenced appends} the log
+	 * accepts from now on; for a replica taking over a turn, after it took the turn's conversation lease.
+	 * @param key the turn
+	 * @param writer the new writer
+	 * @return {@code true} if claimed, {@code false} if the turn has already ended (nothing changes); errors with
+	 * {@link TurnNotFoundException} if the log does not exist
+	 */
+	Mono<Boolean> claim(TurnKey key, String writer);
+
+	/**
+	 * Reads the events stored now after {@code afterId}, without waiting for more.
+	 * @param key the turn
+	 * @param afterId the last id already known; 0 reads from the start
+	 * @return the stored events in id order, then completion; empty if the log does not exist
+	 */
+	Flux<StoredEvent> readStored(TurnKey key, long afterId);
+
+	/**
 	 * Reads a turn's events after {@code afterId}: first those already stored, then live ones as they are
 	 * appended, completing after the terminal event.
 	 * @param key the turn

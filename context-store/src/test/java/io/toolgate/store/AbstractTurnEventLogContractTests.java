@@ -313,6 +313,44 @@ public abstract class AbstractTurnEventLogContractTests {
 		assertThat(append("token", false).id()).isEqualTo(2);
 	}
 
+	@Test
+	void claimedLogRefusesItsFormerWriterAndTakesTheNewOne() {
+		List<EventDraft> token = List.of(new EventDraft("token", "{}", false));
+		assertThat(this.log.appendAll(this.turn, token, "first").collectList().block(TIMEOUT)).hasSize(1);
+		assertThat(this.log.claim(this.turn, "second").block(TIMEOUT)).isTrue();
+		StepVerifier.create(this.log.appendAll(this.turn, token, "first"))
+			.expectError(LeaseLostException.class)
+			.verify(TIMEOUT);
+		assertThat(this.log.appendAll(this.turn, token, "second").blockLast(TIMEOUT).id()).isEqualTo(2);
+		assertThat(this.log.readStored(this.turn, 0).map(StoredEvent::id).collectList().block(TIMEOUT))
+			.containsExactly(1L, 2L);
+	}
+
+	@Test
+	void claimOfEndedTurnIsRefused() {
+		appendAll(2);
+		assertThat(this.log.claim(this.turn, "late").block(TIMEOUT)).isFalse();
+		StepVerifier.create(this.log.claim(newTurn(), "nobody"))
+			.expectError(TurnNotFoundException.class)
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void readStoredReturnsWhatIsStoredAndCompletes() {
+		appendAll(3);
+		append(newTurnWithLog(), "token", "{}", false).block(TIMEOUT);
+		StepVerifier.create(this.log.readStored(this.turn, 1).map(StoredEvent::id))
+			.expectNext(2L, 3L)
+			.verifyComplete();
+		StepVerifier.create(this.log.readStored(newTurn(), 0)).verifyComplete();
+	}
+
+	private TurnKey newTurnWithLog() {
+		TurnKey other = newTurn();
+		this.log.create(other, LONG_TTL).block(TIMEOUT);
+		return other;
+	}
+
 	private static long afterIdOf(int reader, int events) {
 		return (long) (reader % 4) * (events / 5);
 	}

@@ -141,6 +141,8 @@ public final class OpenAiChunkEncoder {
 			}
 			case TurnEvent.ToolCallStarted call -> {
 			}
+			case TurnEvent.TurnResumed resumed -> {
+			}
 			case TurnEvent.ToolResult result -> {
 			}
 			case TurnEvent.Error error -> {

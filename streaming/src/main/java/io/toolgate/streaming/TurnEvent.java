@@ -18,6 +18,24 @@ public sealed interface TurnEvent {
 	/** The SSE event name, e.g. {@code token}. */
 	String type();
 
+	/**
+	 * The record of an event name, for reading stored events back; {@link Error#LEGACY_TYPE} reads as an error.
+	 * @param type an event's {@link #type()}
+	 * @return its record class, or null for a name no event has
+	 */
+	static @Nullable Class<? extends TurnEvent> classOf(String type) {
+		return switch (type) {
+			case "turn.started" -> TurnStarted.class;
+			case "turn.resumed" -> TurnResumed.class;
+			case "token" -> Token.class;
+			case "tool.call" -> ToolCallStarted.class;
+			case "tool.result" -> ToolResult.class;
+			case "turn.completed" -> TurnCompleted.class;
+			case Error.TYPE, Error.LEGACY_TYPE -> Error.class;
+			default -> null;
+		};
+	}
+
 	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code turn.error}). */
 	@JsonIgnore
 	default boolean isTerminal() {
@@ -36,6 +54,25 @@ public sealed interface TurnEvent {
 		@Override
 		public String type() {
 			return "turn.started";
+		}
+
+	}
+
+	/**
+	 * Another replica took the turn over after the one running it stopped (it died, was drained or lost its
+	 * lease), and continues it from its last stored step. Events of {@code iteration} before this one that the
+	 * continuation repeats (the model is asked again for an answer it had not finished) come again after it.
+	 *
+	 * @param turnId the turn id
+	 * @param conversationId the conversation id
+	 * @param model the model answering
+	 * @param iteration the model call (1-based) the turn continues with
+	 */
+	record TurnResumed(String turnId, String conversationId, String model, int iteration) implements TurnEvent {
+
+		@Override
+		public String type() {
+			return "turn.resumed";
 		}
 
 	}

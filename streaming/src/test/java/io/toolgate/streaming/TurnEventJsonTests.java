@@ -24,7 +24,8 @@ class TurnEventJsonTests {
 					new TurnEvent.ToolError("timeout", "took too long", true), 5000, 3),
 			new TurnEvent.TurnCompleted("stop", "Done.", Usage.of(10, 5), 2),
 			new TurnEvent.TurnCompleted("max_iterations", null, Usage.ZERO, 8),
-			new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable"));
+			new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable"),
+			new TurnEvent.TurnResumed("t1", "c1", "m", 2));
 
 	@Test
 	void writesTokensCompactly() {
@@ -38,9 +39,15 @@ class TurnEventJsonTests {
 			for (TurnEvent event : EVENTS) {
 				String json = mapper.writeValueAsString(event);
 				assertThat(json).doesNotContain("null").doesNotContain("\"terminal\"").doesNotContain("\"ok\":");
-				assertThat(mapper.readValue(json, event.getClass())).isEqualTo(event);
+				assertThat(mapper.readValue(json, TurnEvent.classOf(event.type()))).isEqualTo(event);
 			}
 		}
+	}
+
+	@Test
+	void readsTheLegacyErrorNameAsAnErrorAndNoUnknownName() {
+		assertThat(TurnEvent.classOf(TurnEvent.Error.LEGACY_TYPE)).isEqualTo(TurnEvent.Error.class);
+		assertThat(TurnEvent.classOf("turn.unknown")).isNull();
 	}
 
 	@Test

@@ -125,6 +125,36 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 		return Flux.fromIterable(events).concatMap((event) -> append(key, event));
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Appends one event at a time, as {@link #appendAll(TurnKey, List)} does.
+	 */
+	@Override
+	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events, String writer) {
+		return Flux.fromIterable(events)
+			.concatMap((event) -> Mono.fromSupplier(() -> {
+				Instant now = this.clock.instant();
+				return liveLog(key, now).append(event.type(), event.data(), event.terminal(), now, writer);
+			}));
+	}
+
+	@Override
+	public Mono<Boolean> claim(TurnKey key, String writer) {
+		return Mono.fromSupplier(() -> liveLog(key, this.clock.instant()).claim(writer));
+	}
+
+	@Override
+	public Flux<StoredEvent> readStored(TurnKey key, long afterId) {
+		return Flux.defer(() -> {
+			TurnLog log = this.logs.get(key);
+			if (log == null || log.isExpired(this.clock.instant())) {
+				return Flux.empty();
+			}
+			return Flux.fromIterable(log.stored(afterId));
+		});
+	}
+
 	private Mono<StoredEvent> append(TurnKey key, EventDraft event) {
 		return Mono.fromSupplier(() -> {
 			Instant now = this.clock.instant();

@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.ReaderOverflowException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLogFullException;
 import io.toolgate.store.TurnNotFoundException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
@@ -37,6 +39,9 @@ final class TurnLog {
 
 	private boolean closed;
 
+	/** The writer that claimed the log, or {@code null} while unclaimed. */
+	private @Nullable String writer;
+
 	private volatile Instant expiresAt;
 
 	TurnLog(TurnKey key, Duration ttl, int maxEvents, int readerBuffer, Instant now) {
@@ -61,6 +66,32 @@ final class TurnLog {
 
 	TurnKey key() {
 		return this.key;
+	}
+
+	/** Makes {@code writer} the log's only fenced writer; {@code false} if the turn has ended. */
+	synchronized boolean claim(String writer) {
+		if (this.closed) {
+			throw notFound(this.key);
+		}
+		if (this.ended) {
+			return false;
+		}
+		this.writer = writer;
+		return true;
+	}
+
+	/** The events stored after {@code afterId}, now. */
+	synchronized List<StoredEvent> stored(long afterId) {
+		int from = (int) Math.min(Math.max(afterId, 0), this.events.size());
+		return List.copyOf(this.events.subList(from, this.events.size()));
+	}
+
+	/** Appends for a writer: refused once another writer claimed the log. */
+	synchronized StoredEvent append(String type, String data, boolean terminal, Instant now, String writer) {
+		if (this.writer != null && !this.writer.equals(writer) && !this.closed) {
+			throw new LeaseLostException("Turn " + this.key.turnId() + " was taken over by another writer");
+		}
+		return append(type, data, terminal, now);
 	}
 
 	synchronized StoredEvent append(String type, String data, boolean terminal, Instant now) {

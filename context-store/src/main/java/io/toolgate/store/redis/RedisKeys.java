@@ -18,7 +18,7 @@ import io.toolgate.store.TurnLease;
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:msgs              list of messages
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:lease             string: the lease holder's fence and turn
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turns             set of turn ids with a log
- * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:meta   hash: n (last id), ended, ttl (millis)
+ * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:meta   hash: n (last id), ended, ttl (millis), w (writer)
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:events stream, entry ids n-0
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:appended  pub/sub channel: the id of each appended event
  * &lt;prefix&gt;:idem:{&lt;scope&gt;:&lt;key&gt;}                    hash: fp, token, result, ttl

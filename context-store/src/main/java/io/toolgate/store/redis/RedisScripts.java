@@ -110,20 +110,25 @@ final class RedisScripts {
 	 * Appends a batch of events to a turn log, all or none, assigns their ids and announces the last id.
 	 */
 	static final String TURN_LOG_APPEND_ALL = """
-			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, then type, data, terminal (0 or 1) per event
-			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl')
+			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, writer or '', then type, data, terminal
+			-- (0 or 1) per event
+			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl', 'w')
 			if not meta[1] then
 				return {'missing'}
 			end
 			if meta[2] == '1' then
 				return {'ended'}
 			end
+			-- A log claimed by a writer takes fenced appends from that writer only.
+			if ARGV[4] ~= '' and meta[4] and meta[4] ~= ARGV[4] then
+				return {'fenced'}
+			end
 			local first = tonumber(meta[1]) + 1
 			local max = tonumber(ARGV[2])
-			local count = (#ARGV - 3) / 3
+			local count = (#ARGV - 4) / 3
 			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
 			for i = 0, count - 1 do
-				local terminal = ARGV[4 + i * 3 + 2]
+				local terminal = ARGV[5 + i * 3 + 2]
 				if terminal == '1' and i < count - 1 then
 					return {'ended'}
 				end
@@ -135,7 +140,7 @@ final class RedisScripts {
 			local ended = '0'
 			for i = 0, count - 1 do
 				id = id + 1
-				local base = 4 + i * 3
+				local base = 5 + i * 3
 				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
 					't', ARGV[base + 2])
 				ended = ARGV[base + 2]
@@ -150,6 +155,23 @@ final class RedisScripts {
 			redis.call('PUBLISH', ARGV[3], id)
 			return {'ok', first}
 			""";
+
+	/**
+	 * Makes a writer the only one whose fenced appends a turn log takes, unless the turn has ended.
+	 */
+	static final String TURN_LOG_CLAIM = """
+			-- KEYS: meta; ARGV: writer
+			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended')
+			if not meta[1] then
+				return {'missing'}
+			end
+			if meta[2] == '1' then
+				return {'ended'}
+			end
+			redis.call('HSET', KEYS[1], 'w', ARGV[1])
+			return {'ok', tonumber(meta[1])}
+			""";
+
 
 	/**
 	 * Claims an idempotency key, or reports a fingerprint mismatch, the completed result or the running claim.

@@ -13,6 +13,7 @@ import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.toolgate.store.StoreUnavailableException;
 import io.toolgate.store.EventDraft;
+import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
@@ -59,6 +60,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 
 	private final RedisScript appendAll;
 
+	private final RedisScript claim;
+
 	/**
 	 * Creates the event log.
 	 * @param commands the shared reactive commands of a standalone or cluster connection
@@ -74,6 +77,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 		this.notifications = new TurnNotifications(pubSub, settings.commandTimeout());
 		this.create = new RedisScript(commands, RedisScripts.TURN_LOG_CREATE);
 		this.appendAll = new RedisScript(commands, RedisScripts.TURN_LOG_APPEND_ALL);
+		this.claim = new RedisScript(commands, RedisScripts.TURN_LOG_CLAIM);
 	}
 
 	/**
@@ -101,14 +105,58 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	 */
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
+		return append(key, events, "");
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The writer is checked in the same script call that writes the batch.
+	 */
+	@Override
+	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events, String writer) {
+		if (writer.isEmpty()) {
+			throw new IllegalArgumentException("writer must not be empty");
+		}
+		return append(key, events, writer);
+	}
+
+	@Override
+	public Mono<Boolean> claim(TurnKey key, String writer) {
+		return Mono.defer(() -> this.claim.run(this.commands, new String[] { this.keys.turnMeta(key) }, writer))
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Claiming a turn log"))
+			.map((reply) -> switch ((String) reply.get(0)) {
+				case "ok" -> true;
+				case "ended" -> false;
+				default -> throw notFound(key);
+			});
+	}
+
+	@Override
+	public Flux<StoredEvent> readStored(TurnKey key, long afterId) {
+		Range<String> after = Range.from(Range.Boundary.including((Math.max(afterId, 0) + 1) + "-0"),
+				Range.Boundary.unbounded());
+		return Flux.defer(() -> this.commands.xrange(this.keys.turnEvents(key), after, Limit.from(BATCH)))
+			.map(RedisTurnEventLog::toEvent)
+			.collectList()
+			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
+			.flatMapMany((batch) -> {
+				Flux<StoredEvent> stored = Flux.fromIterable(batch);
+				return (batch.size() < BATCH) ? stored
+						: stored.concatWith(Flux.defer(() -> readStored(key, batch.get(batch.size() - 1).id())));
+			});
+	}
+
+	private Flux<StoredEvent> append(TurnKey key, List<EventDraft> events, String writer) {
 		if (events.isEmpty()) {
 			return Flux.empty();
 		}
 		return Mono.defer(() -> {
-			List<String> args = new ArrayList<>(3 + events.size() * 3);
+			List<String> args = new ArrayList<>(4 + events.size() * 3);
 			args.add(key.turnId());
 			args.add(Integer.toString(this.settings.maxEventsPerTurn()));
 			args.add(this.keys.turnChannel(key));
+			args.add(writer);
 			for (EventDraft event : events) {
 				args.add(event.type());
 				args.add(event.data());
@@ -121,6 +169,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 				case "ok" -> stored((Long) reply.get(1), events);
 				case "missing" -> throw notFound(key);
 				case "ended" -> throw new IllegalStateException("Turn " + key.turnId() + " has already ended");
+				case "fenced" -> throw new LeaseLostException("Turn " + key.turnId() + " was taken over by another writer");
 				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
 						+ this.settings.maxEventsPerTurn() + " events");
 			});

@@ -78,6 +78,11 @@ public class AdmissionController {
 		this.draining = true;
 	}
 
+	/** Whether this replica stopped admitting turns. */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
 	/** Turns running now. */
 	public int running() {
 		return this.running.get();

@@ -15,6 +15,7 @@ import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.store.memory.InMemoryTurnEventLog;
 import io.toolgate.streaming.upstream.ModelClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,8 +45,12 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
-			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper) {
-		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper);
+			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper,
+			ToolgateMetrics metrics) {
+		// Only a store the replicas share lets another replica take a turn over.
+		boolean sharedStore = !(eventLog instanceof InMemoryTurnEventLog);
+		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper, sharedStore,
+				metrics.turns());
 	}
 
 	@Bean

@@ -26,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * after it; readers get each event once it is stored, so this trades their latency against Redis round trips
  * @param maxChoices the largest {@code n} a chat completion may ask for; larger ones get 400. The gateway answers
  * with one choice whatever {@code n} is.
+ * @param takeover whether a turn whose replica stopped (died, was drained past its timeout or lost its lease) is
+ * taken over by another replica once its lease has expired and continued from its last stored step; when off, or
+ * when there is no shared store, such a turn ends with an {@code error} event, code {@code turn_abandoned}
  */
 @Validated
 @ConfigurationProperties("toolgate.turn")
@@ -34,5 +37,5 @@ public record TurnProperties(@DefaultValue("8") @Min(1) int maxIterations, @Defa
 		@DefaultValue("100000") @Min(100) int historyTokenBudget, @DefaultValue("1h") Duration eventLogTtl,
 		@DefaultValue("30s") Duration leaseTtl, @DefaultValue("100000") @Min(1) int maxContentLength,
 		@DefaultValue("10ms") Duration eventLogFlushInterval,
-		@DefaultValue("1") @Min(1) int maxChoices) {
+		@DefaultValue("1") @Min(1) int maxChoices, @DefaultValue("true") boolean takeover) {
 }

@@ -66,7 +66,8 @@ public class DrainCoordinator implements SmartLifecycle {
 	 * @param admission refuses new turns and counts running ones
 	 * @param signal ends open event streams
 	 * @param properties delays and timeout
-	 * @param abandonTurns ends the turns still running at the timeout, each with a terminal event of its own
+	 * @param abandonTurns stops the turns still running at the timeout, each with a terminal event of its own or
+	 * left for another replica to take over
 	 */
 	public DrainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission, DrainSignal signal,
 			DrainProperties properties, Runnable abandonTurns) {
@@ -142,8 +143,8 @@ public class DrainCoordinator implements SmartLifecycle {
 			.then()
 			.timeout(this.properties.timeout())
 			.onErrorResume(TimeoutException.class, ex -> {
-				logger.warn("Drain timeout: {} turns still running after {}; they end now as turn_abandoned",
-						this.admission.running(), this.properties.timeout());
+				logger.warn("Drain timeout: {} turns still running after {}; they end now as turn_abandoned, unless "
+						+ "another replica takes them over", this.admission.running(), this.properties.timeout());
 				this.abandonTurns.run();
 				return awaitAbandoned();
 			});

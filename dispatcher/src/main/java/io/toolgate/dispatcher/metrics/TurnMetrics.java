@@ -23,7 +23,10 @@ import reactor.core.publisher.Flux;
  * {@code tool_calls}, {@code max_iterations}, {@code loop_detected}, {@code deadline}, {@code cancelled}, or the
  * code of the terminal error ({@code store_unavailable}, {@code upstream_first_token_timeout}, ...);</li>
  * <li>{@code toolgate.turn.iterations} (distribution summary): model calls per completed turn;</li>
- * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica now.</li>
+ * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica now;</li>
+ * <li>{@code toolgate.turn.takeovers} (counter): turns a reader on this replica found stopped without ending, by
+ * {@code outcome} ({@code started}, {@code elsewhere}, {@code ended}, {@code closed}, {@code failed},
+ * {@code draining}, {@code saturated}, {@code orphaned}, or {@code abandoned} with takeover off).</li>
  * </ul>
  * The tenant is an extra label of the duration and the counter when configured. Each turn is a span named
  * {@code turn}.
@@ -47,6 +50,8 @@ public final class TurnMetrics {
 	private final MeterCache<Timer> durations = new MeterCache<>();
 
 	private final MeterCache<Counter> completed = new MeterCache<>();
+
+	private final MeterCache<Counter> takeovers = new MeterCache<>();
 
 	TurnMetrics(MeterRegistry registry, Spans spans, boolean tenantLabel) {
 		this.registry = registry;
@@ -92,6 +97,17 @@ public final class TurnMetrics {
 		return this.spans.flux("turn",
 				observation -> observation.contextualName("turn").highCardinalityKeyValue("toolgate.turn.id", turnId),
 				measured);
+	}
+
+	/**
+	 * Counts what became of a turn a reader found stopped without ending.
+	 * @param outcome a bounded outcome name
+	 */
+	public void takeover(String outcome) {
+		this.takeovers.get(List.of(outcome), () -> Counter.builder("toolgate.turn.takeovers")
+			.description("Turns found stopped without ending, by what became of them")
+			.tags("outcome", outcome)
+			.register(this.registry)).increment();
 	}
 
 	private void record(String tenant, String reason, long durationNanos) {

@@ -19,6 +19,29 @@ public final class IdempotencyKeys {
 	}
 
 	/**
+	 * The key of a tool call a turn makes: the same on every replica for the same turn, model call and call id,
+	 * so that a replica taking a turn over finds the calls the first one ran, and different for everything else
+	 * (a model may reuse call ids in a later model call). It is what the idempotency store and the worker see:
+	 * {@code tenant:conversation:turn:iteration:callId}, with {@code %} and {@code :} in the tenant, conversation
+	 * and turn ids percent-encoded, so that the call id, last and chosen by the model, cannot make two keys
+	 * collide.
+	 * @param tenant the tenant id
+	 * @param conversationId the conversation id, or {@code "-"} for a stateless turn
+	 * @param turnId the turn id
+	 * @param iteration the model call (1-based) that asked for the call
+	 * @param callId the call id the model gave
+	 * @return the key
+	 */
+	public static String forTurnCall(String tenant, String conversationId, String turnId, int iteration,
+			String callId) {
+		return escaped(tenant) + ":" + escaped(conversationId) + ":" + escaped(turnId) + ":" + iteration + ":" + callId;
+	}
+
+	private static String escaped(String part) {
+		return part.replace("%", "%25").replace(":", "%3A");
+	}
+
+	/**
 	 * Derives the worker's key.
 	 * @param tenant the tenant id
 	 * @param clientKey the client's {@code Idempotency-Key}, or {@code null}

@@ -22,10 +22,14 @@ import tools.jackson.databind.json.JsonMapper;
  * a repeat with the same tool and arguments gets the stored result (waiting for it while the first still runs);
  * a repeat with other arguments is refused. Direct invocations use a key derived from the tenant and the client's
  * {@code Idempotency-Key} ({@link IdempotencyKeys}); calls
- * of a turn use a key made of tenant, conversation, turn and call id, so a retried or resumed turn never runs a
- * side-effecting tool twice.
+ * of a turn use a key made of tenant, conversation, turn, model call and call id
+ * ({@link IdempotencyKeys#forTurnCall}), so a turn taken over by another replica never runs a side-effecting tool
+ * twice ({@link #dispatchResumed}).
  */
 public class IdempotentDispatch {
+
+	/** The error type of a call that a turn's replica stopped during, which is not run again. */
+	public static final String INTERRUPTED = "interrupted";
 
 	private final ToolDispatcher dispatcher;
 
@@ -81,6 +85,40 @@ public class IdempotentDispatch {
 						"idempotency_key_reused",
 						"This Idempotency-Key was used with another tool or other arguments", null, Map.of()));
 			});
+	}
+
+	/**
+	 * Runs a call of a turn taken over from another replica: a call the first replica completed gets its stored
+	 * result, a call it never claimed runs, and a call still claimed without a result after {@code wait} (its
+	 * replica stopped while it ran, or still runs it) is not run again: it gets an {@code error} result of type
+	 * {@value #INTERRUPTED} that the model sees.
+	 * @param invocation the call, with its idempotency key
+	 * @param scope what the key is unique within
+	 * @param wait how long to wait for a claimed call's result
+	 * @return the result; errors only with the store's failures
+	 */
+	public Mono<Outcome> dispatchResumed(ToolInvocation invocation, String scope, Duration wait) {
+		String key = invocation.idempotencyKey();
+		if (key == null || key.isBlank()) {
+			return dispatch(invocation, scope);
+		}
+		return this.store.await(scope, key, fingerprint(invocation), this.ttl, wait)
+			.flatMap(claim -> switch (claim) {
+				case IdempotencyClaim.Claimed claimed -> runAndStore(invocation, claimed);
+				case IdempotencyClaim.Completed completed -> Mono.just(new Outcome(
+						this.jsonMapper.readValue(completed.resultJson(), TurnEvent.ToolResult.class), true));
+				case IdempotencyClaim.InProgress inProgress -> Mono.just(new Outcome(interrupted(invocation,
+						"The call was still running when the replica running its turn stopped; it was not run again"),
+						false));
+				case IdempotencyClaim.Mismatch mismatch -> Mono.just(new Outcome(interrupted(invocation,
+						"A call with this id and other arguments ran before the turn was taken over; it was not run"),
+						false));
+			});
+	}
+
+	private static TurnEvent.ToolResult interrupted(ToolInvocation invocation, String message) {
+		return new TurnEvent.ToolResult(invocation.callId(), invocation.toolName(), "error", null,
+				new TurnEvent.ToolError(INTERRUPTED, message, false), 0, 0);
 	}
 
 	private Mono<Outcome> runAndStore(ToolInvocation invocation, IdempotencyClaim.Claimed claimed) {

@@ -3,6 +3,7 @@ package io.toolgate.dispatcher.turn;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,10 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.error.UpstreamErrors;
+import io.toolgate.dispatcher.metrics.TurnMetrics;
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.EventDraft;
+import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
@@ -70,6 +73,11 @@ public class TurnCoordinator {
 
 	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
 
+	/** Whether turns whose replica stopped are continued by another replica (else they end as abandoned). */
+	private final boolean takeover;
+
+	private final TurnWatch watch;
+
 	/** Events of the turns running on this replica, as stored, for the readers on this replica. */
 	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
 
@@ -82,9 +90,13 @@ public class TurnCoordinator {
 	 * @param admission the per-replica bound
 	 * @param properties turn settings
 	 * @param jsonMapper JSON of messages and events
+	 * @param sharedStore whether the store is shared by replicas, so that another replica can take a turn over
+	 * (with {@link TurnProperties#takeover()})
+	 * @param metrics counts takeovers
 	 */
 	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, TurnEventLog eventLog,
-			AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper) {
+			AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper, boolean sharedStore,
+			TurnMetrics metrics) {
 		this.engine = engine;
 		this.store = store;
 		this.leases = leases;
@@ -92,6 +104,11 @@ public class TurnCoordinator {
 		this.admission = admission;
 		this.properties = properties;
 		this.jsonMapper = jsonMapper;
+		this.takeover = sharedStore && properties.takeover();
+		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, properties.leaseTtl(),
+				jsonMapper, this::launchTakenOver);
+		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, properties.leaseTtl(),
+				jsonMapper, metrics);
 	}
 
 	/** Returns a new turn id. */
@@ -239,7 +256,7 @@ public class TurnCoordinator {
 				Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
 				this.localFeeds.put(key, feed);
 				launched.set(true);
-				launch(key, turn, request, feed);
+				launch(key, turn, this.engine.run(request), feed);
 			})
 			.thenReturn(key)
 			// Until it is launched the turn is the caller's: an error or a client leaving frees it at once.
@@ -260,59 +277,24 @@ public class TurnCoordinator {
 		// A turn running on this replica feeds its readers here straight from its writes; the log is read only
 		// for turns that run elsewhere or have ended.
 		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
-		if (feed != null) {
-			return feed.asFlux().filter(event -> event.id() > afterId);
+		if (feed == null) {
+			return this.watch.follow(key, this.eventLog.read(key, afterId));
 		}
-		return endingIfAbandoned(key, this.eventLog.read(key, afterId));
-	}
-
-	/**
-	 * Follows a turn that runs elsewhere (or ran): when its log stays quiet while the turn no longer holds its
-	 * conversation's lease — its replica died, or lost Redis for longer than the lease — the turn is over without
-	 * a terminal event. Two such checks in a row (a finishing turn releases its lease just before writing its
-	 * last event) close its log with a terminal {@code error} event, code {@code turn_abandoned}, which this
-	 * reader and every other then read like any other event.
-	 */
-	private Flux<StoredEvent> endingIfAbandoned(TurnKey key, Flux<StoredEvent> events) {
-		Duration check = abandonCheckInterval();
 		return Flux.defer(() -> {
-			AtomicLong quietSince = new AtomicLong(System.nanoTime());
-			Mono<Void> watchdog = Flux.interval(check, check)
-				.onBackpressureDrop()
-				.concatMap(tick -> abandoned(key, quietSince, check))
-				.scan(0, (streak, abandoned) -> abandoned ? streak + 1 : 0)
-				.filter(streak -> streak >= 2)
-				.next()
-				.flatMap(streak -> closeAbandoned(key));
-			return events.doOnNext(event -> quietSince.set(System.nanoTime()))
-				.publish(shared -> Flux.merge(shared, watchdog.then(Mono.<StoredEvent>empty())
-					.takeUntilOther(shared.then())));
+			AtomicLong last = new AtomicLong(afterId);
+			AtomicBoolean ended = new AtomicBoolean();
+			return feed.asFlux()
+				.filter(event -> event.id() > afterId)
+				.doOnNext(event -> {
+					last.set(event.id());
+					ended.set(event.terminal());
+				})
+				// A turn this replica gave up (it lost its lease, or a drain stopped it) may go on elsewhere: its
+				// readers here follow it in the log.
+				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
+				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
+						: this.watch.follow(key, this.eventLog.read(key, last.get()))));
 		});
-	}
-
-	private Duration abandonCheckInterval() {
-		Duration third = this.properties.leaseTtl().dividedBy(3);
-		return (third.compareTo(Duration.ofSeconds(1)) < 0) ? Duration.ofSeconds(1) : third;
-	}
-
-	private Mono<Boolean> abandoned(TurnKey key, AtomicLong quietSince, Duration check) {
-		if (System.nanoTime() - quietSince.get() < check.toNanos()) {
-			return Mono.just(false);
-		}
-		// A store that does not answer says nothing about the turn: the reader's own reads fail meanwhile.
-		return this.leases.isHeld(key.conversation(), key.turnId())
-			.map(held -> !held)
-			.onErrorReturn(false);
-	}
-
-	private Mono<Void> closeAbandoned(TurnKey key) {
-		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
-		TurnEvent.Error error = new TurnEvent.Error("unavailable_error",
-				"The replica running this turn stopped before the turn ended", TURN_ABANDONED);
-		return this.eventLog.appendAll(key, List.of(draft(error)))
-			.then()
-			// Another reader closed it first, or the store is down: either way this reader goes on reading.
-			.onErrorResume(ex -> Mono.empty());
 	}
 
 	/**
@@ -325,11 +307,15 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Ends every turn running detached on this replica now, each with a terminal {@code error} event, code
-	 * {@value #TURN_ABANDONED}, in its log, and frees their leases; for a drain that ran out of time. Turns
-	 * started afterwards end the same way at once.
+	 * Stops every turn running detached on this replica now and frees their leases, for a drain that ran out of
+	 * time: with takeover on, without a terminal event, for another replica to continue them; otherwise each with
+	 * a terminal {@code error} event, code {@value #TURN_ABANDONED}, in its log. Turns started afterwards stop the
+	 * same way at once.
 	 */
 	public void abandonRunning() {
+		if (this.takeover) {
+			logger.info("Stopping {} running turns; readers on other replicas take them over", this.detached.size());
+		}
 		this.stopping.tryEmitEmpty();
 	}
 
@@ -343,26 +329,31 @@ public class TurnCoordinator {
 		return this.detached.size();
 	}
 
+	/** Runs a turn taken over from another replica; its readers on this replica read the log. */
+	private void launchTakenOver(TurnKey key, PreparedTurn turn, TurnRequest request, TurnResumption from) {
+		launch(key, turn, this.engine.resume(request, from), Sinks.many().multicast().directBestEffort());
+	}
+
 	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
-	private void launch(TurnKey key, PreparedTurn turn, TurnRequest request, Sinks.Many<StoredEvent> feed) {
+	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed) {
 		AtomicBoolean ended = new AtomicBoolean();
-		Mono<Void> run = withLeaseRenewal(turn, this.engine.run(request))
-			.onErrorResume(ex -> {
-				logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(ex.toString()));
-				return Mono.just(TurnEngine.errorEvent(ex));
-			})
+		// Appends are fenced by the turn's lease: once another replica takes the turn over, this one's are refused.
+		String writer = Objects.requireNonNull(turn.lease(), "lease").fence();
+		Mono<Void> run = withLeaseRenewal(turn, events)
+			.onErrorResume(ex -> stopped(key, ex))
 			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
-			// A replica that stops before its turns end says so in their logs, rather than letting its cut
-			// upstream connections speak for it.
+			// A replica that stops before its turns end says so in their logs (or leaves them to be taken over),
+			// rather than letting its cut upstream connections speak for it.
 			.takeUntilOther(this.stopping.asMono())
-			.concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.just(abandonedByShutdown())))
+			.concatWith(Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty()
+					: Mono.just(abandonedByShutdown())))
 			.concatMap(event -> releasingAtEnd(turn, event))
 			.map(this::draft)
 			// Events share a write: those arriving within the flush interval (or while a write is in flight) go
 			// out in one Redis round trip. Readers get an event once it is stored, never before: a client must
 			// not hold an event id that a replica crash could leave out of the log.
 			.bufferTimeout(APPEND_BATCH_SIZE, this.properties.eventLogFlushInterval(), true)
-			.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
+			.concatMap(batch -> this.eventLog.appendAll(key, batch, writer), 1)
 			.doOnNext(feed::tryEmitNext)
 			.then()
 			.timeout(this.properties.deadline().plus(this.properties.leaseTtl()))
@@ -387,6 +378,19 @@ public class TurnCoordinator {
 	}
 
 	/**
+	 * The terminal event of a turn that failed; none for a turn that lost its lease while takeover is on: it is
+	 * not over, and another replica continues it.
+	 */
+	private Mono<TurnEvent> stopped(TurnKey key, Throwable error) {
+		if (this.takeover && error instanceof LeaseLostException) {
+			logger.warn("Turn {} lost its lease; it stops here, for another replica to take over", key.turnId());
+			return Mono.empty();
+		}
+		logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(error.toString()));
+		return Mono.just(TurnEngine.errorEvent(error));
+	}
+
+	/**
 	 * Frees the turn's slot and lease before its terminal event goes out, so that a client that sends its next
 	 * turn as soon as it reads {@code turn.completed} is never refused with 409. Every message of the turn is
 	 * stored by then; releasing again later does nothing.
@@ -396,7 +400,11 @@ public class TurnCoordinator {
 	}
 
 	private EventDraft draft(TurnEvent event) {
-		return new EventDraft(event.type(), this.jsonMapper.writeValueAsString(event), event.isTerminal());
+		return draft(this.jsonMapper, event);
+	}
+
+	static EventDraft draft(JsonMapper jsonMapper, TurnEvent event) {
+		return new EventDraft(event.type(), jsonMapper.writeValueAsString(event), event.isTerminal());
 	}
 
 	private Flux<TurnEvent> withLeaseRenewal(PreparedTurn turn, Flux<TurnEvent> events) {
@@ -407,13 +415,11 @@ public class TurnCoordinator {
 		Duration ttl = this.properties.leaseTtl();
 		Flux<TurnEvent> renewals = Flux.interval(ttl.dividedBy(3))
 			.onBackpressureDrop()
-			.concatMap(tick -> this.leases.renew(lease, ttl).onErrorResume(ex -> Mono.just(false)))
-			.doOnNext(renewed -> {
-				if (!renewed) {
-					logger.warn("Turn {} could not renew its lease; its writes will be refused", turn.turnId());
-				}
-			})
-			.thenMany(Flux.empty());
+			// A renewal the store did not answer says nothing: the lease may still be held, and fenced writes tell.
+			.concatMap(tick -> this.leases.renew(lease, ttl).onErrorResume(ex -> Mono.just(true)))
+			// A lease found lost (expired, or taken by a replica that took the turn over) stops the turn.
+			.concatMap(renewed -> renewed ? Mono.<TurnEvent>empty()
+					: Mono.error(new LeaseLostException("Turn " + turn.turnId() + " lost its conversation lease")));
 		return events.publish(shared -> Flux.merge(shared, renewals.takeUntilOther(shared.then())));
 	}
 

@@ -14,6 +14,7 @@ import io.toolgate.dispatcher.config.TurnProperties;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -92,17 +93,61 @@ public class TurnEngine {
 			.turn(request.tenant(), request.turnId(), loop(request), ex -> errorEvent(ex).code());
 	}
 
+	/**
+	 * Continues a turn another replica began, from its last stored step: {@code turn.resumed} first, then the
+	 * pending step's tools (calls that ran already are not run again) or the model call of the step, and on as
+	 * {@link #run} does. The conversation in {@code request.history()} holds every complete step of the turn.
+	 * @param request what the turn continues from; its input is empty
+	 * @param from where the turn stopped
+	 * @return its events, starting with {@code turn.resumed}; errors as {@link #run} does
+	 */
+	Flux<TurnEvent> resume(TurnRequest request, TurnResumption from) {
+		return this.metrics.turns()
+			.turn(request.tenant(), request.turnId(), resumedLoop(request, from), ex -> errorEvent(ex).code());
+	}
+
 	private Flux<TurnEvent> loop(TurnRequest request) {
 		return Flux.defer(() -> {
-			TurnState state = new TurnState(request);
-			Flux<TurnEvent> loop = Flux.concat(
+			TurnState state = new TurnState(request, false);
+			// The user's message is stored before turn.started is: a replica taking the turn over knows from a
+			// turn.started in the log that the conversation holds the turn's input.
+			Flux<TurnEvent> loop = Flux.concat(request.writer().append(request.input()).then(Mono.empty()),
 					Mono.just(new TurnEvent.TurnStarted(request.turnId(),
 							request.conversationId() != null ? request.conversationId() : "", request.model())),
-					request.writer().append(request.input()).then(Mono.empty()), Flux.defer(() -> iterate(state)));
-			return loop.takeUntilOther(Mono.delay(this.properties.deadline()))
-				.concatWith(Flux.defer(() -> state.finished ? Flux.empty()
-						: Flux.just(state.complete("deadline", state.lastContent, null))));
+					Flux.defer(() -> iterate(state)));
+			return withDeadline(state, loop);
 		});
+	}
+
+	private Flux<TurnEvent> resumedLoop(TurnRequest request, TurnResumption from) {
+		return Flux.defer(() -> {
+			TurnState state = new TurnState(request, true);
+			TurnEvent resumed = new TurnEvent.TurnResumed(request.turnId(),
+					request.conversationId() != null ? request.conversationId() : "", request.model(),
+					from.iteration());
+			Flux<TurnEvent> rest;
+			if (from.answer() != null) {
+				state.iteration = from.iteration();
+				rest = Flux.just(state.complete("stop", from.answer(), null));
+			}
+			else if (from.pendingStep() != null) {
+				state.iteration = from.iteration();
+				state.lastContent = from.pendingStep().content();
+				rest = Flux.concat(runTools(state, from.pendingStep(), from.results(), false),
+						Flux.defer(() -> iterate(state)));
+			}
+			else {
+				state.iteration = from.iteration() - 1;
+				rest = Flux.defer(() -> iterate(state));
+			}
+			return withDeadline(state, Flux.concat(Mono.just(resumed), rest));
+		});
+	}
+
+	private Flux<TurnEvent> withDeadline(TurnState state, Flux<TurnEvent> loop) {
+		return loop.takeUntilOther(Mono.delay(this.properties.deadline()))
+			.concatWith(Flux.defer(() -> state.finished ? Flux.empty()
+					: Flux.just(state.complete("deadline", state.lastContent, null))));
 	}
 
 	/** Returns the terminal {@code error} event for a failed turn: {@link PublicErrors#event(Throwable)}. */
@@ -212,20 +257,28 @@ public class TurnEngine {
 				: Flux.defer(() -> state.writer()
 					.append(List.of(ChatMessage.assistant(null, clientCalls)))
 					.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls))));
-		return Flux.concat(runTools(state, serverMessage), next);
+		return Flux.concat(runTools(state, serverMessage, Map.of(), true), next);
 	}
 
-	private Flux<TurnEvent> runTools(TurnState state, ChatMessage message) {
+	/**
+	 * Runs a step's tool calls and stores the step. {@code known} holds results a replica that ran the step before
+	 * recorded (they are used as they are); {@code announce} emits a {@code tool.call} event per call first.
+	 */
+	private Flux<TurnEvent> runTools(TurnState state, ChatMessage message, Map<String, TurnEvent.ToolResult> known,
+			boolean announce) {
 		List<ToolCall> calls = message.toolCalls();
 		TurnEvent.ToolResult[] results = new TurnEvent.ToolResult[calls.size()];
-		Flux<TurnEvent> started = Flux.fromIterable(calls)
+		Flux<TurnEvent> started = !announce ? Flux.empty() : Flux.fromIterable(calls)
 			.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(), call.function().arguments(),
 					state.iteration));
-		Flux<TurnEvent> executed = Flux.range(0, calls.size())
-			.flatMap(i -> this.dispatcher.dispatch(invocation(state, calls.get(i)), "turn-call:" + state.request.tenant())
-				.map(IdempotentDispatch.Outcome::result)
-				.doOnNext(r -> results[i] = r),
-					this.properties.maxParallelTools());
+		Flux<TurnEvent> executed = Flux.range(0, calls.size()).flatMap(i -> {
+			TurnEvent.ToolResult recorded = known.get(calls.get(i).id());
+			if (recorded != null) {
+				results[i] = recorded;
+				return Mono.empty();
+			}
+			return dispatch(state, calls.get(i)).doOnNext(r -> results[i] = r);
+		}, this.properties.maxParallelTools());
 		Mono<Void> persist = Mono.defer(() -> {
 			List<ChatMessage> messages = new ArrayList<>(calls.size() + 1);
 			messages.add(message);
@@ -238,10 +291,24 @@ public class TurnEngine {
 		return Flux.concat(started, executed, persist.then(Mono.empty()));
 	}
 
+	/**
+	 * Dispatches one call at most once per key. In a turn taken over from another replica a call that replica
+	 * left running is not run again: it waits up to a lease's time to live for its result, then is interrupted.
+	 */
+	private Mono<TurnEvent.ToolResult> dispatch(TurnState state, ToolCall call) {
+		ToolInvocation invocation = invocation(state, call);
+		String scope = "turn-call:" + state.request.tenant();
+		Mono<IdempotentDispatch.Outcome> outcome = state.resumed
+				? this.dispatcher.dispatchResumed(invocation, scope, this.properties.leaseTtl())
+				: this.dispatcher.dispatch(invocation, scope);
+		return outcome.map(IdempotentDispatch.Outcome::result);
+	}
+
 	private ToolInvocation invocation(TurnState state, ToolCall call) {
 		TurnRequest request = state.request;
 		String conversation = request.conversationId() != null ? request.conversationId() : "-";
-		String key = request.tenant() + ":" + conversation + ":" + request.turnId() + ":" + call.id();
+		String key = IdempotencyKeys.forTurnCall(request.tenant(), conversation, request.turnId(), state.iteration,
+				call.id());
 		return new ToolInvocation(call.id(), call.function().name(), call.function().arguments(), request.tenant(),
 				key);
 	}
@@ -294,8 +361,12 @@ public class TurnEngine {
 
 		volatile boolean finished;
 
-		TurnState(TurnRequest request) {
+		/** Whether the turn was taken over from another replica. */
+		final boolean resumed;
+
+		TurnState(TurnRequest request, boolean resumed) {
 			this.request = request;
+			this.resumed = resumed;
 			this.messages = new ArrayList<>(request.history());
 			this.messages.addAll(request.input());
 			request.clientTools().forEach(tool -> this.clientToolNames.add(tool.function().name()));

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Streams end with a clear terminal event when the turn behind them cannot go on: a resume of a turn whose
  * replica was killed ends with {@code turn_abandoned} once the turn's lease is gone (instead of heartbeats for as
  * long as the client stays), and a stream whose store stops answering ends with an {@code error} event instead of
- * just closing. Real processes on a private Redis.
+ * just closing. Real processes on a private Redis, with takeover off ({@code toolgate.turn.takeover=false}); with
+ * takeover on, such turns are continued instead ({@code TakeoverIntegrationTests}).
  */
 @Timeout(180)
 class AbandonedTurnIntegrationTests {
@@ -50,7 +51,7 @@ class AbandonedTurnIntegrationTests {
 			.take(2), Flux.never()));
 		Map<String, Object> properties = Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
 				upstream.baseUrl(), "toolgate.turn.lease-ttl", "3s", "toolgate.store.redis-command-timeout", "500ms",
-				"toolgate.ratelimit.backend-timeout", "200ms");
+				"toolgate.ratelimit.backend-timeout", "200ms", "toolgate.turn.takeover", "false");
 		doomed = GatewayProcess.start(properties, Duration.ofSeconds(90));
 		survivor = GatewayProcess.start(properties, Duration.ofSeconds(90));
 	}

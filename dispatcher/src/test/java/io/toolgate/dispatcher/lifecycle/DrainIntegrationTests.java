@@ -72,7 +72,7 @@ class DrainIntegrationTests {
 		this.process = GatewayProcess.start(Map.of("toolgate.api-keys", "acme:" + KEY,
 				"toolgate.upstream.base-url", this.upstream.baseUrl(), "toolgate.drain.timeout", "10s",
 				"toolgate.drain.client-retry", "750ms", "spring.lifecycle.timeout-per-shutdown-phase", "20s",
-				"toolgate.turn.heartbeat-interval", "1s"), Duration.ofSeconds(90));
+				"toolgate.turn.heartbeat-interval", "1s", "toolgate.turn.takeover", "false"), Duration.ofSeconds(90));
 		WebClient client = this.process.client(KEY);
 
 		// A turn still running when SIGTERM arrives, streamed to its client.

@@ -26,6 +26,8 @@ class IdempotentDispatchTests {
 
 	private IdempotentDispatch dispatch;
 
+	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+
 	@BeforeEach
 	void setUp() {
 		this.worker = ToolWorker.start(1);
@@ -34,7 +36,7 @@ class IdempotentDispatchTests {
 				List.of(TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4)),
 				executor -> this.http, 16, TestTools.JSON);
 		this.dispatch = new IdempotentDispatch(new ToolDispatcher(registry, Duration.ofSeconds(1),
-				new SimpleMeterRegistry()), new InMemoryIdempotencyStore(), Duration.ofMinutes(5),
+				new SimpleMeterRegistry()), this.store, Duration.ofMinutes(5),
 				Duration.ofSeconds(5), TestTools.JSON);
 	}
 
@@ -72,6 +74,39 @@ class IdempotentDispatchTests {
 			.expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(ToolgateException.class,
 					rejected -> assertThat(rejected.code()).isEqualTo("idempotency_key_reused")))
 			.verify(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void resumedCallLeftRunningElsewhereIsInterruptedAndNotRunAgain() {
+		ToolInvocation call = call("k", "{\"text\":\"a\"}");
+		// The replica that ran the turn claimed the call, then died before storing its result.
+		this.store.claim("scope", "k", this.dispatch.fingerprint(call), Duration.ofMinutes(5))
+			.block(Duration.ofSeconds(5));
+		StepVerifier.create(this.dispatch.dispatchResumed(call, "scope", Duration.ofMillis(200)))
+			.assertNext(outcome -> {
+				assertThat(outcome.result().isOk()).isFalse();
+				assertThat(outcome.result().error().type()).isEqualTo(IdempotentDispatch.INTERRUPTED);
+				assertThat(outcome.result().attempts()).isZero();
+			})
+			.verifyComplete();
+		assertThat(this.worker.requests()).isZero();
+	}
+
+	@Test
+	void resumedCallThatCompletedGetsItsStoredResult() {
+		StepVerifier.create(this.dispatch.dispatch(call("k", "{}"), "scope")
+			.then(this.dispatch.dispatchResumed(call("k", "{}"), "scope", Duration.ofMillis(200))))
+			.assertNext(outcome -> assertThat(outcome.replayed()).isTrue())
+			.verifyComplete();
+		assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	@Test
+	void resumedCallThatNeverRanRuns() {
+		StepVerifier.create(this.dispatch.dispatchResumed(call("k", "{}"), "scope", Duration.ofMillis(200)))
+			.assertNext(outcome -> assertThat(outcome.result().isOk()).isTrue())
+			.verifyComplete();
+		assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
 	@Test

@@ -187,7 +187,7 @@ class ConversationTurnIntegrationTests {
 			.toList();
 		assertThat(toolCallIds).containsExactly("call_w", "call_c");
 		assertThat(worker.headers()).anySatisfy(headers -> assertThat(headers.get("idempotency-key"))
-			.isEqualTo("acme:tools-1:" + JSON.readTree(events.get(0).data()).path("turnId").asString() + ":call_w"));
+			.isEqualTo("acme:tools-1:" + JSON.readTree(events.get(0).data()).path("turnId").asString() + ":1:call_w"));
 	}
 
 	@Test

@@ -1,0 +1,308 @@
+package io.toolgate.dispatcher.turn;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.store.Conversation;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnConflictException;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
+import io.toolgate.store.TurnLeases;
+import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatMessage;
+import io.toolgate.streaming.openai.ToolCall;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Takes over a turn whose replica stopped before the turn ended: takes an admission slot and the conversation's
+ * lease for the same turn id (so at most one replica continues a turn), claims the turn's event log (so the
+ * replica that lost the turn can no longer add to it), reads where the turn stopped from the stored conversation
+ * and the log, and has the coordinator run the rest, its events appended after the last stored one.
+ */
+final class TurnTakeover {
+
+	private static final Logger logger = LoggerFactory.getLogger(TurnTakeover.class);
+
+	private final AdmissionController admission;
+
+	private final TurnLeases leases;
+
+	private final TurnEventLog eventLog;
+
+	private final ConversationStore store;
+
+	private final Duration leaseTtl;
+
+	private final JsonMapper jsonMapper;
+
+	private final Launcher launcher;
+
+	TurnTakeover(AdmissionController admission, TurnLeases leases, TurnEventLog eventLog, ConversationStore store,
+			Duration leaseTtl, JsonMapper jsonMapper, Launcher launcher) {
+		this.admission = admission;
+		this.leases = leases;
+		this.eventLog = eventLog;
+		this.store = store;
+		this.leaseTtl = leaseTtl;
+		this.jsonMapper = jsonMapper;
+		this.launcher = launcher;
+	}
+
+	/**
+	 * Tries to take a turn over; for a reader that found the turn's lease gone.
+	 * @param key the turn
+	 * @return what became of the turn; {@link Outcome#FAILED} when the store failed before anything changed
+	 */
+	Mono<Outcome> attempt(TurnKey key) {
+		return Mono.defer(() -> {
+			if (this.admission.isDraining()) {
+				return Mono.just(Outcome.DRAINING);
+			}
+			AdmissionController.Permit permit;
+			try {
+				permit = this.admission.admit();
+			}
+			catch (ToolgateException saturated) {
+				return Mono.just(Outcome.SATURATED);
+			}
+			return this.leases.acquire(key.conversation(), key.turnId(), this.leaseTtl)
+				.flatMap(lease -> claimAndContinue(key, permit, lease))
+				.onErrorResume(TurnConflictException.class, ex -> holder(key))
+				.onErrorResume(ex -> {
+					logger.debug("Could not take over turn {} now: {}", key.turnId(), ex.toString());
+					return Mono.just(Outcome.FAILED);
+				})
+				.doOnNext(outcome -> {
+					if (outcome != Outcome.STARTED) {
+						permit.tryRelease();
+					}
+				})
+				.doOnCancel(permit::tryRelease);
+		});
+	}
+
+	/** Another replica took the turn, or another turn of the conversation holds its lease. */
+	private Mono<Outcome> holder(TurnKey key) {
+		return this.leases.isHeld(key.conversation(), key.turnId())
+			.map(held -> held ? Outcome.ELSEWHERE : Outcome.ORPHANED);
+	}
+
+	private Mono<Outcome> claimAndContinue(TurnKey key, AdmissionController.Permit permit, TurnLease lease) {
+		return this.eventLog.claim(key, lease.fence())
+			.flatMap(claimed -> claimed ? continueTurn(key, permit, lease)
+					: release(lease).thenReturn(Outcome.ENDED))
+			.onErrorResume(ex -> close(key, lease, ex));
+	}
+
+	/** Ends a turn this replica took but cannot continue with {@code turn_abandoned}, and frees its lease. */
+	private Mono<Outcome> close(TurnKey key, TurnLease lease, Throwable cause) {
+		logger.warn("Could not take over turn {}; it ends as {}: {}", key.turnId(), TurnCoordinator.TURN_ABANDONED,
+				cause.toString());
+		return this.eventLog
+			.appendAll(key, List.of(TurnCoordinator.draft(this.jsonMapper, abandoned())), lease.fence())
+			.then(Mono.just(Outcome.CLOSED))
+			.onErrorReturn(Outcome.FAILED)
+			.flatMap(outcome -> release(lease).thenReturn(outcome));
+	}
+
+	private Mono<Outcome> continueTurn(TurnKey key, AdmissionController.Permit permit, TurnLease lease) {
+		Mono<List<StoredEvent>> stored = this.eventLog.readStored(key, 0).collectList();
+		return Mono.zip(stored, this.store.find(key.conversation()))
+			.switchIfEmpty(Mono.error(() -> new IllegalStateException("the conversation is gone")))
+			.map(found -> {
+				Conversation conversation = found.getT2();
+				List<ChatMessage> messages = conversation.messages()
+					.stream()
+					.map(json -> this.jsonMapper.readValue(json, ChatMessage.class))
+					.toList();
+				TurnResumption from = resumption(decode(found.getT1()), messages);
+				if (from == null) {
+					throw new IllegalStateException("the stored conversation does not hold the turn's steps");
+				}
+				PreparedTurn turn = new PreparedTurn(key.turnId(), key.conversation(), permit, lease, messages,
+						new StoredConversationWriter(this.store, key.conversation(), lease, conversation.version(),
+								this.jsonMapper));
+				TurnRequest request = new TurnRequest(key.turnId(), key.conversation().tenant(),
+						key.conversation().conversationId(), from.model(), messages, List.of(), List.of(), null,
+						turn.writer(), true);
+				logger.info("Taking over turn {} at model call {} after its event {}", key.turnId(),
+						from.iteration(), found.getT1().isEmpty() ? 0 : found.getT1().getLast().id());
+				this.launcher.launch(key, turn, request, from);
+				return Outcome.STARTED;
+			});
+	}
+
+	private List<TurnEvent> decode(List<StoredEvent> stored) {
+		List<TurnEvent> decoded = new ArrayList<>(stored.size());
+		for (StoredEvent event : stored) {
+			Class<? extends TurnEvent> type = TurnEvent.classOf(event.type());
+			if (type == null) {
+				throw new IllegalArgumentException("Unknown turn event type");
+			}
+			decoded.add(this.jsonMapper.readValue(event.data(), type));
+		}
+		return decoded;
+	}
+
+	private Mono<Void> release(TurnLease lease) {
+		return this.leases.release(lease).onErrorResume(ex -> Mono.empty());
+	}
+
+	static TurnEvent.Error abandoned() {
+		return new TurnEvent.Error("unavailable_error", "The replica running this turn stopped before the turn ended",
+				TurnCoordinator.TURN_ABANDONED);
+	}
+
+	/**
+	 * Reads where a turn stopped. Its input is stored once {@code turn.started} is in its log, so the messages after
+	 * the conversation's last user message are the turn's complete steps (each an assistant message with its tool
+	 * results), possibly followed by its final answer; the log holds what the next step had done.
+	 * @param events the turn's logged events, in order
+	 * @param messages the stored conversation
+	 * @return where to continue, or {@code null} if the turn cannot be continued: its input may not be stored, or
+	 * the conversation moved on with another turn
+	 */
+	static @Nullable TurnResumption resumption(List<TurnEvent> events, List<ChatMessage> messages) {
+		String model = null;
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.TurnStarted started) {
+				model = started.model();
+			}
+		}
+		int lastUser = -1;
+		for (int i = messages.size() - 1; i >= 0 && lastUser < 0; i--) {
+			lastUser = ChatMessage.USER.equals(messages.get(i).role()) ? i : -1;
+		}
+		if (model == null || lastUser < 0) {
+			return null;
+		}
+		List<ChatMessage> turnMessages = messages.subList(lastUser + 1, messages.size());
+		int steps = storedSteps(turnMessages, events);
+		if (steps < 0) {
+			return null;
+		}
+		int iteration = steps + 1;
+		ChatMessage last = messages.getLast();
+		if (ChatMessage.ASSISTANT.equals(last.role()) && !last.hasToolCalls()) {
+			String answer = last.content() != null ? last.content() : "";
+			return answer.startsWith(tokens(events, iteration)) ? new TurnResumption(model, iteration, null, Map.of(),
+					answer) : null;
+		}
+		return pendingStep(model, iteration, events);
+	}
+
+	/**
+	 * Counts the turn's stored steps, checking each against the tool calls the log recorded for its model call:
+	 * messages that do not match are another turn's (one that ran on the conversation after this turn's lease
+	 * expired), and the turn cannot be continued on them.
+	 * @return the number of steps, or -1 if they are not this turn's
+	 */
+	private static int storedSteps(List<ChatMessage> turnMessages, List<TurnEvent> events) {
+		int steps = 0;
+		for (ChatMessage message : turnMessages) {
+			if (ChatMessage.ASSISTANT.equals(message.role()) && message.hasToolCalls()) {
+				steps++;
+				List<String> stored = message.toolCalls().stream().map(ToolCall::id).toList();
+				if (!stored.equals(loggedCallIds(events, steps))) {
+					return -1;
+				}
+			}
+		}
+		return steps;
+	}
+
+	private static List<String> loggedCallIds(List<TurnEvent> events, int iteration) {
+		List<String> ids = new ArrayList<>();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.ToolCallStarted call && call.iteration() == iteration) {
+				ids.add(call.callId());
+			}
+		}
+		return ids;
+	}
+
+	private static String tokens(List<TurnEvent> events, int iteration) {
+		StringBuilder text = new StringBuilder();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.Token token && token.iteration() == iteration) {
+				text.append(token.text());
+			}
+		}
+		return text.toString();
+	}
+
+	/** The step of {@code iteration} as the log recorded it: its tool calls and the results it got. */
+	private static TurnResumption pendingStep(String model, int iteration, List<TurnEvent> events) {
+		StringBuilder content = new StringBuilder();
+		List<ToolCall> calls = new ArrayList<>();
+		Map<String, TurnEvent.ToolResult> results = new LinkedHashMap<>();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.Token token && token.iteration() == iteration) {
+				content.append(token.text());
+			}
+			else if (event instanceof TurnEvent.ToolCallStarted call && call.iteration() == iteration) {
+				calls.add(ToolCall.of(call.callId(), call.name(), call.arguments()));
+			}
+			else if (event instanceof TurnEvent.ToolResult result && !calls.isEmpty()) {
+				results.put(result.callId(), result);
+			}
+		}
+		if (calls.isEmpty()) {
+			return new TurnResumption(model, iteration, null, Map.of(), null);
+		}
+		List<String> ids = calls.stream().map(ToolCall::id).toList();
+		results.keySet().retainAll(ids);
+		ChatMessage step = ChatMessage.assistant(content.isEmpty() ? null : content.toString(), calls);
+		return new TurnResumption(model, iteration, step, results, null);
+	}
+
+	/** What became of a turn a reader found without its lease. */
+	enum Outcome {
+
+		/** This replica continues the turn. */
+		STARTED,
+
+		/** Another replica continues it. */
+		ELSEWHERE,
+
+		/** It had ended already. */
+		ENDED,
+
+		/** It could not be continued; this replica ended it with {@code turn_abandoned}. */
+		CLOSED,
+
+		/** Nothing changed (the store failed); a later attempt may succeed. */
+		FAILED,
+
+		/** This replica is shutting down; replicas that stay take the turn. */
+		DRAINING,
+
+		/** This replica has no slot for it now. */
+		SATURATED,
+
+		/** Another turn of the conversation holds the lease: this one can never continue. */
+		ORPHANED
+
+	}
+
+	/** Runs a taken-over turn; the coordinator's one place where detached turns are subscribed. */
+	@FunctionalInterface
+	interface Launcher {
+
+		void launch(TurnKey key, PreparedTurn turn, TurnRequest request, TurnResumption from);
+
+	}
+
+}
