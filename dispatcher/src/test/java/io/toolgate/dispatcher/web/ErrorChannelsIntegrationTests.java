@@ -104,7 +104,7 @@ class ErrorChannelsIntegrationTests {
 			.collectList()
 			.block(WAIT);
 		ServerSentEvent<String> last = events.get(events.size() - 1);
-		assertThat(last.event()).as("last event of %s", events).isEqualTo("error");
+		assertThat(last.event()).as("last event of %s", events).isEqualTo("turn.error");
 		return JSON.readTree(last.data());
 	}
 
