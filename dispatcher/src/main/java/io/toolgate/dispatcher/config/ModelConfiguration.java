@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.config;
 
-import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.propagation.Propagator;
+import io.toolgate.dispatcher.metrics.TraceHeaders;
 import io.toolgate.dispatcher.turn.LoggingModelClient;
 import io.toolgate.streaming.upstream.ModelClient;
 import io.toolgate.streaming.upstream.OpenAiClientSettings;
@@ -33,7 +34,7 @@ public class ModelConfiguration {
 
 	@Bean
 	ModelClient modelClient(UpstreamProperties properties, StreamingJsonMapper streamingJson,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<Propagator> propagators) {
 		if (properties.isSimulated()) {
 			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
 			UpstreamProperties.Simulated simulated = properties.simulated();
@@ -46,10 +47,13 @@ public class ModelConfiguration {
 				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes(),
 				properties.maxConnections());
 		logger.info("Model upstream: {}", settings.baseUrl());
-		// Observed, so upstream calls are child spans of the model call and carry a W3C traceparent.
-		WebClient.Builder builder = WebClient.builder()
-			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
-		return new LoggingModelClient(new OpenAiModelClient(settings, streamingJson.mapper(), builder));
+		// Not observed: the model call has its own span and metrics. Upstream calls carry its W3C traceparent.
+		Propagator propagator = propagators.getIfAvailable();
+		OpenAiModelClient.ContextHeaders traceHeaders = (propagator != null) ? new TraceHeaders(propagator)
+				: (headers, context) -> {
+				};
+		return new LoggingModelClient(
+				new OpenAiModelClient(settings, streamingJson.mapper(), WebClient.builder(), traceHeaders));
 	}
 
 }

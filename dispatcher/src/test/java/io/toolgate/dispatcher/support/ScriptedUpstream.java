@@ -28,6 +28,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 
 	private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
 
+	private final List<String> traceparents = new CopyOnWriteArrayList<>();
+
 	private final AtomicInteger cancellations = new AtomicInteger();
 
 	private final AtomicInteger completions = new AtomicInteger();
@@ -39,6 +41,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 			.route(routes -> routes.post("/v1/chat/completions",
 					(request, response) -> request.receive().aggregate().asString().flatMapMany(body -> {
 						JsonNode json = JSON.readTree(body);
+						this.traceparents.add(request.requestHeaders().get("traceparent", ""));
 						int index = this.requests.size();
 						this.requests.add(json);
 						if (!json.path("stream").asBoolean(false)) {
@@ -73,6 +76,11 @@ public final class ScriptedUpstream implements AutoCloseable {
 	/** Requests received, as JSON. */
 	public List<JsonNode> requests() {
 		return this.requests;
+	}
+
+	/** The {@code traceparent} header of each request, in order; empty where a request had none. */
+	public List<String> traceparents() {
+		return this.traceparents;
 	}
 
 	/** How many answers were cancelled by the client before they ended. */

@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
@@ -78,6 +79,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 	private final ObjectReader responses;
 
+	private final ContextHeaders contextHeaders;
+
 	private final ConnectionProvider connections;
 
 	/**
@@ -102,7 +105,24 @@ public final class OpenAiModelClient implements ModelClient {
 	 */
 	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
 			WebClient.Builder webClientBuilder) {
+		this(settings, jsonMapper, webClientBuilder, (headers, context) -> {
+		});
+	}
+
+	/**
+	 * Creates a client from a {@link WebClient.Builder} whose requests also get headers from the Reactor context
+	 * of each call, such as the caller's trace context.
+	 * @param settings the settings
+	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
+	 * mapper made once by {@link StreamingJson#adapt}
+	 * @param webClientBuilder the builder to start from; not changed
+	 * @param contextHeaders adds headers from the context a call is subscribed with
+	 * @throws IllegalArgumentException if the mapper lacks the streaming settings
+	 */
+	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
+			WebClient.Builder webClientBuilder, ContextHeaders contextHeaders) {
 		this.settings = settings;
+		this.contextHeaders = contextHeaders;
 		this.jsonMapper = StreamingJson.requireSettings(jsonMapper);
 		this.parser = new SseParser(settings.maxEventBytes());
 		this.chunks = new ChunkReader(this.jsonMapper);
@@ -137,10 +157,10 @@ public final class OpenAiModelClient implements ModelClient {
 
 	@Override
 	public Flux<ModelEvent> stream(ChatCompletionRequest request) {
-		return Flux.defer(() -> {
+		return Flux.deferContextual((context) -> {
 			StreamState state = new StreamState(this.jsonMapper, this.chunks, request.model());
 			state.lastFrameNanos = now();
-			return post(request, true, MediaType.TEXT_EVENT_STREAM).bodyToFlux(DataBuffer.class)
+			return post(request, true, MediaType.TEXT_EVENT_STREAM, context).bodyToFlux(DataBuffer.class)
 				.transform(this.parser::parse)
 				.doOnNext(state::frameSeen)
 				.takeUntilOther(watchdog(state, earliestCheck()))
@@ -184,7 +204,8 @@ public final class OpenAiModelClient implements ModelClient {
 
 	@Override
 	public Mono<ChatCompletionResponse> complete(ChatCompletionRequest request) {
-		return Mono.defer(() -> post(request, false, MediaType.APPLICATION_JSON).bodyToMono(byte[].class))
+		return Mono.deferContextual((context) -> post(request, false, MediaType.APPLICATION_JSON, context)
+			.bodyToMono(byte[].class))
 			.map(this::decodeResponse)
 			.timeout(this.settings.requestTimeout())
 			.onErrorMap((error) -> toUpstream(error, false, false));
@@ -195,13 +216,17 @@ public final class OpenAiModelClient implements ModelClient {
 		return "openai";
 	}
 
-	private WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept) {
+	private WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept,
+			ContextView context) {
 		byte[] body = this.jsonMapper.writeValueAsBytes(upstreamRequest(request, stream));
 		return this.webClient.post()
 			.uri(this.settings.chatCompletionsUrl())
 			.contentType(MediaType.APPLICATION_JSON)
 			.accept(accept)
-			.headers(this::authorize)
+			.headers((headers) -> {
+				authorize(headers);
+				this.contextHeaders.addTo(headers, context);
+			})
 			.bodyValue(body)
 			.retrieve()
 			.onStatus(HttpStatusCode::isError, this::statusError);
@@ -407,6 +432,19 @@ public final class OpenAiModelClient implements ModelClient {
 			}
 			return chunk;
 		}
+
+	}
+
+	/** Adds headers to an upstream request from the Reactor context of its call, e.g. a W3C trace context. */
+	@FunctionalInterface
+	public interface ContextHeaders {
+
+		/**
+		 * Adds headers.
+		 * @param headers the request's headers
+		 * @param context the context the call was subscribed with
+		 */
+		void addTo(HttpHeaders headers, ContextView context);
 
 	}
 
