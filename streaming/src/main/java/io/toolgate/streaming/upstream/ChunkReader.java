@@ -21,6 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ChunkReader {
 
+	/** Thrown, without a stack trace, where the parser meets a shape it leaves to the mapper. */
+	private static final RuntimeException UNUSUAL = new RuntimeException("left to data binding", null, false, false) {
+	};
+
 	private final JsonMapper jsonMapper;
 
 	private final ObjectReader chunkReader;
@@ -42,25 +46,25 @@ final class ChunkReader {
 	 * @throws JacksonException if the JSON is malformed or does not bind to a chunk
 	 */
 	ChatCompletionChunk read(String json) {
-		ChatCompletionChunk chunk;
 		try (JsonParser parser = this.jsonMapper.createParser(json)) {
-			chunk = readChunk(parser);
-			if (chunk != null && parser.nextToken() != null) {
-				chunk = null;
+			ChatCompletionChunk chunk = readChunk(parser);
+			if (parser.nextToken() == null) {
+				return chunk;
 			}
 		}
 		catch (JacksonException ex) {
 			// The mapper decides what malformed input means, and reports it.
-			chunk = null;
 		}
-		return (chunk != null) ? chunk : this.chunkReader.readValue(json);
+		catch (RuntimeException ex) {
+			if (ex != UNUSUAL) {
+				throw ex;
+			}
+		}
+		return this.chunkReader.readValue(json);
 	}
 
-	/** The chunk, or null when the mapper must read it. */
-	private static @Nullable ChatCompletionChunk readChunk(JsonParser parser) {
-		if (parser.nextToken() != JsonToken.START_OBJECT) {
-			return null;
-		}
+	private static ChatCompletionChunk readChunk(JsonParser parser) {
+		expect(parser.nextToken() == JsonToken.START_OBJECT);
 		String id = null;
 		String object = null;
 		String model = null;
@@ -71,67 +75,30 @@ final class ChunkReader {
 		while ((name = parser.nextName()) != null) {
 			JsonToken value = parser.nextToken();
 			switch (name) {
-				case "id" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					id = parser.getValueAsString();
-				}
-				case "object" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					object = parser.getValueAsString();
-				}
-				case "model" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					model = parser.getValueAsString();
-				}
-				case "created" -> {
-					if (value != JsonToken.VALUE_NUMBER_INT) {
-						return null;
-					}
-					created = parser.getLongValue();
-				}
-				case "choices" -> {
-					if (value == JsonToken.VALUE_NULL) {
-						choices = null;
-					}
-					else if (value != JsonToken.START_ARRAY || (choices = readChoices(parser)) == null) {
-						return null;
-					}
-				}
-				case "usage" -> {
-					if (value == JsonToken.VALUE_NULL) {
-						usage = null;
-					}
-					else if (value != JsonToken.START_OBJECT || (usage = readUsage(parser)) == null) {
-						return null;
-					}
-				}
+				case "id" -> id = text(parser, value);
+				case "object" -> object = text(parser, value);
+				case "model" -> model = text(parser, value);
+				case "created" -> created = number(parser, value);
+				case "choices" -> choices = (value == JsonToken.VALUE_NULL) ? null : readChoices(parser, value);
+				case "usage" -> usage = (value == JsonToken.VALUE_NULL) ? null : readUsage(parser, value);
 				default -> parser.skipChildren();
 			}
 		}
-		return (parser.currentToken() == JsonToken.END_OBJECT)
-				? new ChatCompletionChunk(id, object, created, model, choices, usage) : null;
+		return new ChatCompletionChunk(id, object, created, model, choices, usage);
 	}
 
-	private static @Nullable List<ChatCompletionChunk.ChunkChoice> readChoices(JsonParser parser) {
+	private static List<ChatCompletionChunk.ChunkChoice> readChoices(JsonParser parser, JsonToken value) {
+		expect(value == JsonToken.START_ARRAY);
 		List<ChatCompletionChunk.ChunkChoice> choices = new ArrayList<>(1);
 		JsonToken token;
 		while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-			ChatCompletionChunk.ChunkChoice choice = readChoice(parser);
-			if (choice == null) {
-				return null;
-			}
-			choices.add(choice);
+			choices.add(readChoice(parser));
 		}
-		return (token == JsonToken.END_ARRAY) ? choices : null;
+		expect(token == JsonToken.END_ARRAY);
+		return choices;
 	}
 
-	private static ChatCompletionChunk.@Nullable ChunkChoice readChoice(JsonParser parser) {
+	private static ChatCompletionChunk.ChunkChoice readChoice(JsonParser parser) {
 		int index = 0;
 		ChatCompletionChunk.Delta delta = null;
 		String finishReason = null;
@@ -140,92 +107,69 @@ final class ChunkReader {
 			JsonToken value = parser.nextToken();
 			switch (name) {
 				case "index" -> {
-					if (value != JsonToken.VALUE_NUMBER_INT) {
-						return null;
-					}
+					expect(value == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT);
 					index = parser.getIntValue();
 				}
-				case "finish_reason" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					finishReason = parser.getValueAsString();
-				}
-				case "delta" -> {
-					if (value == JsonToken.VALUE_NULL) {
-						delta = null;
-					}
-					else if (value != JsonToken.START_OBJECT || (delta = readDelta(parser)) == null) {
-						return null;
-					}
-				}
+				case "finish_reason" -> finishReason = text(parser, value);
+				case "delta" -> delta = (value == JsonToken.VALUE_NULL) ? null : readDelta(parser, value);
 				default -> parser.skipChildren();
 			}
 		}
-		return (parser.currentToken() == JsonToken.END_OBJECT)
-				? new ChatCompletionChunk.ChunkChoice(index, delta, finishReason) : null;
+		return new ChatCompletionChunk.ChunkChoice(index, delta, finishReason);
 	}
 
-	/** A text delta; null for anything else, tool-call fragments included. */
-	private static ChatCompletionChunk.@Nullable Delta readDelta(JsonParser parser) {
+	/** A text delta; anything else, tool-call fragments included, is left to the mapper. */
+	private static ChatCompletionChunk.Delta readDelta(JsonParser parser, JsonToken value) {
+		expect(value == JsonToken.START_OBJECT);
 		String role = null;
 		String content = null;
 		String name;
 		while ((name = parser.nextName()) != null) {
-			JsonToken value = parser.nextToken();
+			JsonToken token = parser.nextToken();
 			switch (name) {
-				case "role" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					role = parser.getValueAsString();
-				}
-				case "content" -> {
-					if (!isText(value)) {
-						return null;
-					}
-					content = parser.getValueAsString();
-				}
-				case "tool_calls" -> {
-					if (value != JsonToken.VALUE_NULL) {
-						return null;
-					}
-				}
+				case "role" -> role = text(parser, token);
+				case "content" -> content = text(parser, token);
+				case "tool_calls" -> expect(token == JsonToken.VALUE_NULL);
 				default -> parser.skipChildren();
 			}
 		}
-		return (parser.currentToken() == JsonToken.END_OBJECT) ? new ChatCompletionChunk.Delta(role, content, null)
-				: null;
+		return new ChatCompletionChunk.Delta(role, content, null);
 	}
 
-	private static @Nullable Usage readUsage(JsonParser parser) {
+	private static Usage readUsage(JsonParser parser, JsonToken value) {
+		expect(value == JsonToken.START_OBJECT);
 		long prompt = 0;
 		long completion = 0;
 		long total = 0;
 		String name;
 		while ((name = parser.nextName()) != null) {
-			JsonToken value = parser.nextToken();
+			JsonToken token = parser.nextToken();
 			switch (name) {
-				case "prompt_tokens", "completion_tokens", "total_tokens" -> {
-					if (value != JsonToken.VALUE_NUMBER_INT) {
-						return null;
-					}
-					long count = parser.getLongValue();
-					switch (name) {
-						case "prompt_tokens" -> prompt = count;
-						case "completion_tokens" -> completion = count;
-						default -> total = count;
-					}
-				}
+				case "prompt_tokens" -> prompt = number(parser, token);
+				case "completion_tokens" -> completion = number(parser, token);
+				case "total_tokens" -> total = number(parser, token);
 				default -> parser.skipChildren();
 			}
 		}
-		return (parser.currentToken() == JsonToken.END_OBJECT) ? new Usage(prompt, completion, total) : null;
+		return new Usage(prompt, completion, total);
 	}
 
-	/** A string or null: what a {@code String} component binds without coercion. */
-	private static boolean isText(JsonToken token) {
-		return token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NULL;
+	/** A string or null, what a {@code String} component binds without coercion. */
+	private static @Nullable String text(JsonParser parser, JsonToken token) {
+		expect(token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NULL);
+		return parser.getValueAsString();
+	}
+
+	/** An integer, what a number component binds without coercion. */
+	private static long number(JsonParser parser, JsonToken token) {
+		expect(token == JsonToken.VALUE_NUMBER_INT);
+		return parser.getLongValue();
+	}
+
+	private static void expect(boolean usual) {
+		if (!usual) {
+			throw UNUSUAL;
+		}
 	}
 
 }

@@ -74,7 +74,8 @@ class ChunkReaderTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "{\"id\":\"c1\",\"choices\":[", "not json", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} trailing" })
+	@ValueSource(strings = { "{\"id\":\"c1\",\"choices\":[", "not json", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} trailing",
+			"{\"choices\":[{\"index\":3000000000,\"delta\":{\"content\":\"x\"}}]}" })
 	void failsWhereDataBindingFails(String json) {
 		assertThatExceptionOfType(JacksonException.class)
 			.isThrownBy(() -> this.jsonMapper.readValue(json, ChatCompletionChunk.class));
