@@ -14,7 +14,7 @@
 #   --only=LIST               run only these measurements (default: all six)
 #   --floor-jar=PATH          the floor proxy jar (default bench/floor-proxy/target/floor-proxy.jar)
 #   --floor-seconds=N         floor comparison: length of each run (default 15, quick 5)
-#   --floor-warmup-seconds=N  floor comparison: load on each target before measuring (default 30, quick 10)
+#   --floor-warmup-seconds=N  floor comparison: load on each target before measuring (default 60, quick 10)
 #   --floor-repeats=N         floor comparison: runs per target, mode and concurrency (default 3, quick 1)
 #   --help                    print this and exit
 #

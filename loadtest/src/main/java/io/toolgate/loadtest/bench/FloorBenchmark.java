@@ -52,7 +52,7 @@ final class FloorBenchmark {
 		 */
 		static Settings of(boolean quick, Map<String, String> options) {
 			Settings defaults = quick ? new Settings(List.of(50, 200), Duration.ofSeconds(5), Duration.ofSeconds(10), 1)
-					: new Settings(List.of(50, 200), Duration.ofSeconds(15), Duration.ofSeconds(30), 3);
+					: new Settings(List.of(50, 200), Duration.ofSeconds(15), Duration.ofSeconds(60), 3);
 			return new Settings(defaults.connections(), seconds(options, "floor-seconds", defaults.window()),
 					seconds(options, "floor-warmup-seconds", defaults.warmup()),
 					Integer.parseInt(options.getOrDefault("floor-repeats", Integer.toString(defaults.repeats()))));
