@@ -13,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An object node that writes JSON it rendered once, for values written into every request but never changed, such
- * as the parameter schemas of the registry's tools: serialising a schema tree per model call cost more than the
- * rest of the request body. It reads like any {@link ObjectNode}; it must not be modified, since writes would
+ * as the parameter schemas of the registry's tools, which were otherwise serialised node by node for every model
+ * call. It reads like any {@link ObjectNode}; it must not be modified, since writes would
  * still produce the rendered text.
  */
 final class RenderedObjectNode extends ObjectNode {
