@@ -6,6 +6,8 @@ import java.util.Map;
 import io.toolgate.dispatcher.ToolgateApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /** The gateway started on a random port with given properties; close it after the test. */
@@ -45,8 +47,23 @@ public final class GatewayApp implements AutoCloseable {
 			.stream()
 			.map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
 			.toArray(String[]::new);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ToolgateApplication.class).run(args);
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ToolgateApplication.class)
+			.initializers(GatewayApp::ownNettyResources)
+			.run(args);
 		return new GatewayApp(context);
+	}
+
+	/**
+	 * Gives the app event loops and connection pools of its own. By default Boot shares Reactor Netty's global
+	 * resources and disposes them when a context closes, so closing one app of a test JVM could take the loops
+	 * from under the next one, whose requests then hang.
+	 */
+	private static void ownNettyResources(ConfigurableApplicationContext context) {
+		((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {
+			ReactorResourceFactory factory = new ReactorResourceFactory();
+			factory.setUseGlobalResources(false);
+			return factory;
+		});
 	}
 
 	/** The port. */

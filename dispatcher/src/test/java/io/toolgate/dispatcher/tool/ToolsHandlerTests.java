@@ -40,7 +40,9 @@ class ToolsHandlerTests {
 		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
 		List<ToolSpec> specs = new java.util.ArrayList<>(
 				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null));
-		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(2), 1, 4));
+		// A generous timeout: the first call of a cold JVM on a loaded machine can take seconds, and no test here
+		// is about the echo tool's timing.
+		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(10), 1, 4));
 		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
 		specs.add(TestTools.http("broken", this.worker.uri("/status?code=503"), Duration.ofSeconds(2), 1, 4));
 		ToolRegistry registry = ToolRegistry.of(specs,
