@@ -8,8 +8,11 @@ import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnEngine;
+import io.toolgate.dispatcher.turn.TurnSettings;
+import io.toolgate.dispatcher.web.ApiSettings;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.store.ConversationStore;
@@ -38,39 +41,56 @@ public class TurnConfiguration {
 	}
 
 	@Bean
-	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnProperties properties,
+	TurnSettings turnSettings(TurnProperties properties) {
+		return new TurnSettings(properties.maxIterations(), properties.loopThreshold(), properties.deadline(),
+				properties.maxParallelTools(), properties.historyTokenBudget(), properties.eventLogTtl(),
+				properties.leaseTtl(), properties.eventLogFlushInterval(), properties.takeover());
+	}
+
+	@Bean
+	ApiSettings apiSettings(TurnProperties turn, UpstreamProperties upstream) {
+		return new ApiSettings(turn.maxContentLength(), turn.maxChoices(), upstream.defaultModel(),
+				upstream.listedModels());
+	}
+
+	@Bean
+	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
-		return new TurnEngine(model, tools, dispatcher, properties, jsonMapper, metrics, rateLimits);
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, rateLimits);
 	}
 
 	@Bean
 	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
-			TurnEventLog eventLog, AdmissionController admission, TurnProperties properties, JsonMapper jsonMapper,
-			ToolgateMetrics metrics) {
+			AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper) {
+		return new TurnCoordinator(engine, store, leases, admission, settings, jsonMapper);
+	}
+
+	@Bean
+	DetachedTurns detachedTurns(TurnEngine engine, TurnCoordinator coordinator, ConversationStore store,
+			TurnLeases leases, TurnEventLog eventLog, AdmissionController admission, TurnSettings settings,
+			JsonMapper jsonMapper, ToolgateMetrics metrics) {
 		// Only a store the replicas share lets another replica take a turn over.
 		boolean sharedStore = !(eventLog instanceof InMemoryTurnEventLog);
-		return new TurnCoordinator(engine, store, leases, eventLog, admission, properties, jsonMapper, sharedStore,
-				metrics.turns());
+		return new DetachedTurns(engine, coordinator, store, leases, eventLog, admission, settings, jsonMapper,
+				sharedStore, metrics.turns());
 	}
 
 	@Bean
-	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, SseProperties sseProperties, UpstreamProperties upstreamProperties,
-			JsonMapper jsonMapper, DrainSignal drainSignal, ToolgateMetrics metrics, StreamTokens streamTokens,
+	ConversationsHandler conversationsHandler(TurnCoordinator coordinator, DetachedTurns detached,
+			ConversationStore store, ApiSettings settings, SseProperties sseProperties, JsonMapper jsonMapper,
+			DrainSignal drainSignal, ToolgateMetrics metrics, StreamTokens streamTokens,
 			HttpProperties httpProperties) {
-		return new ConversationsHandler(coordinator, store, turnProperties, sseProperties.heartbeatInterval(),
-				upstreamProperties, jsonMapper, drainSignal, metrics, streamTokens, httpProperties.legacyErrorEvent());
+		return new ConversationsHandler(coordinator, detached, store, settings, sseProperties.heartbeatInterval(),
+				jsonMapper, drainSignal, metrics, streamTokens, httpProperties.legacyErrorEvent());
 	}
 
 	@Bean
-	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ConversationStore store,
-			TurnProperties turnProperties, UpstreamProperties upstreamProperties, StreamingJsonMapper streamingJson,
-			ToolgateMetrics metrics) {
+	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
+			StreamingJsonMapper streamingJson, ToolgateMetrics metrics) {
 		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
 		// the streaming settings leave as the application's mapper does: request records have no primitives, and
 		// unknown properties are ignored by both.
-		return new ChatCompletionsHandler(coordinator, turnProperties, upstreamProperties, streamingJson.mapper(),
-				metrics);
+		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics);
 	}
 
 }

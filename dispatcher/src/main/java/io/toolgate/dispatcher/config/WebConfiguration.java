@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.toolgate.dispatcher.web.ApiSettings;
 import io.toolgate.dispatcher.web.BodySizeLimitFilter;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
@@ -44,8 +45,8 @@ public class WebConfiguration {
 	}
 
 	@Bean
-	ModelsHandler modelsHandler(UpstreamProperties properties, ModelClient model) {
-		return new ModelsHandler(properties, model.providerName());
+	ModelsHandler modelsHandler(ApiSettings settings, ModelClient model) {
+		return new ModelsHandler(settings, model.providerName());
 	}
 
 	@Bean

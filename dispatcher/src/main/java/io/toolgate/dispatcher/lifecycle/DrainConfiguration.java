@@ -3,7 +3,7 @@ package io.toolgate.dispatcher.lifecycle;
 import java.time.Duration;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
-import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.DetachedTurns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -26,7 +26,7 @@ public class DrainConfiguration {
 
 	@Bean
 	DrainCoordinator drainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission,
-			DrainSignal signal, DrainProperties properties, Environment environment, TurnCoordinator turns) {
+			DrainSignal signal, DrainProperties properties, Environment environment, DetachedTurns turns) {
 		Duration phaseTimeout = environment.getProperty(SHUTDOWN_PHASE_TIMEOUT, Duration.class,
 				Duration.ofSeconds(30));
 		Duration needed = properties.readinessDelay().plus(properties.timeout());

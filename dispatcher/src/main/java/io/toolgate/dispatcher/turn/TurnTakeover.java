@@ -108,10 +108,10 @@ final class TurnTakeover {
 
 	/** Ends a turn this replica took but cannot continue with {@code turn_abandoned}, and frees its lease. */
 	private Mono<Outcome> close(TurnKey key, TurnLease lease, Throwable cause) {
-		logger.warn("Could not take over turn {}; it ends as {}: {}", key.turnId(), TurnCoordinator.TURN_ABANDONED,
+		logger.warn("Could not take over turn {}; it ends as {}: {}", key.turnId(), DetachedTurns.TURN_ABANDONED,
 				cause.toString());
 		return this.eventLog
-			.appendAll(key, List.of(TurnCoordinator.draft(this.jsonMapper, abandoned())), lease.fence())
+			.appendAll(key, List.of(DetachedTurns.draft(this.jsonMapper, abandoned())), lease.fence())
 			.then(Mono.just(Outcome.CLOSED))
 			.onErrorReturn(Outcome.FAILED)
 			.flatMap(outcome -> release(lease).thenReturn(outcome));
@@ -162,7 +162,7 @@ final class TurnTakeover {
 
 	static TurnEvent.Error abandoned() {
 		return new TurnEvent.Error("unavailable_error", "The replica running this turn stopped before the turn ended",
-				TurnCoordinator.TURN_ABANDONED);
+				DetachedTurns.TURN_ABANDONED);
 	}
 
 	/**

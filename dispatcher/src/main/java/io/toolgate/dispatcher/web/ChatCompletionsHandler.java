@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.toolgate.dispatcher.auth.Tenant;
-import io.toolgate.dispatcher.config.TurnProperties;
-import io.toolgate.dispatcher.config.UpstreamProperties;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
@@ -42,9 +40,7 @@ public class ChatCompletionsHandler {
 
 	private final TurnCoordinator coordinator;
 
-	private final TurnProperties turnProperties;
-
-	private final UpstreamProperties upstreamProperties;
+	private final ApiSettings settings;
 
 	private final JsonMapper jsonMapper;
 
@@ -55,16 +51,14 @@ public class ChatCompletionsHandler {
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
-	 * @param turnProperties turn settings
-	 * @param upstreamProperties the default model
+	 * @param settings what requests may hold, and the default model
 	 * @param jsonMapper JSON of chunks
 	 * @param metrics records SSE streams
 	 */
-	public ChatCompletionsHandler(TurnCoordinator coordinator, TurnProperties turnProperties,
-			UpstreamProperties upstreamProperties, JsonMapper jsonMapper, ToolgateMetrics metrics) {
+	public ChatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings, JsonMapper jsonMapper,
+			ToolgateMetrics metrics) {
 		this.coordinator = coordinator;
-		this.turnProperties = turnProperties;
-		this.upstreamProperties = upstreamProperties;
+		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
 		this.bodies = new JsonBodyReader(jsonMapper, ChatCompletionRequest.class);
@@ -76,7 +70,7 @@ public class ChatCompletionsHandler {
 		return this.bodies.tree(request)
 			.map(this::bind)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
-			.doOnNext(body -> RequestValidation.chatCompletion(body, this.turnProperties.maxContentLength()))
+			.doOnNext(body -> RequestValidation.chatCompletion(body, this.settings.maxContentLength()))
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
 				ExchangeReleases.register(request.exchange(), () -> this.coordinator.releaseAbandoned(turn));
 				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()));
@@ -85,7 +79,7 @@ public class ChatCompletionsHandler {
 
 	/** Checks the sampling parameters, which the request record does not all hold, then binds strictly. */
 	private ChatCompletionRequest bind(JsonNode body) {
-		SamplingParameters.check(JsonBodyReader.requireObject(body), this.turnProperties.maxChoices());
+		SamplingParameters.check(JsonBodyReader.requireObject(body), this.settings.maxChoices());
 		return this.bodies.bind(body, ChatCompletionRequest.class);
 	}
 
@@ -98,7 +92,7 @@ public class ChatCompletionsHandler {
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body,
 			Mono<Void> ended) {
-		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
+		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
 				turn.writer(), body.isStream());

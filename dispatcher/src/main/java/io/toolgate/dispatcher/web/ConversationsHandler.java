@@ -9,14 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.auth.Tenant;
-import io.toolgate.dispatcher.config.TurnProperties;
-import io.toolgate.dispatcher.config.UpstreamProperties;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.turn.PreparedTurn;
+import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
@@ -50,13 +49,13 @@ public class ConversationsHandler {
 
 	private final TurnCoordinator coordinator;
 
+	private final DetachedTurns detached;
+
 	private final ConversationStore store;
 
-	private final TurnProperties turnProperties;
+	private final ApiSettings settings;
 
 	private final Duration heartbeatInterval;
-
-	private final UpstreamProperties upstreamProperties;
 
 	private final JsonMapper jsonMapper;
 
@@ -72,25 +71,24 @@ public class ConversationsHandler {
 
 	/**
 	 * Creates the handler.
-	 * @param coordinator runs turns
+	 * @param coordinator admits turns
+	 * @param detached runs turns and reads their events
 	 * @param store conversations
-	 * @param turnProperties turn settings
+	 * @param settings what requests may hold, and the default model
 	 * @param heartbeatInterval interval of the streams' heartbeat comments
-	 * @param upstreamProperties the default model
 	 * @param jsonMapper JSON
 	 * @param drain ends open streams when the replica drains
 	 * @param metrics records SSE streams
 	 * @param streamTokens issues the tokens a browser resumes with
 	 * @param legacyErrorEvent whether the failure event keeps its old name {@code error}
 	 */
-	public ConversationsHandler(TurnCoordinator coordinator, ConversationStore store, TurnProperties turnProperties,
-			Duration heartbeatInterval, UpstreamProperties upstreamProperties, JsonMapper jsonMapper,
-			DrainSignal drain, ToolgateMetrics metrics, StreamTokens streamTokens, boolean legacyErrorEvent) {
+	public ConversationsHandler(TurnCoordinator coordinator, DetachedTurns detached, ConversationStore store,
+			ApiSettings settings, Duration heartbeatInterval, JsonMapper jsonMapper, DrainSignal drain, ToolgateMetrics metrics, StreamTokens streamTokens, boolean legacyErrorEvent) {
 		this.coordinator = coordinator;
 		this.store = store;
-		this.turnProperties = turnProperties;
+		this.detached = detached;
+		this.settings = settings;
 		this.heartbeatInterval = heartbeatInterval;
-		this.upstreamProperties = upstreamProperties;
 		this.jsonMapper = jsonMapper;
 		this.drain = drain;
 		this.metrics = metrics;
@@ -106,7 +104,7 @@ public class ConversationsHandler {
 				RequestValidation.conversationId(request.pathVariable("id")));
 		return this.bodies.read(request, TurnBody.class)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
-			.map(body -> RequestValidation.turn(body, this.turnProperties.maxContentLength()))
+			.map(body -> RequestValidation.turn(body, this.settings.maxContentLength()))
 			.flatMap(body -> this.coordinator.prepare(key).flatMap(turn -> start(turn, tenant, key, body)))
 			.flatMap(turnKey -> {
 				String token = this.streamTokens.issue(tenant.id(), key.conversationId(), turnKey.turnId());
@@ -122,10 +120,10 @@ public class ConversationsHandler {
 	}
 
 	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
-		String model = body.model() != null ? body.model() : this.upstreamProperties.defaultModel();
+		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), key.conversationId(), model,
 				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer(), true);
-		return this.coordinator.startDetached(turn, turnRequest);
+		return this.detached.startDetached(turn, turnRequest);
 	}
 
 	/** {@code GET /v1/conversations/{id}/turns/{turnId}/events}, resuming after {@code Last-Event-ID}. */
@@ -139,7 +137,7 @@ public class ConversationsHandler {
 		// token cannot renew itself.
 		String token = request.exchange().getAttribute(ApiKeyAuthenticationFilter.STREAM_TOKEN_ATTRIBUTE) != null ? null
 				: this.streamTokens.issue(tenant.id(), conversation.conversationId(), key.turnId());
-		return this.coordinator.exists(key)
+		return this.detached.exists(key)
 			.filter(Boolean::booleanValue)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Turn")))
 			.flatMap(exists -> ServerResponse.ok()
@@ -154,7 +152,7 @@ public class ConversationsHandler {
 			Mono<Void> exchangeEnded) {
 		return this.metrics.sse()
 			.stream(SseMetrics.CONVERSATIONS, afterId > 0,
-					withHeartbeats(this.coordinator.events(key, afterId), streamToken).takeUntilOther(exchangeEnded));
+					withHeartbeats(this.detached.events(key, afterId), streamToken).takeUntilOther(exchangeEnded));
 	}
 
 	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events, @Nullable String streamToken) {

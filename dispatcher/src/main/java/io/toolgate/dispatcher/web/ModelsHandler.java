@@ -3,7 +3,6 @@ package io.toolgate.dispatcher.web;
 import java.time.Instant;
 import java.util.List;
 
-import io.toolgate.dispatcher.config.UpstreamProperties;
 import io.toolgate.streaming.openai.ModelList;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -17,12 +16,12 @@ public class ModelsHandler {
 
 	/**
 	 * Creates the handler.
-	 * @param properties the configured models
+	 * @param settings the models to list
 	 * @param owner the provider reported as owner
 	 */
-	public ModelsHandler(UpstreamProperties properties, String owner) {
+	public ModelsHandler(ApiSettings settings, String owner) {
 		long created = Instant.now().getEpochSecond();
-		List<ModelList.Model> entries = properties.listedModels()
+		List<ModelList.Model> entries = settings.models()
 			.stream()
 			.map(id -> ModelList.Model.of(id, created, owner))
 			.toList();

@@ -9,7 +9,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.SseClient;
-import io.toolgate.dispatcher.turn.TurnCoordinator;
+import io.toolgate.dispatcher.turn.DetachedTurns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +123,7 @@ class UpstreamErrorIntegrationTests {
 	@Test
 	void logsTheProvidersTextRedactedAtTheRightLevel() {
 		try (LogCapture upstreamLog = LogCapture.of("io.toolgate.dispatcher.error.UpstreamErrors", Level.DEBUG);
-				LogCapture turnLog = LogCapture.of(TurnCoordinator.class, Level.DEBUG);
+				LogCapture turnLog = LogCapture.of(DetachedTurns.class, Level.DEBUG);
 				LogCapture writerLog = LogCapture.of(ErrorResponseWriter.class, Level.DEBUG)) {
 			chat(false, "hi");
 			chat(false, "please-overload");

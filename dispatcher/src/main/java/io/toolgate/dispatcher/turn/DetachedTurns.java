@@ -1,0 +1,265 @@
+package io.toolgate.dispatcher.turn;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.toolgate.dispatcher.admission.AdmissionController;
+import io.toolgate.dispatcher.error.UpstreamErrors;
+import io.toolgate.dispatcher.metrics.TurnMetrics;
+import io.toolgate.store.ConversationStore;
+import io.toolgate.store.EventDraft;
+import io.toolgate.store.LeaseLostException;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLeases;
+import io.toolgate.streaming.TurnEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs native conversation turns detached from their clients: every event goes to the turn's event log, in
+ * batches, and readers on any replica read and resume from it (readers on the replica running the turn get its
+ * events straight from its writes). A turn whose replica stopped is taken over by a reader's replica
+ * ({@link TurnWatch}, {@link TurnTakeover}) or closed as abandoned.
+ */
+public class DetachedTurns {
+
+	private static final Logger logger = LoggerFactory.getLogger(DetachedTurns.class);
+
+	/** Most events written to the event log in one write. */
+	private static final int APPEND_BATCH_SIZE = 64;
+
+	/** The code of the terminal error event of a turn whose replica stopped before the turn ended. */
+	public static final String TURN_ABANDONED = "turn_abandoned";
+
+	private final TurnEngine engine;
+
+	private final TurnCoordinator turns;
+
+	/** Completes when the replica abandons its running turns (a drain past its timeout). */
+	private final Sinks.Empty<Void> stopping = Sinks.empty();
+
+	private final TurnEventLog eventLog;
+
+	private final TurnSettings settings;
+
+	private final JsonMapper jsonMapper;
+
+	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
+
+	/** Whether turns whose replica stopped are continued by another replica (else they end as abandoned). */
+	private final boolean takeover;
+
+	private final TurnWatch watch;
+
+	/** Events of the turns running on this replica, as stored, for the readers on this replica. */
+	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates the runner.
+	 * @param engine runs turns
+	 * @param turns admits and finishes turns
+	 * @param store conversations, for turns taken over
+	 * @param leases one running turn per conversation
+	 * @param eventLog turn event logs
+	 * @param admission the per-replica bound, for turns taken over
+	 * @param settings turn settings
+	 * @param jsonMapper JSON of messages and events
+	 * @param sharedStore whether the store is shared by replicas, so that another replica can take a turn over
+	 * (with {@link TurnSettings#takeover()})
+	 * @param metrics counts takeovers
+	 */
+	public DetachedTurns(TurnEngine engine, TurnCoordinator turns, ConversationStore store, TurnLeases leases,
+			TurnEventLog eventLog, AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper,
+			boolean sharedStore, TurnMetrics metrics) {
+		this.engine = engine;
+		this.turns = turns;
+		this.eventLog = eventLog;
+		this.settings = settings;
+		this.jsonMapper = jsonMapper;
+		this.takeover = sharedStore && settings.takeover();
+		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, settings.leaseTtl(),
+				jsonMapper, this::launchTakenOver);
+		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, settings.leaseTtl(),
+				jsonMapper, metrics);
+	}
+
+	/**
+	 * Starts a native conversation turn detached from the client: it runs to completion (or its deadline) even
+	 * if the client goes away, appending every event to the turn's event log.
+	 * @param turn the prepared turn, which must hold a conversation
+	 * @param request the turn request
+	 * @return the turn's key once its event log exists; read events with {@link #events(TurnKey, long)}
+	 */
+	public Mono<TurnKey> startDetached(PreparedTurn turn, TurnRequest request) {
+		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
+		AtomicBoolean launched = new AtomicBoolean();
+		return this.eventLog.create(key, this.settings.eventLogTtl())
+			.onErrorResume(ex -> this.turns.finish(turn).then(Mono.error(ex)))
+			.doOnSuccess(ignored -> {
+				Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
+				this.localFeeds.put(key, feed);
+				launched.set(true);
+				launch(key, turn, this.engine.run(request), feed);
+			})
+			.thenReturn(key)
+			// Until it is launched the turn is the caller's: an error or a client leaving frees it at once.
+			.doFinally(signal -> {
+				if (!launched.get()) {
+					this.turns.releaseAbandoned(turn);
+				}
+			});
+	}
+
+	/**
+	 * Reads a turn's events after an id, replaying stored ones and then following live ones.
+	 * @param key the turn
+	 * @param afterId the last id the client saw
+	 * @return the events; errors with {@code TurnNotFoundException}
+	 */
+	public Flux<StoredEvent> events(TurnKey key, long afterId) {
+		// A turn running on this replica feeds its readers here straight from its writes; the log is read only
+		// for turns that run elsewhere or have ended.
+		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
+		if (feed == null) {
+			return this.watch.follow(key, this.eventLog.read(key, afterId));
+		}
+		return Flux.defer(() -> {
+			AtomicLong last = new AtomicLong(afterId);
+			AtomicBoolean ended = new AtomicBoolean();
+			return feed.asFlux()
+				.filter(event -> event.id() > afterId)
+				.doOnNext(event -> {
+					last.set(event.id());
+					ended.set(event.terminal());
+				})
+				// A turn this replica gave up (it lost its lease, or a drain stopped it) may go on elsewhere: its
+				// readers here follow it in the log.
+				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
+				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
+						: this.watch.follow(key, this.eventLog.read(key, last.get()))));
+		});
+	}
+
+	/**
+	 * Tells whether a turn's event log exists.
+	 * @param key the turn
+	 * @return whether it exists
+	 */
+	public Mono<Boolean> exists(TurnKey key) {
+		return this.eventLog.exists(key);
+	}
+
+	/**
+	 * Stops every turn running detached on this replica now and frees their leases, for a drain that ran out of
+	 * time: with takeover on, without a terminal event, for another replica to continue them; otherwise each with
+	 * a terminal {@code error} event, code {@value #TURN_ABANDONED}, in its log. Turns started afterwards stop the
+	 * same way at once.
+	 */
+	public void abandonRunning() {
+		if (this.takeover) {
+			logger.info("Stopping {} running turns; readers on other replicas take them over", this.detached.size());
+		}
+		this.stopping.tryEmitEmpty();
+	}
+
+	private static TurnEvent abandonedByShutdown() {
+		return new TurnEvent.Error("unavailable_error", "The replica running this turn shut down before the turn ended",
+				TURN_ABANDONED);
+	}
+
+	/** Turns running detached on this replica. */
+	public int detachedCount() {
+		return this.detached.size();
+	}
+
+	/** Runs a turn taken over from another replica; its readers on this replica read the log. */
+	private void launchTakenOver(TurnKey key, PreparedTurn turn, TurnRequest request, TurnResumption from) {
+		launch(key, turn, this.engine.resume(request, from), Sinks.many().multicast().directBestEffort());
+	}
+
+	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
+	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed) {
+		AtomicBoolean ended = new AtomicBoolean();
+		// Appends are fenced by the turn's lease: once another replica takes the turn over, this one's are refused.
+		String writer = Objects.requireNonNull(turn.lease(), "lease").fence();
+		Mono<Void> run = events.transformDeferred(this.turns.leaseRenewal(turn))
+			.onErrorResume(ex -> stopped(key, ex))
+			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
+			// A replica that stops before its turns end says so in their logs (or leaves them to be taken over),
+			// rather than letting its cut upstream connections speak for it.
+			.takeUntilOther(this.stopping.asMono())
+			.concatWith(Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty()
+					: Mono.just(abandonedByShutdown())))
+			.concatMap(event -> this.turns.releasingAtEnd(turn, event))
+			.map(this::draft)
+			// Events share a write: those arriving within the flush interval (or while a write is in flight) go
+			// out in one Redis round trip. Readers get an event once it is stored, never before: a client must
+			// not hold an event id that a replica crash could leave out of the log.
+			.bufferTimeout(APPEND_BATCH_SIZE, this.settings.eventLogFlushInterval(), true)
+			.concatMap(batch -> this.eventLog.appendAll(key, batch, writer), 1)
+			.doOnNext(feed::tryEmitNext)
+			.then()
+			.timeout(this.settings.deadline().plus(this.settings.leaseTtl()))
+			.doOnSuccess(ignored -> feed.tryEmitComplete())
+			.onErrorResume(ex -> {
+				logger.warn("Turn {} could not record its events: {}", key.turnId(), ex.toString());
+				// Local readers end with the failure; a client resuming elsewhere reads what the log holds.
+				feed.tryEmitError(ex);
+				return Mono.empty();
+			})
+			.doFinally(signal -> this.localFeeds.remove(key, feed))
+			.then(Mono.defer(() -> this.turns.finish(turn)));
+		Disposable[] handle = new Disposable[1];
+		handle[0] = run.doFinally(signal -> {
+			if (handle[0] != null) {
+				this.detached.remove(handle[0]);
+			}
+		}).subscribeOn(Schedulers.parallel()).subscribe();
+		if (!handle[0].isDisposed()) {
+			this.detached.add(handle[0]);
+		}
+	}
+
+	/**
+	 * The terminal event of a turn that failed; none for a turn that lost its lease while takeover is on: it is
+	 * not over, and another replica continues it.
+	 */
+	private Mono<TurnEvent> stopped(TurnKey key, Throwable error) {
+		if (this.takeover && error instanceof LeaseLostException) {
+			logger.warn("Turn {} lost its lease; it stops here, for another replica to take over", key.turnId());
+			return Mono.empty();
+		}
+		logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(error.toString()));
+		return Mono.just(TurnEngine.errorEvent(error));
+	}
+
+	/**
+	 * Frees the turn's slot and lease before its terminal event goes out, so that a client that sends its next
+	 * turn as soon as it reads {@code turn.completed} is never refused with 409. Every message of the turn is
+	 * stored by then; releasing again later does nothing.
+	 */
+	private Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
+		return event.isTerminal() ? this.turns.finish(turn).thenReturn(event) : Mono.just(event);
+	}
+
+	private EventDraft draft(TurnEvent event) {
+		return draft(this.jsonMapper, event);
+	}
+
+	static EventDraft draft(JsonMapper jsonMapper, TurnEvent event) {
+		return new EventDraft(event.type(), jsonMapper.writeValueAsString(event), event.isTerminal());
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.toolgate.dispatcher.turn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.streaming.openai.ChatCompletionRequest;
+import io.toolgate.streaming.openai.ChatCompletionResponse;
+import io.toolgate.streaming.openai.ChatMessage;
+import io.toolgate.streaming.openai.ToolDefinition;
+import io.toolgate.streaming.openai.Usage;
+import io.toolgate.streaming.upstream.ModelClient;
+import io.toolgate.streaming.upstream.ModelEvent;
+import io.toolgate.streaming.upstream.UpstreamException;
+import reactor.core.publisher.Flux;
+
+/**
+ * One model call of a turn: the request (the history trimmed to its token budget, the client's tools and the
+ * registered ones the client did not shadow), under the tenant's token budget, measured.
+ */
+final class ModelCall {
+
+	private final ModelClient model;
+
+	private final ToolRegistry tools;
+
+	private final HistoryTrimmer trimmer;
+
+	private final ToolgateMetrics metrics;
+
+	private final RateLimitPolicy rateLimits;
+
+	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
+			RateLimitPolicy rateLimits) {
+		this.model = model;
+		this.tools = tools;
+		this.trimmer = new HistoryTrimmer(historyTokenBudget, rateLimits.tokenEstimator());
+		this.metrics = metrics;
+		this.rateLimits = rateLimits;
+	}
+
+	/**
+	 * Calls the model with the turn's messages: its tokens, then one {@link ModelEvent.Completed}.
+	 * @param state the turn
+	 * @return the model's events; errors with {@link UpstreamException} or the budget's refusal
+	 */
+	Flux<ModelEvent> call(TurnState state) {
+		return this.metrics.models()
+			.stream(this.model.providerName(), state.request.model(), limited(state, request(state)));
+	}
+
+	/**
+	 * Calls the model under the tenant's token budget: an estimate is reserved before the call and reconciled
+	 * with what the call really used, however it ends.
+	 */
+	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
+		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+		long promptEstimate = this.rateLimits.estimateTokens(request.messages(), 0);
+		long estimate = this.rateLimits.estimateTokens(request.messages(), maxTokens);
+		AtomicLong used = new AtomicLong(promptEstimate);
+		return Flux.usingWhen(this.rateLimits.reserve(state.request.tenant(), estimate),
+				reservation -> send(state, request).doOnNext(event -> {
+					if (event instanceof ModelEvent.Token) {
+						used.incrementAndGet();
+					}
+					else if (event instanceof ModelEvent.Completed done && done.usage().totalTokens() > 0) {
+						used.set(done.usage().totalTokens());
+					}
+				}), reservation -> this.rateLimits.reconcile(reservation, used.get()),
+				(reservation, error) -> this.rateLimits.reconcile(reservation, used.get()),
+				reservation -> this.rateLimits.reconcile(reservation, used.get()));
+	}
+
+	/**
+	 * Streams the model's answer, or, for a client that wants no tokens (a non-streaming chat completion), asks for
+	 * it whole: one response to decode instead of a chunk per token.
+	 */
+	private Flux<ModelEvent> send(TurnState state, ChatCompletionRequest request) {
+		if (state.request.streamTokens()) {
+			return this.model.stream(request);
+		}
+		return this.model.complete(request).map(ModelCall::completed).flux();
+	}
+
+	private static ModelEvent completed(ChatCompletionResponse response) {
+		if (response.choices() == null || response.choices().isEmpty()) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED, 0, "the model's response has no choices",
+					null);
+		}
+		ChatCompletionResponse.Choice choice = response.choices().get(0);
+		ChatMessage message = choice.message();
+		if (message == null) {
+			throw new UpstreamException(UpstreamException.Kind.MALFORMED, 0, "the model's response has no message",
+					null);
+		}
+		ChatMessage assistant = ChatMessage.assistant(message.content(),
+				message.toolCalls() != null ? message.toolCalls() : List.of());
+		return new ModelEvent.Completed(assistant, choice.finishReason() != null ? choice.finishReason() : "stop",
+				response.usage() != null ? response.usage() : Usage.ZERO, response.model());
+	}
+
+	private ChatCompletionRequest request(TurnState state) {
+		List<ChatMessage> messages = this.trimmer.trim(state.messages);
+		List<ToolDefinition> offered = new ArrayList<>(state.request.clientTools());
+		for (ToolDefinition definition : this.tools.definitions()) {
+			if (!state.clientToolNames.contains(definition.function().name())) {
+				offered.add(definition);
+			}
+		}
+		ChatCompletionRequest template = state.request.template();
+		return template != null ? template.forUpstream(state.request.model(), messages, offered, true)
+				: ChatCompletionRequest.of(state.request.model(), messages, offered, true);
+	}
+
+}

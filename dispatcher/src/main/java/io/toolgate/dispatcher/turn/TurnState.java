@@ -1,0 +1,66 @@
+package io.toolgate.dispatcher.turn;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatMessage;
+import io.toolgate.streaming.openai.ToolCall;
+import io.toolgate.streaming.openai.Usage;
+
+/** The mutable state of one running turn; touched by one signal at a time. */
+final class TurnState {
+
+	final TurnRequest request;
+
+	final List<ChatMessage> messages;
+
+	final Set<String> clientToolNames = new HashSet<>();
+
+	private final Map<String, Integer> callCounts = new HashMap<>();
+
+	int iteration;
+
+	Usage usage = Usage.ZERO;
+
+	String lastContent;
+
+	volatile boolean finished;
+
+	/** Whether the turn was taken over from another replica. */
+	final boolean resumed;
+
+	TurnState(TurnRequest request, boolean resumed) {
+		this.request = request;
+		this.resumed = resumed;
+		this.messages = new ArrayList<>(request.history());
+		this.messages.addAll(request.input());
+		request.clientTools().forEach(tool -> this.clientToolNames.add(tool.function().name()));
+	}
+
+	ConversationWriter writer() {
+		return this.request.writer();
+	}
+
+	/** Counts the calls and tells whether one of them was now made more often than {@code threshold} times. */
+	boolean repeatsPastBound(List<ToolCall> calls, int threshold) {
+		boolean loop = false;
+		for (ToolCall call : calls) {
+			String key = call.function().name() + "\u0000" + call.function().arguments().strip();
+			if (this.callCounts.merge(key, 1, Integer::sum) > threshold) {
+				loop = true;
+			}
+		}
+		return loop;
+	}
+
+	TurnEvent.TurnCompleted complete(String reason, String content, List<ToolCall> clientCalls) {
+		this.finished = true;
+		return new TurnEvent.TurnCompleted(reason, content, clientCalls, this.usage, this.iteration);
+	}
+
+}
