@@ -4,9 +4,11 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.turn.CompletionStreams;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -33,6 +35,9 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 
 	private static final PathPattern TURN_EVENTS = PathPatternParser.defaultInstance
 		.parse("/v1/conversations/{id}/turns/{turnId}/events");
+
+	private static final PathPattern COMPLETION_EVENTS = PathPatternParser.defaultInstance
+		.parse("/v1/chat/completions/{turnId}/events");
 
 	private final ApiKeyResolver resolver;
 
@@ -84,14 +89,18 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 		if (exchange.getRequest().getMethod() != HttpMethod.GET) {
 			return null;
 		}
-		return TURN_EVENTS.matchAndExtract(exchange.getRequest().getPath().pathWithinApplication());
+		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+		PathPattern.PathMatchInfo turn = TURN_EVENTS.matchAndExtract(path);
+		return (turn != null) ? turn : COMPLETION_EVENTS.matchAndExtract(path);
 	}
 
 	private Mono<Void> withStreamToken(ServerWebExchange exchange, WebFilterChain chain, String token,
 			PathPattern.PathMatchInfo turn) {
 		Map<String, String> ids = turn.getUriVariables();
 		// Never log the token: it is a credential, if a short-lived one.
-		return this.streamTokens.verify(token, ids.get("id"), ids.get("turnId")).map(tenant -> {
+		// A completion's stream is kept under a conversation of its own (see CompletionStreams).
+		String conversation = ids.getOrDefault("id", CompletionStreams.CONVERSATION);
+		return this.streamTokens.verify(token, conversation, ids.get("turnId")).map(tenant -> {
 			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
 			exchange.getAttributes().put(STREAM_TOKEN_ATTRIBUTE, Boolean.TRUE);
 			return chain.filter(exchange);

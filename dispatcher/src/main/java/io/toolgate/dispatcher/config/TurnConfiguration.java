@@ -8,6 +8,7 @@ import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnEngine;
@@ -85,12 +86,19 @@ public class TurnConfiguration {
 	}
 
 	@Bean
+	CompletionStreams completionStreams(TurnEventLog eventLog, TurnSettings settings) {
+		return new CompletionStreams(eventLog, settings);
+	}
+
+	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
-			StreamingJsonMapper streamingJson, ToolgateMetrics metrics) {
+			StreamingJsonMapper streamingJson, ToolgateMetrics metrics, CompletionStreams streams,
+			ChatProperties chatProperties, StreamTokens streamTokens) {
 		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
 		// the streaming settings leave as the application's mapper does: request records have no primitives, and
 		// unknown properties are ignored by both.
-		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics);
+		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
+				chatProperties.resumable() ? streams : null, streamTokens);
 	}
 
 }

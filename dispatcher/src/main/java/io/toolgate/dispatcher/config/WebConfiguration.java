@@ -34,6 +34,7 @@ public class WebConfiguration {
 			ToolsHandler tools, ModelsHandler models) {
 		return RouterFunctions.route()
 			.POST("/v1/chat/completions", chat::complete)
+			.GET("/v1/chat/completions/{id}/events", chat::resume)
 			.GET("/v1/models", models::list)
 			.POST("/v1/conversations/{id}/turns", conversations::startTurn)
 			.GET("/v1/conversations/{id}/turns/{turnId}/events", conversations::resumeTurn)

@@ -5,21 +5,28 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.turn.CompletionStreams;
+import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
 import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
+import io.toolgate.store.StoredEvent;
+import io.toolgate.store.TurnKey;
 import io.toolgate.streaming.OpenAiChunkEncoder;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatCompletionResponse;
 import io.toolgate.streaming.openai.ChatMessage;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
@@ -48,20 +55,28 @@ public class ChatCompletionsHandler {
 
 	private final JsonBodyReader bodies;
 
+	private final CompletionStreams streams;
+
+	private final StreamTokens streamTokens;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
 	 * @param settings what requests may hold, and the default model
 	 * @param jsonMapper JSON of chunks
 	 * @param metrics records SSE streams
+	 * @param streams keeps streamed completions for resuming; {@code null} when they are not resumable
+	 * @param streamTokens issues the tokens a browser resumes a stream with
 	 */
 	public ChatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings, JsonMapper jsonMapper,
-			ToolgateMetrics metrics) {
+			ToolgateMetrics metrics, @Nullable CompletionStreams streams, StreamTokens streamTokens) {
 		this.coordinator = coordinator;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.metrics = metrics;
 		this.bodies = new JsonBodyReader(jsonMapper, ChatCompletionRequest.class);
+		this.streams = streams;
+		this.streamTokens = streamTokens;
 	}
 
 	/** Handles a chat completion. */
@@ -72,9 +87,51 @@ public class ChatCompletionsHandler {
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.doOnNext(body -> RequestValidation.chatCompletion(body, this.settings.maxContentLength()))
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
-				ExchangeReleases.register(request.exchange(), () -> this.coordinator.releaseAbandoned(turn));
-				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()));
+				// A resumable stream outlives its exchange once started; until then the turn is the exchange's.
+				AtomicBoolean detached = new AtomicBoolean();
+				ExchangeReleases.register(request.exchange(), () -> {
+					if (!detached.get()) {
+						this.coordinator.releaseAbandoned(turn);
+					}
+				});
+				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()), detached);
 			}));
+	}
+
+	/**
+	 * {@code GET /v1/chat/completions/{id}/events}: a streamed completion's chunks after {@code Last-Event-ID} (or
+	 * {@code ?last_event_id=}), then {@code data: [DONE]}, on any replica, for as long as its log is kept.
+	 */
+	public Mono<ServerResponse> resume(ServerRequest request) {
+		Tenant tenant = Tenant.from(request);
+		if (this.streams == null) {
+			return Mono.error(ToolgateException.notFound("Completion"));
+		}
+		TurnKey key = CompletionStreams.key(tenant.id(), RequestValidation.turnId(request.pathVariable("id")));
+		long afterId = LastEventId.of(request);
+		return this.streams.exists(key)
+			.filter(Boolean::booleanValue)
+			.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Completion")))
+			.flatMap(exists -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header("Cache-Control", "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
+					.frames(SseMetrics.CHAT_COMPLETIONS, resumedFrames(this.streams.events(key, afterId))
+						.takeUntilOther(ExchangeReleases.ended(request.exchange()))))));
+	}
+
+	/**
+	 * The frames of a resumed stream. A completion that went quiet (its replica stopped before it ended) ends with
+	 * an error payload and {@code [DONE]}, without ids: a client resuming again misses nothing.
+	 */
+	private Flux<DataBuffer> resumedFrames(Flux<StoredEvent> events) {
+		return events.map(ChatCompletionsHandler::frame).onErrorResume(ex -> {
+			TurnEvent.Error abandoned = new TurnEvent.Error("unavailable_error",
+					"The replica running this completion stopped before it ended", DetachedTurns.TURN_ABANDONED);
+			OpenAiChunkEncoder encoder = OpenAiChunkEncoder.of("", false);
+			return Flux.fromIterable(encoder.encode(abandoned)).map(ChatCompletionsHandler::frame);
+		});
 	}
 
 	/** Checks the sampling parameters, which the request record does not all hold, then binds strictly. */
@@ -91,7 +148,7 @@ public class ChatCompletionsHandler {
 	}
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body,
-			Mono<Void> ended) {
+			Mono<Void> ended, AtomicBoolean detached) {
 		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
@@ -102,6 +159,11 @@ public class ChatCompletionsHandler {
 		if (body.isStream()) {
 			boolean includeUsage = body.streamOptions() != null
 					&& Boolean.TRUE.equals(body.streamOptions().includeUsage());
+			if (this.streams != null && (body.streamOptions() == null || body.streamOptions().resumable() == null
+					|| body.streamOptions().resumable())) {
+				return resumable(CompletionStreams.key(tenant.id(), id), payloads(events, id, created, model,
+						includeUsage), ended, detached);
+			}
 			return ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
@@ -136,6 +198,59 @@ public class ChatCompletionsHandler {
 		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
 			.concatMapIterable(event -> frames(encoder, event))
 			.startWith(first);
+	}
+
+	/**
+	 * Starts a resumable stream: its payloads, each with an {@code id:} line, go to the client as they come and to
+	 * the completion's log. Headers go out with the role chunk, and carry the stream token that resumes it.
+	 */
+	private Mono<ServerResponse> resumable(TurnKey key, Flux<CompletionStreams.Payload> payloads, Mono<Void> ended,
+			AtomicBoolean detached) {
+		String token = this.streamTokens.issue(key.conversation().tenant(), CompletionStreams.CONVERSATION,
+				key.turnId());
+		return this.streams.start(key, payloads.doOnSubscribe(subscription -> detached.set(true)))
+			.flatMap(live -> ServerResponse.ok()
+				.contentType(MediaType.TEXT_EVENT_STREAM)
+				.header("Cache-Control", "no-cache")
+				.header("X-Accel-Buffering", "no")
+				.header(ConversationsHandler.STREAM_TOKEN_HEADER, token)
+				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
+					.frames(SseMetrics.CHAT_COMPLETIONS,
+							live.map(ChatCompletionsHandler::frame).takeUntilOther(ended)))));
+	}
+
+	/** The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures become an error payload. */
+	private Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, String id, long created, String model,
+			boolean includeUsage) {
+		OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper);
+		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
+			.stream()
+			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
+			.toList();
+		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
+			.concatMapIterable(event -> payloads(encoder, event))
+			.startWith(first);
+	}
+
+	private static List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event) {
+		if (event instanceof TurnEvent.Token token && !token.text().isEmpty() && encoder.roleSent()) {
+			return List.of(new CompletionStreams.Payload(
+					new String(encoder.contentChunkJson(token.text()), StandardCharsets.UTF_8), false));
+		}
+		List<String> data = new ArrayList<>(3);
+		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
+			data.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
+		}
+		data.addAll(encoder.encode(event));
+		List<CompletionStreams.Payload> payloads = new ArrayList<>(data.size());
+		for (int i = 0; i < data.size(); i++) {
+			payloads.add(new CompletionStreams.Payload(data.get(i), event.isTerminal() && i == data.size() - 1));
+		}
+		return payloads;
+	}
+
+	private static DataBuffer frame(StoredEvent event) {
+		return SseFrames.data(event.id(), event.data().getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static List<DataBuffer> frames(OpenAiChunkEncoder encoder, TurnEvent event) {

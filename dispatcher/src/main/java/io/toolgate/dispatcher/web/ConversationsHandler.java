@@ -132,7 +132,7 @@ public class ConversationsHandler {
 		ConversationKey conversation = new ConversationKey(tenant.id(),
 				RequestValidation.conversationId(request.pathVariable("id")));
 		TurnKey key = new TurnKey(conversation, RequestValidation.turnId(request.pathVariable("turnId")));
-		long afterId = lastEventId(request);
+		long afterId = LastEventId.of(request);
 		// A reader with an API key gets a fresh token in a replayed turn.started; one holding a token does not, so a
 		// token cannot renew itself.
 		String token = request.exchange().getAttribute(ApiKeyAuthenticationFilter.STREAM_TOKEN_ATTRIBUTE) != null ? null
@@ -183,23 +183,6 @@ public class ConversationsHandler {
 				.map(event -> this.sseEvents.of(event, streamToken))
 				.concatWith(Mono.fromSupplier(() -> terminal.get() ? null : this.sseEvents.streamEnd()));
 		});
-	}
-
-	private static long lastEventId(ServerRequest request) {
-		String value = request.headers().firstHeader("Last-Event-ID");
-		if (value == null) {
-			value = request.queryParam("last_event_id").orElse("0");
-		}
-		try {
-			long id = Long.parseLong(value.trim());
-			if (id < 0) {
-				throw new NumberFormatException();
-			}
-			return id;
-		}
-		catch (NumberFormatException ex) {
-			throw ToolgateException.invalidField("Last-Event-ID", "must be a non-negative integer event id");
-		}
 	}
 
 	/** {@code GET /v1/conversations/{id}}. */

@@ -1,5 +1,7 @@
 package io.toolgate.dispatcher.web;
 
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
@@ -14,6 +16,8 @@ final class SseFrames {
 
 	private static final byte[] END = { '\n', '\n' };
 
+	private static final byte[] ID = { 'i', 'd', ':' };
+
 	private SseFrames() {
 	}
 
@@ -27,6 +31,29 @@ final class SseFrames {
 		System.arraycopy(DATA, 0, frame, 0, DATA.length);
 		System.arraycopy(payload, 0, frame, DATA.length, payload.length);
 		System.arraycopy(END, 0, frame, DATA.length + payload.length, END.length);
+		return DefaultDataBufferFactory.sharedInstance.wrap(frame);
+	}
+
+	/**
+	 * Returns the frame {@code id:<id>\ndata:<payload>\n\n}.
+	 * @param id the event id
+	 * @param payload UTF-8 bytes without line breaks
+	 * @return the frame
+	 */
+	static DataBuffer data(long id, byte[] payload) {
+		byte[] digits = Long.toString(id).getBytes(StandardCharsets.US_ASCII);
+		byte[] frame = new byte[ID.length + digits.length + 1 + DATA.length + payload.length + END.length];
+		int at = 0;
+		System.arraycopy(ID, 0, frame, at, ID.length);
+		at += ID.length;
+		System.arraycopy(digits, 0, frame, at, digits.length);
+		at += digits.length;
+		frame[at++] = '\n';
+		System.arraycopy(DATA, 0, frame, at, DATA.length);
+		at += DATA.length;
+		System.arraycopy(payload, 0, frame, at, payload.length);
+		at += payload.length;
+		System.arraycopy(END, 0, frame, at, END.length);
 		return DefaultDataBufferFactory.sharedInstance.wrap(frame);
 	}
 

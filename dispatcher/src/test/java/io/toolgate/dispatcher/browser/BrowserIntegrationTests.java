@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway as browser chat front-ends use it, in Debian's Chromium driven by {@code playwright-core} and in a
  * WHATWG {@code EventSource} client (the npm {@code eventsource} package), from the Node scripts in
  * {@code src/test/browser}: the demo page streaming, showing tool cards and resuming after a network cut; a page on
- * another origin streaming and resuming through CORS and stream tokens. Screenshots go to
+ * another origin streaming and resuming through CORS and stream tokens; the official {@code openai} and Vercel AI
+ * SDKs reading chat-completion streams, and a chat completion resumed through {@code EventSource}. Screenshots go to
  * {@code target/browser-artifacts}. Node, npm and {@code /usr/bin/chromium} are required ({@code .ci/run} installs
  * them): without them these tests fail, they never skip.
  */
@@ -40,7 +41,9 @@ class BrowserIntegrationTests {
 	@BeforeAll
 	static void start() throws Exception {
 		if (!Files.isDirectory(SCRIPTS.resolve("node_modules/playwright-core"))
-				|| !Files.isDirectory(SCRIPTS.resolve("node_modules/eventsource"))) {
+				|| !Files.isDirectory(SCRIPTS.resolve("node_modules/eventsource"))
+				|| !Files.isDirectory(SCRIPTS.resolve("node_modules/openai"))
+				|| !Files.isDirectory(SCRIPTS.resolve("node_modules/ai"))) {
 			Result install = run(Map.of(), "npm", "ci", "--no-audit", "--no-fund");
 			assertThat(install.exitCode()).as(install.output()).isZero();
 		}
@@ -75,6 +78,12 @@ class BrowserIntegrationTests {
 	void eventSourceClientResumesTheNativeStream() throws Exception {
 		assertScriptPasses("eventsource.mjs", "ok EventSource resumes with Last-Event-ID",
 				"ok stream.end after the terminal event", "ok stream tokens are scoped to their turn");
+	}
+
+	@Test
+	void sdksReadBothStreamModesAndEventSourceResumesAChatCompletion() throws Exception {
+		assertScriptPasses("completions.mjs", "ok openai SDK reads both stream modes",
+				"ok Vercel AI SDK reads both stream modes", "ok EventSource resumes a chat completion with Last-Event-ID");
 	}
 
 	private static void assertScriptPasses(String script, String... lines) throws Exception {

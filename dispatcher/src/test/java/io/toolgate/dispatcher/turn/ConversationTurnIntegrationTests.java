@@ -296,9 +296,10 @@ class ConversationTurnIntegrationTests {
 	}
 
 	@Test
-	void cancelsTheUpstreamCallWhenAChatCompletionClientDisconnects() throws InterruptedException {
+	void cancelsTheUpstreamCallWhenANonResumableChatCompletionClientDisconnects() throws InterruptedException {
 		int cancelledBefore = upstream.cancellations();
-		Map<String, Object> body = Map.of("model", "scripted", "stream", true, "messages",
+		Map<String, Object> body = Map.of("model", "scripted", "stream", true, "stream_options",
+				Map.of("resumable", false), "messages",
 				List.of(Map.of("role", "user", "content", "#gate then leave")));
 		List<String> head = acme.post()
 			.uri("/v1/chat/completions")

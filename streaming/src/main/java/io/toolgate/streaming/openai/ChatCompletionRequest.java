@@ -60,8 +60,20 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 * Stream options.
 	 *
 	 * @param includeUsage whether the last chunk carries usage
+	 * @param resumable Toolgate's extension: whether the stream can be resumed (and so outlives its client's
+	 * connection); {@code null} for the gateway's default. Never sent upstream.
 	 */
-	public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean includeUsage) {
+	public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean includeUsage,
+			@JsonProperty("resumable") @Nullable Boolean resumable) {
+
+		/**
+		 * Creates options without Toolgate's extension.
+		 * @param includeUsage whether the last chunk carries usage
+		 */
+		public StreamOptions(@Nullable Boolean includeUsage) {
+			this(includeUsage, null);
+		}
+
 	}
 
 }
