@@ -87,7 +87,7 @@ public class TurnConfiguration {
 
 	@Bean
 	CompletionStreams completionStreams(TurnEventLog eventLog, TurnSettings settings) {
-		return new CompletionStreams(eventLog, settings);
+		return new CompletionStreams(eventLog, settings, !(eventLog instanceof InMemoryTurnEventLog));
 	}
 
 	@Bean

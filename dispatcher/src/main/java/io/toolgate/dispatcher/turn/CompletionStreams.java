@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -53,11 +54,13 @@ public class CompletionStreams {
 	 * @param eventLog where payloads are kept for resuming
 	 * @param settings the log's time to live and flush interval, and the turn deadline, the longest a reader
 	 * following a completion running on another replica waits for its next payload
+	 * @param shared whether the log is shared by replicas (then payloads are written as they come, batched within
+	 * the flush interval); a log held in this process is written once, when the completion ends
 	 */
-	public CompletionStreams(TurnEventLog eventLog, TurnSettings settings) {
+	public CompletionStreams(TurnEventLog eventLog, TurnSettings settings, boolean shared) {
 		this.eventLog = eventLog;
 		this.logTtl = settings.eventLogTtl();
-		this.flushInterval = settings.eventLogFlushInterval();
+		this.flushInterval = shared ? settings.eventLogFlushInterval() : Duration.ZERO;
 		this.quietTimeout = settings.deadline();
 	}
 
@@ -96,14 +99,18 @@ public class CompletionStreams {
 	}
 
 	/**
-	 * Writes the payloads to the log as they come, those arriving within the flush interval (or while a write is
-	 * in flight) in one write. The first failed write ends the recording, so that the log never holds payloads
-	 * under ids other than the ones their readers got; the completion's client is not affected.
+	 * Writes the payloads to the log. To a shared log as they come, those arriving within the flush interval (or
+	 * while a write is in flight) in one write, for readers on other replicas; to a log in this process all at
+	 * once when the completion ends: until then its readers read the running completion's feed, and a reader
+	 * arriving between the feed's end and the write reads the log live. The first failed write ends the
+	 * recording, so that the log never holds payloads under ids other than the ones their readers got; the
+	 * completion's client is not affected.
 	 */
 	private void record(TurnKey key, Flux<StoredEvent> events) {
-		events.map(event -> new EventDraft(event.type(), event.data(), event.terminal()))
-			.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true)
-			.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
+		Flux<EventDraft> drafts = events.map(event -> new EventDraft(event.type(), event.data(), event.terminal()));
+		Flux<List<EventDraft>> batches = this.flushInterval.isZero() ? drafts.collectList().flux()
+				: drafts.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true);
+		batches.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
 			.subscribe(stored -> {
 			}, ex -> logger.warn("Completion {} could not record its stream; it cannot be resumed past the failure: {}",
 					key.turnId(), ex.toString()));
