@@ -1,5 +1,6 @@
 // OpenAI-compatible streams: the official openai SDK and the Vercel AI SDK read Toolgate's chat-completion streams,
-// resumable (with id: lines) and not, as valid streams; a WHATWG EventSource client (the npm eventsource package)
+// resumable (with id: lines) and not, with tool progress (chunks with no choices and a toolgate field) and without,
+// as valid streams; a WHATWG EventSource client (the npm eventsource package)
 // resumes a completion whose fetch was dropped, with ?token= and last_event_id, then by itself with Last-Event-ID
 // when the proxy cuts its connection, with no gap and no duplicate, to data: [DONE].
 import OpenAI from 'openai';
@@ -10,11 +11,22 @@ import { API_KEY, GATEWAY_URL, assert, cuttingProxy, log, withTimeout } from './
 
 const PROMPT = 'Tell me about reactive streams';
 
-/** A fetch that sets Toolgate's stream_options.resumable on the request body. */
-function fetchWith(resumable) {
+/** A prompt the simulated model answers with a server-side tool call (the demo registry's clock). */
+const TOOL_PROMPT = 'What time is it in Tokyo?';
+
+/** Stream modes: Toolgate's stream_options extensions, and the prompt that shows each. */
+const MODES = [
+	{ options: { resumable: true }, prompt: PROMPT },
+	{ options: { resumable: false }, prompt: PROMPT },
+	{ options: { resumable: true, tool_progress: true }, prompt: TOOL_PROMPT },
+	{ options: { resumable: false, tool_progress: true }, prompt: TOOL_PROMPT },
+];
+
+/** A fetch that adds Toolgate's stream_options extensions to the request body. */
+function fetchWith(options) {
 	return (url, init) => {
 		const body = JSON.parse(init.body);
-		body.stream_options = { ...body.stream_options, resumable };
+		body.stream_options = { ...body.stream_options, ...options };
 		return fetch(url, { ...init, body: JSON.stringify(body) });
 	};
 }
@@ -63,13 +75,27 @@ function delta(data) {
 	return choice?.delta?.content ?? '';
 }
 
-for (const resumable of [true, false]) {
-	const client = new OpenAI({ apiKey: API_KEY, baseURL: `${GATEWAY_URL}/v1`, fetch: fetchWith(resumable) });
+const rawProgress = await fetch(`${GATEWAY_URL}/v1/chat/completions`, {
+	method: 'POST',
+	headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+	body: JSON.stringify({ model: 'toolgate-sim', stream: true, stream_options: { tool_progress: true },
+		messages: [{ role: 'user', content: TOOL_PROMPT }] }),
+});
+const progress = (await readEvents(rawProgress.body)).filter((e) => e.data !== '[DONE]')
+	.map((e) => JSON.parse(e.data)).filter((chunk) => chunk.toolgate);
+assert(progress.some((c) => c.toolgate.event === 'tool.call') && progress.some((c) => c.toolgate.event === 'tool.result'),
+	`tool progress chunks: ${JSON.stringify(progress)}`);
+assert(progress.every((c) => Array.isArray(c.choices) && c.choices.length === 0), 'progress chunks have no choices');
+log(`tool progress: ${progress.map((c) => `${c.toolgate.event} ${c.toolgate.data.name}`).join(', ')}`);
+
+for (const { options, prompt } of MODES) {
+	const mode = JSON.stringify(options);
+	const client = new OpenAI({ apiKey: API_KEY, baseURL: `${GATEWAY_URL}/v1`, fetch: fetchWith(options) });
 	const stream = await client.chat.completions.create({
 		model: 'toolgate-sim',
 		stream: true,
 		stream_options: { include_usage: true },
-		messages: [{ role: 'user', content: PROMPT }],
+		messages: [{ role: 'user', content: prompt }],
 	});
 	let text = '';
 	let finish = null;
@@ -81,27 +107,28 @@ for (const resumable of [true, false]) {
 		finish = chunk.choices[0]?.finish_reason ?? finish;
 		usage = chunk.usage ?? usage;
 	}
-	assert(text.length > 0, `openai SDK got text (resumable ${resumable})`);
-	assert(finish === 'stop', `openai SDK got finish_reason stop (resumable ${resumable}): ${finish}`);
-	assert(usage && usage.total_tokens > 0, `openai SDK got usage (resumable ${resumable})`);
-	log(`openai SDK, resumable ${resumable}: ${chunks} chunks, ${text.length} characters, finish ${finish}`);
+	assert(text.length > 0, `openai SDK got text (${mode})`);
+	assert(finish === 'stop', `openai SDK got finish_reason stop (${mode}): ${finish}`);
+	assert(usage && usage.total_tokens > 0, `openai SDK got usage (${mode})`);
+	log(`openai SDK, ${mode}: ${chunks} chunks, ${text.length} characters, finish ${finish}`);
 }
-log('ok openai SDK reads both stream modes');
+log('ok openai SDK reads every stream mode');
 
-for (const resumable of [true, false]) {
+for (const { options, prompt } of MODES) {
+	const mode = JSON.stringify(options);
 	const provider = createOpenAICompatible({ name: 'toolgate', baseURL: `${GATEWAY_URL}/v1`, apiKey: API_KEY,
-		includeUsage: true, fetch: fetchWith(resumable) });
-	const result = streamText({ model: provider('toolgate-sim'), prompt: PROMPT });
+		includeUsage: true, fetch: fetchWith(options) });
+	const result = streamText({ model: provider('toolgate-sim'), prompt });
 	let text = '';
 	for await (const part of result.textStream) {
 		text += part;
 	}
 	const finish = await result.finishReason;
-	assert(text.length > 0, `AI SDK got text (resumable ${resumable})`);
-	assert(finish === 'stop', `AI SDK finished with stop (resumable ${resumable}): ${finish}`);
-	log(`Vercel AI SDK, resumable ${resumable}: ${text.length} characters, finish ${finish}`);
+	assert(text.length > 0, `AI SDK got text (${mode})`);
+	assert(finish === 'stop', `AI SDK finished with stop (${mode}): ${finish}`);
+	log(`Vercel AI SDK, ${mode}: ${text.length} characters, finish ${finish}`);
 }
-log('ok Vercel AI SDK reads both stream modes');
+log('ok Vercel AI SDK reads every stream mode');
 
 const proxy = await cuttingProxy();
 try {

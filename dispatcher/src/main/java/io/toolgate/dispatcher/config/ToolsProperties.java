@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Duration;
 
+import io.toolgate.dispatcher.web.ClientToolConflicts;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
@@ -21,12 +22,16 @@ import org.springframework.validation.annotation.Validated;
  * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool; beyond that calls are rejected at once
  * @param maxResponseSize the largest tool worker response body accepted; larger gives {@code output_too_large}
  * @param http HTTP tool worker client settings
+ * @param clientToolConflict what a chat completion defining a tool with the name of a registered one gets:
+ * {@code prefer-client} (the client's tool replaces the registered one in that request, logged once per name) or
+ * {@code reject} (400 naming the tool)
  */
 @ConfigurationProperties("toolgate.tools")
 @Validated
 public record ToolsProperties(@Nullable String registry, @DefaultValue("1s") Duration bulkheadMaxWait,
 		@DefaultValue("256") @Min(0) int bulkheadMaxWaiting, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue @Valid Http http) {
+		@DefaultValue @Valid Http http,
+		@DefaultValue("prefer-client") ClientToolConflicts.Rule clientToolConflict) {
 
 	/**
 	 * HTTP tool worker client settings.

@@ -15,6 +15,7 @@ import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnSettings;
 import io.toolgate.dispatcher.web.ApiSettings;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
+import io.toolgate.dispatcher.web.ClientToolConflicts;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.TurnEventLog;
@@ -93,12 +94,13 @@ public class TurnConfiguration {
 	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
 			StreamingJsonMapper streamingJson, ToolgateMetrics metrics, CompletionStreams streams,
-			ChatProperties chatProperties, StreamTokens streamTokens) {
+			ChatProperties chatProperties, StreamTokens streamTokens, ToolRegistry tools, ToolsProperties toolsProperties) {
 		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
 		// the streaming settings leave as the application's mapper does: request records have no primitives, and
 		// unknown properties are ignored by both.
 		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
-				chatProperties.resumable() ? streams : null, streamTokens);
+				chatProperties.resumable() ? streams : null, streamTokens,
+				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()));
 	}
 
 }

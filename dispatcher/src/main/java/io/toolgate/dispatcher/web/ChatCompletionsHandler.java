@@ -35,6 +35,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -59,6 +60,8 @@ public class ChatCompletionsHandler {
 
 	private final StreamTokens streamTokens;
 
+	private final ClientToolConflicts conflicts;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -67,9 +70,11 @@ public class ChatCompletionsHandler {
 	 * @param metrics records SSE streams
 	 * @param streams keeps streamed completions for resuming; {@code null} when they are not resumable
 	 * @param streamTokens issues the tokens a browser resumes a stream with
+	 * @param conflicts the rule for client tools named like registered ones
 	 */
 	public ChatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings, JsonMapper jsonMapper,
-			ToolgateMetrics metrics, @Nullable CompletionStreams streams, StreamTokens streamTokens) {
+			ToolgateMetrics metrics, @Nullable CompletionStreams streams, StreamTokens streamTokens,
+			ClientToolConflicts conflicts) {
 		this.coordinator = coordinator;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
@@ -77,6 +82,7 @@ public class ChatCompletionsHandler {
 		this.bodies = new JsonBodyReader(jsonMapper, ChatCompletionRequest.class);
 		this.streams = streams;
 		this.streamTokens = streamTokens;
+		this.conflicts = conflicts;
 	}
 
 	/** Handles a chat completion. */
@@ -85,7 +91,10 @@ public class ChatCompletionsHandler {
 		return this.bodies.tree(request)
 			.map(this::bind)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
-			.doOnNext(body -> RequestValidation.chatCompletion(body, this.settings.maxContentLength()))
+			.doOnNext(body -> {
+				RequestValidation.chatCompletion(body, this.settings.maxContentLength());
+				this.conflicts.check(body);
+			})
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
 				// A resumable stream outlives its exchange once started; until then the turn is the exchange's.
 				AtomicBoolean detached = new AtomicBoolean();
@@ -130,7 +139,8 @@ public class ChatCompletionsHandler {
 			TurnEvent.Error abandoned = new TurnEvent.Error("unavailable_error",
 					"The replica running this completion stopped before it ended", DetachedTurns.TURN_ABANDONED);
 			OpenAiChunkEncoder encoder = OpenAiChunkEncoder.of("", false);
-			return Flux.fromIterable(encoder.encode(abandoned)).map(ChatCompletionsHandler::frame);
+			return Flux.fromIterable(encoder.encode(abandoned))
+				.map(payload -> SseFrames.data(payload.getBytes(StandardCharsets.UTF_8)));
 		});
 	}
 
@@ -157,19 +167,21 @@ public class ChatCompletionsHandler {
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();
 		if (body.isStream()) {
-			boolean includeUsage = body.streamOptions() != null
-					&& Boolean.TRUE.equals(body.streamOptions().includeUsage());
-			if (this.streams != null && (body.streamOptions() == null || body.streamOptions().resumable() == null
-					|| body.streamOptions().resumable())) {
-				return resumable(CompletionStreams.key(tenant.id(), id), payloads(events, id, created, model,
-						includeUsage), ended, detached);
+			ChatCompletionRequest.StreamOptions options = body.streamOptions();
+			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
+			boolean toolProgress = options != null && Boolean.TRUE.equals(options.toolProgress());
+			Flux<CompletionStreams.Payload> payloads = payloads(events,
+					new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper), toolProgress);
+			if (this.streams != null && (options == null || !Boolean.FALSE.equals(options.resumable()))) {
+				return resumable(CompletionStreams.key(tenant.id(), id), payloads, ended, detached);
 			}
 			return ServerResponse.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
 				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
-					.frames(SseMetrics.CHAT_COMPLETIONS, stream(events, id, created, model, includeUsage)
+					.frames(SseMetrics.CHAT_COMPLETIONS, payloads
+						.map(payload -> SseFrames.data(payload.data().getBytes(StandardCharsets.UTF_8)))
 						.takeUntilOther(ended))));
 		}
 		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
@@ -182,22 +194,6 @@ public class ChatCompletionsHandler {
 				.bodyValue(this.jsonMapper.writeValueAsBytes(ChatCompletionResponse.of(id, created, model,
 						new ChatMessage(ChatMessage.ASSISTANT, done.content(), null, done.toolCalls(), null),
 						OpenAiChunkEncoder.finishReason(done.reason()), done.usage()))));
-	}
-
-	/**
-	 * The response's SSE frames, written here rather than by Spring's SSE writer: a token becomes one
-	 * {@code data:} frame built from bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the most frequent
-	 * and only per-token work of a pass-through stream. Frames are flushed as they come; several that are ready
-	 * at once share a flush.
-	 */
-	private Flux<DataBuffer> stream(Flux<TurnEvent> events, String id, long created, String model,
-			boolean includeUsage) {
-		OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper);
-		// The role chunk goes out at once so headers never wait for the model's first token.
-		List<DataBuffer> first = encoder.roleChunkIfNeeded().stream().map(chunk -> frame(encoder.toJson(chunk))).toList();
-		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> frames(encoder, event))
-			.startWith(first);
 	}
 
 	/**
@@ -219,23 +215,31 @@ public class ChatCompletionsHandler {
 							live.map(ChatCompletionsHandler::frame).takeUntilOther(ended)))));
 	}
 
-	/** The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures become an error payload. */
-	private Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, String id, long created, String model,
-			boolean includeUsage) {
-		OpenAiChunkEncoder encoder = new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper);
+	/**
+	 * The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures become an error payload. A
+	 * token becomes one content chunk written from bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the
+	 * most frequent and only per-token work of a pass-through stream. The role chunk comes first, at once, so that
+	 * headers never wait for the model's first token.
+	 */
+	private Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder,
+			boolean toolProgress) {
 		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
 			.stream()
 			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
 			.toList();
 		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> payloads(encoder, event))
+			.concatMapIterable(event -> payloads(encoder, event, toolProgress))
 			.startWith(first);
 	}
 
-	private static List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event) {
+	private List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event,
+			boolean toolProgress) {
 		if (event instanceof TurnEvent.Token token && !token.text().isEmpty() && encoder.roleSent()) {
 			return List.of(new CompletionStreams.Payload(
 					new String(encoder.contentChunkJson(token.text()), StandardCharsets.UTF_8), false));
+		}
+		if (toolProgress && (event instanceof TurnEvent.ToolCallStarted || event instanceof TurnEvent.ToolResult)) {
+			return List.of(new CompletionStreams.Payload(toolProgress(encoder, event), false));
 		}
 		List<String> data = new ArrayList<>(3);
 		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
@@ -249,35 +253,27 @@ public class ChatCompletionsHandler {
 		return payloads;
 	}
 
+	/**
+	 * A server-side tool call's progress ({@code stream_options.tool_progress}): a chunk with no choices, which
+	 * OpenAI clients skip, and the native stream's event in a {@code toolgate} field, {@code {"event": "tool.call"
+	 * or "tool.result", "data": {...}}}. Never a {@code tool_calls} delta or {@code finish_reason}: the calls are
+	 * the gateway's, not the client's.
+	 */
+	private String toolProgress(OpenAiChunkEncoder encoder, TurnEvent event) {
+		ObjectNode chunk = this.jsonMapper.createObjectNode();
+		chunk.put("id", encoder.completionId());
+		chunk.put("object", "chat.completion.chunk");
+		chunk.put("created", encoder.created());
+		chunk.put("model", encoder.model());
+		chunk.putArray("choices");
+		ObjectNode progress = chunk.putObject("toolgate");
+		progress.put("event", event.type());
+		progress.set("data", this.jsonMapper.valueToTree(event));
+		return this.jsonMapper.writeValueAsString(chunk);
+	}
+
 	private static DataBuffer frame(StoredEvent event) {
 		return SseFrames.data(event.id(), event.data().getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static List<DataBuffer> frames(OpenAiChunkEncoder encoder, TurnEvent event) {
-		if (event instanceof TurnEvent.Token token) {
-			if (token.text().isEmpty() || !encoder.roleSent()) {
-				return encoder.encode(event).stream().map(ChatCompletionsHandler::frame).toList();
-			}
-			return List.of(SseFrames.data(encoder.contentChunkJson(token.text())));
-		}
-		List<String> payloads;
-		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
-			payloads = new ArrayList<>();
-			payloads.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
-			payloads.addAll(encoder.encode(event));
-		}
-		else {
-			payloads = encoder.encode(event);
-		}
-		List<DataBuffer> frames = new ArrayList<>(payloads.size());
-		for (String payload : payloads) {
-			frames.add(frame(payload));
-		}
-		return frames;
-	}
-
-	private static DataBuffer frame(String payload) {
-		return SseFrames.data(payload.getBytes(StandardCharsets.UTF_8));
 	}
 
 }

@@ -62,16 +62,19 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 * @param includeUsage whether the last chunk carries usage
 	 * @param resumable Toolgate's extension: whether the stream can be resumed (and so outlives its client's
 	 * connection); {@code null} for the gateway's default. Never sent upstream.
+	 * @param toolProgress Toolgate's extension: whether server-side tool calls show as they happen, in chunks with
+	 * no choices and a {@code toolgate} field. Never sent upstream.
 	 */
 	public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean includeUsage,
-			@JsonProperty("resumable") @Nullable Boolean resumable) {
+			@JsonProperty("resumable") @Nullable Boolean resumable,
+			@JsonProperty("tool_progress") @Nullable Boolean toolProgress) {
 
 		/**
-		 * Creates options without Toolgate's extension.
+		 * Creates options without Toolgate's extensions.
 		 * @param includeUsage whether the last chunk carries usage
 		 */
 		public StreamOptions(@Nullable Boolean includeUsage) {
-			this(includeUsage, null);
+			this(includeUsage, null, null);
 		}
 
 	}
