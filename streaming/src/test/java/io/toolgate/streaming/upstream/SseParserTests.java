@@ -97,18 +97,12 @@ class SseParserTests {
 
 	@Test
 	void failsWhenEventExceedsBound() {
-		SseParser small = new SseParser(16);
-		StepVerifier.create(small.parse(buffers(List.of(bytes("data: 0123456789\n"), bytes("data: 0123456789\n\n")))))
-			.expectError(DataBufferLimitException.class)
-			.verify(Duration.ofSeconds(5));
+		expectExceedsBoundOf16(List.of(bytes("data: 0123456789\n"), bytes("data: 0123456789\n\n")));
 	}
 
 	@Test
 	void failsWhenSingleLineExceedsBoundBeforeItEnds() {
-		SseParser small = new SseParser(16);
-		StepVerifier.create(small.parse(buffers(List.of(bytes("data: 0123456789abcdefghij")))))
-			.expectError(DataBufferLimitException.class)
-			.verify(Duration.ofSeconds(5));
+		expectExceedsBoundOf16(List.of(bytes("data: 0123456789abcdefghij")));
 	}
 
 	@Test
@@ -131,6 +125,12 @@ class SseParserTests {
 	@Test
 	void rejectsNonPositiveBound() {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new SseParser(0));
+	}
+
+	private static void expectExceedsBoundOf16(List<byte[]> chunks) {
+		StepVerifier.create(new SseParser(16).parse(buffers(chunks)))
+			.expectError(DataBufferLimitException.class)
+			.verify(Duration.ofSeconds(5));
 	}
 
 	private List<SseFrame> parse(List<byte[]> chunks) {
