@@ -48,9 +48,10 @@ final class SimulatedToolCalls {
 		List<ToolMatcher.Match> matches = matches(request, choice, text);
 		List<ToolCall> calls = new ArrayList<>(matches.size());
 		for (int i = 0; i < matches.size(); i++) {
-			ToolDefinition.Function function = matches.get(i).tool().function();
+			ToolMatcher.Match match = matches.get(i);
+			ToolDefinition.Function function = match.tool().function();
 			JsonNode schema = (function.parameters() != null) ? function.parameters() : this.jsonMapper.nullNode();
-			String arguments = this.jsonMapper.writeValueAsString(SchemaArguments.generate(schema, matches.get(i).text()));
+			String arguments = this.jsonMapper.writeValueAsString(SchemaArguments.generate(schema, match.text()));
 			calls.add(ToolCall.of(callId(hash, i), function.name(), arguments));
 		}
 		return List.copyOf(calls);

@@ -52,7 +52,8 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 	@Test
 	void readsStringErrorsAndCutsLongUpstreamMessages() {
 		this.upstream.answerJson(403, "{\"error\":\"forbidden\"}");
-		expectFailure(client(settings()).stream(this.request), Kind.CLIENT_ERROR, "upstream returned HTTP 403: forbidden");
+		expectFailure(client(settings()).stream(this.request), Kind.CLIENT_ERROR,
+				"upstream returned HTTP 403: forbidden");
 		this.upstream.answerJson(503, "{\"error\":{\"message\":\"" + "x".repeat(600) + "\"}}");
 		expectFailure(client(settings()).complete(this.request), Kind.SERVER_ERROR,
 				"upstream returned HTTP 503: " + "x".repeat(500));
