@@ -73,8 +73,9 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 
 	@Test
 	void mapsOversizedEventToMalformed() {
-		OpenAiClientSettings small = new OpenAiClientSettings(this.upstream.baseUrl(), null, Duration.ofSeconds(5),
-				Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 256, 4);
+		OpenAiClientSettings defaults = settings();
+		OpenAiClientSettings small = new OpenAiClientSettings(defaults.baseUrl(), null, defaults.connectTimeout(),
+				defaults.firstTokenTimeout(), defaults.idleTimeout(), defaults.requestTimeout(), 256, 4);
 		this.upstream.answerSse(Flux.just(text("x".repeat(300)), DONE));
 		expectFailure(client(small).stream(this.request), Kind.MALFORMED, "upstream event exceeds 256 bytes");
 	}
