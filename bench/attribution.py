@@ -20,7 +20,7 @@ FEATURES = [
     ("observations and meters", r"io\.micrometer\.observation|io\.micrometer\.core|MeterCache|ServerHttpObservationFilter"),
     ("upstream chunk decode", r"StreamState\.decode|ChunkReader"),
     ("upstream response decode", r"decodeResponse"),
-    ("upstream request encode", r"OpenAiModelClient\.post"),
+    ("upstream request encode", r"ChatCompletionsEndpoint\.post"),
     ("request parse and bind", r"JsonBodyReader|ChatCompletionsHandler\.bind|SamplingParameters|RequestValidation"),
     ("response and chunk encode", r"OpenAiChunkEncoder|SseFrames|ChatCompletionResponse|EncoderHttpMessageWriter"),
     ("rate limits", r"RateLimit|bucket4j"),

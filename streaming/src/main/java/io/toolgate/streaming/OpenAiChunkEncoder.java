@@ -1,6 +1,5 @@
 package io.toolgate.streaming;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import io.toolgate.streaming.openai.ChatCompletionChunk.ToolCallDelta;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -58,10 +56,9 @@ public final class OpenAiChunkEncoder {
 
 	private final JsonMapper jsonMapper;
 
-	private static final byte[] CONTENT_SUFFIX = "\"}}]}".getBytes(StandardCharsets.UTF_8);
-
 	private boolean roleSent;
 
+	/** The bytes every content chunk of this stream starts with, built on the first one. */
 	private byte @Nullable [] contentPrefix;
 
 	private boolean finishSent;
@@ -183,29 +180,15 @@ public final class OpenAiChunkEncoder {
 	public byte[] contentChunkJson(String text) {
 		byte[] prefix = this.contentPrefix;
 		if (prefix == null) {
-			prefix = contentPrefix();
+			prefix = ContentChunkJson.prefix(this.completionId, this.created, this.model);
 			this.contentPrefix = prefix;
 		}
-		byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(text);
-		byte[] json = new byte[prefix.length + escaped.length + CONTENT_SUFFIX.length];
-		System.arraycopy(prefix, 0, json, 0, prefix.length);
-		System.arraycopy(escaped, 0, json, prefix.length, escaped.length);
-		System.arraycopy(CONTENT_SUFFIX, 0, json, prefix.length + escaped.length, CONTENT_SUFFIX.length);
-		return json;
+		return ContentChunkJson.write(prefix, text);
 	}
 
 	/** Whether the role chunk went out already. */
 	public boolean roleSent() {
 		return this.roleSent;
-	}
-
-	private byte[] contentPrefix() {
-		JsonStringEncoder quote = JsonStringEncoder.getInstance();
-		String prefix = "{\"id\":\"" + new String(quote.quoteAsCharArray(this.completionId)) + "\",\"object\":\""
-				+ ChatCompletionChunk.OBJECT + "\",\"created\":" + this.created + ","
-				+ "\"model\":\"" + new String(quote.quoteAsCharArray(this.model)) + "\","
-				+ "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
-		return prefix.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

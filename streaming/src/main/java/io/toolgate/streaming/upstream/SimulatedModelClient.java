@@ -17,7 +17,6 @@ import io.toolgate.streaming.upstream.UpstreamException.Kind;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -57,7 +56,7 @@ public final class SimulatedModelClient implements ModelClient {
 
 	private final SimulatedModelSettings settings;
 
-	private final JsonMapper jsonMapper;
+	private final SimulatedToolCalls toolCalls;
 
 	/**
 	 * Creates a simulated model.
@@ -66,7 +65,7 @@ public final class SimulatedModelClient implements ModelClient {
 	 */
 	public SimulatedModelClient(SimulatedModelSettings settings, JsonMapper jsonMapper) {
 		this.settings = settings;
-		this.jsonMapper = jsonMapper;
+		this.toolCalls = new SimulatedToolCalls(jsonMapper, settings.parallelToolCalls());
 	}
 
 	/**
@@ -127,7 +126,7 @@ public final class SimulatedModelClient implements ModelClient {
 		else {
 			if (last != null && ChatMessage.USER.equals(last.role()) && request.tools() != null
 					&& !request.tools().isEmpty()) {
-				calls = toolCalls(request, (userText != null) ? userText : "", hash);
+				calls = this.toolCalls.calls(request, (userText != null) ? userText : "", hash);
 			}
 			text = calls.isEmpty() ? SimulatedReplies.answer(userText, request.tools() != null) : "";
 		}
@@ -167,52 +166,6 @@ public final class SimulatedModelClient implements ModelClient {
 
 	private static UpstreamException serverError() {
 		return new UpstreamException(Kind.SERVER_ERROR, 500, "simulated upstream failure", null);
-	}
-
-	private List<ToolCall> toolCalls(ChatCompletionRequest request, String text, long hash) {
-		List<ToolDefinition> tools = request.tools();
-		JsonNode choice = request.toolChoice();
-		if (choice != null && "none".equals(choice.asString(""))) {
-			return List.of();
-		}
-		ToolMatcher matcher = new ToolMatcher(tools);
-		List<ToolMatcher.Match> matches = new ArrayList<>(matcher.match(text));
-		ToolDefinition forced = forcedTool(choice, tools);
-		if (forced != null) {
-			matches.removeIf((match) -> match.tool() != forced);
-		}
-		if (matches.isEmpty() && (forced != null || (choice != null && "required".equals(choice.asString(""))))) {
-			matches.add(new ToolMatcher.Match(text, (forced != null) ? forced : tools.get(0)));
-		}
-		int wanted = Boolean.FALSE.equals(request.parallelToolCalls()) ? Math.min(1, matches.size())
-				: this.settings.parallelToolCalls();
-		if (wanted > 0) {
-			for (int i = matches.size(); i < wanted; i++) {
-				matches.add(new ToolMatcher.Match(text, (forced != null) ? forced : tools.get(i % tools.size())));
-			}
-			matches = matches.subList(0, wanted);
-		}
-		List<ToolCall> calls = new ArrayList<>(matches.size());
-		for (int i = 0; i < matches.size(); i++) {
-			ToolDefinition.Function function = matches.get(i).tool().function();
-			JsonNode schema = (function.parameters() != null) ? function.parameters() : this.jsonMapper.nullNode();
-			String arguments = this.jsonMapper.writeValueAsString(SchemaArguments.generate(schema, matches.get(i).text()));
-			calls.add(ToolCall.of(callId(hash, i), function.name(), arguments));
-		}
-		return List.copyOf(calls);
-	}
-
-	private static @Nullable ToolDefinition forcedTool(@Nullable JsonNode choice, List<ToolDefinition> tools) {
-		if (choice == null || !choice.isObject()) {
-			return null;
-		}
-		String name = choice.path("function").path("name").asString("");
-		return tools.stream().filter((tool) -> tool.function().name().equals(name)).findFirst().orElse(null);
-	}
-
-	private static String callId(long hash, int index) {
-		long mixed = (hash ^ (index + 1) * 0x9E3779B97F4A7C15L) * 0xBF58476D1CE4E5B9L;
-		return "call_" + Long.toHexString(mixed ^ (mixed >>> 31));
 	}
 
 	private static @Nullable String lastUserText(List<ChatMessage> messages) {

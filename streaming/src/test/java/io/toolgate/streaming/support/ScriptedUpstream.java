@@ -8,17 +8,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * A real HTTP server on a free port whose {@code POST /v1/chat/completions} answer each test scripts. It
- * records request bodies and authorization headers, and counts closed connections.
+ * records request bodies and headers, and counts closed connections.
  */
 public final class ScriptedUpstream implements AutoCloseable {
 
@@ -30,6 +33,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 	private final Queue<String> bodies = new ConcurrentLinkedQueue<>();
 
 	private final Queue<String> authorizations = new ConcurrentLinkedQueue<>();
+
+	private final Queue<HttpHeaders> requestHeaders = new ConcurrentLinkedQueue<>();
 
 	private final Sinks.Many<Integer> closedConnections = Sinks.many().replay().all();
 
@@ -46,6 +51,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 						this.bodies.add(body);
 						String authorization = request.requestHeaders().get("Authorization");
 						this.authorizations.add((authorization != null) ? authorization : "");
+						this.requestHeaders.add(request.requestHeaders().copy());
 						return Mono.from(this.script.get().apply(response));
 					})))
 			.bindNow(Duration.ofSeconds(10));
@@ -58,8 +64,18 @@ public final class ScriptedUpstream implements AutoCloseable {
 
 	/** Scripts an SSE answer with these data payloads. */
 	public void answerSse(Flux<String> dataPayloads) {
-		answer((response) -> response.header("Content-Type", "text/event-stream")
-			.sendString(dataPayloads.map((data) -> "data: " + data + "\n\n")));
+		answer((response) -> sendSse(response, dataPayloads));
+	}
+
+	/** Scripts an SSE answer with these data payloads, after which the connection drops before the body ends. */
+	public void answerSseThenDisconnect(Flux<String> dataPayloads) {
+		answer((response) -> Mono.from(sendSse(response, dataPayloads))
+			.then(Mono.fromRunnable(() -> response.withConnection(Connection::dispose))));
+	}
+
+	private static NettyOutbound sendSse(HttpServerResponse response, Flux<String> dataPayloads) {
+		return response.header("Content-Type", "text/event-stream")
+			.sendString(dataPayloads.map((data) -> "data: " + data + "\n\n"));
 	}
 
 	/** Scripts a JSON answer. */
@@ -77,6 +93,11 @@ public final class ScriptedUpstream implements AutoCloseable {
 
 	public Queue<String> authorizations() {
 		return this.authorizations;
+	}
+
+	/** The headers of each request received, in order. */
+	public Queue<HttpHeaders> requestHeaders() {
+		return this.requestHeaders;
 	}
 
 	/** Emits the running count of closed server-side connections. */

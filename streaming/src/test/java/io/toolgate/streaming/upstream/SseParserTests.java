@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -97,18 +100,24 @@ class SseParserTests {
 
 	@Test
 	void failsWhenEventExceedsBound() {
-		SseParser small = new SseParser(16);
-		StepVerifier.create(small.parse(buffers(List.of(bytes("data: 0123456789\n"), bytes("data: 0123456789\n\n")))))
-			.expectError(DataBufferLimitException.class)
-			.verify(Duration.ofSeconds(5));
+		expectExceedsBoundOf16(List.of(bytes("data: 0123456789\n"), bytes("data: 0123456789\n\n")));
 	}
 
 	@Test
 	void failsWhenSingleLineExceedsBoundBeforeItEnds() {
-		SseParser small = new SseParser(16);
-		StepVerifier.create(small.parse(buffers(List.of(bytes("data: 0123456789abcdefghij")))))
+		expectExceedsBoundOf16(List.of(bytes("data: 0123456789abcdefghij")));
+	}
+
+	@Test
+	void releasesEveryBufferOnceWhenAnEventExceedsTheBound() {
+		List<CountingBuffer> counted = List.of(new CountingBuffer(bytes("data: 0123456789\n")),
+				new CountingBuffer(bytes("data: 0123456789\n\n")));
+		NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
+		// hide(): buffers are pushed one by one, as a network body's are, not pulled through a fused queue
+		StepVerifier.create(new SseParser(16).parse(Flux.fromIterable(counted).<DataBuffer>map(factory::wrap).hide()))
 			.expectError(DataBufferLimitException.class)
 			.verify(Duration.ofSeconds(5));
+		assertThat(counted).extracting((buffer) -> buffer.releases).containsExactly(1, 1);
 	}
 
 	@Test
@@ -131,6 +140,29 @@ class SseParserTests {
 	@Test
 	void rejectsNonPositiveBound() {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new SseParser(0));
+	}
+
+	private static void expectExceedsBoundOf16(List<byte[]> chunks) {
+		StepVerifier.create(new SseParser(16).parse(buffers(chunks)))
+			.expectError(DataBufferLimitException.class)
+			.verify(Duration.ofSeconds(5));
+	}
+
+	/** A heap buffer that counts the calls to release it, a second one included (which then throws). */
+	private static final class CountingBuffer extends UnpooledHeapByteBuf {
+
+		private int releases;
+
+		CountingBuffer(byte[] bytes) {
+			super(UnpooledByteBufAllocator.DEFAULT, bytes, bytes.length);
+		}
+
+		@Override
+		public boolean release() {
+			this.releases++;
+			return super.release();
+		}
+
 	}
 
 	private List<SseFrame> parse(List<byte[]> chunks) {
