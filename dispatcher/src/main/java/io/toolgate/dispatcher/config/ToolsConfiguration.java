@@ -80,8 +80,8 @@ public class ToolsConfiguration {
 					.filter(decision -> !decision.allowed())
 					.map(decision -> new ToolExecutionException(decision.errorType(), decision.message(),
 							decision.retryable()));
-		return new ToolDispatcher(registry, properties.bulkheadMaxWait(), metrics.getIfAvailable(ToolgateMetrics::noop),
-				gate);
+		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
+				metrics.getIfAvailable(ToolgateMetrics::noop).tools(), gate);
 	}
 
 	@Bean

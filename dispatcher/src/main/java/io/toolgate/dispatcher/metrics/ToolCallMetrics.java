@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.toolgate.dispatcher.tool.ToolCallObserver;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -21,9 +22,10 @@ import reactor.core.publisher.Mono;
  * {@code gen_ai.tool.name}; {@code error.type} is the outcome for failed calls.</li>
  * <li>{@code toolgate.tool.retries} (counter, {@code tool}): attempts after the first.</li>
  * </ul>
- * Each call is also a span named {@code execute_tool {tool}}.
+ * Each call is also a span named {@code execute_tool {tool}}. The tool dispatcher reports to it as its
+ * {@link ToolCallObserver}.
  */
-public final class ToolCallMetrics {
+public final class ToolCallMetrics implements ToolCallObserver {
 
 	/** Histogram boundaries of {@code toolgate.tool.calls}, in seconds. */
 	static final Duration[] TOOL_BUCKETS = GenAi.seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
@@ -57,6 +59,7 @@ public final class ToolCallMetrics {
 	 * @param tenant the tenant, labelled only when configured
 	 * @param durationNanos the call's duration, all attempts included
 	 */
+	@Override
 	public void completed(String tool, String outcome, String tenant, long durationNanos) {
 		String tenantValue = this.tenantLabel ? tenant : "";
 		this.calls.get(List.of(tool, outcome, tenantValue), () -> {
@@ -82,6 +85,7 @@ public final class ToolCallMetrics {
 	 * Counts one retry of a call.
 	 * @param tool the tool name
 	 */
+	@Override
 	public void retried(String tool) {
 		this.retries.get(List.of(tool), () -> Counter.builder("toolgate.tool.retries")
 			.description("Tool call attempts after the first")
@@ -97,6 +101,7 @@ public final class ToolCallMetrics {
 	 * @param call the call
 	 * @return the call's signals
 	 */
+	@Override
 	public <T> Mono<T> span(String tool, @Nullable String callId, Mono<T> call) {
 		return this.spans.mono(GenAi.EXECUTE_TOOL,
 				observation -> observation.contextualName(GenAi.EXECUTE_TOOL + " " + tool)

@@ -7,7 +7,9 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
+import io.toolgate.dispatcher.tool.ToolFanOut;
 import io.toolgate.dispatcher.tool.ToolInvocation;
+import io.toolgate.dispatcher.tool.ToolResult;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
@@ -17,27 +19,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tool calls of one assistant message: run in parallel (bounded), each at most once per idempotency key, their
- * results emitted as they complete, then the step (the message and one tool message per call, in call order)
- * stored in the conversation. A tool failure is a result the model sees, never an error of the turn.
+ * The tool calls of one assistant message: run through {@link ToolFanOut} (in parallel, bounded, each at most once
+ * per idempotency key), their results emitted as {@code tool.result} events as they complete, then the step (the
+ * message and one tool message per call, in call order) stored in the conversation. A tool failure, an idempotency
+ * conflict included, is a result the model sees, never an error of the turn. Tool results become events here and
+ * nowhere else ({@link #event}).
  */
 final class ToolRound {
 
 	/** The largest tool result passed to the model, in characters; longer results are truncated. */
 	static final int MAX_TOOL_RESULT_CHARS = 32_768;
 
-	private final IdempotentDispatch dispatcher;
+	private final ToolFanOut fanOut;
 
 	private final JsonMapper jsonMapper;
-
-	private final int maxParallel;
 
 	private final Duration leaseTtl;
 
 	ToolRound(IdempotentDispatch dispatcher, JsonMapper jsonMapper, int maxParallel, Duration leaseTtl) {
-		this.dispatcher = dispatcher;
+		this.fanOut = new ToolFanOut(dispatcher, maxParallel);
 		this.jsonMapper = jsonMapper;
-		this.maxParallel = maxParallel;
 		this.leaseTtl = leaseTtl;
 	}
 
@@ -45,7 +46,8 @@ final class ToolRound {
 	 * Runs a step's tool calls and stores the step.
 	 * @param state the turn
 	 * @param message the assistant message whose calls run
-	 * @param known results a replica that ran the step before recorded; they are used as they are
+	 * @param known results a replica that ran the step before recorded, by call id; they are used as they are.
+	 * Only a turn taken over from another replica has any.
 	 * @param announce whether a {@code tool.call} event per call goes out first
 	 * @return the step's events: the announcements, then each result as it completes
 	 */
@@ -53,17 +55,19 @@ final class ToolRound {
 			boolean announce) {
 		List<ToolCall> calls = message.toolCalls();
 		TurnEvent.ToolResult[] results = new TurnEvent.ToolResult[calls.size()];
+		List<ToolInvocation> invocations = new ArrayList<>(calls.size());
+		for (int i = 0; i < calls.size(); i++) {
+			results[i] = known.get(calls.get(i).id());
+			invocations.add(invocation(state, calls.get(i)));
+		}
 		Flux<TurnEvent> started = !announce ? Flux.empty() : Flux.fromIterable(calls)
 			.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(), call.function().arguments(),
 					state.iteration));
-		Flux<TurnEvent> executed = Flux.range(0, calls.size()).flatMap(i -> {
-			TurnEvent.ToolResult recorded = known.get(calls.get(i).id());
-			if (recorded != null) {
-				results[i] = recorded;
-				return Mono.empty();
-			}
-			return dispatch(state, calls.get(i)).doOnNext(r -> results[i] = r);
-		}, this.maxParallel);
+		Flux<TurnEvent> executed = execute(state, invocations, known).map(result -> {
+			TurnEvent.ToolResult event = event(result);
+			results[slotOf(calls, results, result.callId())] = event;
+			return event;
+		});
 		Mono<Void> persist = Mono.defer(() -> {
 			List<ChatMessage> messages = new ArrayList<>(calls.size() + 1);
 			messages.add(message);
@@ -77,16 +81,37 @@ final class ToolRound {
 	}
 
 	/**
-	 * Dispatches one call at most once per key. In a turn taken over from another replica a call that replica
+	 * Dispatches the calls without a known result. In a turn taken over from another replica a call that replica
 	 * left running is not run again: it waits up to a lease's time to live for its result, then is interrupted.
 	 */
-	private Mono<TurnEvent.ToolResult> dispatch(TurnState state, ToolCall call) {
-		ToolInvocation invocation = invocation(state, call);
+	private Flux<ToolResult> execute(TurnState state, List<ToolInvocation> invocations,
+			Map<String, TurnEvent.ToolResult> known) {
 		String scope = "turn-call:" + state.request.tenant();
-		Mono<IdempotentDispatch.Outcome> outcome = state.resumed
-				? this.dispatcher.dispatchResumed(invocation, scope, this.leaseTtl)
-				: this.dispatcher.dispatch(invocation, scope);
-		return outcome.map(IdempotentDispatch.Outcome::result);
+		return state.resumed ? this.fanOut.dispatchResumed(invocations, scope, known.keySet(), this.leaseTtl)
+				: this.fanOut.dispatchAll(invocations, scope);
+	}
+
+	/**
+	 * The first call of the step with this id that has no result yet. A model may give two calls of a message the
+	 * same id; their results then fill that id's places in the order they complete, which the model, seeing only
+	 * the id, cannot tell apart.
+	 */
+	private static int slotOf(List<ToolCall> calls, TurnEvent.ToolResult[] results, String callId) {
+		for (int i = 0; i < results.length; i++) {
+			if (results[i] == null && calls.get(i).id().equals(callId)) {
+				return i;
+			}
+		}
+		throw new IllegalStateException("A tool result for call '" + callId + "' that has no place in the step");
+	}
+
+	/** The {@code tool.result} event of a tool call's result. */
+	static TurnEvent.ToolResult event(ToolResult result) {
+		ToolResult.Error error = result.error();
+		return new TurnEvent.ToolResult(result.callId(), result.toolName(), result.status().wireName(),
+				result.output(),
+				(error != null) ? new TurnEvent.ToolError(error.type(), error.message(), error.retryable()) : null,
+				result.duration().toMillis(), result.attempts());
 	}
 
 	private static ToolInvocation invocation(TurnState state, ToolCall call) {

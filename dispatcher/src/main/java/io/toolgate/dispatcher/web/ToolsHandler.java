@@ -1,19 +1,23 @@
 package io.toolgate.dispatcher.web;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.toolgate.dispatcher.auth.Tenant;
+import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.tool.DispatchOutcome;
 import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.RegisteredTool;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.tool.ToolResult;
 import io.toolgate.dispatcher.tool.ToolSpec;
-import io.toolgate.streaming.TurnEvent;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -29,9 +33,11 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for further fields. An
  * {@code Idempotency-Key} header makes the invocation run at most once: a repeat with the same tool and arguments
- * gets the stored result ({@code Idempotent-Replayed: true}), even while the first still runs; a repeat with
- * other arguments gets 422. Tool workers get {@link IdempotencyKeys#forWorker(String, String) a key derived from
- * the tenant and the client's key}, never the raw key. A successful run answers 200
+ * gets the stored result ({@code Idempotent-Replayed: true}), even while the first still runs (409
+ * {@code idempotency_in_progress}, with {@code Retry-After}, if it still runs after the wait); a repeat with other
+ * arguments gets 422 ({@code idempotency_key_reused}). Tool workers get
+ * {@link IdempotencyKeys#forWorker(String, String) a key derived from the tenant and the client's key}, never the
+ * raw key. A successful run answers 200
  * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are HTTP errors, so that HTTP
  * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
  * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
@@ -95,15 +101,27 @@ public class ToolsHandler {
 			.flatMap(ToolsHandler::respond);
 	}
 
-	private static Mono<ServerResponse> respond(IdempotentDispatch.Outcome outcome) {
-		TurnEvent.ToolResult result = outcome.result();
-		TurnEvent.ToolError error = result.error();
+	private static Mono<ServerResponse> respond(DispatchOutcome outcome) {
+		return switch (outcome) {
+			case DispatchOutcome.Fresh fresh -> respond(fresh.result(), false);
+			case DispatchOutcome.Replayed replayed -> respond(replayed.result(), true);
+			case DispatchOutcome.InProgress inProgress -> Mono.error(new ToolgateException(ErrorType.CONFLICT,
+					"idempotency_in_progress", "A request with this Idempotency-Key is still running; retry later",
+					Duration.ofSeconds(1), Map.of()));
+			case DispatchOutcome.Mismatch mismatch -> Mono.error(new ToolgateException(ErrorType.UNPROCESSABLE,
+					"idempotency_key_reused", "This Idempotency-Key was used with another tool or other arguments",
+					null, Map.of()));
+		};
+	}
+
+	private static Mono<ServerResponse> respond(ToolResult result, boolean replayed) {
+		ToolResult.Error error = result.error();
 		if (result.isOk() || error == null) {
 			return ServerResponse.ok()
-				.header(REPLAYED_HEADER, Boolean.toString(outcome.replayed()))
+				.header(REPLAYED_HEADER, Boolean.toString(replayed))
 				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(new InvocationResponse(result.callId(), result.name(), result.status(), result.output(),
-						result.durationMs(), result.attempts()));
+				.bodyValue(new InvocationResponse(result.callId(), result.toolName(), result.status().wireName(),
+						result.output(), result.duration().toMillis(), result.attempts()));
 		}
 		return Mono.error(PublicErrors.ofTool(error.type(), error.message()));
 	}

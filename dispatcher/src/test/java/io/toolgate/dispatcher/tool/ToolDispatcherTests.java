@@ -4,26 +4,24 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
-import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.ToolWorker;
-import io.toolgate.streaming.TurnEvent.ToolResult;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link ToolDispatcher} against real HTTP tool workers and the built-ins. */
+/** {@link ToolDispatcher} against real HTTP tool workers; calls in parallel are {@link ToolFanOutTests}' subject. */
 class ToolDispatcherTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(15);
@@ -45,25 +43,11 @@ class ToolDispatcherTests {
 	}
 
 	@Test
-	void runsFiveSlowCallsAtTheSameTime() {
-		ToolDispatcher dispatcher = dispatcher(TestTools.http("slow", this.worker.uri("/barrier"), Duration.ofSeconds(10), 1, 16));
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 5; i++) {
-			calls.add(call("c" + i, "slow", "{}"));
-		}
-		StepVerifier.create(dispatcher.dispatchAll(calls, 8).map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly("ok").hasSize(5))
-			.expectComplete()
-			.verify(VERIFY);
-		assertThat(this.worker.maxInFlight()).isEqualTo(5);
-	}
-
-	@Test
 	void timesOutSlowToolAndRetriesTheTimeout() {
 		ToolDispatcher dispatcher = dispatcher(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(200), 2, 4));
 		StepVerifier.create(dispatcher.dispatch(call("c1", "slow", "{}")))
 			.assertNext(result -> {
-				assertThat(result.status()).isEqualTo("error");
+				assertThat(result.status()).isEqualTo(ToolResult.Status.ERROR);
 				assertThat(result.error().type()).isEqualTo("timeout");
 				assertThat(result.error().retryable()).isTrue();
 				assertThat(result.attempts()).isEqualTo(2);
@@ -105,66 +89,11 @@ class ToolDispatcherTests {
 	}
 
 	@Test
-	void keepsCallOrderWhenOneCallFails() {
-		ToolDispatcher dispatcher = dispatcher(
-				TestTools.http("slow_ok", this.worker.uri("/delay?ms=100"), Duration.ofSeconds(5), 1, 4),
-				TestTools.http("broken", this.worker.uri("/status?code=500"), Duration.ofSeconds(5), 1, 4),
-				TestTools.http("fast_ok", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4));
-		List<ToolInvocation> calls = List.of(call("a", "slow_ok", "{}"), call("b", "broken", "{}"),
-				call("c", "fast_ok", "{}"));
-		StepVerifier.create(dispatcher.dispatchAll(calls, 3))
-			.assertNext(result -> assertThat(result.callId() + ":" + result.status()).isEqualTo("a:ok"))
-			.assertNext(result -> {
-				assertThat(result.callId() + ":" + result.status()).isEqualTo("b:error");
-				assertThat(result.error().type()).isEqualTo("worker_error");
-				assertThat(result.error().retryable()).isTrue();
-			})
-			.assertNext(result -> assertThat(result.callId() + ":" + result.status()).isEqualTo("c:ok"))
-			.expectComplete()
-			.verify(VERIFY);
-	}
-
-	@Test
-	void boundsInFlightCallsByMaxConcurrency() {
-		ToolDispatcher dispatcher = new ToolDispatcher(
-				registry(TestTools.http("narrow", this.worker.uri("/delay?ms=50"), Duration.ofSeconds(5), 1, 2)),
-				Duration.ofSeconds(10), new SimpleMeterRegistry());
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			calls.add(call("c" + i, "narrow", "{}"));
-		}
-		StepVerifier.create(dispatcher.dispatchAll(calls, 6).map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly("ok").hasSize(6))
-			.expectComplete()
-			.verify(VERIFY);
-		assertThat(this.worker.requests()).isEqualTo(6);
-		assertThat(this.worker.maxInFlight()).isBetween(1, 2);
-	}
-
-	@Test
-	void rejectsInvalidArgumentsWithoutCallingTheWorker() {
-		ToolDispatcher dispatcher = dispatcher(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(5), 3, 4));
-		StepVerifier.create(dispatcher.dispatchAll(List.of(call("c1", "echo", "{\"text\": 5}"),
-				call("c2", "echo", "{not json"), call("c3", "echo", "[1]")), 3))
-			.assertNext(result -> {
-				assertThat(result.error().type()).isEqualTo("invalid_arguments");
-				assertThat(result.error().message()).contains("arguments/text").contains("string");
-				assertThat(result.error().retryable()).isFalse();
-				assertThat(result.attempts()).isZero();
-			})
-			.assertNext(result -> assertThat(result.error().message()).contains("not valid JSON"))
-			.assertNext(result -> assertThat(result.error().message()).contains("must be a JSON object"))
-			.expectComplete()
-			.verify(VERIFY);
-		assertThat(this.worker.requests()).isZero();
-	}
-
-	@Test
 	void reportsUnknownTool() {
 		ToolDispatcher dispatcher = dispatcher(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4));
 		StepVerifier.create(dispatcher.dispatch(call("c1", "nope", "{}")))
 			.assertNext(result -> {
-				assertThat(result.name()).isEqualTo("nope");
+				assertThat(result.toolName()).isEqualTo("nope");
 				assertThat(result.error().type()).isEqualTo("unknown_tool");
 				assertThat(result.error().message()).contains("'nope'");
 				assertThat(result.attempts()).isZero();
@@ -239,26 +168,44 @@ class ToolDispatcherTests {
 	}
 
 	@Test
-	void runsBuiltinTools() {
-		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
-		ToolRegistry registry = ToolRegistry.of(
-				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null),
-				spec -> builtins, 16, TestTools.JSON);
-		ToolDispatcher dispatcher = new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry());
-		StepVerifier.create(dispatcher.dispatchAll(List.of(call("a", "calculator", "{\"a\":6,\"b\":7,\"op\":\"multiply\"}"),
-				call("b", "calculator", "{\"a\":1,\"b\":0,\"op\":\"divide\"}")), 2))
-			.assertNext(result -> assertThat(result.output().path("result").asInt()).isEqualTo(42))
-			.assertNext(result -> {
-				assertThat(result.error().type()).isEqualTo("tool_error");
-				assertThat(result.error().retryable()).isFalse();
-				assertThat(result.attempts()).isEqualTo(1);
-			})
+	void reportsEachCallAndEachRetryToItsObserver() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		ToolCallObserver observer = new ToolCallObserver() {
+
+			@Override
+			public <T> Mono<T> span(String tool, @Nullable String callId, Mono<T> call) {
+				seen.add("span " + tool + " " + callId);
+				return call;
+			}
+
+			@Override
+			public void completed(String tool, String outcome, String tenant, long durationNanos) {
+				seen.add("completed " + tool + " " + outcome + " " + tenant);
+			}
+
+			@Override
+			public void retried(String tool) {
+				seen.add("retried " + tool);
+			}
+
+		};
+		ToolDispatcher dispatcher = new ToolDispatcher(
+				registry(TestTools.http("flaky", this.worker.uri("/flaky?failures=2"), Duration.ofSeconds(5), 3, 4)),
+				Duration.ofSeconds(1), observer);
+		StepVerifier
+			.create(dispatcher.dispatch(call("c1", "flaky", "{}")).then(dispatcher.dispatch(call("c2", "nope", "{}"))))
+			.assertNext(result -> assertThat(result.error().type()).isEqualTo("unknown_tool"))
 			.expectComplete()
 			.verify(VERIFY);
+		assertThat(seen).hasSize(6);
+		assertThat(seen.subList(0, 4)).containsExactly("span flaky c1", "retried flaky", "retried flaky",
+				"completed flaky ok acme");
+		// A call refused before it runs has its result before its span is opened; both are reported.
+		assertThat(seen.subList(4, 6)).containsExactlyInAnyOrder("span unknown c2", "completed unknown unknown_tool acme");
 	}
 
 	private ToolDispatcher dispatcher(ToolSpec... specs) {
-		return new ToolDispatcher(registry(specs), Duration.ofSeconds(1), new SimpleMeterRegistry());
+		return new ToolDispatcher(registry(specs), Duration.ofSeconds(1), ToolgateMetrics.noop().tools());
 	}
 
 	private ToolRegistry registry(ToolSpec... specs) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
@@ -33,6 +33,10 @@ class ToolsHandlerTests {
 
 	private WebTestClient client;
 
+	private ToolRegistry registry;
+
+	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+
 	@BeforeEach
 	void setUp() {
 		this.worker = ToolWorker.start(1);
@@ -45,11 +49,15 @@ class ToolsHandlerTests {
 		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(10), 1, 4));
 		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
 		specs.add(TestTools.http("broken", this.worker.uri("/status?code=503"), Duration.ofSeconds(2), 1, 4));
-		ToolRegistry registry = ToolRegistry.of(specs,
+		this.registry = ToolRegistry.of(specs,
 				executor -> (executor instanceof ExecutorSpec.Http) ? this.http : builtins, 16, TestTools.JSON);
-		ToolsHandler handler = new ToolsHandler(registry,
-				new IdempotentDispatch(new ToolDispatcher(registry, Duration.ofSeconds(1), new SimpleMeterRegistry()),
-						new InMemoryIdempotencyStore(), Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON));
+		this.client = client(Duration.ofSeconds(5));
+	}
+
+	private WebTestClient client(Duration idempotencyWait) {
+		ToolsHandler handler = new ToolsHandler(this.registry,
+				new IdempotentDispatch(new ToolDispatcher(this.registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()),
+						this.store, Duration.ofMinutes(5), idempotencyWait, TestTools.JSON));
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
 			.GET("/v1/tools", handler::list)
 			.POST("/v1/tools/{name}/invocations", handler::invoke)
@@ -60,7 +68,7 @@ class ToolsHandlerTests {
 			.onError(ToolgateException.class, (ex, request) -> ServerResponse.status(((ToolgateException) ex).errorType().status())
 				.bodyValue(Map.of("error", Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
 			.build();
-		this.client = WebTestClient.bindToRouterFunction(routes).build();
+		return WebTestClient.bindToRouterFunction(routes).build();
 	}
 
 	@AfterEach
@@ -154,6 +162,24 @@ class ToolsHandlerTests {
 			.expectStatus().isEqualTo(422)
 			.expectBody().jsonPath("$.error.code").isEqualTo("idempotency_key_reused");
 		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	@Test
+	void answers409WhileTheFirstRequestWithTheKeyStillRuns() {
+		String key = IdempotencyKeys.forWorker("acme", "running");
+		String fingerprint = new IdempotentDispatch(new ToolDispatcher(this.registry, Duration.ofSeconds(1),
+				ToolCallObserver.NOOP), this.store, Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON)
+			.fingerprint(new ToolInvocation("inv_1", "echo", "{\"text\":\"first\"}", "acme", key));
+		// The first request with the key claimed it and has not finished.
+		this.store.claim("invocation:acme", key, fingerprint, Duration.ofMinutes(5)).block(Duration.ofSeconds(5));
+		client(Duration.ofMillis(200)).post().uri("/v1/tools/echo/invocations")
+			.header("Idempotency-Key", "running")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"arguments\":{\"text\":\"first\"}}")
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody().jsonPath("$.error.code").isEqualTo("idempotency_in_progress");
+		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isZero();
 	}
 
 	private WebTestClient.ResponseSpec invoke(String tool, String body) {
