@@ -279,7 +279,8 @@ public final class BenchmarkRunner {
 		ManagedProcess floor = this.fleet.floorProxyNow(floorJar, List.of("-Xmx1g", "-XX:+UseG1GC"),
 				List.of("--floor.upstream=" + upstreamUrl, "--logging.level.root=WARN"), Map.of("FLOOR_KEY", KEY));
 		ManagedProcess toolgate = shippedToolgate("floor", "-Xmx1g", upstream);
-		List<FloorBenchmark.Cell> cells = new FloorBenchmark(client, settings).runNow(
+		FloorBenchmark benchmark = new FloorBenchmark(client, settings);
+		List<FloorBenchmark.Cell> cells = benchmark.runNow(
 				new FloorBenchmark.Target("direct", upstreamUrl, null, null),
 				new FloorBenchmark.Target("floor", base(floor), KEY, floor),
 				new FloorBenchmark.Target("Toolgate", base(toolgate), KEY, toolgate), upstream);
@@ -287,9 +288,9 @@ public final class BenchmarkRunner {
 		this.report.log("floor-proxy", floor.log());
 		this.fleet.stop(floor);
 		this.fleet.stop(upstream);
-		this.report.floor(cells, settings, profileOf("floor"));
+		this.report.floor(cells, benchmark.warmup(), settings, profileOf("floor"));
 		System.out.println();
-		System.out.print(FloorTable.markdown(cells));
+		System.out.print(FloorTable.markdown(cells, benchmark.warmup()));
 	}
 
 	/** Two tools on one worker, so a model told to make 2 calls calls each once. */

@@ -98,9 +98,35 @@ final class FloorBenchmark {
 	record Cell(boolean streaming, int connections, List<Run> runs) {
 	}
 
+	/**
+	 * The first {@link #WARMUP_WINDOW} of load on a process just started (and answering): non-streaming, at the
+	 * largest concurrency, before any other load.
+	 * @param connections the concurrency
+	 * @param floor the floor proxy's sample
+	 * @param toolgate Toolgate's sample
+	 */
+	record Warmup(int connections, Sample floor, Sample toolgate) {
+	}
+
+	/** How long after start a process's CPU per request counts as warm-up. */
+	static final Duration WARMUP_WINDOW = Duration.ofSeconds(20);
+
+	private Warmup warmup;
+
+	/** The warm-up measurement of the last {@link #runNow}, {@code null} before. */
+	Warmup warmup() {
+		return this.warmup;
+	}
+
 	List<Cell> runNow(Target direct, Target floor, Target toolgate, ManagedProcess upstream) {
 		int most = this.settings.connections().stream().max(Integer::compare).orElse(1);
 		Duration half = this.settings.warmup().dividedBy(2);
+		// Both proxies were just started: their first seconds of load are the warm-up measurement.
+		Sample floorFirst = measure(floor, upstream, false, most, WARMUP_WINDOW);
+		Sample toolgateFirst = measure(toolgate, upstream, false, most, WARMUP_WINDOW);
+		this.warmup = new Warmup(most, floorFirst, toolgateFirst);
+		System.out.printf("floor: first %d s after start: %s | %s%n", WARMUP_WINDOW.toSeconds(),
+				line(floor, floorFirst), line(toolgate, toolgateFirst));
 		for (Target target : List.of(direct, floor, toolgate)) {
 			measure(target, upstream, false, most, half);
 			measure(target, upstream, true, most, half);

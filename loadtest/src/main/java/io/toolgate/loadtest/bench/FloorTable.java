@@ -26,6 +26,9 @@ final class FloorTable {
 	/** Toolgate's added time-to-first-token p50 may exceed the floor's by this many ms. */
 	static final double TTFT_ALLOWANCE_MS = 1;
 
+	/** Toolgate's CPU per request in its first seconds after start may be this multiple of its steady state. */
+	static final double WARMUP_FACTOR = 2;
+
 	private FloorTable() {
 	}
 
@@ -76,9 +79,36 @@ final class FloorTable {
 				spread(floor, toolgate)));
 	}
 
+	/**
+	 * The warm-up row: CPU per request in the first seconds after start as a multiple of the steady state (the
+	 * median of the non-streaming runs at the same concurrency), for the floor and for Toolgate.
+	 */
+	static Row warmupRow(FloorBenchmark.Warmup warmup, List<FloorBenchmark.Cell> cells) {
+		List<FloorBenchmark.Run> steady = cells.stream()
+			.filter((cell) -> !cell.streaming() && cell.connections() == warmup.connections())
+			.flatMap((cell) -> cell.runs().stream())
+			.toList();
+		double floor = warmup.floor().proxyCpuMs() / median(values(steady, (run) -> run.floor().proxyCpuMs()));
+		double toolgate = warmup.toolgate().proxyCpuMs()
+				/ median(values(steady, (run) -> run.toolgate().proxyCpuMs()));
+		String label = "first " + FloorBenchmark.WARMUP_WINDOW.toSeconds() + " s after start, non-stream, "
+				+ warmup.connections() + " conns";
+		return new Row(label, "CPU ms/req × steady state", fmt(floor) + " (" + fmt(warmup.floor().proxyCpuMs()) + ")",
+				fmt(toolgate) + " (" + fmt(warmup.toolgate().proxyCpuMs()) + ")", "≤ " + fmt(WARMUP_FACTOR),
+				toolgate <= WARMUP_FACTOR, "one run");
+	}
+
 	/** Returns the table, a line counting the targets met, and nothing else. */
 	static String markdown(List<FloorBenchmark.Cell> cells) {
-		List<Row> rows = rows(cells);
+		return markdown(cells, null);
+	}
+
+	/** Returns the table with the warm-up row when there is one, a line counting the targets met. */
+	static String markdown(List<FloorBenchmark.Cell> cells, FloorBenchmark.Warmup warmup) {
+		List<Row> rows = new ArrayList<>(rows(cells));
+		if (warmup != null) {
+			rows.add(warmupRow(warmup, cells));
+		}
 		StringBuilder table = new StringBuilder(
 				"| case | measure | floor | Toolgate | target | met | spread over runs (floor; Toolgate) |\n"
 						+ "| --- | --- | ---: | ---: | --- | --- | --- |\n");

@@ -131,7 +131,8 @@ final class Report {
 		profile(profile);
 	}
 
-	void floor(List<FloorBenchmark.Cell> cells, FloorBenchmark.Settings settings, String profile) {
+	void floor(List<FloorBenchmark.Cell> cells, FloorBenchmark.Warmup warmup, FloorBenchmark.Settings settings,
+			String profile) {
 		double generator = cells.stream()
 			.flatMap((cell) -> cell.runs().stream())
 			.flatMap((run) -> Stream.of(run.direct(), run.floor(), run.toolgate()))
@@ -159,7 +160,11 @@ final class Report {
 			.append("length; added latency: the proxy's percentile minus the direct run's, per run; TTFT: time to ")
 			.append("the first chunk with text (a role chunk with empty content does not count). ")
 			.append(String.format(Locale.ROOT, "The load generator used at most %.2f of a core.%n%n", generator))
-			.append(FloorTable.markdown(cells))
+			.append("Both proxies are started fresh; the first ")
+			.append(FloorBenchmark.WARMUP_WINDOW.toSeconds())
+			.append(" s of load on each, before its warm-up, give the warm-up row: CPU per request then, as a multiple ")
+			.append("of the same process's steady state in the non-streaming runs at the same concurrency.\n\n")
+			.append(FloorTable.markdown(cells, warmup))
 			.append("\n<details><summary>Medians per target</summary>\n\n")
 			.append(FloorTable.details(cells))
 			.append("\n</details>\n\n");

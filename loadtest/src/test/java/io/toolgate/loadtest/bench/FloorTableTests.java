@@ -50,6 +50,29 @@ class FloorTableTests {
 		assertThat(rows.get(0).spread()).isEqualTo("0.50–0.60; 0.55–0.65");
 	}
 
+	@Test
+	void judgesWarmUpAgainstTheSameProcessSteadyState() {
+		FloorBenchmark.Run first = new FloorBenchmark.Run(sample(1000, 100, 120, 20, Double.NaN),
+				sample(1000, 100, 121, 20, 0.40), sample(990, 100, 122, 20, 0.80));
+		FloorBenchmark.Run second = new FloorBenchmark.Run(sample(1000, 100, 120, 20, Double.NaN),
+				sample(1000, 100, 121, 20, 0.60), sample(990, 100, 122, 20, 1.00));
+		List<FloorBenchmark.Cell> cells = List.of(new FloorBenchmark.Cell(false, 50, List.of(first, second)),
+				new FloorBenchmark.Cell(true, 50, List.of(first)));
+		// Steady state: floor 0.50, Toolgate 0.90 (medians of the non-streaming runs at 50 connections).
+		FloorBenchmark.Warmup slow = new FloorBenchmark.Warmup(50, sample(900, 100, 130, 20, 1.00),
+				sample(800, 100, 150, 20, 2.25));
+		FloorTable.Row row = FloorTable.warmupRow(slow, cells);
+		assertThat(row.floor()).isEqualTo("2.00 (1.00)");
+		assertThat(row.toolgate()).isEqualTo("2.50 (2.25)");
+		assertThat(row.target()).isEqualTo("≤ 2.00");
+		assertThat(row.met()).isFalse();
+		FloorBenchmark.Warmup quick = new FloorBenchmark.Warmup(50, sample(900, 100, 130, 20, 0.55),
+				sample(800, 100, 150, 20, 1.35));
+		assertThat(FloorTable.warmupRow(quick, cells).met()).isTrue();
+		assertThat(FloorTable.markdown(cells, quick)).contains("| first 20 s after start, non-stream, 50 conns |")
+			.contains("of 10 targets met.");
+	}
+
 	private static FloorBenchmark.Sample sample(double throughput, double p50, double p99, double ttftP50,
 			double cpu) {
 		return new FloorBenchmark.Sample(new Stats(1000, 0, p50, p99, ttftP50, ttftP50 + 5, p99 + 10), throughput,
