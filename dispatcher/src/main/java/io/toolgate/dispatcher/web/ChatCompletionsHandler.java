@@ -2,7 +2,6 @@ package io.toolgate.dispatcher.web;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +15,6 @@ import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.PreparedTurn;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
-import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.dispatcher.turn.TurnRequest;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.StoredEvent;
@@ -35,7 +33,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -62,6 +59,8 @@ public class ChatCompletionsHandler {
 
 	private final ClientToolConflicts conflicts;
 
+	private final CompletionPayloads chunks;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -83,6 +82,7 @@ public class ChatCompletionsHandler {
 		this.streams = streams;
 		this.streamTokens = streamTokens;
 		this.conflicts = conflicts;
+		this.chunks = new CompletionPayloads(jsonMapper);
 	}
 
 	/** Handles a chat completion. */
@@ -170,7 +170,7 @@ public class ChatCompletionsHandler {
 			ChatCompletionRequest.StreamOptions options = body.streamOptions();
 			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
 			boolean toolProgress = options != null && Boolean.TRUE.equals(options.toolProgress());
-			Flux<CompletionStreams.Payload> payloads = payloads(events,
+			Flux<CompletionStreams.Payload> payloads = this.chunks.payloads(events,
 					new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper), toolProgress);
 			if (this.streams != null && (options == null || !Boolean.FALSE.equals(options.resumable()))) {
 				return resumable(CompletionStreams.key(tenant.id(), id), payloads, ended, detached);
@@ -213,63 +213,6 @@ public class ChatCompletionsHandler {
 				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
 					.frames(SseMetrics.CHAT_COMPLETIONS,
 							live.map(ChatCompletionsHandler::frame).takeUntilOther(ended)))));
-	}
-
-	/**
-	 * The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures become an error payload. A
-	 * token becomes one content chunk written from bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the
-	 * most frequent and only per-token work of a pass-through stream. The role chunk comes first, at once, so that
-	 * headers never wait for the model's first token.
-	 */
-	private Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder,
-			boolean toolProgress) {
-		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
-			.stream()
-			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
-			.toList();
-		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> payloads(encoder, event, toolProgress))
-			.startWith(first);
-	}
-
-	private List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event,
-			boolean toolProgress) {
-		if (event instanceof TurnEvent.Token token && !token.text().isEmpty() && encoder.roleSent()) {
-			return List.of(new CompletionStreams.Payload(
-					new String(encoder.contentChunkJson(token.text()), StandardCharsets.UTF_8), false));
-		}
-		if (toolProgress && (event instanceof TurnEvent.ToolCallStarted || event instanceof TurnEvent.ToolResult)) {
-			return List.of(new CompletionStreams.Payload(toolProgress(encoder, event), false));
-		}
-		List<String> data = new ArrayList<>(3);
-		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
-			data.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
-		}
-		data.addAll(encoder.encode(event));
-		List<CompletionStreams.Payload> payloads = new ArrayList<>(data.size());
-		for (int i = 0; i < data.size(); i++) {
-			payloads.add(new CompletionStreams.Payload(data.get(i), event.isTerminal() && i == data.size() - 1));
-		}
-		return payloads;
-	}
-
-	/**
-	 * A server-side tool call's progress ({@code stream_options.tool_progress}): a chunk with no choices, which
-	 * OpenAI clients skip, and the native stream's event in a {@code toolgate} field, {@code {"event": "tool.call"
-	 * or "tool.result", "data": {...}}}. Never a {@code tool_calls} delta or {@code finish_reason}: the calls are
-	 * the gateway's, not the client's.
-	 */
-	private String toolProgress(OpenAiChunkEncoder encoder, TurnEvent event) {
-		ObjectNode chunk = this.jsonMapper.createObjectNode();
-		chunk.put("id", encoder.completionId());
-		chunk.put("object", "chat.completion.chunk");
-		chunk.put("created", encoder.created());
-		chunk.put("model", encoder.model());
-		chunk.putArray("choices");
-		ObjectNode progress = chunk.putObject("toolgate");
-		progress.put("event", event.type());
-		progress.set("data", this.jsonMapper.valueToTree(event));
-		return this.jsonMapper.writeValueAsString(chunk);
 	}
 
 	private static DataBuffer frame(StoredEvent event) {

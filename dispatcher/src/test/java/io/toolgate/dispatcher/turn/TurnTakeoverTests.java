@@ -20,7 +20,7 @@ class TurnTakeoverTests {
 	@Test
 	void asksTheModelAgainWhenItsAnswerWasCutShort() {
 		List<ChatMessage> messages = List.of(ChatMessage.user("hi"), EARLIER_ANSWER, ChatMessage.user("and now?"));
-		TurnResumption from = TurnTakeover.resumption(List.of(STARTED, new TurnEvent.Token("par", 1)), messages);
+		TurnResumption from = TurnResumption.read(List.of(STARTED, new TurnEvent.Token("par", 1)), messages);
 		assertThat(from).isNotNull();
 		assertThat(from.model()).isEqualTo("gpt-test");
 		assertThat(from.iteration()).isEqualTo(1);
@@ -34,7 +34,7 @@ class TurnTakeoverTests {
 		List<ChatMessage> messages = List.of(ChatMessage.user("weather?"), ChatMessage.assistant(null, List.of(call)),
 				ChatMessage.tool("call_1", "{}"));
 		List<TurnEvent> events = List.of(STARTED, toolCall("call_1", 1), result("call_1"), new TurnEvent.Token("x", 2));
-		TurnResumption from = TurnTakeover.resumption(events, messages);
+		TurnResumption from = TurnResumption.read(events, messages);
 		assertThat(from.iteration()).isEqualTo(2);
 		assertThat(from.pendingStep()).isNull();
 	}
@@ -44,7 +44,7 @@ class TurnTakeoverTests {
 		List<ChatMessage> messages = List.of(ChatMessage.user("weather?"));
 		List<TurnEvent> events = List.of(STARTED, new TurnEvent.Token("Let me look. ", 1), toolCall("call_1", 1),
 				toolCall("call_2", 1), result("call_2"));
-		TurnResumption from = TurnTakeover.resumption(events, messages);
+		TurnResumption from = TurnResumption.read(events, messages);
 		assertThat(from.iteration()).isEqualTo(1);
 		assertThat(from.pendingStep().content()).isEqualTo("Let me look. ");
 		assertThat(from.pendingStep().toolCalls()).extracting(ToolCall::id).containsExactly("call_1", "call_2");
@@ -54,7 +54,7 @@ class TurnTakeoverTests {
 	@Test
 	void endsWithTheStoredAnswerWhenOnlyTheTerminalEventIsMissing() {
 		List<ChatMessage> messages = List.of(ChatMessage.user("hi"), ChatMessage.assistant("hello"));
-		TurnResumption from = TurnTakeover.resumption(List.of(STARTED, new TurnEvent.Token("hello", 1)), messages);
+		TurnResumption from = TurnResumption.read(List.of(STARTED, new TurnEvent.Token("hello", 1)), messages);
 		assertThat(from.answer()).isEqualTo("hello");
 		assertThat(from.iteration()).isEqualTo(1);
 	}
@@ -62,8 +62,8 @@ class TurnTakeoverTests {
 	@Test
 	void cannotContinueATurnThatNeverLoggedItsStart() {
 		List<ChatMessage> messages = List.of(ChatMessage.user("hi"));
-		assertThat(TurnTakeover.resumption(List.of(), messages)).isNull();
-		assertThat(TurnTakeover.resumption(List.of(STARTED), List.of())).isNull();
+		assertThat(TurnResumption.read(List.of(), messages)).isNull();
+		assertThat(TurnResumption.read(List.of(STARTED), List.of())).isNull();
 	}
 
 	@Test
@@ -71,15 +71,15 @@ class TurnTakeoverTests {
 		ToolCall other = ToolCall.of("call_9", "weather", "{\"city\":\"Rome\"}");
 		List<ChatMessage> steps = List.of(ChatMessage.user("next question"), ChatMessage.assistant(null, List.of(other)),
 				ChatMessage.tool("call_9", "{}"));
-		assertThat(TurnTakeover.resumption(List.of(STARTED, toolCall("call_1", 1)), steps)).isNull();
+		assertThat(TurnResumption.read(List.of(STARTED, toolCall("call_1", 1)), steps)).isNull();
 		List<ChatMessage> answered = List.of(ChatMessage.user("next question"), ChatMessage.assistant("another answer"));
-		assertThat(TurnTakeover.resumption(List.of(STARTED, new TurnEvent.Token("hel", 1)), answered)).isNull();
+		assertThat(TurnResumption.read(List.of(STARTED, new TurnEvent.Token("hel", 1)), answered)).isNull();
 	}
 
 	@Test
 	void ignoresCompletedTurnsEvents() {
 		TurnEvent completed = new TurnEvent.TurnCompleted("stop", "x", Usage.ZERO, 1);
-		assertThat(TurnTakeover.resumption(List.of(STARTED, completed), List.of(ChatMessage.user("hi"))).iteration())
+		assertThat(TurnResumption.read(List.of(STARTED, completed), List.of(ChatMessage.user("hi"))).iteration())
 			.isEqualTo(1);
 	}
 
