@@ -94,11 +94,6 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 			.build(k, configuration)));
 	}
 
-	/** Tells how many keys are remembered. */
-	int size() {
-		return this.slots.size();
-	}
-
 	private void forgetOne() {
 		Iterator<Map.Entry<String, Slot>> entries = this.slots.entrySet().iterator();
 		Map.@Nullable Entry<String, Slot> victim = null;
@@ -148,15 +143,21 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 				}
 				return CompletableFuture.completedFuture(result);
 			}
+			// Not applied: the tokens held back are still owed, and the decision is made again on what Redis holds.
 			slot.refund.addAndGet(refund);
-			Known current = (outcome.current() != null) ? new Known(outcome.current(), Long.MAX_VALUE) : null;
-			slot.known.set(current);
-			if (attempt >= MAX_ATTEMPTS) {
-				return CompletableFuture.failedFuture(new IllegalStateException(
-						"Bucket " + key + " changed under each of " + attempt + " attempts to update it"));
-			}
-			return attempt(key, request, slot, current, true, attempt + 1);
+			return again(key, request, slot, outcome.current(), attempt);
 		});
+	}
+
+	private <T> CompletableFuture<CommandResult<T>> again(String key, Request<T> request, Slot slot,
+			byte @Nullable [] current, int attempt) {
+		Known known = (current != null) ? new Known(current, Long.MAX_VALUE) : null;
+		slot.known.set(known);
+		if (attempt >= MAX_ATTEMPTS) {
+			return CompletableFuture.failedFuture(new IllegalStateException(
+					"Bucket " + key + " changed under each of " + attempt + " attempts to update it"));
+		}
+		return attempt(key, request, slot, known, true, attempt + 1);
 	}
 
 	@Override

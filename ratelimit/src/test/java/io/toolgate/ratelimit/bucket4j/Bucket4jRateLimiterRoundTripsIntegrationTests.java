@@ -67,17 +67,19 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 		this.monitor.close();
 	}
 
-	private Bucket4jRateLimiter replica(Duration refundDelay) {
+	private Bucket4jRateLimiter replica(Bucket4jRateLimiter.Options options) {
 		StatefulRedisConnection<String, byte[]> connection = client.connect(Bucket4jRateLimiter.CODEC);
 		this.connections.add(connection);
-		Bucket4jRateLimiter.Options options = Bucket4jRateLimiter.Options.of(TIMEOUT)
-			.withClock(this.clock)
-			.withRefundDelay(refundDelay);
 		return Bucket4jRateLimiter.standalone(connection, options);
 	}
 
 	private Bucket4jRateLimiter replica() {
-		return replica(Duration.ofMinutes(1));
+		return replica(options());
+	}
+
+	/** Options with the shared manual clock and refunds held for a minute, i.e. until the next decision. */
+	private Bucket4jRateLimiter.Options options() {
+		return Bucket4jRateLimiter.Options.of(TIMEOUT).withClock(this.clock).withRefundDelay(Duration.ofMinutes(1));
 	}
 
 	private List<List<String>> sent() {
@@ -138,7 +140,7 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 
 	@Test
 	void returnedTokensGoAloneOnceTheRefundDelayIsOver() throws InterruptedException {
-		Bucket4jRateLimiter limiter = replica(Duration.ofMillis(100));
+		Bucket4jRateLimiter limiter = replica(options().withRefundDelay(Duration.ofMillis(100)));
 		Bucket4jRateLimiter other = replica();
 		LimitSpec spec = LimitSpec.perMinute("tokens", 1_000);
 		consume(limiter, this.key, spec, 400);
@@ -149,6 +151,17 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 		// The held tokens meet the other replica's write: one round trip to learn of it, one to store them.
 		assertThat(sent()).hasSize(2);
 		assertThat(consume(other, this.key, spec, 1).remaining()).isEqualTo(799);
+	}
+
+	@Test
+	void bucketsBeyondTheBoundAreForgottenAndStillDecidedExactly() {
+		Bucket4jRateLimiter limiter = replica(options().withMaxBuckets(1));
+		LimitSpec spec = LimitSpec.perMinute("requests", 10);
+		LimitKey other = LimitKey.tenantTokens(this.key.value());
+		for (int i = 0; i < 5; i++) {
+			assertThat(consume(limiter, this.key, spec, 1).remaining()).isEqualTo(9 - i);
+			assertThat(consume(limiter, other, spec, 1).remaining()).isEqualTo(9 - i);
+		}
 	}
 
 	@Test
