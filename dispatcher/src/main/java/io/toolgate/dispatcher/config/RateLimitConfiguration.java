@@ -62,7 +62,9 @@ public class RateLimitConfiguration {
 			ObjectProvider<StatefulRedisConnection<String, byte[]>> standalone,
 			ObjectProvider<StatefulRedisClusterConnection<String, byte[]>> cluster,
 			ObjectProvider<AbstractRedisClient> client) {
-		Bucket4jRateLimiter.Options options = Bucket4jRateLimiter.Options.of(properties.backendTimeout());
+		Bucket4jRateLimiter.Options options = Bucket4jRateLimiter.Options.of(properties.backendTimeout())
+			.withRefundDelay(properties.refundDelay())
+			.withMaxBuckets(properties.localMaxBuckets());
 		StatefulRedisConnection<String, byte[]> connection = standalone.getIfUnique();
 		if (connection != null) {
 			return Bucket4jRateLimiter.standalone(connection, options);

@@ -29,7 +29,10 @@ import org.springframework.validation.annotation.Validated;
  * @param toolWaitMax how long a tool call in a turn may wait for its bucket to refill before the model gets a
  * retryable {@code rate_limited} result
  * @param tokenEstimate how model tokens are estimated before a call
- * @param localMaxBuckets most buckets a replica keeps in memory (local limits and the fail-open fallback)
+ * @param localMaxBuckets most buckets a replica keeps in memory (local limits and the fail-open fallback), and most
+ * shared buckets whose last state it remembers
+ * @param refundDelay how long model tokens given back after a call (estimate above use) wait to travel to Redis
+ * with the tenant's next token decision on this replica before they are sent alone; 0 sends them at once
  */
 @Validated
 @ConfigurationProperties("toolgate.ratelimit")
@@ -38,7 +41,8 @@ public record RateLimitProperties(@DefaultValue("true") boolean enabled,
 		@DefaultValue("250ms") Duration backendTimeout, @DefaultValue("1s") Duration backendRetryInterval,
 		@DefaultValue("default") @NotBlank String defaultPlan, Map<String, @Valid Plan> plans,
 		Map<String, String> tenants, Map<String, @Min(0) @Max(PER_SECOND_MAX) Long> tools, @DefaultValue("2s") Duration toolWaitMax,
-		@DefaultValue @Valid TokenEstimate tokenEstimate, @DefaultValue("100000") @Min(1) int localMaxBuckets) {
+		@DefaultValue @Valid TokenEstimate tokenEstimate, @DefaultValue("100000") @Min(1) int localMaxBuckets,
+		@DefaultValue("1s") Duration refundDelay) {
 
 	/**
 	 * The largest per-minute limit: token buckets refill at most one token per nanosecond, so a larger one would

@@ -77,9 +77,23 @@ public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 				() -> this.fallback.tryConsume(key, spec, tokens));
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An adjustment never probes the backend: the primary may hold returned tokens without a round trip, so its
+	 * success says nothing about Redis. While degraded, adjustments go to the fallback, which took the consumption
+	 * they correct.
+	 */
 	@Override
 	public Mono<Void> adjust(LimitKey key, LimitSpec spec, long delta) {
-		return guarded(() -> this.primary.adjust(key, spec, delta), () -> this.fallback.adjust(key, spec, delta));
+		return Mono.defer(() -> {
+			if (this.degraded.get()) {
+				return onUnavailable(null, () -> this.fallback.adjust(key, spec, delta));
+			}
+			return this.primary.adjust(key, spec, delta)
+				.onErrorResume(RateLimiterUnavailableException.class,
+						(ex) -> onUnavailable(ex, () -> this.fallback.adjust(key, spec, delta)));
+		});
 	}
 
 	/**

@@ -102,6 +102,25 @@ class FailoverRateLimiterTests {
 		assertThat(this.primary.calls()).isEqualTo(3);
 	}
 
+	@Test
+	void adjustmentsGoToTheFallbackWhileDegradedAndNeverProbe() {
+		FailoverRateLimiter limiter = limiter(BackendFailurePolicy.FAIL_OPEN);
+		this.primary.down();
+		consume(limiter);
+		consume(limiter);
+		this.primary.up();
+		this.nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		StepVerifier.create(limiter.adjust(KEY, TWO_PER_MINUTE, -1)).expectComplete().verify(TIMEOUT);
+		assertThat(this.primary.calls()).isOne();
+		assertThat(limiter.isDegraded()).isTrue();
+		// The fallback took both tokens; the adjustment gave one back there.
+		assertThat(this.fallback.tryConsume(KEY, TWO_PER_MINUTE, 1).block(TIMEOUT).allowed()).isTrue();
+		// The next decision is the probe.
+		assertThat(consume(limiter).allowed()).isTrue();
+		assertThat(this.primary.calls()).isEqualTo(2);
+		assertThat(limiter.isDegraded()).isFalse();
+	}
+
 	private RateLimitDecision consume(FailoverRateLimiter limiter) {
 		RateLimitDecision decision = limiter.tryConsume(KEY, TWO_PER_MINUTE, 1).block(TIMEOUT);
 		assertThat(decision).isNotNull();

@@ -44,6 +44,9 @@ public final class BenchmarkRunner {
 
 	private static final List<String> NO_LIMITS = List.of("--toolgate.ratelimit.enabled=false");
 
+	/** Rate-limit calls answered by the per-replica fallback because Redis did not answer within the timeout. */
+	private static final String BACKEND_FAILURES = "toolgate.ratelimit.backend.failures";
+
 	private final Scale scale;
 
 	private final Path out;
@@ -193,9 +196,10 @@ public final class BenchmarkRunner {
 
 	private void redis(LoadClient client) {
 		RedisBenchmark bench = new RedisBenchmark(client, this.redisPort);
-		// Part 1: commands per turn. Small model delays; a worker answering at once.
-		ManagedProcess upstream = this.fleet.upstreamNow(
-				List.of("--ttft-ms=5", "--inter-token-ms=1", "--reply-words=8", "--tool-calls=2"));
+		// Part 1: commands per turn. A short first-token delay, tokens as far apart as in the other measurements
+		// (performance issue: round trips with tokens 5 ms apart); a worker answering at once.
+		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=5",
+				"--inter-token-ms=" + Scale.UPSTREAM_INTER_TOKEN_MS, "--reply-words=8", "--tool-calls=2"));
 		ManagedProcess worker = this.fleet.toolWorkerNow(List.of("--latency=fixed:2"));
 		String tools = twoTools("http://127.0.0.1:" + worker.port() + "/tool");
 		ManagedProcess plainOn = toolgateWith("redis-plain-limits", "-Xmx512m", upstream, Registries.empty(),
@@ -259,11 +263,18 @@ public final class BenchmarkRunner {
 			bench.chatNow(base(limited), base(unlimited), KEY, rate, Duration.ofSeconds(4));
 		}
 		List<RedisBenchmark.Pair> pairs = new ArrayList<>();
+		JvmProbe probe = new JvmProbe(limited);
 		for (double rate : this.scale.redisRates()) {
-			pairs.add(bench.modelsNow(base(limited), base(unlimited), KEY, rate, this.scale.redisDuration()));
+			double before = probe.metric(BACKEND_FAILURES);
+			RedisBenchmark.Pair pair = bench.modelsNow(base(limited), base(unlimited), KEY, rate,
+					this.scale.redisDuration());
+			pairs.add(pair.withFallbacks(probe.metric(BACKEND_FAILURES) - before));
 		}
 		for (double rate : this.scale.redisChatRates()) {
-			pairs.add(bench.chatNow(base(limited), base(unlimited), KEY, rate, this.scale.redisDuration()));
+			double before = probe.metric(BACKEND_FAILURES);
+			RedisBenchmark.Pair pair = bench.chatNow(base(limited), base(unlimited), KEY, rate,
+					this.scale.redisDuration());
+			pairs.add(pair.withFallbacks(probe.metric(BACKEND_FAILURES) - before));
 		}
 		stop("redis-latency-limits", limited);
 		stop("redis-latency-nolimits", unlimited);

@@ -142,8 +142,16 @@ final class RedisBenchmark {
 	 * @param rate requests per second to each Toolgate
 	 * @param limited the Toolgate with limits
 	 * @param unlimited the Toolgate without
+	 * @param fallbacks rate-limit calls of the Toolgate with limits that its per-replica limiter decided because
+	 * Redis did not answer within the backend timeout, or was skipped after such a timeout
+	 * ({@code toolgate.ratelimit.backend.failures}); NaN if unknown
 	 */
-	record Pair(String what, double rate, Stats limited, Stats unlimited) {
+	record Pair(String what, double rate, Stats limited, Stats unlimited, double fallbacks) {
+
+		Pair withFallbacks(double fallbacks) {
+			return new Pair(this.what, this.rate, this.limited, this.unlimited, fallbacks);
+		}
+
 	}
 
 	/** Measures {@code GET /v1/models} on both Toolgates at the same rate at once. */
@@ -185,7 +193,7 @@ final class RedisBenchmark {
 		Stats b = Stats.of(unlimited, unlimited, unlimitedErrors.get());
 		System.out.printf("redis %s %.0f/s limits p50 %.2f p99 %.2f | no limits p50 %.2f p99 %.2f errors %d/%d%n", what,
 				rate, a.p50(), a.p99(), b.p50(), b.p99(), a.errors(), b.errors());
-		return new Pair(what, rate, a, b);
+		return new Pair(what, rate, a, b, Double.NaN);
 	}
 
 	private static Mono<Void> timed(Mono<LoadClient.Timing> request, Latencies latencies, AtomicLong errors) {

@@ -202,7 +202,8 @@ final class Report {
 			.append("that separates the commands clients sent (**round trips**) from those run inside scripts. ")
 			.append("*limits*: Toolgate with Bucket4j-over-Redis rate limits on and a plan generous enough that nothing ")
 			.append("is denied; *no limits*: `--toolgate.ratelimit.enabled=false`; the difference is the rate ")
-			.append("limiter's share. Upstream simulator: first token after 5 ms, 8 words 1 ms apart; tool worker ")
+			.append(String.format("limiter's share. Upstream simulator: first token after 5 ms, 8 words %d ms apart; tool worker ",
+					BenchmarkRunner.Scale.UPSTREAM_INTER_TOKEN_MS))
 			.append("answers after 2 ms. Kinds:\n\n");
 		for (int i = 0; i < descriptions.size(); i++) {
 			this.body.append("- **").append(counts.get(2 * i).kind()).append("**: ").append(descriptions.get(i))
@@ -245,13 +246,17 @@ final class Report {
 			.append("each sent the same fixed request rate at once (each request of the open-model schedule goes to ")
 			.append("both, so machine noise hits both); upstream simulator instant (8 words, no delay). ")
 			.append(String.format("%d s per row. Times in ms.%n%n", this.scale.redisDuration().toSeconds()))
+			.append("*fell back*: rate-limit calls the per-replica limiter decided because Redis did not answer within ")
+			.append("`toolgate.ratelimit.backend-timeout` or was skipped for the retry interval after such a timeout ")
+			.append("(`toolgate.ratelimit.backend.failures` during the row).\n\n")
 			.append("| request | rate/s (each) | limits p50 | limits p99 | no limits p50 | no limits p99 | ")
-			.append("**added p50** | **added p99** | errors (limits/no limits) |\n")
-			.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+			.append("**added p50** | **added p99** | fell back | errors (limits/no limits) |\n")
+			.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
 		for (RedisBenchmark.Pair p : pairs) {
-			this.body.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | **%.2f** | **%.2f** | %d/%d |%n",
-					p.what(), p.rate(), p.limited().p50(), p.limited().p99(), p.unlimited().p50(), p.unlimited().p99(),
-					p.limited().p50() - p.unlimited().p50(), p.limited().p99() - p.unlimited().p99(),
+			this.body.append(String.format(Locale.ROOT,
+					"| %s | %.0f | %.2f | %.2f | %.2f | %.2f | **%.2f** | **%.2f** | %.0f | %d/%d |%n", p.what(), p.rate(),
+					p.limited().p50(), p.limited().p99(), p.unlimited().p50(), p.unlimited().p99(),
+					p.limited().p50() - p.unlimited().p50(), p.limited().p99() - p.unlimited().p99(), p.fallbacks(),
 					p.limited().errors(), p.unlimited().errors()));
 		}
 		this.body.append("\n");

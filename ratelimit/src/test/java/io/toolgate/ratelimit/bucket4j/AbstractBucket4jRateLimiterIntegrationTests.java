@@ -69,6 +69,19 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 	}
 
 	@Test
+	void twoReplicasRacingOnOneBucketAdmitExactlyItsCapacity() {
+		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
+		LimitSpec spec = LimitSpec.perMinute("requests", 100);
+		// Many decisions in flight on both connections at once, so each replica's swaps keep meeting the other's.
+		long admitted = Flux.range(0, 400)
+			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 64)
+			.filter(RateLimitDecision::allowed)
+			.count()
+			.block(TIMEOUT);
+		assertThat(admitted).isEqualTo(100);
+	}
+
+	@Test
 	void replicasSeeEachOthersConsumption() {
 		RateLimiter a = newReplica();
 		RateLimiter b = newReplica();
