@@ -6,12 +6,12 @@ import java.util.List;
 import io.micrometer.observation.ObservationRegistry;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.ToolRateLimitGate;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolCallGate;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
-import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
@@ -75,11 +75,7 @@ public class ToolsConfiguration {
 	ToolDispatcher toolDispatcher(ToolRegistry registry, ToolsProperties properties,
 			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<RateLimitPolicy> rateLimits) {
 		RateLimitPolicy policy = rateLimits.getIfAvailable();
-		ToolCallGate gate = (policy == null) ? ToolCallGate.OPEN
-				: (tenant, tool) -> policy.acquireTool(tenant, tool)
-					.filter(decision -> !decision.allowed())
-					.map(decision -> new ToolExecutionException(decision.errorType(), decision.message(),
-							decision.retryable()));
+		ToolCallGate gate = (policy == null) ? ToolCallGate.OPEN : new ToolRateLimitGate(policy);
 		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
 				metrics.getIfAvailable(ToolgateMetrics::noop).tools(), gate);
 	}
