@@ -63,9 +63,16 @@ final class RedisContainers {
 		return container;
 	}
 
-	/** {@code docker pause} when {@code frozen}, else {@code docker unpause}; the port and connections stay. */
+	/**
+	 * {@code docker pause} when {@code frozen}, else {@code docker unpause}; the port and connections stay. Like
+	 * SIGCONT to a running process, unpausing a running container (as tests' clean-up does) changes nothing.
+	 */
 	static void freeze(GenericContainer<?> container, boolean frozen) {
 		DockerClient client = DockerClientFactory.instance().client();
+		Boolean paused = client.inspectContainerCmd(container.getContainerId()).exec().getState().getPaused();
+		if (Boolean.valueOf(frozen).equals(paused)) {
+			return;
+		}
 		if (frozen) {
 			client.pauseContainerCmd(container.getContainerId()).exec();
 		}
