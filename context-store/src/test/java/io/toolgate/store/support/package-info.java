@@ -1,7 +1,6 @@
 /**
- * Test fixtures shared with other modules through the test jar: a clock tests can advance, and private
- * {@code redis-server} processes (standalone and cluster) for integration tests where no Docker engine exists, and
- * the BlockHound settings of every test JVM that has this jar.
+ * BlockHound settings for tests that drive Lettuce, shared with other modules through the test jar. The generic
+ * Redis fixtures of this package live in the test-support module.
  */
 @NullMarked
 package io.toolgate.store.support;

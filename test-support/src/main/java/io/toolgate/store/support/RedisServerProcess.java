@@ -3,9 +3,10 @@ package io.toolgate.store.support;
 import java.util.List;
 
 /**
- * A private standalone {@code redis-server} for integration tests where no Docker engine runs: it listens on
- * 127.0.0.1 on a free port, keeps nothing on disk, and can be paused, resumed and restarted to simulate a hung or
- * crashed Redis. Methods block and belong on test threads only.
+ * A private standalone Redis for integration tests: a Testcontainers container on the host's network when a Docker
+ * engine is reachable, else a local {@code redis-server} process (see {@link RedisContainers} for the choice and its
+ * settings). Either way it listens on 127.0.0.1 on a free port, keeps nothing on disk, and can be paused, resumed and
+ * restarted to simulate a hung or crashed Redis. Methods block and belong on test threads only.
  * <pre>{@code
  * try (RedisServerProcess redis = RedisServerProcess.start()) {
  *     RedisClient client = RedisClient.create(redis.uri());
@@ -22,17 +23,19 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether {@code redis-server} and {@code redis-cli} are installed.
-	 * @return whether both are found
+	 * Tells whether a server can be started: in a container, or with {@code redis-server} and {@code redis-cli}
+	 * installed.
+	 * @return whether either way is open
 	 */
 	public static boolean isAvailable() {
-		return RedisNode.isInstalled();
+		return RedisContainers.enabled() || RedisNode.isInstalled();
 	}
 
 	/**
 	 * Starts a server on a free port and waits until it answers {@code PING}.
 	 * @return the running server
-	 * @throws IllegalStateException if {@code redis-server} is missing or does not come up
+	 * @throws IllegalStateException if neither a container nor {@code redis-server} can be started, or the server
+	 * does not come up
 	 */
 	public static RedisServerProcess start() {
 		RedisNode node = new RedisNode(RedisNode.freePorts(1)[0], List.of());
@@ -70,12 +73,15 @@ public final class RedisServerProcess implements AutoCloseable {
 		return "redis://" + host() + ":" + port();
 	}
 
-	/** Freezes the process (SIGSTOP): connections stay open but nothing is answered until {@link #resume()}. */
+	/**
+	 * Freezes the server (SIGSTOP to the process, {@code docker pause} to the container): connections stay open but
+	 * nothing is answered until {@link #resume()}.
+	 */
 	public void pause() {
 		this.node.pause();
 	}
 
-	/** Thaws a paused process (SIGCONT). */
+	/** Thaws a paused server (SIGCONT, {@code docker unpause}). */
 	public void resume() {
 		this.node.resume();
 	}
@@ -92,7 +98,7 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether the process is alive (it may be paused).
+	 * Tells whether the process or container is alive (it may be paused).
 	 * @return whether it runs
 	 */
 	public boolean isRunning() {

@@ -11,14 +11,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.testcontainers.containers.GenericContainer;
 
 /**
- * One {@code redis-server} process listening on 127.0.0.1, without persistence, with its working directory and log in
- * a temporary directory of its own. It can be stopped and started again on the same port; {@link #close()} stops it
- * for good and deletes the directory. A JVM shutdown hook does both if the test forgets to.
+ * One {@code redis-server} listening on 127.0.0.1, without persistence: in a container on the host's network when
+ * {@link RedisContainers#enabled()}, otherwise a local process with its working directory and log in a temporary
+ * directory of its own. It can be stopped and started again on the same port (a new container or process each time);
+ * {@link #close()} stops it for good and deletes the directory. A JVM shutdown hook does both if the test forgets to.
  */
 final class RedisNode {
 
@@ -32,7 +35,11 @@ final class RedisNode {
 
 	private final List<String> extraArgs;
 
+	private final boolean inContainer;
+
 	private volatile @Nullable Process process;
+
+	private volatile @Nullable GenericContainer<?> container;
 
 	private final Thread shutdownHook;
 
@@ -42,6 +49,7 @@ final class RedisNode {
 		this.port = port;
 		this.dir = createTempDir("toolgate-redis-" + port + "-");
 		this.extraArgs = List.copyOf(extraArgs);
+		this.inContainer = RedisContainers.enabled();
 		this.shutdownHook = new Thread(this::kill, "redis-" + port + "-cleanup");
 		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
 	}
@@ -55,6 +63,26 @@ final class RedisNode {
 	}
 
 	synchronized void start() {
+		if (this.inContainer) {
+			startContainer();
+		}
+		else {
+			startProcess();
+		}
+	}
+
+	private void startContainer() {
+		// No --dir: the image's working directory (/data) holds a cluster node's nodes.conf.
+		List<String> args = new ArrayList<>(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1",
+				"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
+		args.addAll(this.extraArgs);
+		GenericContainer<?> started = RedisContainers.create(args);
+		started.start();
+		this.container = started;
+		awaitPing(() -> started.getLogs());
+	}
+
+	private void startProcess() {
 		List<String> command = new ArrayList<>(List.of(executable("redis-server").toString(), "--port",
 				Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
 				this.dir.toString(), "--daemonize", "no", "--logfile", ""));
@@ -69,10 +97,19 @@ final class RedisNode {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start redis-server on port " + this.port, ex);
 		}
-		awaitPing(log);
+		awaitPing(() -> tail(log));
 	}
 
 	synchronized void stop() {
+		GenericContainer<?> inContainer = this.container;
+		if (inContainer != null) {
+			if (this.paused) {
+				resume();
+			}
+			inContainer.stop();
+			this.container = null;
+			return;
+		}
 		Process running = this.process;
 		if (running == null) {
 			return;
@@ -105,17 +142,36 @@ final class RedisNode {
 	}
 
 	synchronized void pause() {
-		signal("-STOP");
-		this.paused = true;
+		freeze(true);
 	}
 
 	synchronized void resume() {
-		signal("-CONT");
-		this.paused = false;
+		freeze(false);
+	}
+
+	/** SIGSTOP/SIGCONT to a process, {@code docker pause}/{@code unpause} to a container. */
+	private void freeze(boolean frozen) {
+		GenericContainer<?> inContainer = this.container;
+		if (inContainer != null) {
+			RedisContainers.freeze(inContainer, frozen);
+		}
+		else {
+			signal(frozen ? "-STOP" : "-CONT");
+		}
+		this.paused = frozen;
 	}
 
 	synchronized boolean isRunning() {
+		GenericContainer<?> inContainer = this.container;
+		if (inContainer != null) {
+			return inContainer.isRunning();
+		}
 		return this.process != null && this.process.isAlive();
+	}
+
+	private boolean isUp() {
+		GenericContainer<?> inContainer = this.container;
+		return (inContainer != null) ? inContainer.isRunning() : this.process != null && this.process.isAlive();
 	}
 
 	private void signal(String signal) {
@@ -138,23 +194,35 @@ final class RedisNode {
 		}
 	}
 
-	private void awaitPing(File log) {
+	private void awaitPing(Supplier<String> log) {
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			if (this.process == null || !this.process.isAlive()) {
-				throw new IllegalStateException("redis-server on port " + this.port + " exited: " + tail(log));
+			if (!isUp()) {
+				String output = log.get();
+				stop();
+				throw new IllegalStateException("redis-server on port " + this.port + " exited: " + output);
 			}
 			if (RawRedis.ping(this.port, PING_TIMEOUT)) {
 				return;
 			}
 			pauseBriefly();
 		}
+		String output = log.get();
 		stop();
-		throw new IllegalStateException("redis-server on port " + this.port + " did not answer PING: " + tail(log));
+		throw new IllegalStateException("redis-server on port " + this.port + " did not answer PING: " + output);
 	}
 
 	/** Last resort at JVM exit: no locking, no waiting beyond a moment. */
 	private void kill() {
+		GenericContainer<?> inContainer = this.container;
+		if (inContainer != null) {
+			try {
+				inContainer.stop();
+			}
+			catch (RuntimeException ex) {
+				// The engine may be gone already; Testcontainers' own hook removes what is left.
+			}
+		}
 		Process running = this.process;
 		if (running != null) {
 			running.destroyForcibly();

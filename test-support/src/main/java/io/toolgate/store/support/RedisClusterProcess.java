@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private Redis Cluster of three masters (no replicas) for integration tests where no Docker engine runs. Each node
- * is a {@code redis-server} on 127.0.0.1 with free client and bus ports; the slots are assigned with
- * {@code redis-cli --cluster create}, and {@link #start()} returns once every node reports {@code cluster_state:ok}.
+ * A private Redis Cluster of three masters (no replicas) for integration tests. Each node is a {@code redis-server} on
+ * 127.0.0.1 with free client and bus ports, in a container or as a process as {@link RedisContainers} decides; the
+ * slots are assigned with the host's {@code redis-cli --cluster create} (needed in both cases), and {@link #start()}
+ * returns once every node reports {@code cluster_state:ok}.
  * Methods block and belong on test threads only.
  */
 public final class RedisClusterProcess implements AutoCloseable {
