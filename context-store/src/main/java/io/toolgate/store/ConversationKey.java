@@ -3,8 +3,8 @@ package io.toolgate.store;
 import java.util.Objects;
 
 /**
- * Identifies a conversation within a tenant. Every store operation is scoped by tenant: the same id under
- * another tenant is another conversation.
+ * Identifies a conversation within a tenant. Every store operation is scoped by tenant:
+ * the same id under another tenant is another conversation.
  *
  * @param tenant the tenant
  * @param conversationId the conversation id

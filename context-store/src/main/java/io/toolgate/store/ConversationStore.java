@@ -5,7 +5,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
-/** Stores conversations with versioned, fenced writes. Every method is non-blocking and lazy. */
+/**
+ * Stores conversations with versioned, fenced writes. Every method is non-blocking and
+ * lazy.
+ */
 public interface ConversationStore {
 
 	/**
@@ -16,15 +19,17 @@ public interface ConversationStore {
 	Mono<Conversation> find(ConversationKey key);
 
 	/**
-	 * Appends messages in one atomic compare-and-set step and refreshes the conversation's time to live.
+	 * Appends messages in one atomic compare-and-set step and refreshes the
+	 * conversation's time to live.
 	 * @param key the conversation
 	 * @param expectedVersion the version the caller read; 0 creates the conversation
 	 * @param messages the messages to append, opaque JSON documents
-	 * @param fence when not {@code null}, the write succeeds only while this lease is still the conversation's
-	 * current lease
-	 * @return the conversation after the write; errors with {@link VersionConflictException} if the stored version
-	 * differs from {@code expectedVersion}, {@link LeaseLostException} if {@code fence} is no longer held, or
-	 * {@link StoreUnavailableException} if the backing store cannot be reached
+	 * @param fence when not {@code null}, the write succeeds only while this lease is
+	 * still the conversation's current lease
+	 * @return the conversation after the write; errors with
+	 * {@link VersionConflictException} if the stored version differs from
+	 * {@code expectedVersion}, {@link LeaseLostException} if {@code fence} is no longer
+	 * held, or {@link StoreUnavailableException} if the backing store cannot be reached
 	 */
 	Mono<Conversation> append(ConversationKey key, long expectedVersion, List<String> messages,
 			@Nullable TurnLease fence);

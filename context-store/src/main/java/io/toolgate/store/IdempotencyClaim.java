@@ -3,18 +3,21 @@ package io.toolgate.store;
 import java.util.Objects;
 
 /**
- * The outcome of {@link IdempotencyStore#claim claiming} an idempotency key: what the caller must do with its request.
+ * The outcome of {@link IdempotencyStore#claim claiming} an idempotency key: what the
+ * caller must do with its request.
  */
 public sealed interface IdempotencyClaim {
 
 	/**
-	 * The caller owns the key: it runs the operation, then calls {@link IdempotencyStore#complete} with the result or
+	 * The caller owns the key: it runs the operation, then calls
+	 * {@link IdempotencyStore#complete} with the result or
 	 * {@link IdempotencyStore#release} if the operation failed and may be retried.
 	 *
 	 * @param scope the scope of the key
 	 * @param key the idempotency key
 	 * @param fingerprint the request fingerprint the key is bound to
-	 * @param token identifies this claim; a completion or release with another token does nothing
+	 * @param token identifies this claim; a completion or release with another token does
+	 * nothing
 	 */
 	record Claimed(String scope, String key, String fingerprint, String token) implements IdempotencyClaim {
 
@@ -28,7 +31,8 @@ public sealed interface IdempotencyClaim {
 	}
 
 	/**
-	 * The same request already ran to completion: answer with its stored result instead of running it again.
+	 * The same request already ran to completion: answer with its stored result instead
+	 * of running it again.
 	 *
 	 * @param resultJson the stored result, an opaque JSON document
 	 */
@@ -40,7 +44,10 @@ public sealed interface IdempotencyClaim {
 
 	}
 
-	/** The same request is running elsewhere; {@link IdempotencyStore#await} waits for its result. */
+	/**
+	 * The same request is running elsewhere; {@link IdempotencyStore#await} waits for its
+	 * result.
+	 */
 	record InProgress() implements IdempotencyClaim {
 	}
 

@@ -5,7 +5,8 @@ package io.toolgate.store;
  *
  * @param key the conversation
  * @param turnId the turn holding the lease
- * @param fence a token that changes with every acquisition; writes fenced by a stale token are refused
+ * @param fence a token that changes with every acquisition; writes fenced by a stale
+ * token are refused
  */
 public record TurnLease(ConversationKey key, String turnId, String fence) {
 }

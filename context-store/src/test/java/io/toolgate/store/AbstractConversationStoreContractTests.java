@@ -15,9 +15,10 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The behaviour every {@link ConversationStore} implementation must have, together with the leases that fence its
- * writes and the turn logs its deletes remove. Subclasses provide the three sharing one backend, and the passage of
- * time: an in-memory implementation advances its clock, a Redis one sleeps past a short time to live.
+ * The behaviour every {@link ConversationStore} implementation must have, together with
+ * the leases that fence its writes and the turn logs its deletes remove. Subclasses
+ * provide the three sharing one backend, and the passage of time: an in-memory
+ * implementation advances its clock, a Redis one sleeps past a short time to live.
  */
 public abstract class AbstractConversationStoreContractTests {
 
@@ -33,8 +34,8 @@ public abstract class AbstractConversationStoreContractTests {
 	private ConversationKey key;
 
 	/**
-	 * Creates the implementation under test; called before each test with a long time to live, and again by the
-	 * expiry tests with {@link #ttl()}.
+	 * Creates the implementation under test; called before each test with a long time to
+	 * live, and again by the expiry tests with {@link #ttl()}.
 	 * @param conversationTtl how long the store keeps a conversation after its last write
 	 * @return a store with the leases and event log of the same backend
 	 */
@@ -47,7 +48,8 @@ public abstract class AbstractConversationStoreContractTests {
 	protected abstract void elapse(Duration duration);
 
 	/**
-	 * The short time to live the expiry tests use; an implementation on real time may choose a longer one.
+	 * The short time to live the expiry tests use; an implementation on real time may
+	 * choose a longer one.
 	 * @return 1 second unless overridden
 	 */
 	protected Duration ttl() {
@@ -297,7 +299,8 @@ public abstract class AbstractConversationStoreContractTests {
 	}
 
 	/**
-	 * A conversation store with the leases that fence its writes and the event log its deletes clear.
+	 * A conversation store with the leases that fence its writes and the event log its
+	 * deletes clear.
 	 *
 	 * @param store the store under test
 	 * @param leases the leases of the same backend

@@ -14,9 +14,10 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The behaviour every {@link IdempotencyStore} implementation must have: Stripe-style idempotency keys. Subclasses
- * provide the implementation and the passage of time: an in-memory implementation advances its clock, a Redis one
- * sleeps past a short time to live.
+ * The behaviour every {@link IdempotencyStore} implementation must have: Stripe-style
+ * idempotency keys. Subclasses provide the implementation and the passage of time: an
+ * in-memory implementation advances its clock, a Redis one sleeps past a short time to
+ * live.
  */
 public abstract class AbstractIdempotencyStoreContractTests {
 
@@ -33,7 +34,8 @@ public abstract class AbstractIdempotencyStoreContractTests {
 
 	/**
 	 * Creates the implementation under test; called before each test.
-	 * @return a store (state shared with earlier tests is tolerated: every test uses new keys)
+	 * @return a store (state shared with earlier tests is tolerated: every test uses new
+	 * keys)
 	 */
 	protected abstract IdempotencyStore createStore();
 
@@ -124,8 +126,7 @@ public abstract class AbstractIdempotencyStoreContractTests {
 	@Test
 	void keysAreScopedByScope() {
 		claimed("body-1");
-		IdempotencyClaim other = this.store.claim(this.scope + "-other", this.key, "body-2", LONG_TTL)
-			.block(TIMEOUT);
+		IdempotencyClaim other = this.store.claim(this.scope + "-other", this.key, "body-2", LONG_TTL).block(TIMEOUT);
 		assertThat(other).isInstanceOf(IdempotencyClaim.Claimed.class);
 	}
 

@@ -17,10 +17,11 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The behaviour every {@link TurnEventLog} implementation must have: ids, replay after an id, live tailing, no gap
- * and no duplicate while appends race with readers, completion after the terminal event, and expiry. Subclasses
- * provide the implementation and the passage of time: an in-memory implementation advances its clock, a Redis one
- * sleeps past a short time to live.
+ * The behaviour every {@link TurnEventLog} implementation must have: ids, replay after an
+ * id, live tailing, no gap and no duplicate while appends race with readers, completion
+ * after the terminal event, and expiry. Subclasses provide the implementation and the
+ * passage of time: an in-memory implementation advances its clock, a Redis one sleeps
+ * past a short time to live.
  */
 public abstract class AbstractTurnEventLogContractTests {
 
@@ -35,7 +36,8 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	/**
 	 * Creates the implementation under test; called before each test.
-	 * @return an event log (state shared with earlier tests is tolerated: every test uses new keys)
+	 * @return an event log (state shared with earlier tests is tolerated: every test uses
+	 * new keys)
 	 */
 	protected abstract TurnEventLog createEventLog();
 
@@ -46,7 +48,8 @@ public abstract class AbstractTurnEventLogContractTests {
 	protected abstract void elapse(Duration duration);
 
 	/**
-	 * The short time to live the expiry tests use; an implementation on real time may choose a longer one.
+	 * The short time to live the expiry tests use; an implementation on real time may
+	 * choose a longer one.
 	 * @return 1 second unless overridden
 	 */
 	protected Duration ttl() {
@@ -94,8 +97,9 @@ public abstract class AbstractTurnEventLogContractTests {
 	@Test
 	void batchAppendContinuesTheIdsAndFeedsReaders() {
 		append("turn.started", false);
-		StepVerifier.create(this.log.appendAll(this.turn, List.of(new EventDraft("token", "{\"text\":\"a\"}", false),
-				new EventDraft("token", "{\"text\":\"b\"}", false), new EventDraft("turn.completed", "{}", true))))
+		StepVerifier
+			.create(this.log.appendAll(this.turn, List.of(new EventDraft("token", "{\"text\":\"a\"}", false),
+					new EventDraft("token", "{\"text\":\"b\"}", false), new EventDraft("turn.completed", "{}", true))))
 			.expectNext(new StoredEvent(2, "token", "{\"text\":\"a\"}", false))
 			.expectNext(new StoredEvent(3, "token", "{\"text\":\"b\"}", false))
 			.expectNext(new StoredEvent(4, "turn.completed", "{}", true))
@@ -244,9 +248,11 @@ public abstract class AbstractTurnEventLogContractTests {
 	void readersRacingAppendsSeeEveryEventOnceInOrder() {
 		int events = concurrentEvents();
 		int readers = 12;
-		// Readers start on other threads as the writer passes given ids, so that their subscriptions race appends.
+		// Readers start on other threads as the writer passes given ids, so that their
+		// subscriptions race appends.
 		Sinks.Many<Long> appended = Sinks.many().replay().latest();
-		// The writer pauses now and then so that readers on other threads start while it is still appending.
+		// The writer pauses now and then so that readers on other threads start while it
+		// is still appending.
 		Mono<Void> writer = Flux.range(1, events)
 			.concatMap((i) -> Mono.delay(Duration.ofMillis((i % 5 == 0) ? 1 : 0))
 				.then(append(this.turn, "token", "{\"i\":" + i + "}", i == events)))
@@ -339,9 +345,7 @@ public abstract class AbstractTurnEventLogContractTests {
 	void readStoredReturnsWhatIsStoredAndCompletes() {
 		appendAll(3);
 		append(newTurnWithLog(), "token", "{}", false).block(TIMEOUT);
-		StepVerifier.create(this.log.readStored(this.turn, 1).map(StoredEvent::id))
-			.expectNext(2L, 3L)
-			.verifyComplete();
+		StepVerifier.create(this.log.readStored(this.turn, 1).map(StoredEvent::id)).expectNext(2L, 3L).verifyComplete();
 		StepVerifier.create(this.log.readStored(newTurn(), 0)).verifyComplete();
 	}
 

@@ -15,8 +15,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The behaviour every {@link TurnLeases} implementation must have. Subclasses provide the implementation and the
- * passage of time: an in-memory implementation advances its clock, a Redis one sleeps past a short time to live.
+ * The behaviour every {@link TurnLeases} implementation must have. Subclasses provide the
+ * implementation and the passage of time: an in-memory implementation advances its clock,
+ * a Redis one sleeps past a short time to live.
  */
 public abstract class AbstractTurnLeasesContractTests {
 
@@ -29,7 +30,8 @@ public abstract class AbstractTurnLeasesContractTests {
 
 	/**
 	 * Creates the implementation under test; called before each test.
-	 * @return fresh leases (state shared with earlier tests is tolerated: every test uses new keys)
+	 * @return fresh leases (state shared with earlier tests is tolerated: every test uses
+	 * new keys)
 	 */
 	protected abstract TurnLeases createLeases();
 
@@ -40,7 +42,8 @@ public abstract class AbstractTurnLeasesContractTests {
 	protected abstract void elapse(Duration duration);
 
 	/**
-	 * The lease time to live the tests use; an implementation on real time may choose a longer one.
+	 * The lease time to live the tests use; an implementation on real time may choose a
+	 * longer one.
 	 * @return 1 second unless overridden
 	 */
 	protected Duration ttl() {

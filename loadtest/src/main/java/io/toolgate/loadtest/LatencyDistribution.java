@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * How long a simulated tool takes: a fixed latency, uniform between two bounds, or log-normal given its median and
- * 99th percentile (the shape real tool latencies tend to have).
+ * How long a simulated tool takes: a fixed latency, uniform between two bounds, or
+ * log-normal given its median and 99th percentile (the shape real tool latencies tend to
+ * have).
  *
  * @param kind the shape
  * @param first the fixed latency, the lower bound, or the median
- * @param second unused for {@link Kind#FIXED}, else the upper bound or the 99th percentile
+ * @param second unused for {@link Kind#FIXED}, else the upper bound or the 99th
+ * percentile
  */
 public record LatencyDistribution(Kind kind, Duration first, Duration second) {
 
@@ -30,7 +32,8 @@ public record LatencyDistribution(Kind kind, Duration first, Duration second) {
 
 	/**
 	 * Validates the distribution.
-	 * @throws IllegalArgumentException if a duration is negative or the bounds are reversed
+	 * @throws IllegalArgumentException if a duration is negative or the bounds are
+	 * reversed
 	 */
 	public LatencyDistribution {
 		if (first.isNegative() || second.isNegative()) {
@@ -60,7 +63,8 @@ public record LatencyDistribution(Kind kind, Duration first, Duration second) {
 	}
 
 	/**
-	 * Parses {@code fixed:100}, {@code uniform:50:150} or {@code lognormal:50:400} (milliseconds).
+	 * Parses {@code fixed:100}, {@code uniform:50:150} or {@code lognormal:50:400}
+	 * (milliseconds).
 	 * @param text the specification
 	 * @return the distribution
 	 * @throws IllegalArgumentException if the text is not one of these forms
@@ -115,7 +119,8 @@ public record LatencyDistribution(Kind kind, Duration first, Duration second) {
 		return switch (this.kind) {
 			case FIXED -> "fixed " + this.first.toMillis() + " ms";
 			case UNIFORM -> "uniform " + this.first.toMillis() + ".." + this.second.toMillis() + " ms";
-			case LOGNORMAL -> "log-normal median " + this.first.toMillis() + " ms, p99 " + this.second.toMillis() + " ms";
+			case LOGNORMAL ->
+				"log-normal median " + this.first.toMillis() + " ms, p99 " + this.second.toMillis() + " ms";
 		};
 	}
 

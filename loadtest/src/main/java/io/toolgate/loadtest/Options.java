@@ -3,7 +3,10 @@ package io.toolgate.loadtest;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Command-line options of the form {@code --name=value} (a bare {@code --flag} means {@code true}). */
+/**
+ * Command-line options of the form {@code --name=value} (a bare {@code --flag} means
+ * {@code true}).
+ */
 public final class Options {
 
 	private Options() {

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * @param id the {@code id:} field, or {@code null}
  * @param event the {@code event:} field, or {@code message} when absent
  * @param data the {@code data:} lines joined with newlines
- * @param receivedNanos {@link System#nanoTime()} when its last line arrived, or 0 when not recorded
+ * @param receivedNanos {@link System#nanoTime()} when its last line arrived, or 0 when
+ * not recorded
  */
 public record SseEvent(@Nullable String id, String event, String data, long receivedNanos) {
 

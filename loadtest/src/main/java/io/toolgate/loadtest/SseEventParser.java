@@ -6,9 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Frames a text/event-stream body, fed in chunks as they arrive, into {@link SseEvent}s. Comments (heartbeats, the
- * opening {@code :open}) and {@code retry:} lines are skipped; an event ends at a blank line. Not thread-safe: one
- * parser per stream.
+ * Frames a text/event-stream body, fed in chunks as they arrive, into {@link SseEvent}s.
+ * Comments (heartbeats, the opening {@code :open}) and {@code retry:} lines are skipped;
+ * an event ends at a blank line. Not thread-safe: one parser per stream.
  */
 public final class SseEventParser {
 
@@ -64,8 +64,8 @@ public final class SseEventParser {
 	private void endLine(List<SseEvent> completed, long nanos) {
 		if (this.line.isEmpty()) {
 			if (this.hasData || this.event != null) {
-				completed.add(new SseEvent(this.id, (this.event != null) ? this.event : "message",
-						this.data.toString(), nanos));
+				completed.add(new SseEvent(this.id, (this.event != null) ? this.event : "message", this.data.toString(),
+						nanos));
 			}
 			this.data.setLength(0);
 			this.hasData = false;

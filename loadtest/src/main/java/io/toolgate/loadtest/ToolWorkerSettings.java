@@ -8,16 +8,20 @@ import java.util.Map;
  *
  * @param latency how long a successful call takes
  * @param errorRate the share of calls, 0 to 1, answered 500 after their latency
- * @param hangRate the share of calls, 0 to 1, never answered: the connection is closed after {@code maxHang}
- * @param maxHang how long a hanging call holds its connection, so hung sockets do not pile up forever
- * @param seed unused by the draw itself (draws are per thread); recorded so runs can be described
+ * @param hangRate the share of calls, 0 to 1, never answered: the connection is closed
+ * after {@code maxHang}
+ * @param maxHang how long a hanging call holds its connection, so hung sockets do not
+ * pile up forever
+ * @param seed unused by the draw itself (draws are per thread); recorded so runs can be
+ * described
  */
 public record ToolWorkerSettings(LatencyDistribution latency, double errorRate, double hangRate, Duration maxHang,
 		long seed) {
 
 	/**
 	 * Validates the settings.
-	 * @throws IllegalArgumentException if a rate is outside 0..1 or {@code maxHang} is not positive
+	 * @throws IllegalArgumentException if a rate is outside 0..1 or {@code maxHang} is
+	 * not positive
 	 */
 	public ToolWorkerSettings {
 		if (!(errorRate >= 0 && errorRate <= 1) || !(hangRate >= 0 && hangRate <= 1)) {
@@ -34,8 +38,9 @@ public record ToolWorkerSettings(LatencyDistribution latency, double errorRate, 
 	}
 
 	/**
-	 * Reads {@code latency} (see {@link LatencyDistribution#parse}, default {@code fixed:50}), {@code error-rate},
-	 * {@code hang-rate}, {@code max-hang-ms} (default 60000) and {@code seed}.
+	 * Reads {@code latency} (see {@link LatencyDistribution#parse}, default
+	 * {@code fixed:50}), {@code error-rate}, {@code hang-rate}, {@code max-hang-ms}
+	 * (default 60000) and {@code seed}.
 	 * @param options the command-line options by name
 	 * @return the settings
 	 */

@@ -13,14 +13,17 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A simulated HTTP tool worker on Reactor Netty: {@code POST /tool} (or {@code /tool/<name>}) with any body answers
- * JSON after a latency drawn from a {@link LatencyDistribution}; a share of calls fail with 500, and a share hang:
- * they are never answered and their connection is closed after {@link ToolWorkerSettings#maxHang()}. The answer is
- * {@code {"ok":true,"tool":"<name>","latencyMs":<n>,"call":<n>}}. Waiting is a timer, never a thread, so one core
- * serves thousands of concurrent calls.
+ * A simulated HTTP tool worker on Reactor Netty: {@code POST /tool} (or
+ * {@code /tool/<name>}) with any body answers JSON after a latency drawn from a
+ * {@link LatencyDistribution}; a share of calls fail with 500, and a share hang: they are
+ * never answered and their connection is closed after
+ * {@link ToolWorkerSettings#maxHang()}. The answer is
+ * {@code {"ok":true,"tool":"<name>","latencyMs":<n>,"call":<n>}}. Waiting is a timer,
+ * never a thread, so one core serves thousands of concurrent calls.
  * <p>
- * Run it with {@code java ... io.toolgate.loadtest.ToolWorkerSimulator --port=8082 --latency=lognormal:50:400}; in
- * tests, {@link #start} it on port 0 and {@link #close} it.
+ * Run it with
+ * {@code java ... io.toolgate.loadtest.ToolWorkerSimulator --port=8082 --latency=lognormal:50:400};
+ * in tests, {@link #start} it on port 0 and {@link #close} it.
  */
 public final class ToolWorkerSimulator implements AutoCloseable {
 
@@ -58,7 +61,9 @@ public final class ToolWorkerSimulator implements AutoCloseable {
 		return this.server.port();
 	}
 
-	/** Returns the URL tools are configured with, e.g. {@code http://127.0.0.1:8082/tool}. */
+	/**
+	 * Returns the URL tools are configured with, e.g. {@code http://127.0.0.1:8082/tool}.
+	 */
 	public String url() {
 		return "http://127.0.0.1:" + port() + "/tool";
 	}
@@ -74,8 +79,8 @@ public final class ToolWorkerSimulator implements AutoCloseable {
 		this.server.disposeNow(Duration.ofSeconds(5));
 	}
 
-	private static Mono<Void> call(HttpServerRequest request, HttpServerResponse response,
-			ToolWorkerSettings settings, AtomicLong calls) {
+	private static Mono<Void> call(HttpServerRequest request, HttpServerResponse response, ToolWorkerSettings settings,
+			AtomicLong calls) {
 		long call = calls.incrementAndGet();
 		String name = (request.param("name") != null) ? request.param("name") : "tool";
 		ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -84,14 +89,14 @@ public final class ToolWorkerSimulator implements AutoCloseable {
 		Duration latency = settings.latency().draw(random);
 		Mono<Void> drained = request.receive().then();
 		if (hang) {
-			// No answer: the connection closes when the hang bound passes, so the gateway sees a reset.
+			// No answer: the connection closes when the hang bound passes, so the gateway
+			// sees a reset.
 			return drained.then(Mono.delay(settings.maxHang()))
 				.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.dispose())))
 				.then(Mono.never());
 		}
-		String body = fail ? "{\"error\":\"simulated tool failure\"}"
-				: "{\"ok\":true,\"tool\":\"" + name + "\",\"latencyMs\":" + latency.toMillis() + ",\"call\":" + call
-						+ "}";
+		String body = fail ? "{\"error\":\"simulated tool failure\"}" : "{\"ok\":true,\"tool\":\"" + name
+				+ "\",\"latencyMs\":" + latency.toMillis() + ",\"call\":" + call + "}";
 		Mono<Void> delay = latency.isZero() ? drained : drained.then(Mono.delay(latency)).then();
 		return delay.then(Mono.defer(() -> response.status(fail ? 500 : 200)
 			.header("Content-Type", "application/json")
@@ -100,9 +105,10 @@ public final class ToolWorkerSimulator implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a worker until the JVM stops. Options: {@code --port=} (default 8082), {@code --latency=} (e.g.
-	 * {@code fixed:100}, {@code uniform:20:80}, {@code lognormal:50:400}), {@code --error-rate=},
-	 * {@code --hang-rate=}, {@code --max-hang-ms=} and {@code --seed=}.
+	 * Runs a worker until the JVM stops. Options: {@code --port=} (default 8082),
+	 * {@code --latency=} (e.g. {@code fixed:100}, {@code uniform:20:80},
+	 * {@code lognormal:50:400}), {@code --error-rate=}, {@code --hang-rate=},
+	 * {@code --max-hang-ms=} and {@code --seed=}.
 	 * @param args the options
 	 */
 	public static void main(String[] args) {
@@ -110,9 +116,9 @@ public final class ToolWorkerSimulator implements AutoCloseable {
 		ToolWorkerSettings settings = ToolWorkerSettings.fromOptions(options);
 		int port = Integer.parseInt(options.getOrDefault("port", "8082"));
 		server(port, settings, new AtomicLong()).bindUntilJavaShutdown(Duration.ofSeconds(5),
-				(server) -> System.out.println("Tool worker listening on http://" + server.host() + ":"
-						+ server.port() + "/tool with " + settings.latency() + ", error rate " + settings.errorRate()
-						+ ", hang rate " + settings.hangRate()));
+				(server) -> System.out.println("Tool worker listening on http://" + server.host() + ":" + server.port()
+						+ "/tool with " + settings.latency() + ", error rate " + settings.errorRate() + ", hang rate "
+						+ settings.hangRate()));
 	}
 
 }

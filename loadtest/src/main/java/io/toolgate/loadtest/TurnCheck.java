@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of checking one native turn's event stream: {@code turn.started} first, {@code turn.completed}
- * last, no {@code error} event, every event with an id greater than the one before, at least one {@code token},
- * and every {@code tool.call} answered by exactly one later {@code tool.result} with the same call id.
+ * The outcome of checking one native turn's event stream: {@code turn.started} first,
+ * {@code turn.completed} last, no {@code error} event, every event with an id greater
+ * than the one before, at least one {@code token}, and every {@code tool.call} answered
+ * by exactly one later {@code tool.result} with the same call id.
  *
  * @param turnId the turn id from {@code turn.started}, or {@code null}
  * @param events how many events arrived
@@ -82,7 +83,8 @@ public record TurnCheck(@Nullable String turnId, int events, int tokens, int too
 				}
 				case "turn.error", "error" -> problems.add(event.event() + " event: " + event.data());
 				default -> {
-					// turn.started, turn.completed and future event types need no pairing.
+					// turn.started, turn.completed and future event types need no
+					// pairing.
 				}
 			}
 		}

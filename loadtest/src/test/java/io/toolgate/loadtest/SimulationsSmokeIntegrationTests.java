@@ -23,9 +23,10 @@ import org.junit.jupiter.api.TestInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every Gatling simulation at smoke scale (a few users, seconds) against a real fleet — a private Redis, the
- * upstream and tool-worker simulators, and two Toolgate replicas started from the packaged jar — so the
- * simulations cannot rot. Full-scale runs are the benchmark's ({@code bench/run.sh}).
+ * Runs every Gatling simulation at smoke scale (a few users, seconds) against a real
+ * fleet — a private Redis, the upstream and tool-worker simulators, and two Toolgate
+ * replicas started from the packaged jar — so the simulations cannot rot. Full-scale runs
+ * are the benchmark's ({@code bench/run.sh}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SimulationsSmokeIntegrationTests {
@@ -59,10 +60,12 @@ class SimulationsSmokeIntegrationTests {
 			.collect(Collectors.joining(","));
 		Map<String, String> environment = Map.of("TOOLGATE_API_KEYS", keys, "REDIS_URL",
 				"redis://127.0.0.1:" + redis.port());
-		List<String> arguments = new ArrayList<>(List.of(
-				"--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
-				"--toolgate.tools.registry=" + registry, "--toolgate.ratelimit.plans.limited.requests-per-minute=" + LIMIT));
-		IntStream.rangeClosed(1, TENANTS).forEach((i) -> arguments.add("--toolgate.ratelimit.tenants.rl-" + i + "=limited"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
+						"--toolgate.tools.registry=" + registry,
+						"--toolgate.ratelimit.plans.limited.requests-per-minute=" + LIMIT));
+		IntStream.rangeClosed(1, TENANTS)
+			.forEach((i) -> arguments.add("--toolgate.ratelimit.tenants.rl-" + i + "=limited"));
 		List<String> jvm = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 		this.first = this.fleet.toolgateNow(jvm, arguments, environment);
 		this.second = this.fleet.toolgateNow(jvm, arguments, environment);
@@ -95,7 +98,8 @@ class SimulationsSmokeIntegrationTests {
 	void rateLimitsHoldAcrossTwoReplicas() {
 		GatlingRun run = run(RateLimitSimulation.class,
 				Map.of("baseUrls", url(this.first) + "," + url(this.second), "tenants", Integer.toString(TENANTS),
-						"limit", Integer.toString(LIMIT), "requests", Integer.toString(LIMIT + 3), "maxDuration", "40"));
+						"limit", Integer.toString(LIMIT), "requests", Integer.toString(LIMIT + 3), "maxDuration",
+						"40"));
 
 		assertThat(run.exitCode()).as(run.output()).isZero();
 	}

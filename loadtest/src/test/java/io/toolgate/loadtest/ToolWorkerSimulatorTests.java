@@ -13,8 +13,8 @@ class ToolWorkerSimulatorTests {
 
 	@Test
 	void answersJsonNamingTheTool() {
-		try (ToolWorkerSimulator worker = ToolWorkerSimulator
-			.start(0, ToolWorkerSettings.of(LatencyDistribution.fixed(Duration.ofMillis(5))))) {
+		try (ToolWorkerSimulator worker = ToolWorkerSimulator.start(0,
+				ToolWorkerSettings.of(LatencyDistribution.fixed(Duration.ofMillis(5))))) {
 			Tuple2<Integer, String> answer = post(worker.url() + "/weather");
 
 			assertThat(answer.getT1()).isEqualTo(200);

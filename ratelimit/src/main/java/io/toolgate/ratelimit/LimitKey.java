@@ -1,8 +1,8 @@
 package io.toolgate.ratelimit;
 
 /**
- * The bucket a limit applies to. Build keys only through the factories so that every replica names a bucket the
- * same way.
+ * The bucket a limit applies to. Build keys only through the factories so that every
+ * replica names a bucket the same way.
  *
  * @param value the bucket name
  */

@@ -3,9 +3,11 @@ package io.toolgate.ratelimit;
 import java.time.Duration;
 
 /**
- * A token bucket: {@code capacity} tokens, refilled greedily at {@code capacity} per {@code period}.
+ * A token bucket: {@code capacity} tokens, refilled greedily at {@code capacity} per
+ * {@code period}.
  *
- * @param name the limit's name, reported in {@code RateLimit-Policy} and metrics (e.g. {@code requests})
+ * @param name the limit's name, reported in {@code RateLimit-Policy} and metrics (e.g.
+ * {@code requests})
  * @param capacity the bucket size, at least 1
  * @param period the refill period, positive
  */

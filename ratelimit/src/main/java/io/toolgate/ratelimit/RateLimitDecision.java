@@ -8,9 +8,9 @@ import java.time.Duration;
  * @param allowed whether the tokens were consumed
  * @param limit the bucket's capacity
  * @param remaining tokens left after this attempt
- * @param retryAfter when denied, how long until enough tokens have refilled; zero when allowed
+ * @param retryAfter when denied, how long until enough tokens have refilled; zero when
+ * allowed
  * @param resetAfter how long until the bucket is full again
  */
-public record RateLimitDecision(boolean allowed, long limit, long remaining, Duration retryAfter,
-		Duration resetAfter) {
+public record RateLimitDecision(boolean allowed, long limit, long remaining, Duration retryAfter, Duration resetAfter) {
 }

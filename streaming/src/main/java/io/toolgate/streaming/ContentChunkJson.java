@@ -6,11 +6,13 @@ import io.toolgate.streaming.openai.ChatCompletionChunk;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
- * Writes the UTF-8 JSON of a content-delta chunk without the object mapper: a prefix built once per stream (id,
- * object, created, model and the start of the delta), the escaped text, and a fixed suffix. A token is the most
- * frequent event of a stream, so this is the chunk writer of the hot path. The bytes are the ones the mapper writes
- * for {@code ChatCompletionChunk.of(id, created, model, Delta.content(text), null)}: a change to the chunk record
- * or to the mapper's settings must change this too (OpenAiChunkEncoderTests compares the two).
+ * Writes the UTF-8 JSON of a content-delta chunk without the object mapper: a prefix
+ * built once per stream (id, object, created, model and the start of the delta), the
+ * escaped text, and a fixed suffix. A token is the most frequent event of a stream, so
+ * this is the chunk writer of the hot path. The bytes are the ones the mapper writes for
+ * {@code ChatCompletionChunk.of(id, created, model, Delta.content(text), null)}: a change
+ * to the chunk record or to the mapper's settings must change this too
+ * (OpenAiChunkEncoderTests compares the two).
  */
 final class ContentChunkJson {
 
@@ -28,8 +30,8 @@ final class ContentChunkJson {
 	static byte[] prefix(String completionId, long created, String model) {
 		JsonStringEncoder quote = JsonStringEncoder.getInstance();
 		String prefix = "{\"id\":\"" + new String(quote.quoteAsCharArray(completionId)) + "\",\"object\":\""
-				+ ChatCompletionChunk.OBJECT + "\",\"created\":" + created + ","
-				+ "\"model\":\"" + new String(quote.quoteAsCharArray(model)) + "\","
+				+ ChatCompletionChunk.OBJECT + "\",\"created\":" + created + "," + "\"model\":\""
+				+ new String(quote.quoteAsCharArray(model)) + "\","
 				+ "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"";
 		return prefix.getBytes(StandardCharsets.UTF_8);
 	}

@@ -15,36 +15,40 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Encodes one turn's {@link TurnEvent}s as OpenAI {@code chat.completion.chunk}s for a streaming
- * {@code /v1/chat/completions} response. One instance per response stream: it holds the completion id,
- * creation time and model shared by all chunks, and whether the role chunk and the finish chunk were sent.
- * Not thread-safe; feed it in event order.
+ * Encodes one turn's {@link TurnEvent}s as OpenAI {@code chat.completion.chunk}s for a
+ * streaming {@code /v1/chat/completions} response. One instance per response stream: it
+ * holds the completion id, creation time and model shared by all chunks, and whether the
+ * role chunk and the finish chunk were sent. Not thread-safe; feed it in event order.
  * <p>
  * Mapping:
  * <ul>
- * <li>{@code turn.started}: the first chunk, {@code role: assistant} with empty content. Every other event
- * sends it first if it was not sent yet.</li>
+ * <li>{@code turn.started}: the first chunk, {@code role: assistant} with empty content.
+ * Every other event sends it first if it was not sent yet.</li>
  * <li>{@code token}: a content delta.</li>
- * <li>{@code tool.call} and {@code tool.result}: nothing; these are Toolgate's own tools, which the client did
- * not define. Client-side tools are sent with {@link #toolCallsChunk}.</li>
+ * <li>{@code tool.call} and {@code tool.result}: nothing; these are Toolgate's own tools,
+ * which the client did not define. Client-side tools are sent with
+ * {@link #toolCallsChunk}.</li>
  * <li>{@code turn.completed}: a chunk with an empty delta and the finish reason, unless
- * {@link #toolCallsChunk} already sent one; then the usage chunk when usage was requested. Reasons
- * {@code stop}, {@code length}, {@code tool_calls} and {@code content_filter} pass through;
- * {@code max_iterations}, {@code deadline} and {@code loop_detected} become {@code length}, since the gateway
- * cut the answer short at a limit and it may be incomplete; anything else becomes {@code stop}.</li>
- * <li>{@code error}: no chunk. {@link #encode} writes it as the data {@code {"error":{"message","type","code"}}},
- * which OpenAI also streams for mid-stream failures and which OpenAI SDKs raise as an API error.</li>
+ * {@link #toolCallsChunk} already sent one; then the usage chunk when usage was
+ * requested. Reasons {@code stop}, {@code length}, {@code tool_calls} and
+ * {@code content_filter} pass through; {@code max_iterations}, {@code deadline} and
+ * {@code loop_detected} become {@code length}, since the gateway cut the answer short at
+ * a limit and it may be incomplete; anything else becomes {@code stop}.</li>
+ * <li>{@code error}: no chunk. {@link #encode} writes it as the data
+ * {@code {"error":{"message","type","code"}}}, which OpenAI also streams for mid-stream
+ * failures and which OpenAI SDKs raise as an API error.</li>
  * </ul>
- * {@link #encode} returns the SSE data payloads, ending a terminal event's with {@value #DONE}.
+ * {@link #encode} returns the SSE data payloads, ending a terminal event's with
+ * {@value #DONE}.
  */
 public final class OpenAiChunkEncoder {
 
 	/** The data of the last SSE event of a chat-completions stream. */
 	public static final String DONE = "[DONE]";
 
-	private static final Map<String, String> FINISH_REASONS = Map.of("stop", "stop", "length", "length",
-			"tool_calls", "tool_calls", "content_filter", "content_filter", "max_iterations", "length", "deadline",
-			"length", "loop_detected", "length");
+	private static final Map<String, String> FINISH_REASONS = Map.of("stop", "stop", "length", "length", "tool_calls",
+			"tool_calls", "content_filter", "content_filter", "max_iterations", "length", "deadline", "length",
+			"loop_detected", "length");
 
 	private final String completionId;
 
@@ -58,7 +62,9 @@ public final class OpenAiChunkEncoder {
 
 	private boolean roleSent;
 
-	/** The bytes every content chunk of this stream starts with, built on the first one. */
+	/**
+	 * The bytes every content chunk of this stream starts with, built on the first one.
+	 */
 	private byte @Nullable [] contentPrefix;
 
 	private boolean finishSent;
@@ -68,9 +74,11 @@ public final class OpenAiChunkEncoder {
 	 * @param completionId the id on every chunk, e.g. {@code chatcmpl-...}
 	 * @param created creation time in epoch seconds
 	 * @param model the model name on every chunk
-	 * @param includeUsage whether the client asked for {@code stream_options.include_usage}
-	 * @param jsonMapper the mapper for {@link #encode}, used as given: {@link StreamingJson#mapper()} or a shared
-	 * mapper made once by {@link StreamingJson#adapt}
+	 * @param includeUsage whether the client asked for
+	 * {@code stream_options.include_usage}
+	 * @param jsonMapper the mapper for {@link #encode}, used as given:
+	 * {@link StreamingJson#mapper()} or a shared mapper made once by
+	 * {@link StreamingJson#adapt}
 	 */
 	public OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage,
 			JsonMapper jsonMapper) {
@@ -82,8 +90,8 @@ public final class OpenAiChunkEncoder {
 	}
 
 	/**
-	 * Returns an encoder with a fresh random completion id ({@code chatcmpl-} and 24 hex digits), the current
-	 * time and {@link StreamingJson#mapper()}.
+	 * Returns an encoder with a fresh random completion id ({@code chatcmpl-} and 24 hex
+	 * digits), the current time and {@link StreamingJson#mapper()}.
 	 * @param model the model name
 	 * @param includeUsage whether to send the usage chunk
 	 */
@@ -110,8 +118,8 @@ public final class OpenAiChunkEncoder {
 	}
 
 	/**
-	 * Returns the chunks for an event (see the mapping above); empty for events sent as nothing and for
-	 * {@code error}.
+	 * Returns the chunks for an event (see the mapping above); empty for events sent as
+	 * nothing and for {@code error}.
 	 * @param event the event
 	 * @return the chunks, in order
 	 */
@@ -132,8 +140,8 @@ public final class OpenAiChunkEncoder {
 					chunks.add(chunk(new Delta(null, null, null), finishReason(completed.reason())));
 				}
 				if (this.includeUsage) {
-					chunks.add(ChatCompletionChunk.usage(this.completionId, this.created, this.model,
-							completed.usage()));
+					chunks
+						.add(ChatCompletionChunk.usage(this.completionId, this.created, this.model, completed.usage()));
 				}
 			}
 			case TurnEvent.ToolCallStarted call -> {
@@ -149,8 +157,9 @@ public final class OpenAiChunkEncoder {
 	}
 
 	/**
-	 * Returns the SSE data payloads for an event: the JSON of each of its {@link #chunks}, the error object for
-	 * {@code error}, and {@value #DONE} after a terminal event.
+	 * Returns the SSE data payloads for an event: the JSON of each of its
+	 * {@link #chunks}, the error object for {@code error}, and {@value #DONE} after a
+	 * terminal event.
 	 * @param event the event
 	 * @return the payloads, in order; empty for events sent as nothing
 	 */
@@ -170,10 +179,11 @@ public final class OpenAiChunkEncoder {
 	}
 
 	/**
-	 * Returns the UTF-8 JSON of a content-delta chunk, the same bytes {@link #toJson} writes for
-	 * {@code chunk(Delta.content(text), null)}, written from a per-stream prefix and the escaped text: a token is
-	 * the most frequent event of a stream, and this skips the object mapper for it. Marks the role chunk as sent
-	 * only through {@link #chunks}; call {@link #roleChunkIfNeeded()} first.
+	 * Returns the UTF-8 JSON of a content-delta chunk, the same bytes {@link #toJson}
+	 * writes for {@code chunk(Delta.content(text), null)}, written from a per-stream
+	 * prefix and the escaped text: a token is the most frequent event of a stream, and
+	 * this skips the object mapper for it. Marks the role chunk as sent only through
+	 * {@link #chunks}; call {@link #roleChunkIfNeeded()} first.
 	 * @param text the delta's text, not empty
 	 * @return the chunk's JSON
 	 */
@@ -201,10 +211,11 @@ public final class OpenAiChunkEncoder {
 	}
 
 	/**
-	 * Returns a chunk returning tool calls to the client (for tools the client defined): one delta per call,
-	 * each whole (id, type, name and all arguments) at its index, with finish reason {@code tool_calls}. The
-	 * following {@code turn.completed} then adds no second finish chunk. Send the role chunk first if needed
-	 * (see {@link #roleChunkIfNeeded()}).
+	 * Returns a chunk returning tool calls to the client (for tools the client defined):
+	 * one delta per call, each whole (id, type, name and all arguments) at its index,
+	 * with finish reason {@code tool_calls}. The following {@code turn.completed} then
+	 * adds no second finish chunk. Send the role chunk first if needed (see
+	 * {@link #roleChunkIfNeeded()}).
 	 * @param toolCalls the calls, in order
 	 * @return the chunk
 	 */
@@ -219,14 +230,20 @@ public final class OpenAiChunkEncoder {
 		return chunk(new Delta(null, null, deltas), "tool_calls");
 	}
 
-	/** Returns the role chunk if it was not sent yet (and marks it sent), else an empty list. */
+	/**
+	 * Returns the role chunk if it was not sent yet (and marks it sent), else an empty
+	 * list.
+	 */
 	public List<ChatCompletionChunk> roleChunkIfNeeded() {
 		List<ChatCompletionChunk> chunks = new ArrayList<>(1);
 		addRole(chunks);
 		return chunks;
 	}
 
-	/** Maps a {@link TurnEvent.TurnCompleted#reason()} to an OpenAI finish reason (see the class comment). */
+	/**
+	 * Maps a {@link TurnEvent.TurnCompleted#reason()} to an OpenAI finish reason (see the
+	 * class comment).
+	 */
 	public static String finishReason(String turnReason) {
 		return FINISH_REASONS.getOrDefault(turnReason, "stop");
 	}

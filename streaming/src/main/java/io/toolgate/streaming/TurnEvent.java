@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An event of a conversation turn. Each record serialises to the JSON {@code data} of its SSE event; the event
- * name is {@link #type()}. Ids are not part of the event: the turn's event log assigns them.
+ * An event of a conversation turn. Each record serialises to the JSON {@code data} of its
+ * SSE event; the event name is {@link #type()}. Ids are not part of the event: the turn's
+ * event log assigns them.
  */
 public sealed interface TurnEvent {
 
@@ -19,7 +20,8 @@ public sealed interface TurnEvent {
 	String type();
 
 	/**
-	 * The record of an event name, for reading stored events back; {@link Error#LEGACY_TYPE} reads as an error.
+	 * The record of an event name, for reading stored events back;
+	 * {@link Error#LEGACY_TYPE} reads as an error.
 	 * @param type an event's {@link #type()}
 	 * @return its record class, or null for a name no event has
 	 */
@@ -36,7 +38,10 @@ public sealed interface TurnEvent {
 		};
 	}
 
-	/** Whether this event ends the turn's stream ({@code turn.completed} or {@code turn.error}). */
+	/**
+	 * Whether this event ends the turn's stream ({@code turn.completed} or
+	 * {@code turn.error}).
+	 */
 	@JsonIgnore
 	default boolean isTerminal() {
 		return false;
@@ -59,9 +64,10 @@ public sealed interface TurnEvent {
 	}
 
 	/**
-	 * Another replica took the turn over after the one running it stopped (it died, was drained or lost its
-	 * lease), and continues it from its last stored step. Events of {@code iteration} before this one that the
-	 * continuation repeats (the model is asked again for an answer it had not finished) come again after it.
+	 * Another replica took the turn over after the one running it stopped (it died, was
+	 * drained or lost its lease), and continues it from its last stored step. Events of
+	 * {@code iteration} before this one that the continuation repeats (the model is asked
+	 * again for an answer it had not finished) come again after it.
 	 *
 	 * @param turnId the turn id
 	 * @param conversationId the conversation id
@@ -97,7 +103,8 @@ public sealed interface TurnEvent {
 	 *
 	 * @param callId the call id
 	 * @param name the tool name
-	 * @param arguments the arguments as the model produced them (a JSON document, possibly invalid)
+	 * @param arguments the arguments as the model produced them (a JSON document,
+	 * possibly invalid)
 	 * @param iteration the model call (1-based) that asked for it
 	 */
 	record ToolCallStarted(String callId, String name, String arguments, int iteration) implements TurnEvent {
@@ -121,8 +128,8 @@ public sealed interface TurnEvent {
 	 * @param attempts how many times the tool was run (0 when it was not run at all)
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record ToolResult(String callId, String name, String status, @Nullable JsonNode output,
-			@Nullable ToolError error, long durationMs, int attempts) implements TurnEvent {
+	record ToolResult(String callId, String name, String status, @Nullable JsonNode output, @Nullable ToolError error,
+			long durationMs, int attempts) implements TurnEvent {
 
 		@Override
 		public String type() {
@@ -140,8 +147,8 @@ public sealed interface TurnEvent {
 	/**
 	 * A tool failure as the model and the client see it.
 	 *
-	 * @param type the failure type, e.g. {@code invalid_arguments}, {@code unknown_tool}, {@code timeout},
-	 * {@code worker_error}, {@code rate_limited}
+	 * @param type the failure type, e.g. {@code invalid_arguments}, {@code unknown_tool},
+	 * {@code timeout}, {@code worker_error}, {@code rate_limited}
 	 * @param message a human-readable description
 	 * @param retryable whether calling again may succeed
 	 */
@@ -151,11 +158,12 @@ public sealed interface TurnEvent {
 	/**
 	 * The turn ended.
 	 *
-	 * @param reason why: {@code stop} (the model answered), {@code length}, {@code max_iterations},
-	 * {@code loop_detected}, {@code deadline} or {@code tool_calls} (client-side tools returned to the client)
+	 * @param reason why: {@code stop} (the model answered), {@code length},
+	 * {@code max_iterations}, {@code loop_detected}, {@code deadline} or
+	 * {@code tool_calls} (client-side tools returned to the client)
 	 * @param content the final answer text
-	 * @param toolCalls when {@code reason} is {@code tool_calls}: the calls of tools the client defined, which
-	 * the client executes itself
+	 * @param toolCalls when {@code reason} is {@code tool_calls}: the calls of tools the
+	 * client defined, which the client executes itself
 	 * @param usage token usage summed over every model call of the turn
 	 * @param iterations how many model calls the turn made
 	 */
@@ -182,8 +190,9 @@ public sealed interface TurnEvent {
 	}
 
 	/**
-	 * The turn failed and ended. Named {@code turn.error}: a browser's {@code EventSource} fires its own
-	 * {@code error} event on every dropped connection, so an event of that name could not be told apart.
+	 * The turn failed and ended. Named {@code turn.error}: a browser's
+	 * {@code EventSource} fires its own {@code error} event on every dropped connection,
+	 * so an event of that name could not be told apart.
 	 *
 	 * @param errorType the error type, as in HTTP error bodies
 	 * @param message a description safe to show to the client
@@ -195,7 +204,8 @@ public sealed interface TurnEvent {
 		public static final String TYPE = "turn.error";
 
 		/**
-		 * The name this event had before {@link #TYPE}; event logs written by earlier releases may still hold it.
+		 * The name this event had before {@link #TYPE}; event logs written by earlier
+		 * releases may still hold it.
 		 */
 		public static final String LEGACY_TYPE = "error";
 

@@ -26,10 +26,13 @@ class OpenAiChunkEncoderTests {
 				new TurnEvent.ToolCallStarted("call_1", "add", "{}", 1),
 				new TurnEvent.ToolResult("call_1", "add", "ok", null, null, 1, 1), new TurnEvent.Token("lo", 2),
 				new TurnEvent.TurnCompleted("stop", "Hello", Usage.of(3, 2), 2));
-		List<ChatCompletionChunk> chunks = events.stream().flatMap((event) -> this.encoder.chunks(event).stream()).toList();
+		List<ChatCompletionChunk> chunks = events.stream()
+			.flatMap((event) -> this.encoder.chunks(event).stream())
+			.toList();
 		chunks.forEach(assembler::accept);
 		assertThat(chunks.get(0).choices().get(0).delta().role()).isEqualTo("assistant");
-		assertThat(chunks).hasSize(5).allMatch((chunk) -> chunk.id().equals("chatcmpl-1") && chunk.model().equals("gpt-x"));
+		assertThat(chunks).hasSize(5)
+			.allMatch((chunk) -> chunk.id().equals("chatcmpl-1") && chunk.model().equals("gpt-x"));
 		assertThat(assembler.content()).isEqualTo("Hello");
 		assertThat(assembler.finishReason()).isEqualTo("stop");
 		assertThat(chunks.get(4).choices()).isEmpty();
@@ -56,7 +59,8 @@ class OpenAiChunkEncoderTests {
 
 	@Test
 	void encodesErrorsAsOpenAiErrorObjects() {
-		List<String> payloads = this.encoder.encode(new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable"));
+		List<String> payloads = this.encoder
+			.encode(new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable"));
 		assertThat(payloads).last().isEqualTo("[DONE]");
 		JsonNode error = this.json.readTree(payloads.get(payloads.size() - 2)).path("error");
 		assertThat(error.path("message").asString()).isEqualTo("model failed");
@@ -66,11 +70,13 @@ class OpenAiChunkEncoderTests {
 
 	@Test
 	void returnsClientToolCallsOnceWithTheirFinishReason() {
-		List<ToolCall> calls = List.of(ToolCall.of("call_1", "lookup", "{\"q\":\"x\"}"), ToolCall.of("call_2", "open", "{}"));
+		List<ToolCall> calls = List.of(ToolCall.of("call_1", "lookup", "{\"q\":\"x\"}"),
+				ToolCall.of("call_2", "open", "{}"));
 		ToolCallAssembler assembler = new ToolCallAssembler();
 		this.encoder.roleChunkIfNeeded().forEach(assembler::accept);
 		assembler.accept(this.encoder.toolCallsChunk(calls));
-		List<ChatCompletionChunk> closing = this.encoder.chunks(new TurnEvent.TurnCompleted("tool_calls", null, Usage.ZERO, 1));
+		List<ChatCompletionChunk> closing = this.encoder
+			.chunks(new TurnEvent.TurnCompleted("tool_calls", null, Usage.ZERO, 1));
 		closing.forEach(assembler::accept);
 		assertThat(assembler.toolCalls()).isEqualTo(calls);
 		assertThat(assembler.finishReason()).isEqualTo("tool_calls");
@@ -88,8 +94,8 @@ class OpenAiChunkEncoderTests {
 	void writesContentChunksByteForByteAsTheMapperDoes() {
 		OpenAiChunkEncoder quoted = new OpenAiChunkEncoder("chatcmpl-2", 1700000001, "model \"q\"/é", false,
 				StreamingJson.adapt(JsonMapper.builder().build()));
-		for (String text : List.of("Hel", " ", "quote \" and \\ backslash", "line\nbreak\ttab\u0001",
-				"unicode é 中文 😀", "</script>", "\u2028\u2029")) {
+		for (String text : List.of("Hel", " ", "quote \" and \\ backslash", "line\nbreak\ttab\u0001", "unicode é 中文 😀",
+				"</script>", "\u2028\u2029")) {
 			String expected = quoted.toJson(ChatCompletionChunk.of("chatcmpl-2", 1700000001, "model \"q\"/é",
 					ChatCompletionChunk.Delta.content(text), null));
 			assertThat(new String(quoted.contentChunkJson(text), java.nio.charset.StandardCharsets.UTF_8))

@@ -11,8 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Every {@link TurnEvent} as JSON with this module's settings, from {@link StreamingJson#mapper()} or a mapper
- * adapted once by {@link StreamingJson#adapt}: no {@code null} fields, no helper properties, and it reads back.
+ * Every {@link TurnEvent} as JSON with this module's settings, from
+ * {@link StreamingJson#mapper()} or a mapper adapted once by {@link StreamingJson#adapt}:
+ * no {@code null} fields, no helper properties, and it reads back.
  */
 class TurnEventJsonTests {
 

@@ -10,9 +10,10 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proves BlockHound is installed in the test JVM: a sleep on a non-blocking thread must fail, and the same sleep on
- * {@code boundedElastic} must pass. Each module extends it once (an empty {@code BlockHoundCanaryTests}), so a module
- * whose test class path loses {@code blockhound-junit-platform} or whose JVM flags stop BlockHound from attaching
+ * Proves BlockHound is installed in the test JVM: a sleep on a non-blocking thread must
+ * fail, and the same sleep on {@code boundedElastic} must pass. Each module extends it
+ * once (an empty {@code BlockHoundCanaryTests}), so a module whose test class path loses
+ * {@code blockhound-junit-platform} or whose JVM flags stop BlockHound from attaching
  * fails here instead of silently running unguarded.
  */
 public abstract class AbstractBlockHoundCanaryTests {

@@ -1,5 +1,6 @@
 /**
- * Abstract tests every module runs against its own test JVM, such as the BlockHound canary.
+ * Abstract tests every module runs against its own test JVM, such as the BlockHound
+ * canary.
  */
 @NullMarked
 package io.toolgate.test;

@@ -19,18 +19,19 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link ConversationStore} held in memory. Every operation is one atomic step on the conversation's entry and
- * completes on the subscribing thread without blocking.
+ * {@link ConversationStore} held in memory. Every operation is one atomic step on the
+ * conversation's entry and completes on the subscribing thread without blocking.
  * <p>
- * Fenced writes are checked against the {@link InMemoryTurnLeases} given at construction, and the lease cannot change
- * while the write runs. {@link #delete} also drops the conversation's lease there and its turn logs in the given
- * {@link InMemoryTurnEventLog}.
+ * Fenced writes are checked against the {@link InMemoryTurnLeases} given at construction,
+ * and the lease cannot change while the write runs. {@link #delete} also drops the
+ * conversation's lease there and its turn logs in the given {@link InMemoryTurnEventLog}.
  * <p>
- * A conversation expires {@link Limits#ttl()} after its last write; an expired conversation reads as absent and can be
- * created again with expected version 0. At most {@link Limits#maxConversations()} conversations exist: creating one
- * more first drops the expired ones and, if none expired, errors with {@link StoreUnavailableException}. Existing
- * conversations are never evicted to make room. Under concurrent creation the bound may be exceeded by the number of
- * racing creators.
+ * A conversation expires {@link Limits#ttl()} after its last write; an expired
+ * conversation reads as absent and can be created again with expected version 0. At most
+ * {@link Limits#maxConversations()} conversations exist: creating one more first drops
+ * the expired ones and, if none expired, errors with {@link StoreUnavailableException}.
+ * Existing conversations are never evicted to make room. Under concurrent creation the
+ * bound may be exceeded by the number of racing creators.
  */
 public final class InMemoryConversationStore implements ConversationStore {
 
@@ -60,7 +61,8 @@ public final class InMemoryConversationStore implements ConversationStore {
 	}
 
 	/**
-	 * Creates an empty store with {@link Limits#ofDefaults() default limits} and the system clock.
+	 * Creates an empty store with {@link Limits#ofDefaults() default limits} and the
+	 * system clock.
 	 * @param leases the leases that fence writes and are dropped on delete
 	 * @param eventLog the turn logs dropped on delete
 	 */
@@ -106,8 +108,8 @@ public final class InMemoryConversationStore implements ConversationStore {
 	}
 
 	/**
-	 * Drops every expired conversation. Expired conversations are also dropped lazily when read, overwritten, or
-	 * when the store is full.
+	 * Drops every expired conversation. Expired conversations are also dropped lazily
+	 * when read, overwritten, or when the store is full.
 	 * @return how many conversations were dropped
 	 */
 	public int evictExpired() {
@@ -130,12 +132,12 @@ public final class InMemoryConversationStore implements ConversationStore {
 			Conversation live = (current == null || current.isExpired(now)) ? null : current.conversation();
 			long version = (live != null) ? live.version() : 0;
 			if (version != expectedVersion) {
-				throw new VersionConflictException("Conversation " + key.conversationId() + " is at version "
-						+ version + ", not " + expectedVersion);
+				throw new VersionConflictException("Conversation " + key.conversationId() + " is at version " + version
+						+ ", not " + expectedVersion);
 			}
 			if (current == null && this.conversations.size() >= this.limits.maxConversations()) {
-				throw new StoreUnavailableException("The in-memory store holds its limit of "
-						+ this.limits.maxConversations() + " conversations");
+				throw new StoreUnavailableException(
+						"The in-memory store holds its limit of " + this.limits.maxConversations() + " conversations");
 			}
 			return new Entry(next(key, live, messages, now), now.plus(this.limits.ttl()));
 		});

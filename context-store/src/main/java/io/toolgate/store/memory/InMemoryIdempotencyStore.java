@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link IdempotencyStore} held in memory. Every operation is one atomic step on the key's entry and completes on the
- * subscribing thread without blocking. Records expire on the clock; at most {@code maxRecords} exist, and claiming one
- * more first drops the expired ones and, if none expired, errors with {@link StoreUnavailableException}.
+ * {@link IdempotencyStore} held in memory. Every operation is one atomic step on the
+ * key's entry and completes on the subscribing thread without blocking. Records expire on
+ * the clock; at most {@code maxRecords} exist, and claiming one more first drops the
+ * expired ones and, if none expired, errors with {@link StoreUnavailableException}.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
@@ -90,10 +91,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 		return Mono.fromRunnable(() -> {
 			Instant now = this.clock.instant();
 			this.records.computeIfPresent(new Key(claim.scope(), claim.key()),
-					(k, current) -> current.isHeldBy(claim, now)
-							? new Entry(current.fingerprint(), current.token(), resultJson, current.ttl(),
-									now.plus(current.ttl()))
-							: current);
+					(k, current) -> current.isHeldBy(claim, now) ? new Entry(current.fingerprint(), current.token(),
+							resultJson, current.ttl(), now.plus(current.ttl())) : current);
 		});
 	}
 

@@ -24,24 +24,29 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link TurnEventLog} held in memory. Every operation completes on the subscribing thread without blocking; live
- * events are delivered on the appending thread to readers that have demand.
+ * {@link TurnEventLog} held in memory. Every operation completes on the subscribing
+ * thread without blocking; live events are delivered on the appending thread to readers
+ * that have demand.
  * <p>
  * Bounds and their outcomes:
  * <ul>
- * <li>At most {@link Limits#maxTurns()} logs. Creating one more first drops the expired logs, then the ended logs
- * written longest ago (a tenth of the bound at a time, so a full map is not scanned on every create); if every log
- * belongs to a running turn, {@link #create} errors with {@link StoreUnavailableException}.</li>
- * <li>At most {@link Limits#maxEventsPerTurn()} events per turn, the last slot kept for the terminal event: a
- * non-terminal append to a full log errors with {@link TurnLogFullException}. Appending after the terminal event errors
- * with {@link IllegalStateException}.</li>
- * <li>A live reader buffers at least {@link Limits#readerBufferSize()} events it has not yet requested (rounded up to a
- * power of two, minimum 8). When it falls further behind it receives every buffered event and then
- * {@link ReaderOverflowException}, and resumes with {@link #read} after the last id it received. Appenders never
- * wait for readers.</li>
+ * <li>At most {@link Limits#maxTurns()} logs. Creating one more first drops the expired
+ * logs, then the ended logs written longest ago (a tenth of the bound at a time, so a
+ * full map is not scanned on every create); if every log belongs to a running turn,
+ * {@link #create} errors with {@link StoreUnavailableException}.</li>
+ * <li>At most {@link Limits#maxEventsPerTurn()} events per turn, the last slot kept for
+ * the terminal event: a non-terminal append to a full log errors with
+ * {@link TurnLogFullException}. Appending after the terminal event errors with
+ * {@link IllegalStateException}.</li>
+ * <li>A live reader buffers at least {@link Limits#readerBufferSize()} events it has not
+ * yet requested (rounded up to a power of two, minimum 8). When it falls further behind
+ * it receives every buffered event and then {@link ReaderOverflowException}, and resumes
+ * with {@link #read} after the last id it received. Appenders never wait for
+ * readers.</li>
  * </ul>
- * A log expires its time to live after its last write. Expired logs are dropped lazily when touched, when the map is
- * full, at most once a minute on {@link #create}, and by {@link #evictExpired()}; their live readers then error with
+ * A log expires its time to live after its last write. Expired logs are dropped lazily
+ * when touched, when the map is full, at most once a minute on {@link #create}, and by
+ * {@link #evictExpired()}; their live readers then error with
  * {@link TurnNotFoundException}.
  */
 public final class InMemoryTurnEventLog implements TurnEventLog {
@@ -67,7 +72,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 		this.nextSweep = clock.instant().plus(SWEEP_INTERVAL);
 	}
 
-	/** Creates an empty event log with {@link Limits#ofDefaults() default limits} and the system clock. */
+	/**
+	 * Creates an empty event log with {@link Limits#ofDefaults() default limits} and the
+	 * system clock.
+	 */
 	public InMemoryTurnEventLog() {
 		this(Limits.ofDefaults(), Clock.systemUTC());
 	}
@@ -75,8 +83,9 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Creating a log that already exists (and has not expired) leaves it as it is. Errors with
-	 * {@link StoreUnavailableException} when {@link Limits#maxTurns()} unexpired logs exist.
+	 * Creating a log that already exists (and has not expired) leaves it as it is. Errors
+	 * with {@link StoreUnavailableException} when {@link Limits#maxTurns()} unexpired
+	 * logs exist.
 	 */
 	@Override
 	public Mono<Void> create(TurnKey key, Duration ttl) {
@@ -117,8 +126,9 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Appends one event at a time, so an error leaves the events before it stored. Also errors with
-	 * {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the terminal event.
+	 * Appends one event at a time, so an error leaves the events before it stored. Also
+	 * errors with {@link TurnLogFullException} when the log is full and
+	 * {@link IllegalStateException} after the terminal event.
 	 */
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
@@ -132,11 +142,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	 */
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events, String writer) {
-		return Flux.fromIterable(events)
-			.concatMap((event) -> Mono.fromSupplier(() -> {
-				Instant now = this.clock.instant();
-				return liveLog(key, now).append(event.type(), event.data(), event.terminal(), now, writer);
-			}));
+		return Flux.fromIterable(events).concatMap((event) -> Mono.fromSupplier(() -> {
+			Instant now = this.clock.instant();
+			return liveLog(key, now).append(event.type(), event.data(), event.terminal(), now, writer);
+		}));
 	}
 
 	@Override
@@ -165,8 +174,9 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Also errors with {@link ReaderOverflowException} when the reader falls too far behind, and with
-	 * {@link TurnNotFoundException} if the log expires or its conversation is deleted while the reader waits.
+	 * Also errors with {@link ReaderOverflowException} when the reader falls too far
+	 * behind, and with {@link TurnNotFoundException} if the log expires or its
+	 * conversation is deleted while the reader waits.
 	 */
 	@Override
 	public Flux<StoredEvent> read(TurnKey key, long afterId) {
@@ -187,7 +197,8 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	}
 
 	/**
-	 * Drops every expired log, ending its live readers with {@link TurnNotFoundException}.
+	 * Drops every expired log, ending its live readers with
+	 * {@link TurnNotFoundException}.
 	 * @return how many logs were dropped
 	 */
 	public int evictExpired() {
@@ -195,7 +206,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 		return removeWhere((log) -> log.isExpired(now));
 	}
 
-	/** Drops up to {@code count} logs of ended turns, those whose last write is oldest first. */
+	/**
+	 * Drops up to {@code count} logs of ended turns, those whose last write is oldest
+	 * first.
+	 */
 	private void evictOldestEnded(int count) {
 		List<TurnLog> ended = new ArrayList<>();
 		for (TurnLog log : this.logs.values()) {
@@ -211,7 +225,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 		}
 	}
 
-	/** Drops every turn log of a conversation, ending their live readers with {@link TurnNotFoundException}. */
+	/**
+	 * Drops every turn log of a conversation, ending their live readers with
+	 * {@link TurnNotFoundException}.
+	 */
 	int deleteConversation(ConversationKey conversation) {
 		return removeWhere((log) -> log.key().conversation().equals(conversation));
 	}
@@ -252,8 +269,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	 * Bounds of an in-memory event log.
 	 *
 	 * @param maxTurns how many turn logs may exist at once, at least 1
-	 * @param maxEventsPerTurn how many events a turn may hold, the terminal event included, at least 2
-	 * @param readerBufferSize how many unrequested live events a reader may fall behind, at least 1
+	 * @param maxEventsPerTurn how many events a turn may hold, the terminal event
+	 * included, at least 2
+	 * @param readerBufferSize how many unrequested live events a reader may fall behind,
+	 * at least 1
 	 */
 	public record Limits(int maxTurns, int maxEventsPerTurn, int readerBufferSize) {
 
@@ -269,7 +288,10 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 			}
 		}
 
-		/** Returns 10,000 turns of up to 10,000 events each, with readers buffering 1,024 events. */
+		/**
+		 * Returns 10,000 turns of up to 10,000 events each, with readers buffering 1,024
+		 * events.
+		 */
 		public static Limits ofDefaults() {
 			return new Limits(10_000, 10_000, 1_024);
 		}

@@ -20,13 +20,15 @@ import io.toolgate.store.TurnLeases;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link TurnLeases} held in a map of this JVM. Every operation is one atomic step on the conversation's entry and
- * completes on the subscribing thread without blocking.
+ * {@link TurnLeases} held in a map of this JVM. Every operation is one atomic step on the
+ * conversation's entry and completes on the subscribing thread without blocking.
  * <p>
- * A lease is lost once {@code ttl} has passed on the clock since it was acquired or last renewed; an expired lease
- * can no longer be renewed even if no other turn took it. Fences are unique within this instance (a counter) and
- * differ between instances (a random prefix); they are not secrets. There is at most one lease per conversation, and
- * expired ones are dropped when their conversation is next touched or by {@link #evictExpired()}.
+ * A lease is lost once {@code ttl} has passed on the clock since it was acquired or last
+ * renewed; an expired lease can no longer be renewed even if no other turn took it.
+ * Fences are unique within this instance (a counter) and differ between instances (a
+ * random prefix); they are not secrets. There is at most one lease per conversation, and
+ * expired ones are dropped when their conversation is next touched or by
+ * {@link #evictExpired()}.
  */
 public final class InMemoryTurnLeases implements TurnLeases {
 
@@ -111,8 +113,8 @@ public final class InMemoryTurnLeases implements TurnLeases {
 	}
 
 	/**
-	 * Drops every expired lease. Expired leases are also dropped lazily; call this to bound memory when many
-	 * conversations are abandoned.
+	 * Drops every expired lease. Expired leases are also dropped lazily; call this to
+	 * bound memory when many conversations are abandoned.
 	 * @return how many leases were dropped
 	 */
 	public int evictExpired() {
@@ -123,9 +125,11 @@ public final class InMemoryTurnLeases implements TurnLeases {
 	}
 
 	/**
-	 * Runs {@code write} while {@code fence} is the conversation's current lease, so that the lease cannot be taken
-	 * over or released until the write has finished. {@code write} must not touch these leases.
-	 * @throws LeaseLostException if {@code fence} is not the current, unexpired lease of {@code key}
+	 * Runs {@code write} while {@code fence} is the conversation's current lease, so that
+	 * the lease cannot be taken over or released until the write has finished.
+	 * {@code write} must not touch these leases.
+	 * @throws LeaseLostException if {@code fence} is not the current, unexpired lease of
+	 * {@code key}
 	 */
 	<T> T whileHeld(ConversationKey key, TurnLease fence, Supplier<T> write) {
 		List<T> result = new ArrayList<>(1);

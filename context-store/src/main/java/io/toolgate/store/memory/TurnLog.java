@@ -17,9 +17,9 @@ import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
 
 /**
- * The events of one turn and the live readers waiting for more. Appending and opening a reader take the same
- * monitor, so a reader sees every event exactly once: those stored when it opened come from the backlog, later ones
- * from its own bounded sink.
+ * The events of one turn and the live readers waiting for more. Appending and opening a
+ * reader take the same monitor, so a reader sees every event exactly once: those stored
+ * when it opened come from the backlog, later ones from its own bounded sink.
  */
 final class TurnLog {
 
@@ -68,7 +68,10 @@ final class TurnLog {
 		return this.key;
 	}
 
-	/** Makes {@code writer} the log's only fenced writer; {@code false} if the turn has ended. */
+	/**
+	 * Makes {@code writer} the log's only fenced writer; {@code false} if the turn has
+	 * ended.
+	 */
 	synchronized boolean claim(String writer) {
 		if (this.closed) {
 			throw notFound(this.key);
@@ -101,7 +104,8 @@ final class TurnLog {
 		if (this.ended) {
 			throw new IllegalStateException("Turn " + this.key.turnId() + " has already ended");
 		}
-		// One slot stays free for the terminal event, so that a full turn can still be ended.
+		// One slot stays free for the terminal event, so that a full turn can still be
+		// ended.
 		if (!terminal && this.events.size() >= this.maxEvents - 1) {
 			throw new TurnLogFullException(
 					"Turn " + this.key.turnId() + " reached its limit of " + this.maxEvents + " events");
@@ -115,8 +119,8 @@ final class TurnLog {
 	}
 
 	/**
-	 * Opens a reader of the events after {@code afterId}: the stored ones, then (unless the turn has ended) live
-	 * ones until the terminal event.
+	 * Opens a reader of the events after {@code afterId}: the stored ones, then (unless
+	 * the turn has ended) live ones until the terminal event.
 	 */
 	synchronized Flux<StoredEvent> read(long afterId) {
 		if (this.closed) {
@@ -136,7 +140,10 @@ final class TurnLog {
 			.doFinally((signal) -> detach(live));
 	}
 
-	/** Ends every reader with {@link TurnNotFoundException}; later appends and reads fail the same way. */
+	/**
+	 * Ends every reader with {@link TurnNotFoundException}; later appends and reads fail
+	 * the same way.
+	 */
 	void close() {
 		List<Sinks.Many<StoredEvent>> cut;
 		synchronized (this) {
@@ -152,7 +159,8 @@ final class TurnLog {
 	}
 
 	private void publish(StoredEvent event) {
-		// Iterate a copy: a reader's downstream may cancel (and detach) while its event is delivered.
+		// Iterate a copy: a reader's downstream may cancel (and detach) while its event
+		// is delivered.
 		for (Sinks.Many<StoredEvent> reader : List.copyOf(this.readers)) {
 			Sinks.EmitResult result = reader.tryEmitNext(event);
 			if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
@@ -173,8 +181,8 @@ final class TurnLog {
 	}
 
 	static TurnNotFoundException notFound(TurnKey key) {
-		return new TurnNotFoundException("No event log for turn " + key.turnId() + " of conversation "
-				+ key.conversation().conversationId());
+		return new TurnNotFoundException(
+				"No event log for turn " + key.turnId() + " of conversation " + key.conversation().conversationId());
 	}
 
 }

@@ -24,22 +24,24 @@ import io.toolgate.store.StoreUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Lettuce client and connections the Redis stores run on, opened from a {@code REDIS_URL}: one shared command
- * connection (Lettuce connections are thread-safe and commands are non-blocking, so there is no pool) and one
- * pub/sub connection.
+ * The Lettuce client and connections the Redis stores run on, opened from a
+ * {@code REDIS_URL}: one shared command connection (Lettuce connections are thread-safe
+ * and commands are non-blocking, so there is no pool) and one pub/sub connection.
  * <p>
  * URL formats:
  * <ul>
- * <li>{@code redis://[[user:]password@]host[:port][/database]} — standalone; {@code rediss://} for TLS. Any other
- * form Lettuce's {@link RedisURI#create(String)} reads (e.g. {@code redis-sentinel://}) is also standalone.</li>
- * <li>{@code redis-cluster://[[user:]password@]host1:port1[,host2:port2...]} — Redis Cluster seeded by the listed
- * nodes; {@code rediss-cluster://} for TLS.</li>
- * <li>{@code redis://host1:port1,redis://host2:port2[,...]} — a comma-separated list of two or more URLs is also a
- * cluster seed list.</li>
+ * <li>{@code redis://[[user:]password@]host[:port][/database]} — standalone;
+ * {@code rediss://} for TLS. Any other form Lettuce's {@link RedisURI#create(String)}
+ * reads (e.g. {@code redis-sentinel://}) is also standalone.</li>
+ * <li>{@code redis-cluster://[[user:]password@]host1:port1[,host2:port2...]} — Redis
+ * Cluster seeded by the listed nodes; {@code rediss-cluster://} for TLS.</li>
+ * <li>{@code redis://host1:port1,redis://host2:port2[,...]} — a comma-separated list of
+ * two or more URLs is also a cluster seed list.</li>
  * </ul>
- * Connections reconnect by themselves. While disconnected, commands fail at once instead of queueing; while Redis
- * hangs, the client's own timeout (twice the command timeout) is a backstop behind the {@code timeout} operator of
- * every store command. A cluster client refreshes its topology every 30 seconds and on redirects and reconnects.
+ * Connections reconnect by themselves. While disconnected, commands fail at once instead
+ * of queueing; while Redis hangs, the client's own timeout (twice the command timeout) is
+ * a backstop behind the {@code timeout} operator of every store command. A cluster client
+ * refreshes its topology every 30 seconds and on redirects and reconnects.
  */
 public final class RedisConnections implements AutoCloseable {
 
@@ -70,10 +72,10 @@ public final class RedisConnections implements AutoCloseable {
 	/**
 	 * Connects. Blocks until connected: call it at startup, not on an event loop.
 	 * @param url the Redis URL (see the class description)
-	 * @param commandTimeout the bound of every command; it also bounds the connection handshake and cluster
-	 * topology queries
-	 * @param resources the Lettuce client resources, owned and shut down by the caller; {@code null} for the
-	 * client's own
+	 * @param commandTimeout the bound of every command; it also bounds the connection
+	 * handshake and cluster topology queries
+	 * @param resources the Lettuce client resources, owned and shut down by the caller;
+	 * {@code null} for the client's own
 	 * @return the open connections
 	 * @throws IllegalArgumentException if the URL cannot be read
 	 * @throws StoreUnavailableException if Redis cannot be reached
@@ -81,8 +83,10 @@ public final class RedisConnections implements AutoCloseable {
 	public static RedisConnections connect(String url, Duration commandTimeout, @Nullable ClientResources resources) {
 		Objects.requireNonNull(commandTimeout, "commandTimeout");
 		List<RedisURI> uris = parse(url);
-		// The URI's timeout bounds the connection handshake and the cluster topology queries (Lettuce's default is
-		// one minute); one slow seed must not hold up startup for longer than a command may take.
+		// The URI's timeout bounds the connection handshake and the cluster topology
+		// queries (Lettuce's default is
+		// one minute); one slow seed must not hold up startup for longer than a command
+		// may take.
 		uris.forEach((uri) -> uri.setTimeout(commandTimeout));
 		boolean cluster = url.trim().matches(CLUSTER_FORM) || uris.size() > 1;
 		return cluster ? connectCluster(uris, commandTimeout, resources)
@@ -133,8 +137,9 @@ public final class RedisConnections implements AutoCloseable {
 	}
 
 	/**
-	 * The Lettuce client, with its options (fail-fast while disconnected, timeouts). Others may open further
-	 * connections on it, e.g. with another codec; it is shut down by {@link #close()}.
+	 * The Lettuce client, with its options (fail-fast while disconnected, timeouts).
+	 * Others may open further connections on it, e.g. with another codec; it is shut down
+	 * by {@link #close()}.
 	 * @return the {@code RedisClient} or {@code RedisClusterClient}
 	 */
 	public AbstractRedisClient client() {
@@ -149,7 +154,10 @@ public final class RedisConnections implements AutoCloseable {
 		return this.cluster;
 	}
 
-	/** Closes the connections and shuts the client down. Blocks for up to a few seconds; call it at shutdown. */
+	/**
+	 * Closes the connections and shuts the client down. Blocks for up to a few seconds;
+	 * call it at shutdown.
+	 */
 	@Override
 	public void close() {
 		this.pubSub.close();
@@ -159,8 +167,7 @@ public final class RedisConnections implements AutoCloseable {
 
 	private static List<RedisURI> parseClusterForm(String url) {
 		int schemeEnd = url.indexOf("://");
-		String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT).startsWith("rediss") ? "rediss"
-				: "redis";
+		String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT).startsWith("rediss") ? "rediss" : "redis";
 		String rest = url.substring(schemeEnd + 3);
 		int at = rest.lastIndexOf('@');
 		String credentials = (at < 0) ? "" : rest.substring(0, at + 1);
@@ -219,19 +226,21 @@ public final class RedisConnections implements AutoCloseable {
 		}
 		catch (RedisException ex) {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-			throw new StoreUnavailableException("Cannot connect to the Redis Cluster seeded by " + seeds.size()
-					+ " nodes", ex);
+			throw new StoreUnavailableException(
+					"Cannot connect to the Redis Cluster seeded by " + seeds.size() + " nodes", ex);
 		}
 	}
 
-	/** The client's own timeout is only a backstop behind the {@code timeout} operator on every command. */
+	/**
+	 * The client's own timeout is only a backstop behind the {@code timeout} operator on
+	 * every command.
+	 */
 	private static TimeoutOptions timeoutOptions(Duration commandTimeout) {
 		return TimeoutOptions.enabled(commandTimeout.multipliedBy(2));
 	}
 
 	private static SocketOptions socketOptions(Duration commandTimeout) {
-		Duration connect = commandTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
-				: commandTimeout;
+		Duration connect = commandTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : commandTimeout;
 		return SocketOptions.builder().connectTimeout(connect).keepAlive(true).build();
 	}
 

@@ -20,15 +20,20 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link ConversationStore} on Redis: a hash with the version and timestamps and a list of messages, written only by
- * one Lua script that checks the fence and the version, appends, and refreshes the time to live of both keys in one
- * atomic step. Timestamps come from the given clock, in milliseconds. Every command is bounded by
- * {@link RedisStoreSettings#commandTimeout()} and errors with {@link StoreUnavailableException} when Redis cannot be
- * reached. Works on standalone Redis and Redis Cluster ({@link RedisKeys} puts the keys in one slot).
+ * {@link ConversationStore} on Redis: a hash with the version and timestamps and a list
+ * of messages, written only by one Lua script that checks the fence and the version,
+ * appends, and refreshes the time to live of both keys in one atomic step. Timestamps
+ * come from the given clock, in milliseconds. Every command is bounded by
+ * {@link RedisStoreSettings#commandTimeout()} and errors with
+ * {@link StoreUnavailableException} when Redis cannot be reached. Works on standalone
+ * Redis and Redis Cluster ({@link RedisKeys} puts the keys in one slot).
  */
 public final class RedisConversationStore implements ConversationStore {
 
-	/** A turn log created while a delete runs makes the delete read the turn set again; bounded. */
+	/**
+	 * A turn log created while a delete runs makes the delete read the turn set again;
+	 * bounded.
+	 */
 	private static final int DELETE_ATTEMPTS = 5;
 
 	private final RedisClusterReactiveCommands<String, String> commands;
@@ -93,16 +98,17 @@ public final class RedisConversationStore implements ConversationStore {
 			.map((reply) -> switch ((String) reply.get(0)) {
 				case "ok" -> toConversation(key, reply);
 				case "lease" -> throw leaseLost(key, Objects.requireNonNull(fence));
-				default -> throw new VersionConflictException("Conversation " + key.conversationId()
-						+ " is at version " + reply.get(1) + ", not " + expectedVersion);
+				default -> throw new VersionConflictException("Conversation " + key.conversationId() + " is at version "
+						+ reply.get(1) + ", not " + expectedVersion);
 			});
 	}
 
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Reads the conversation's turn ids, then deletes everything in one script; a turn log created in between makes
-	 * it read again, at most five times, then errors with {@link StoreUnavailableException}.
+	 * Reads the conversation's turn ids, then deletes everything in one script; a turn
+	 * log created in between makes it read again, at most five times, then errors with
+	 * {@link StoreUnavailableException}.
 	 */
 	@Override
 	public Mono<Boolean> delete(ConversationKey key) {
@@ -114,19 +120,16 @@ public final class RedisConversationStore implements ConversationStore {
 	}
 
 	private Mono<Boolean> deleteOnce(ConversationKey key) {
-		return this.commands.smembers(this.keys.turns(key))
-			.collectList()
-			.flatMap((turnIds) -> {
-				List<String> scriptKeys = new ArrayList<>(List.of(this.keys.conversation(key),
-						this.keys.messages(key), this.keys.lease(key), this.keys.turns(key)));
-				for (String turnId : turnIds) {
-					TurnKey turn = new TurnKey(key, turnId);
-					scriptKeys.add(this.keys.turnMeta(turn));
-					scriptKeys.add(this.keys.turnEvents(turn));
-				}
-				return this.delete.run(this.commands, scriptKeys.toArray(String[]::new),
-						turnIds.toArray(String[]::new));
-			})
+		return this.commands.smembers(this.keys.turns(key)).collectList().flatMap((turnIds) -> {
+			List<String> scriptKeys = new ArrayList<>(List.of(this.keys.conversation(key), this.keys.messages(key),
+					this.keys.lease(key), this.keys.turns(key)));
+			for (String turnId : turnIds) {
+				TurnKey turn = new TurnKey(key, turnId);
+				scriptKeys.add(this.keys.turnMeta(turn));
+				scriptKeys.add(this.keys.turnEvents(turn));
+			}
+			return this.delete.run(this.commands, scriptKeys.toArray(String[]::new), turnIds.toArray(String[]::new));
+		})
 			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Deleting a conversation"))
 			.filter((reply) -> "ok".equals(reply.get(0)))
 			.map((reply) -> ((Long) reply.get(1)) == 1L);

@@ -12,10 +12,11 @@ import io.toolgate.store.StoreUnavailableException;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link IdempotencyStore} on Redis: one hash per key (fingerprint, claim token, result, time to live), claimed,
- * completed and released by Lua scripts so that each is one atomic step. Redis expires the record. Every command is
- * bounded by {@link RedisStoreSettings#commandTimeout()} and errors with {@link StoreUnavailableException} when Redis
- * cannot be reached.
+ * {@link IdempotencyStore} on Redis: one hash per key (fingerprint, claim token, result,
+ * time to live), claimed, completed and released by Lua scripts so that each is one
+ * atomic step. Redis expires the record. Every command is bounded by
+ * {@link RedisStoreSettings#commandTimeout()} and errors with
+ * {@link StoreUnavailableException} when Redis cannot be reached.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
 
@@ -33,7 +34,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
 	private final AtomicLong claims = new AtomicLong();
 
-	// Not SecureRandom: tokens must be unique, not secret, and SecureRandom may block on an event loop.
+	// Not SecureRandom: tokens must be unique, not secret, and SecureRandom may block on
+	// an event loop.
 	private final String tokenPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 	/**

@@ -11,9 +11,9 @@ import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
 
 /**
- * Builds every Redis key and channel name the stores use; no other class builds one. Keys are tenant-scoped and
- * carry a hash tag, so every key of one conversation lies in one cluster slot:
- * <pre>
+ * Builds every Redis key and channel name the stores use; no other class builds one. Keys
+ * are tenant-scoped and carry a hash tag, so every key of one conversation lies in one
+ * cluster slot: <pre>
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:conv              hash: v (version), c (created), u (updated), epoch millis
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:msgs              list of messages
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:lease             string: the lease holder's fence and turn
@@ -22,9 +22,9 @@ import io.toolgate.store.TurnLease;
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:events stream, entry ids n-0
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:appended  pub/sub channel: the id of each appended event
  * &lt;prefix&gt;:idem:{&lt;scope&gt;:&lt;key&gt;}                    hash: fp, token, result, ttl
- * </pre>
- * Tenants, ids, scopes and keys are URL-encoded ({@code :}, <code>{</code>, <code>}</code> and {@code %} included),
- * so that no two different inputs give the same key and no input can move a key's hash tag.
+ * </pre> Tenants, ids, scopes and keys are URL-encoded ({@code :}, <code>{</code>,
+ * <code>}</code> and {@code %} included), so that no two different inputs give the same
+ * key and no input can move a key's hash tag.
  */
 public final class RedisKeys {
 
@@ -34,7 +34,8 @@ public final class RedisKeys {
 
 	/**
 	 * Creates the key builder.
-	 * @param prefix the first segment of every key, letters, digits, {@code .}, {@code _} or {@code -}
+	 * @param prefix the first segment of every key, letters, digits, {@code .}, {@code _}
+	 * or {@code -}
 	 * @throws IllegalArgumentException if the prefix is empty or has other characters
 	 */
 	public RedisKeys(String prefix) {
@@ -119,7 +120,8 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * The value a held lease is stored under: its fence and turn, so that a fenced write compares both.
+	 * The value a held lease is stored under: its fence and turn, so that a fenced write
+	 * compares both.
 	 * @param lease the lease
 	 * @return the value
 	 */

@@ -11,9 +11,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Operators every Redis call goes through: a timeout from the settings and the mapping of infrastructure failures
- * (timeouts, lost or refused connections, Lettuce errors) to {@link StoreUnavailableException}. Domain errors pass
- * through unchanged.
+ * Operators every Redis call goes through: a timeout from the settings and the mapping of
+ * infrastructure failures (timeouts, lost or refused connections, Lettuce errors) to
+ * {@link StoreUnavailableException}. Domain errors pass through unchanged.
  */
 final class RedisOperators {
 
@@ -21,23 +21,22 @@ final class RedisOperators {
 	}
 
 	static <T> Function<Mono<T>, Mono<T>> guard(Duration timeout, String operation) {
-		return (source) -> source.timeout(timeout).onErrorMap(RedisOperators::isInfrastructure,
-				(ex) -> unavailable(operation, timeout, ex));
+		return (source) -> source.timeout(timeout)
+			.onErrorMap(RedisOperators::isInfrastructure, (ex) -> unavailable(operation, timeout, ex));
 	}
 
 	static <T> Function<Flux<T>, Flux<T>> guardMany(Duration timeout, String operation) {
-		return (source) -> source.timeout(timeout).onErrorMap(RedisOperators::isInfrastructure,
-				(ex) -> unavailable(operation, timeout, ex));
+		return (source) -> source.timeout(timeout)
+			.onErrorMap(RedisOperators::isInfrastructure, (ex) -> unavailable(operation, timeout, ex));
 	}
 
 	static boolean isInfrastructure(Throwable error) {
-		return error instanceof TimeoutException || error instanceof RedisException
-				|| error instanceof IOException;
+		return error instanceof TimeoutException || error instanceof RedisException || error instanceof IOException;
 	}
 
 	private static StoreUnavailableException unavailable(String operation, Duration timeout, Throwable cause) {
-		String reason = (cause instanceof TimeoutException) ? "Redis did not answer within " + timeout.toMillis() + " ms"
-				: "Redis failed: " + cause.getMessage();
+		String reason = (cause instanceof TimeoutException)
+				? "Redis did not answer within " + timeout.toMillis() + " ms" : "Redis failed: " + cause.getMessage();
 		return new StoreUnavailableException(operation + ": " + reason, cause);
 	}
 

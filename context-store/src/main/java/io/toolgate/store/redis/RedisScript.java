@@ -9,9 +9,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A Lua script run by its SHA-1 ({@code EVALSHA}) and sent in full ({@code EVAL}) only when the server does not have
- * it yet ({@code NOSCRIPT}, e.g. after a restart or on a cluster node not asked before). Scripts return an array
- * whose first element is a status word.
+ * A Lua script run by its SHA-1 ({@code EVALSHA}) and sent in full ({@code EVAL}) only
+ * when the server does not have it yet ({@code NOSCRIPT}, e.g. after a restart or on a
+ * cluster node not asked before). Scripts return an array whose first element is a status
+ * word.
  */
 final class RedisScript {
 
@@ -25,8 +26,9 @@ final class RedisScript {
 	}
 
 	/**
-	 * Runs the script and returns its reply array. Scripts here never return nested arrays, so the reply is
-	 * flattened one level whether Lettuce emits the array as one element or its elements one by one.
+	 * Runs the script and returns its reply array. Scripts here never return nested
+	 * arrays, so the reply is flattened one level whether Lettuce emits the array as one
+	 * element or its elements one by one.
 	 */
 	Mono<List<Object>> run(RedisClusterReactiveCommands<String, String> commands, String[] keys, String... args) {
 		return Flux.defer(() -> commands.<Object>evalsha(this.sha, ScriptOutputType.MULTI, keys, args))

@@ -1,15 +1,16 @@
 package io.toolgate.store.redis;
 
 /**
- * The Lua scripts of the Redis stores, in one place. Each takes the keys it names in {@code KEYS} (built by
- * {@link RedisKeys}, so those of one call share a hash slot) and returns an array whose first element is a status
- * word; {@link RedisScript} runs them by SHA-1.
+ * The Lua scripts of the Redis stores, in one place. Each takes the keys it names in
+ * {@code KEYS} (built by {@link RedisKeys}, so those of one call share a hash slot) and
+ * returns an array whose first element is a status word; {@link RedisScript} runs them by
+ * SHA-1.
  */
 final class RedisScripts {
 
 	/**
-	 * Appends messages to a conversation after checking the lease fence and the expected version; refreshes the
-	 * time to live.
+	 * Appends messages to a conversation after checking the lease fence and the expected
+	 * version; refreshes the time to live.
 	 */
 	static final String CONVERSATION_APPEND = """
 			-- KEYS: conv, msgs, lease; ARGV: expected version, lease value or '', now, ttl, messages...
@@ -53,7 +54,8 @@ final class RedisScripts {
 			""";
 
 	/**
-	 * Deletes a conversation and the turn logs named in ARGV; asks for a retry while other turn logs remain.
+	 * Deletes a conversation and the turn logs named in ARGV; asks for a retry while
+	 * other turn logs remain.
 	 */
 	static final String CONVERSATION_DELETE = """
 			-- KEYS: conv, msgs, lease, turns, then meta and events of each turn in ARGV
@@ -107,7 +109,8 @@ final class RedisScripts {
 			""";
 
 	/**
-	 * Appends a batch of events to a turn log, all or none, assigns their ids and announces the last id.
+	 * Appends a batch of events to a turn log, all or none, assigns their ids and
+	 * announces the last id.
 	 */
 	static final String TURN_LOG_APPEND_ALL = """
 			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, writer or '', then type, data, terminal
@@ -157,7 +160,8 @@ final class RedisScripts {
 			""";
 
 	/**
-	 * Makes a writer the only one whose fenced appends a turn log takes, unless the turn has ended.
+	 * Makes a writer the only one whose fenced appends a turn log takes, unless the turn
+	 * has ended.
 	 */
 	static final String TURN_LOG_CLAIM = """
 			-- KEYS: meta; ARGV: writer
@@ -172,9 +176,9 @@ final class RedisScripts {
 			return {'ok', tonumber(meta[1])}
 			""";
 
-
 	/**
-	 * Claims an idempotency key, or reports a fingerprint mismatch, the completed result or the running claim.
+	 * Claims an idempotency key, or reports a fingerprint mismatch, the completed result
+	 * or the running claim.
 	 */
 	static final String IDEMPOTENCY_CLAIM = """
 			-- KEYS: record; ARGV: fingerprint, token, ttl

@@ -6,12 +6,13 @@ import java.util.Objects;
 /**
  * Settings of the Redis stores, validated on construction.
  *
- * @param commandTimeout the bound of every Redis command (a {@code timeout} operator; the client's own timeout is a
- * backstop at twice this), positive
+ * @param commandTimeout the bound of every Redis command (a {@code timeout} operator; the
+ * client's own timeout is a backstop at twice this), positive
  * @param conversationTtl how long a conversation is kept after its last write, positive
- * @param maxEventsPerTurn how many events a turn log may hold, the terminal event included, at least 2
- * @param tailPollInterval how often a live reader of a turn log also polls, in case a notification was missed,
- * positive
+ * @param maxEventsPerTurn how many events a turn log may hold, the terminal event
+ * included, at least 2
+ * @param tailPollInterval how often a live reader of a turn log also polls, in case a
+ * notification was missed, positive
  * @param keyPrefix the first segment of every key (see {@link RedisKeys})
  */
 public record RedisStoreSettings(Duration commandTimeout, Duration conversationTtl, int maxEventsPerTurn,
@@ -32,8 +33,8 @@ public record RedisStoreSettings(Duration commandTimeout, Duration conversationT
 	}
 
 	/**
-	 * Returns a 2-second command timeout, a 24-hour conversation time to live, 10,000 events per turn, a 1-second
-	 * poll and the prefix {@code tg}.
+	 * Returns a 2-second command timeout, a 24-hour conversation time to live, 10,000
+	 * events per turn, a 1-second poll and the prefix {@code tg}.
 	 * @return the defaults
 	 */
 	public static RedisStoreSettings ofDefaults() {
@@ -62,7 +63,8 @@ public record RedisStoreSettings(Duration commandTimeout, Duration conversationT
 
 	/**
 	 * Returns these settings with another bound on events per turn.
-	 * @param maxEvents how many events a turn log may hold, the terminal event included, at least 2
+	 * @param maxEvents how many events a turn log may hold, the terminal event included,
+	 * at least 2
 	 * @return the new settings
 	 */
 	public RedisStoreSettings withMaxEventsPerTurn(int maxEvents) {

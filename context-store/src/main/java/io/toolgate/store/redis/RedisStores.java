@@ -11,9 +11,11 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * The Redis stores, built on one {@link RedisConnections}: every store shares its command connection, and the turn
- * event log uses its pub/sub connection to wake live readers. While Redis is disconnected, commands fail at once
- * with {@link StoreUnavailableException}; while it hangs, they fail after {@link RedisStoreSettings#commandTimeout()}.
+ * The Redis stores, built on one {@link RedisConnections}: every store shares its command
+ * connection, and the turn event log uses its pub/sub connection to wake live readers.
+ * While Redis is disconnected, commands fail at once with
+ * {@link StoreUnavailableException}; while it hangs, they fail after
+ * {@link RedisStoreSettings#commandTimeout()}.
  */
 public final class RedisStores implements AutoCloseable {
 
@@ -30,7 +32,8 @@ public final class RedisStores implements AutoCloseable {
 	private final RedisIdempotencyStore idempotency;
 
 	/**
-	 * Builds the stores on open connections, which they then own: {@link #close()} closes them.
+	 * Builds the stores on open connections, which they then own: {@link #close()} closes
+	 * them.
 	 * @param connections the connections
 	 * @param settings the store settings
 	 * @param clock the clock that stamps conversations
@@ -48,8 +51,8 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
-	 * Connects and builds the stores, stamping conversations with the system clock. Blocks until connected: call it at
-	 * startup, not on an event loop.
+	 * Connects and builds the stores, stamping conversations with the system clock.
+	 * Blocks until connected: call it at startup, not on an event loop.
 	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @return the connected stores
@@ -61,7 +64,8 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
-	 * Connects and builds the stores. Blocks until connected: call it at startup, not on an event loop.
+	 * Connects and builds the stores. Blocks until connected: call it at startup, not on
+	 * an event loop.
 	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @param clock the clock that stamps conversations
@@ -74,13 +78,13 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
-	 * Connects and builds the stores on shared client resources, e.g. ones recording command latency. Blocks
-	 * until connected: call it at startup, not on an event loop.
+	 * Connects and builds the stores on shared client resources, e.g. ones recording
+	 * command latency. Blocks until connected: call it at startup, not on an event loop.
 	 * @param url the Redis URL (see {@link RedisConnections})
 	 * @param settings the store settings
 	 * @param clock the clock that stamps conversations
-	 * @param resources the Lettuce client resources, owned and shut down by the caller; {@code null} for the
-	 * client's own
+	 * @param resources the Lettuce client resources, owned and shut down by the caller;
+	 * {@code null} for the client's own
 	 * @return the connected stores
 	 * @throws IllegalArgumentException if the URL cannot be read
 	 * @throws StoreUnavailableException if Redis cannot be reached
@@ -125,7 +129,8 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
-	 * The shared reactive commands, for building stores with other settings on the same connection.
+	 * The shared reactive commands, for building stores with other settings on the same
+	 * connection.
 	 * @return the commands of the standalone or cluster connection
 	 */
 	public RedisClusterReactiveCommands<String, String> commands() {
@@ -133,8 +138,8 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the Lettuce client these stores are connected through (see {@link RedisConnections#client()}); it is
-	 * shut down by {@link #close()}.
+	 * Returns the Lettuce client these stores are connected through (see
+	 * {@link RedisConnections#client()}); it is shut down by {@link #close()}.
 	 * @return the {@code RedisClient} or {@code RedisClusterClient}
 	 */
 	public AbstractRedisClient client() {
@@ -151,7 +156,8 @@ public final class RedisStores implements AutoCloseable {
 
 	/**
 	 * Checks that Redis answers, for readiness probes. Never errors.
-	 * @return {@code true} if Redis answered {@code PING} within the command timeout, else {@code false}
+	 * @return {@code true} if Redis answered {@code PING} within the command timeout,
+	 * else {@code false}
 	 */
 	public Mono<Boolean> ping() {
 		RedisClusterReactiveCommands<String, String> commands = this.connections.commands();
@@ -161,7 +167,10 @@ public final class RedisStores implements AutoCloseable {
 			.onErrorReturn(false);
 	}
 
-	/** Closes the connections and shuts the client down. Blocks for up to a few seconds; call it at shutdown. */
+	/**
+	 * Closes the connections and shuts the client down. Blocks for up to a few seconds;
+	 * call it at shutdown.
+	 */
 	@Override
 	public void close() {
 		this.connections.close();

@@ -23,29 +23,36 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link TurnEventLog} on Redis Streams. Each turn has a stream whose entry ids are the event ids ({@code n-0}) and a
- * meta hash with the last id, whether the turn ended, and the time to live; one Lua script appends, assigns the next
- * id, refreshes the time to live of both keys and announces the id on the turn's pub/sub channel.
+ * {@link TurnEventLog} on Redis Streams. Each turn has a stream whose entry ids are the
+ * event ids ({@code n-0}) and a meta hash with the last id, whether the turn ended, and
+ * the time to live; one Lua script appends, assigns the next id, refreshes the time to
+ * live of both keys and announces the id on the turn's pub/sub channel.
  * <p>
- * A reader subscribes to the turn's channel first, then reads the stream after its last id ({@code XRANGE}), and reads
- * again on every announcement and every {@link RedisStoreSettings#tailPollInterval()} (pub/sub may lose messages). It
- * keeps its last id and drops anything at or below it, so it sees every event once, in order, and completes after the
- * terminal event. Readers pull: a slow reader reads later rather than buffering, so it never overflows, and live
- * tailing uses no blocking command: one pub/sub connection serves every reader of this process and reads share the
- * command connection.
+ * A reader subscribes to the turn's channel first, then reads the stream after its last
+ * id ({@code XRANGE}), and reads again on every announcement and every
+ * {@link RedisStoreSettings#tailPollInterval()} (pub/sub may lose messages). It keeps its
+ * last id and drops anything at or below it, so it sees every event once, in order, and
+ * completes after the terminal event. Readers pull: a slow reader reads later rather than
+ * buffering, so it never overflows, and live tailing uses no blocking command: one
+ * pub/sub connection serves every reader of this process and reads share the command
+ * connection.
  * <p>
- * At most {@link RedisStoreSettings#maxEventsPerTurn()} events per turn, the last slot kept for the terminal event: a
- * non-terminal append to a full log errors with {@link TurnLogFullException}; appending after the terminal event errors
- * with {@link IllegalStateException}. A reader whose log expires or is deleted while it waits errors with
- * {@link TurnNotFoundException} at its next read. Every command is bounded by
- * {@link RedisStoreSettings#commandTimeout()} and errors with {@link StoreUnavailableException} when Redis cannot be
- * reached.
+ * At most {@link RedisStoreSettings#maxEventsPerTurn()} events per turn, the last slot
+ * kept for the terminal event: a non-terminal append to a full log errors with
+ * {@link TurnLogFullException}; appending after the terminal event errors with
+ * {@link IllegalStateException}. A reader whose log expires or is deleted while it waits
+ * errors with {@link TurnNotFoundException} at its next read. Every command is bounded by
+ * {@link RedisStoreSettings#commandTimeout()} and errors with
+ * {@link StoreUnavailableException} when Redis cannot be reached.
  */
 public final class RedisTurnEventLog implements TurnEventLog {
 
 	private static final int BATCH = 256;
 
-	/** Emitted by a read that finds the turn ended and nothing after the reader's id; never reaches the caller. */
+	/**
+	 * Emitted by a read that finds the turn ended and nothing after the reader's id;
+	 * never reaches the caller.
+	 */
 	private static final StoredEvent END = new StoredEvent(0, "", "", true);
 
 	private final RedisClusterReactiveCommands<String, String> commands;
@@ -65,7 +72,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	/**
 	 * Creates the event log.
 	 * @param commands the shared reactive commands of a standalone or cluster connection
-	 * @param pubSub a pub/sub connection to the same Redis, used only by this log to wake live readers
+	 * @param pubSub a pub/sub connection to the same Redis, used only by this log to wake
+	 * live readers
 	 * @param keys the key builder
 	 * @param settings the timeout, the bound on events per turn and the poll interval
 	 */
@@ -83,7 +91,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Creating a log that already exists (and has not expired) leaves it as it is, time to live included.
+	 * Creating a log that already exists (and has not expired) leaves it as it is, time
+	 * to live included.
 	 * @throws IllegalArgumentException (at call time) if {@code ttl} is shorter than 1 ms
 	 */
 	@Override
@@ -100,8 +109,9 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * One script call writes the whole batch, so a refused batch stores nothing. Also errors with
-	 * {@link TurnLogFullException} when the log is full and {@link IllegalStateException} after the terminal event.
+	 * One script call writes the whole batch, so a refused batch stores nothing. Also
+	 * errors with {@link TurnLogFullException} when the log is full and
+	 * {@link IllegalStateException} after the terminal event.
 	 */
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
@@ -169,7 +179,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 				case "ok" -> stored((Long) reply.get(1), events);
 				case "missing" -> throw notFound(key);
 				case "ended" -> throw new IllegalStateException("Turn " + key.turnId() + " has already ended");
-				case "fenced" -> throw new LeaseLostException("Turn " + key.turnId() + " was taken over by another writer");
+				case "fenced" ->
+					throw new LeaseLostException("Turn " + key.turnId() + " was taken over by another writer");
 				default -> throw new TurnLogFullException("Turn " + key.turnId() + " reached its limit of "
 						+ this.settings.maxEventsPerTurn() + " events");
 			});
@@ -188,8 +199,9 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	public Flux<StoredEvent> read(TurnKey key, long afterId) {
 		return Flux.defer(() -> {
 			Cursor cursor = new Cursor(Math.max(afterId, 0));
-			Flux<Object> wakeUps = Flux.<Object>merge(this.notifications.listen(this.keys.turnChannel(key)),
-					Flux.interval(this.settings.tailPollInterval()))
+			Flux<Object> wakeUps = Flux
+				.<Object>merge(this.notifications.listen(this.keys.turnChannel(key)),
+						Flux.interval(this.settings.tailPollInterval()))
 				.onBackpressureLatest();
 			return wakeUps.concatMap((wakeUp) -> readNew(key, cursor), 1)
 				.takeUntil(StoredEvent::terminal)
@@ -204,7 +216,10 @@ public final class RedisTurnEventLog implements TurnEventLog {
 			.map((count) -> count > 0);
 	}
 
-	/** Reads every event after the cursor, in batches; when there is none, tells whether the turn has ended. */
+	/**
+	 * Reads every event after the cursor, in batches; when there is none, tells whether
+	 * the turn has ended.
+	 */
 	private Flux<StoredEvent> readNew(TurnKey key, Cursor cursor) {
 		Range<String> after = Range.from(Range.Boundary.including((cursor.last + 1) + "-0"),
 				Range.Boundary.unbounded());
@@ -239,8 +254,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	}
 
 	private String[] turnKeys(TurnKey key) {
-		return new String[] { this.keys.turnMeta(key), this.keys.turnEvents(key),
-				this.keys.turns(key.conversation()) };
+		return new String[] { this.keys.turnMeta(key), this.keys.turnEvents(key), this.keys.turns(key.conversation()) };
 	}
 
 	private static StoredEvent toEvent(StreamMessage<String, String> message) {
@@ -251,8 +265,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	}
 
 	private static TurnNotFoundException notFound(TurnKey key) {
-		return new TurnNotFoundException("No event log for turn " + key.turnId() + " of conversation "
-				+ key.conversation().conversationId());
+		return new TurnNotFoundException(
+				"No event log for turn " + key.turnId() + " of conversation " + key.conversation().conversationId());
 	}
 
 	/** A reader's position; touched only by its own reads, which never overlap. */

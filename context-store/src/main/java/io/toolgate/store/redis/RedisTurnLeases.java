@@ -15,12 +15,13 @@ import io.toolgate.store.TurnLeases;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link TurnLeases} on Redis: one string key per conversation holding the lease's fence and turn, taken with
- * {@code SET NX PX}, renewed and released by Lua scripts that compare the value first, so that only the holder can
- * extend or drop it. Redis expires the key, so a lease whose replica died frees its conversation after its time to
- * live. Fences are unique: a random 64-bit prefix per instance and a counter. Every command is bounded by
- * {@link RedisStoreSettings#commandTimeout()} and errors with {@link StoreUnavailableException} when Redis cannot be
- * reached.
+ * {@link TurnLeases} on Redis: one string key per conversation holding the lease's fence
+ * and turn, taken with {@code SET NX PX}, renewed and released by Lua scripts that
+ * compare the value first, so that only the holder can extend or drop it. Redis expires
+ * the key, so a lease whose replica died frees its conversation after its time to live.
+ * Fences are unique: a random 64-bit prefix per instance and a counter. Every command is
+ * bounded by {@link RedisStoreSettings#commandTimeout()} and errors with
+ * {@link StoreUnavailableException} when Redis cannot be reached.
  */
 public final class RedisTurnLeases implements TurnLeases {
 
@@ -36,7 +37,8 @@ public final class RedisTurnLeases implements TurnLeases {
 
 	private final AtomicLong acquisitions = new AtomicLong();
 
-	// Not SecureRandom: fences must be unique, not secret, and SecureRandom may block on an event loop.
+	// Not SecureRandom: fences must be unique, not secret, and SecureRandom may block on
+	// an event loop.
 	private final String fencePrefix = Long.toHexString(ThreadLocalRandom.current().nextLong());
 
 	/**
@@ -105,8 +107,8 @@ public final class RedisTurnLeases implements TurnLeases {
 		return this.commands.get(this.keys.lease(key))
 			.map(this.keys::turnOfLeaseValue)
 			.defaultIfEmpty("another turn")
-			.flatMap((holder) -> Mono.error(new TurnConflictException(
-					"Conversation " + key.conversationId() + " is running turn " + holder)));
+			.flatMap((holder) -> Mono.error(
+					new TurnConflictException("Conversation " + key.conversationId() + " is running turn " + holder)));
 	}
 
 	private String nextFence() {

@@ -61,13 +61,11 @@ class InMemoryTurnEventLogTests {
 	void slowReaderGetsBufferedEventsThenOverflowErrorAndResumesWithoutGap() {
 		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(10, 100, 8));
 		log.create(this.turn, TTL).block(TIMEOUT);
-		StepVerifier.create(log.read(this.turn, 0).map(StoredEvent::id), 0)
-			.expectSubscription()
-			.then(() -> {
-				for (int i = 1; i <= 20; i++) {
-					append(log, this.turn, "token", "{}", false).block(TIMEOUT);
-				}
-			})
+		StepVerifier.create(log.read(this.turn, 0).map(StoredEvent::id), 0).expectSubscription().then(() -> {
+			for (int i = 1; i <= 20; i++) {
+				append(log, this.turn, "token", "{}", false).block(TIMEOUT);
+			}
+		})
 			.thenRequest(Long.MAX_VALUE)
 			.expectNext(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L)
 			.expectError(ReaderOverflowException.class)
@@ -140,8 +138,7 @@ class InMemoryTurnEventLogTests {
 	}
 
 	/** Appends one event, as the turn coordinator's batches of one do. */
-	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data,
-			boolean terminal) {
+	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data, boolean terminal) {
 		return log.appendAll(key, List.of(new EventDraft(type, data, terminal))).single();
 	}
 

@@ -24,7 +24,10 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Redis-specific behaviour of the stores, run against standalone Redis and Redis Cluster by the subclasses. */
+/**
+ * Redis-specific behaviour of the stores, run against standalone Redis and Redis Cluster
+ * by the subclasses.
+ */
 abstract class AbstractRedisStoresIntegrationTests {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -93,7 +96,11 @@ abstract class AbstractRedisStoresIntegrationTests {
 			Disposable writing = writer.subscribeOn(Schedulers.boundedElastic()).subscribe();
 			try {
 				long afterId = awaitAtLeast(turn, 50);
-				List<Long> ids = redis().stores().eventLog().read(turn, afterId).map(StoredEvent::id).collectList()
+				List<Long> ids = redis().stores()
+					.eventLog()
+					.read(turn, afterId)
+					.map(StoredEvent::id)
+					.collectList()
 					.block(TIMEOUT);
 				assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(afterId + 1, events).boxed().toList());
 			}
@@ -118,11 +125,18 @@ abstract class AbstractRedisStoresIntegrationTests {
 			.isEqualTo(2);
 	}
 
-	/** Waits on the test thread until the log holds at least {@code count} events; returns the last id seen. */
+	/**
+	 * Waits on the test thread until the log holds at least {@code count} events; returns
+	 * the last id seen.
+	 */
 	private long awaitAtLeast(TurnKey turn, int count) {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
-			List<StoredEvent> stored = redis().stores().eventLog().read(turn, 0).take(count).collectList()
+			List<StoredEvent> stored = redis().stores()
+				.eventLog()
+				.read(turn, 0)
+				.take(count)
+				.collectList()
 				.block(TIMEOUT);
 			if (stored != null && stored.size() == count) {
 				return stored.get(count - 1).id();
@@ -137,8 +151,7 @@ abstract class AbstractRedisStoresIntegrationTests {
 	}
 
 	/** Appends one event, as the turn coordinator's batches of one do. */
-	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data,
-			boolean terminal) {
+	private static Mono<StoredEvent> append(TurnEventLog log, TurnKey key, String type, String data, boolean terminal) {
 		return log.appendAll(key, List.of(new EventDraft(type, data, terminal))).single();
 	}
 

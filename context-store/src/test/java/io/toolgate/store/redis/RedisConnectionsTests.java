@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** {@link RedisConnections#parse(String)}: standalone, TLS, seed lists and the cluster form. */
+/**
+ * {@link RedisConnections#parse(String)}: standalone, TLS, seed lists and the cluster
+ * form.
+ */
 class RedisConnectionsTests {
 
 	@Test

@@ -11,8 +11,9 @@ import io.toolgate.store.support.RedisServerProcess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A private Redis (standalone or a three-master cluster) with stores connected to it through {@link RedisStores},
- * started once per test class. Methods block and belong on test threads.
+ * A private Redis (standalone or a three-master cluster) with stores connected to it
+ * through {@link RedisStores}, started once per test class. Methods block and belong on
+ * test threads.
  */
 final class RedisFixture implements AutoCloseable {
 
@@ -67,7 +68,10 @@ final class RedisFixture implements AutoCloseable {
 		return this.server;
 	}
 
-	/** Sends a command to the node that holds {@code key}'s slot (any node for a standalone server). */
+	/**
+	 * Sends a command to the node that holds {@code key}'s slot (any node for a
+	 * standalone server).
+	 */
 	@Nullable String call(String key, String... args) throws IOException {
 		return RawRedis.call(portOf(key), Duration.ofSeconds(2), args);
 	}

@@ -46,8 +46,8 @@ class RedisKeysTests {
 
 	@Test
 	void tenantsAreKeptApart() {
-		assertThat(this.keys.lease(new ConversationKey("t1", "c"))).isNotEqualTo(
-				this.keys.lease(new ConversationKey("t2", "c")));
+		assertThat(this.keys.lease(new ConversationKey("t1", "c")))
+			.isNotEqualTo(this.keys.lease(new ConversationKey("t2", "c")));
 	}
 
 	@Test

@@ -14,7 +14,10 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A hung or restarted Redis: clear errors within the command timeout, and recovery without a new client. */
+/**
+ * A hung or restarted Redis: clear errors within the command timeout, and recovery
+ * without a new client.
+ */
 @Timeout(60)
 class RedisStoresFaultIntegrationTests {
 
@@ -70,7 +73,8 @@ class RedisStoresFaultIntegrationTests {
 			.verify(BOUND);
 		this.server.restart();
 		assertThat(awaitPing()).isTrue();
-		// The restarted server lost its data and its scripts: a write creates the conversation anew.
+		// The restarted server lost its data and its scripts: a write creates the
+		// conversation anew.
 		assertThat(this.stores.conversations().append(conversation, 0, List.of("again"), null).block(BOUND).version())
 			.isEqualTo(1);
 	}

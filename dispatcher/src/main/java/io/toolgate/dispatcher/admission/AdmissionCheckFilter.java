@@ -11,10 +11,12 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * Refuses a turn-starting request ({@code POST /v1/chat/completions}, {@code POST /v1/conversations/{id}/turns})
- * with 503 and {@code Retry-After} while the replica is saturated or draining, before the tenant's rate limit is
- * checked: a replica that cannot run the turn neither pays a round trip to the rate-limit backend nor spends the
- * tenant's requests. It only looks; the slot itself is taken when the turn is prepared. Other requests pass.
+ * Refuses a turn-starting request ({@code POST /v1/chat/completions}, {@code POST
+ * /v1/conversations/{id}/turns}) with 503 and {@code Retry-After} while the replica is
+ * saturated or draining, before the tenant's rate limit is checked: a replica that cannot
+ * run the turn neither pays a round trip to the rate-limit backend nor spends the
+ * tenant's requests. It only looks; the slot itself is taken when the turn is prepared.
+ * Other requests pass.
  */
 public class AdmissionCheckFilter implements WebFilter {
 

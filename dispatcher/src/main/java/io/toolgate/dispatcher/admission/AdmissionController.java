@@ -9,9 +9,9 @@ import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
 
 /**
- * Bounds the turns running on this replica. There is no queue: a turn beyond the bound is rejected at once with
- * 503 and {@code Retry-After}, so load sheds to other replicas instead of piling up here. While draining, every
- * new turn is rejected.
+ * Bounds the turns running on this replica. There is no queue: a turn beyond the bound is
+ * rejected at once with 503 and {@code Retry-After}, so load sheds to other replicas
+ * instead of piling up here. While draining, every new turn is rejected.
  */
 public class AdmissionController {
 
@@ -59,10 +59,11 @@ public class AdmissionController {
 	}
 
 	/**
-	 * Checks, without taking a slot, that a turn would be admitted now: the cheap check at the edge, before the
-	 * tenant's rate limit is spent. {@link #admit()} still takes the slot, and may still refuse if the last slot
-	 * went in between.
-	 * @throws ToolgateException 503 when saturated or draining, counted as a rejection like {@link #admit()}'s
+	 * Checks, without taking a slot, that a turn would be admitted now: the cheap check
+	 * at the edge, before the tenant's rate limit is spent. {@link #admit()} still takes
+	 * the slot, and may still refuse if the last slot went in between.
+	 * @throws ToolgateException 503 when saturated or draining, counted as a rejection
+	 * like {@link #admit()}'s
 	 */
 	public void checkAdmissible() {
 		if (this.draining) {

@@ -1,4 +1,6 @@
-/** Per-replica admission control: a bound on concurrent turns, never an unbounded queue. */
+/**
+ * Per-replica admission control: a bound on concurrent turns, never an unbounded queue.
+ */
 @NullMarked
 package io.toolgate.dispatcher.admission;
 

@@ -17,11 +17,12 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates {@code /v1/**} requests by their {@code Authorization: Bearer} key and stores the
- * {@link Tenant}. Other paths (actuator) pass through. A {@code GET} of a turn's events without
- * {@code Authorization} may instead carry a stream token as {@code ?token=} (see {@link StreamTokens}): it must have
- * been issued for that very turn and not have expired, or the request is 401. Everywhere else a {@code token}
- * parameter counts for nothing.
+ * Authenticates {@code /v1/**} requests by their {@code Authorization: Bearer} key and
+ * stores the {@link Tenant}. Other paths (actuator) pass through. A {@code GET} of a
+ * turn's events without {@code Authorization} may instead carry a stream token as
+ * {@code ?token=} (see {@link StreamTokens}): it must have been issued for that very turn
+ * and not have expired, or the request is 401. Everywhere else a {@code token} parameter
+ * counts for nothing.
  */
 public class ApiKeyAuthenticationFilter implements WebFilter {
 
@@ -30,7 +31,10 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	/** The tenant of every request when authentication is disabled. */
 	public static final Tenant ANONYMOUS = new Tenant("anonymous");
 
-	/** The exchange attribute set when a stream token, not an API key, authenticated the request. */
+	/**
+	 * The exchange attribute set when a stream token, not an API key, authenticated the
+	 * request.
+	 */
 	public static final String STREAM_TOKEN_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".streamToken";
 
 	private static final PathPattern TURN_EVENTS = PathPatternParser.defaultInstance
@@ -48,7 +52,8 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	/**
 	 * Creates the filter.
 	 * @param resolver the configured keys
-	 * @param enabled whether keys are required; when not, every request acts for {@link #ANONYMOUS}
+	 * @param enabled whether keys are required; when not, every request acts for
+	 * {@link #ANONYMOUS}
 	 * @param streamTokens verifies {@code ?token=} on a turn's events
 	 */
 	public ApiKeyAuthenticationFilter(ApiKeyResolver resolver, boolean enabled, StreamTokens streamTokens) {
@@ -77,12 +82,10 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return Mono.error(unauthenticated("Missing API key: send 'Authorization: Bearer <key>'"));
 		}
-		return this.resolver.resolve(header.substring(BEARER.length()).trim())
-			.map(tenant -> {
-				exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
-				return chain.filter(exchange);
-			})
-			.orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
+		return this.resolver.resolve(header.substring(BEARER.length()).trim()).map(tenant -> {
+			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
+			return chain.filter(exchange);
+		}).orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
 	}
 
 	private static PathPattern.@Nullable PathMatchInfo turnEvents(ServerWebExchange exchange) {
@@ -98,7 +101,8 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 			PathPattern.PathMatchInfo turn) {
 		Map<String, String> ids = turn.getUriVariables();
 		// Never log the token: it is a credential, if a short-lived one.
-		// A completion's stream is kept under a conversation of its own (see CompletionStreams).
+		// A completion's stream is kept under a conversation of its own (see
+		// CompletionStreams).
 		String conversation = ids.getOrDefault("id", CompletionStreams.CONVERSATION);
 		return this.streamTokens.verify(token, conversation, ids.get("turnId")).map(tenant -> {
 			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps API keys to tenants. Only SHA-256 hashes of keys are held; lookups hash the presented key and compare in
- * constant time per candidate.
+ * Maps API keys to tenants. Only SHA-256 hashes of keys are held; lookups hash the
+ * presented key and compare in constant time per candidate.
  */
 public final class ApiKeyResolver {
 
@@ -47,7 +47,10 @@ public final class ApiKeyResolver {
 		return this.tenantsByHash.isEmpty();
 	}
 
-	/** Returns the lowercase hex SHA-256 of a key, as configured in {@code toolgate.auth.keys[].sha256}. */
+	/**
+	 * Returns the lowercase hex SHA-256 of a key, as configured in
+	 * {@code toolgate.auth.keys[].sha256}.
+	 */
 	public static String hash(String key) {
 		return HexFormat.of().formatHex(sha256(key));
 	}

@@ -17,12 +17,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Short-lived credentials a browser can put in a URL: a stream token lets its holder read the events of one turn
- * ({@code GET …/turns/{turnId}/events?token=…}) of one tenant and conversation, and nothing else, until it expires.
- * A token is {@code tgst1.<key id>.<expiry, epoch seconds>.<tenant, base64url>.<HMAC-SHA256, base64url>}, the MAC
- * covering the key id, expiry, tenant, conversation and turn. The first key signs; every key verifies, so a key is
- * rotated by putting the new one first and removing the old one a token lifetime later. Tokens are secrets: never
- * log them. Thread-safe; nothing here blocks.
+ * Short-lived credentials a browser can put in a URL: a stream token lets its holder read
+ * the events of one turn ({@code GET …/turns/{turnId}/events?token=…}) of one tenant and
+ * conversation, and nothing else, until it expires. A token is
+ * {@code tgst1.<key id>.<expiry, epoch seconds>.<tenant, base64url>.<HMAC-SHA256, base64url>},
+ * the MAC covering the key id, expiry, tenant, conversation and turn. The first key
+ * signs; every key verifies, so a key is rotated by putting the new one first and
+ * removing the old one a token lifetime later. Tokens are secrets: never log them.
+ * Thread-safe; nothing here blocks.
  */
 public final class StreamTokens {
 
@@ -52,8 +54,9 @@ public final class StreamTokens {
 	 * @param keys the keys, the signing one first; at least one
 	 * @param ttl how long a token is valid
 	 * @param clock the clock expiry is measured against
-	 * @throws IllegalArgumentException if there is no key, a key id is not 1–32 of {@code A-Z a-z 0-9 _ -}, ids
-	 * repeat, a secret is shorter than {@value #MIN_SECRET_BYTES} bytes, or the ttl is not positive
+	 * @throws IllegalArgumentException if there is no key, a key id is not 1–32 of
+	 * {@code A-Z a-z 0-9 _ -}, ids repeat, a secret is shorter than
+	 * {@value #MIN_SECRET_BYTES} bytes, or the ttl is not positive
 	 */
 	public StreamTokens(List<SigningKey> keys, Duration ttl, Clock clock) {
 		if (keys.isEmpty()) {
@@ -91,8 +94,8 @@ public final class StreamTokens {
 	 * @param token the token as received
 	 * @param conversationId the conversation of the request
 	 * @param turnId the turn of the request
-	 * @return the tenant the token acts for, or empty if it is malformed, signed by an unknown key, expired, or
-	 * issued for another turn
+	 * @return the tenant the token acts for, or empty if it is malformed, signed by an
+	 * unknown key, expired, or issued for another turn
 	 */
 	public Optional<Tenant> verify(String token, String conversationId, String turnId) {
 		String[] parts = token.split("\\.", -1);
@@ -121,7 +124,8 @@ public final class StreamTokens {
 
 	private byte[] sign(String keyId, long expires, String tenant, String conversationId, String turnId) {
 		Mac mac = copy(this.macs.get(keyId));
-		// Length-prefixed fields: no choice of ids can make two different turns sign the same bytes.
+		// Length-prefixed fields: no choice of ids can make two different turns sign the
+		// same bytes.
 		for (String field : new String[] { VERSION, keyId, Long.toString(expires), tenant, conversationId, turnId }) {
 			byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
 			mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
@@ -151,7 +155,10 @@ public final class StreamTokens {
 		}
 	}
 
-	/** A {@link Mac} is not thread-safe: each use works on a copy of the initialised prototype. */
+	/**
+	 * A {@link Mac} is not thread-safe: each use works on a copy of the initialised
+	 * prototype.
+	 */
 	private static Mac copy(Mac prototype) {
 		try {
 			return (Mac) prototype.clone();

@@ -6,7 +6,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The tenant an authenticated request acts for. The authentication filter stores it as an exchange attribute.
+ * The tenant an authenticated request acts for. The authentication filter stores it as an
+ * exchange attribute.
  *
  * @param id the tenant id
  */

@@ -8,12 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Admission ({@code toolgate.admission}): the per-replica bound on running turns. Replaces
- * {@code toolgate.turn.max-concurrent-turns} and {@code toolgate.turn.retry-after}, which still work for one
- * release (see {@link DeprecatedPropertyNames}).
+ * Admission ({@code toolgate.admission}): the per-replica bound on running turns.
+ * Replaces {@code toolgate.turn.max-concurrent-turns} and
+ * {@code toolgate.turn.retry-after}, which still work for one release (see
+ * {@link DeprecatedPropertyNames}).
  *
- * @param maxConcurrentTurns per-replica bound on running turns; beyond it turn-starting requests get 503 with
- * {@code Retry-After}
+ * @param maxConcurrentTurns per-replica bound on running turns; beyond it turn-starting
+ * requests get 503 with {@code Retry-After}
  * @param retryAfter the {@code Retry-After} sent with 503 when saturated
  */
 @Validated

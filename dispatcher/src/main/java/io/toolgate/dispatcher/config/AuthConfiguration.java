@@ -17,8 +17,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
- * API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a generated key in a file; and the
- * stream tokens a browser reads a turn's events with.
+ * API-key authentication: hashed keys, {@code TOOLGATE_API_KEYS}, or (demo mode) a
+ * generated key in a file; and the stream tokens a browser reads a turn's events with.
  */
 @Configuration(proxyBeanMethods = false)
 public class AuthConfiguration {
@@ -26,8 +26,9 @@ public class AuthConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(AuthConfiguration.class);
 
 	/**
-	 * The earlier property (and, by relaxed binding, the {@code TOOLGATE_API_KEYS} variable) of plain key pairs, now
-	 * carried over to {@code toolgate.auth.api-keys} ({@link AuthProperties#apiKeys()}).
+	 * The earlier property (and, by relaxed binding, the {@code TOOLGATE_API_KEYS}
+	 * variable) of plain key pairs, now carried over to {@code toolgate.auth.api-keys}
+	 * ({@link AuthProperties#apiKeys()}).
 	 */
 	public static final String PLAIN_KEYS_PROPERTY = DeprecatedPropertyNames.API_KEYS;
 
@@ -43,13 +44,15 @@ public class AuthConfiguration {
 		}
 		ApiKeyResolver resolver = builder.build();
 		if (resolver.isEmpty() && properties.enabled()) {
-			// Reached in demo mode only: production mode refuses to start without keys (DeploymentCheck).
+			// Reached in demo mode only: production mode refuses to start without keys
+			// (DeploymentCheck).
 			byte[] random = new byte[18];
 			new SecureRandom().nextBytes(random);
 			String key = DEV_KEY_PREFIX + HexFormat.of().formatHex(random);
 			Path file = properties.devKeyFileOrDefault().toAbsolutePath();
 			DevKeyFile.write(file, key);
-			// Only a prefix is logged: logs are shipped and kept where the key should not be.
+			// Only a prefix is logged: logs are shipped and kept where the key should not
+			// be.
 			logger.warn("No API keys configured: generated a key for tenant 'dev' ({}…), written to {} (readable by "
 					+ "this user only). Use it as 'Authorization: Bearer <key>'; configure TOOLGATE_API_KEYS or "
 					+ "toolgate.auth.keys to choose keys", key.substring(0, DEV_KEY_PREFIX.length() + 4), file);
@@ -72,7 +75,8 @@ public class AuthConfiguration {
 			.map(key -> new StreamTokens.SigningKey(key.id(), key.secret().getBytes(StandardCharsets.UTF_8)))
 			.toList();
 		if (keys.isEmpty()) {
-			// Reached in demo mode only: production mode refuses to start without a key (DeploymentCheck).
+			// Reached in demo mode only: production mode refuses to start without a key
+			// (DeploymentCheck).
 			byte[] secret = new byte[StreamTokens.MIN_SECRET_BYTES];
 			new SecureRandom().nextBytes(secret);
 			keys = List.of(new StreamTokens.SigningKey("demo", secret));

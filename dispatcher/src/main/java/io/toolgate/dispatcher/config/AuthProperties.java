@@ -12,17 +12,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * API keys ({@code toolgate.auth}). Keys are configured as SHA-256 hashes; {@link #apiKeys} adds plain
- * {@code tenant:key} pairs for quick setups, usually from {@code TOOLGATE_API_KEYS} (property {@code toolgate.api-keys},
- * which still works and is carried over to {@code toolgate.auth.api-keys}, see {@link DeprecatedPropertyNames}). With no key configured at all, demo mode generates a key for tenant
- * {@code dev}, writes it to {@link #devKeyFile} and logs its prefix and that path; production mode refuses to start.
+ * API keys ({@code toolgate.auth}). Keys are configured as SHA-256 hashes;
+ * {@link #apiKeys} adds plain {@code tenant:key} pairs for quick setups, usually from
+ * {@code TOOLGATE_API_KEYS} (property {@code toolgate.api-keys}, which still works and is
+ * carried over to {@code toolgate.auth.api-keys}, see {@link DeprecatedPropertyNames}).
+ * With no key configured at all, demo mode generates a key for tenant {@code dev}, writes
+ * it to {@link #devKeyFile} and logs its prefix and that path; production mode refuses to
+ * start.
  *
  * @param enabled whether requests must carry a key
  * @param keys hashed keys and their tenants
- * @param devKeyFile where demo mode writes the generated key (readable by its owner only); unset means
- * {@code toolgate-dev-key} in {@code java.io.tmpdir}
- * @param apiKeys plain {@code tenant:key} pairs, separated by commas; {@code toolgate.api-keys} and
- * {@code TOOLGATE_API_KEYS} set it too
+ * @param devKeyFile where demo mode writes the generated key (readable by its owner
+ * only); unset means {@code toolgate-dev-key} in {@code java.io.tmpdir}
+ * @param apiKeys plain {@code tenant:key} pairs, separated by commas;
+ * {@code toolgate.api-keys} and {@code TOOLGATE_API_KEYS} set it too
  */
 @Validated
 @ConfigurationProperties("toolgate.auth")

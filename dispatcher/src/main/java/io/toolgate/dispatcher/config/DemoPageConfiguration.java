@@ -14,8 +14,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The demo chat page at {@code /}: on in demo mode, off in production mode, {@code toolgate.http.demo-page}
- * decides either way.
+ * The demo chat page at {@code /}: on in demo mode, off in production mode,
+ * {@code toolgate.http.demo-page} decides either way.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(DemoPageConfiguration.Enabled.class)
@@ -31,7 +31,10 @@ public class DemoPageConfiguration {
 		return RouterFunctions.route().GET("/", page::index).GET("/chat/{file}", page::file).build();
 	}
 
-	/** Matches when {@link HttpProperties#demoPageEnabled} says so for the configured mode. */
+	/**
+	 * Matches when {@link HttpProperties#demoPageEnabled} says so for the configured
+	 * mode.
+	 */
 	static class Enabled extends SpringBootCondition {
 
 		@Override
@@ -40,8 +43,8 @@ public class DemoPageConfiguration {
 			HttpProperties http = binder.bindOrCreate("toolgate.http", HttpProperties.class);
 			DeploymentProperties deployment = binder.bindOrCreate("toolgate", DeploymentProperties.class);
 			boolean enabled = http.demoPageEnabled(deployment.isProduction());
-			return new ConditionOutcome(enabled, "demo page " + (enabled ? "on" : "off") + " in " + deployment.mode()
-					+ " mode");
+			return new ConditionOutcome(enabled,
+					"demo page " + (enabled ? "on" : "off") + " in " + deployment.mode() + " mode");
 		}
 
 	}

@@ -6,13 +6,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How this deployment runs ({@code toolgate.mode}, {@code toolgate.replicas}). Checked before any bean is created
- * (see {@code io.toolgate.dispatcher.startup}).
+ * How this deployment runs ({@code toolgate.mode}, {@code toolgate.replicas}). Checked
+ * before any bean is created (see {@code io.toolgate.dispatcher.startup}).
  *
- * @param mode {@code demo} (the default) or {@code production}, from {@code TOOLGATE_MODE}
- * @param replicas the most replicas that run at once, from {@code TOOLGATE_REPLICAS}: with an autoscaler its
- * maximum, otherwise the replica count. A replica cannot see its peers, so the operator states it; above 1,
- * production mode requires Redis, since in-memory state and limits are per replica
+ * @param mode {@code demo} (the default) or {@code production}, from
+ * {@code TOOLGATE_MODE}
+ * @param replicas the most replicas that run at once, from {@code TOOLGATE_REPLICAS}:
+ * with an autoscaler its maximum, otherwise the replica count. A replica cannot see its
+ * peers, so the operator states it; above 1, production mode requires Redis, since
+ * in-memory state and limits are per replica
  */
 @Validated
 @ConfigurationProperties("toolgate")

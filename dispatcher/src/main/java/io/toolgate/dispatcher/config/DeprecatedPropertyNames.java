@@ -14,15 +14,16 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Keeps the earlier names of moved properties working: a value set under an earlier name (in any property source,
- * with relaxed binding, so environment variables such as {@code TOOLGATE_TURN_MAX_CONCURRENT_TURNS} too) is carried
- * over to the new name, in a property source of the lowest precedence, unless the new name is set as well.
+ * Keeps the earlier names of moved properties working: a value set under an earlier name
+ * (in any property source, with relaxed binding, so environment variables such as
+ * {@code TOOLGATE_TURN_MAX_CONCURRENT_TURNS} too) is carried over to the new name, in a
+ * property source of the lowest precedence, unless the new name is set as well.
  * <p>
- * The names {@code toolgate.turn.max-concurrent-turns}, {@code toolgate.turn.retry-after} and
- * {@code toolgate.turn.heartbeat-interval} are deprecated for one release: each one set is logged at WARN at
- * start-up, and their IDE metadata names the replacement. {@code toolgate.api-keys} (the documented
- * {@code TOOLGATE_API_KEYS} variable) is an alias of {@code toolgate.auth.api-keys} and is carried over without a
- * warning.
+ * The names {@code toolgate.turn.max-concurrent-turns}, {@code toolgate.turn.retry-after}
+ * and {@code toolgate.turn.heartbeat-interval} are deprecated for one release: each one
+ * set is logged at WARN at start-up, and their IDE metadata names the replacement.
+ * {@code toolgate.api-keys} (the documented {@code TOOLGATE_API_KEYS} variable) is an
+ * alias of {@code toolgate.auth.api-keys} and is carried over without a warning.
  */
 public class DeprecatedPropertyNames implements EnvironmentPostProcessor, Ordered {
 
@@ -43,8 +44,8 @@ public class DeprecatedPropertyNames implements EnvironmentPostProcessor, Ordere
 	private final Log logger;
 
 	/**
-	 * Creates the post-processor; Spring Boot calls this with its deferred logs, which are written once logging
-	 * is set up.
+	 * Creates the post-processor; Spring Boot calls this with its deferred logs, which
+	 * are written once logging is set up.
 	 * @param logs the deferred log factory
 	 */
 	public DeprecatedPropertyNames(DeferredLogFactory logs) {
@@ -81,7 +82,8 @@ public class DeprecatedPropertyNames implements EnvironmentPostProcessor, Ordere
 
 	@Override
 	public int getOrder() {
-		// After the config data (application.yaml, profiles) is loaded, so earlier names set there are seen.
+		// After the config data (application.yaml, profiles) is loaded, so earlier names
+		// set there are seen.
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

@@ -10,8 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * Writes the demo mode's generated API key to a file only its owner can read, so the log carries just a prefix.
- * Runs once at start-up on the main thread; blocks on the file system.
+ * Writes the demo mode's generated API key to a file only its owner can read, so the log
+ * carries just a prefix. Runs once at start-up on the main thread; blocks on the file
+ * system.
  */
 final class DevKeyFile {
 
@@ -24,7 +25,8 @@ final class DevKeyFile {
 	}
 
 	/**
-	 * Replaces {@code file} with one holding {@code key} and a newline, readable and writable by this user only.
+	 * Replaces {@code file} with one holding {@code key} and a newline, readable and
+	 * writable by this user only.
 	 * @throws InvalidDeploymentException if the file cannot be written
 	 */
 	static void write(Path file, String key) {
@@ -32,8 +34,10 @@ final class DevKeyFile {
 		try {
 			Path directory = absolute.getParent();
 			Files.createDirectories(directory);
-			// Created owner-only (O_EXCL, no window with wider permissions), then renamed over the target: an
-			// existing file or symbolic link at the target is replaced, never written through.
+			// Created owner-only (O_EXCL, no window with wider permissions), then renamed
+			// over the target: an
+			// existing file or symbolic link at the target is replaced, never written
+			// through.
 			Path temporary = ownerOnlyTempFile(directory);
 			try {
 				Files.writeString(temporary, key + "\n", StandardCharsets.US_ASCII);
@@ -44,8 +48,9 @@ final class DevKeyFile {
 			}
 		}
 		catch (IOException | UnsupportedOperationException ex) {
-			throw new InvalidDeploymentException(List.of("Cannot write the generated API key to " + absolute + " ("
-					+ ex + "): set toolgate.auth.dev-key-file (TOOLGATE_AUTH_DEV_KEY_FILE) to a writable path"),
+			throw new InvalidDeploymentException(
+					List.of("Cannot write the generated API key to " + absolute + " (" + ex
+							+ "): set toolgate.auth.dev-key-file (TOOLGATE_AUTH_DEV_KEY_FILE) to a writable path"),
 					"Or configure API keys: TOOLGATE_API_KEYS (tenant:key pairs) or toolgate.auth.keys (SHA-256 hashes).");
 		}
 	}
@@ -55,7 +60,8 @@ final class DevKeyFile {
 			return Files.createTempFile(directory, ".toolgate-dev-key", ".tmp",
 					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 		}
-		// Not POSIX (Windows): a new file in a per-user temporary directory inherits that directory's ACL.
+		// Not POSIX (Windows): a new file in a per-user temporary directory inherits that
+		// directory's ACL.
 		Path temporary = Files.createTempFile(directory, ".toolgate-dev-key", ".tmp");
 		temporary.toFile().setReadable(false, false);
 		temporary.toFile().setReadable(true, true);

@@ -3,8 +3,9 @@ package io.toolgate.dispatcher.config;
 import java.util.List;
 
 /**
- * A configuration Toolgate refuses to start with. Each problem is one line that names what is wrong and the
- * property (and environment variable) that fixes it; start-up reports them without a stack trace.
+ * A configuration Toolgate refuses to start with. Each problem is one line that names
+ * what is wrong and the property (and environment variable) that fixes it; start-up
+ * reports them without a stack trace.
  */
 public class InvalidDeploymentException extends RuntimeException {
 

@@ -15,14 +15,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Metrics and tracing: the {@link ToolgateMetrics} facade, binders of admission and bulkhead state, Reactor Netty
- * server metrics and the Lettuce command-latency hook. Span-only observations (names starting with
- * {@code toolgate.span.}) are kept out of the meter registry: their metrics are recorded explicitly.
+ * Metrics and tracing: the {@link ToolgateMetrics} facade, binders of admission and
+ * bulkhead state, Reactor Netty server metrics and the Lettuce command-latency hook.
+ * Span-only observations (names starting with {@code toolgate.span.}) are kept out of the
+ * meter registry: their metrics are recorded explicitly.
  */
 @Configuration(proxyBeanMethods = false)
 public class ObservabilityConfiguration {
 
-	/** Reactor Netty's URI label gets this one value: per-route detail comes from {@code http.server.requests}. */
+	/**
+	 * Reactor Netty's URI label gets this one value: per-route detail comes from
+	 * {@code http.server.requests}.
+	 */
 	static final String NETTY_URI_TAG = "/";
 
 	@Bean

@@ -27,13 +27,15 @@ import org.springframework.core.annotation.Order;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Rate limits: the limiter (Redis when a Lettuce connection or client bean exists, else local buckets), the plans,
- * the policy and the edge filter.
+ * Rate limits: the limiter (Redis when a Lettuce connection or client bean exists, else
+ * local buckets), the plans, the policy and the edge filter.
  * <p>
- * Redis is found, in this order, as a bean of type {@code StatefulRedisConnection<String, byte[]>} or
- * {@code StatefulRedisClusterConnection<String, byte[]>} (codec {@link Bucket4jRateLimiter#CODEC}; shared, not
- * closed here), or as an {@link AbstractRedisClient} bean ({@code RedisClient} or {@code RedisClusterClient}), on
- * which the limiter opens its own connection and closes it at shutdown.
+ * Redis is found, in this order, as a bean of type
+ * {@code StatefulRedisConnection<String, byte[]>} or
+ * {@code StatefulRedisClusterConnection<String, byte[]>} (codec
+ * {@link Bucket4jRateLimiter#CODEC}; shared, not closed here), or as an
+ * {@link AbstractRedisClient} bean ({@code RedisClient} or {@code RedisClusterClient}),
+ * on which the limiter opens its own connection and closes it at shutdown.
  */
 @Configuration(proxyBeanMethods = false)
 public class RateLimitConfiguration {

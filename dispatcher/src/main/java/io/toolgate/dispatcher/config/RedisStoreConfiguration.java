@@ -20,8 +20,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * Conversation state, turn event logs, leases and idempotency records in Redis (standalone or cluster), selected
- * by {@code REDIS_URL} or {@code toolgate.store.redis-url}. The rate limiter shares the client.
+ * Conversation state, turn event logs, leases and idempotency records in Redis
+ * (standalone or cluster), selected by {@code REDIS_URL} or
+ * {@code toolgate.store.redis-url}. The rate limiter shares the client.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression(StoreProperties.REDIS_CONFIGURED)
@@ -29,7 +30,10 @@ public class RedisStoreConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(RedisStoreConfiguration.class);
 
-	/** Shared Lettuce resources (event loops, timers) that record command latency into the meter registry. */
+	/**
+	 * Shared Lettuce resources (event loops, timers) that record command latency into the
+	 * meter registry.
+	 */
 	@Bean(destroyMethod = "shutdown")
 	ClientResources redisClientResources(LettuceCommandMetrics commandMetrics) {
 		return commandMetrics.create();
@@ -48,7 +52,10 @@ public class RedisStoreConfiguration {
 		return stores;
 	}
 
-	/** The client, for the distributed rate limiter; its lifecycle belongs to {@link RedisStores}. */
+	/**
+	 * The client, for the distributed rate limiter; its lifecycle belongs to
+	 * {@link RedisStores}.
+	 */
 	@Bean(destroyMethod = "")
 	AbstractRedisClient redisClient(RedisStores stores) {
 		return stores.client();

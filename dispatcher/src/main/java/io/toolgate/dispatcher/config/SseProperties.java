@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Server-sent event streams ({@code toolgate.sse}). Replaces {@code toolgate.turn.heartbeat-interval}, which still
- * works for one release (see {@link DeprecatedPropertyNames}).
+ * Server-sent event streams ({@code toolgate.sse}). Replaces
+ * {@code toolgate.turn.heartbeat-interval}, which still works for one release (see
+ * {@link DeprecatedPropertyNames}).
  *
  * @param heartbeatInterval interval of SSE heartbeat comments
  */

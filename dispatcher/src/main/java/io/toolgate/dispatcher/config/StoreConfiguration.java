@@ -13,7 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
-/** Conversation state in memory: the embedded default, used when no Redis is configured. */
+/**
+ * Conversation state in memory: the embedded default, used when no Redis is configured.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!(" + StoreProperties.REDIS_CONFIGURED + ")")
 public class StoreConfiguration {
@@ -25,15 +27,17 @@ public class StoreConfiguration {
 
 	@Bean
 	InMemoryTurnEventLog turnEventLog(StoreProperties properties) {
-		return new InMemoryTurnEventLog(new InMemoryTurnEventLog.Limits(properties.maxTurnLogs(),
-				properties.maxEventsPerTurn(), 1_024), Clock.systemUTC());
+		return new InMemoryTurnEventLog(
+				new InMemoryTurnEventLog.Limits(properties.maxTurnLogs(), properties.maxEventsPerTurn(), 1_024),
+				Clock.systemUTC());
 	}
 
 	@Bean
 	InMemoryConversationStore conversationStore(InMemoryTurnLeases leases, InMemoryTurnEventLog eventLog,
 			StoreProperties properties) {
-		return new InMemoryConversationStore(leases, eventLog, new InMemoryConversationStore.Limits(
-				properties.conversationTtl(), properties.maxConversations()), Clock.systemUTC());
+		return new InMemoryConversationStore(leases, eventLog,
+				new InMemoryConversationStore.Limits(properties.conversationTtl(), properties.maxConversations()),
+				Clock.systemUTC());
 	}
 
 	@Bean

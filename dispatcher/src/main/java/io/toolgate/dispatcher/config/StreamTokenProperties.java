@@ -11,14 +11,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Stream tokens ({@code toolgate.auth.stream-tokens}): the short-lived, signed credentials a browser's
- * {@code EventSource} uses as {@code ?token=} to read one turn's events, since it cannot send
- * {@code Authorization}. Production mode requires a key; demo mode without one generates a key per process, which
- * only that replica accepts.
+ * Stream tokens ({@code toolgate.auth.stream-tokens}): the short-lived, signed
+ * credentials a browser's {@code EventSource} uses as {@code ?token=} to read one turn's
+ * events, since it cannot send {@code Authorization}. Production mode requires a key;
+ * demo mode without one generates a key per process, which only that replica accepts.
  *
  * @param ttl how long a token is valid
- * @param keys the HMAC keys, the signing one first; the others still verify, for rotation. Secrets come from the
- * environment (e.g. {@code TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET}), never from a committed file
+ * @param keys the HMAC keys, the signing one first; the others still verify, for
+ * rotation. Secrets come from the environment (e.g.
+ * {@code TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET}), never from a committed file
  */
 @Validated
 @ConfigurationProperties("toolgate.auth.stream-tokens")

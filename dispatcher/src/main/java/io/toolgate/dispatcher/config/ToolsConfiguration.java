@@ -30,8 +30,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tool subsystem: the registry (read once from {@code toolgate.tools.registry} at start-up; an invalid registry
- * stops start-up), the HTTP and built-in executors, the dispatcher and the {@code /v1/tools} handler.
+ * The tool subsystem: the registry (read once from {@code toolgate.tools.registry} at
+ * start-up; an invalid registry stops start-up), the HTTP and built-in executors, the
+ * dispatcher and the {@code /v1/tools} handler.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ToolsProperties.class)
@@ -47,7 +48,8 @@ public class ToolsConfiguration {
 	@Bean(destroyMethod = "dispose")
 	HttpToolExecutor httpToolExecutor(ToolsProperties properties, ObjectProvider<JsonMapper> json,
 			ObjectProvider<ObservationRegistry> observations) {
-		// An observed client traces each worker call and sends W3C traceparent to the worker.
+		// An observed client traces each worker call and sends W3C traceparent to the
+		// worker.
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return new HttpToolExecutor(json.getIfAvailable(JsonMapper::shared), properties.http().connectTimeout(),
@@ -58,9 +60,11 @@ public class ToolsConfiguration {
 	ToolRegistry toolRegistry(ToolsProperties properties, HttpToolExecutor http, BuiltinToolExecutor builtin,
 			ObjectProvider<JsonMapper> jsonProvider, ResourceLoader resourceLoader) {
 		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
-		// A plain path is a file, as before; classpath: and file: locations resolve as Spring resources.
+		// A plain path is a file, as before; classpath: and file: locations resolve as
+		// Spring resources.
 		ResourceLoader locations = ApplicationResourceLoader.get(resourceLoader, true);
-		// Blocking file read, once, while the context starts: no event loop is running yet.
+		// Blocking file read, once, while the context starts: no event loop is running
+		// yet.
 		List<ToolSpec> specs = new ToolRegistryLoader(json, builtin.names(), locations).load(properties.registry());
 		ToolRegistry registry = ToolRegistry.of(specs,
 				executor -> (executor instanceof ExecutorSpec.Http) ? http : builtin, properties.bulkheadMaxWaiting(),

@@ -12,26 +12,27 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Tool settings, bound to {@code toolgate.tools}. Per-tool policy (timeout, retry, concurrency, risk tier) lives in
- * the registry file, not here.
+ * Tool settings, bound to {@code toolgate.tools}. Per-tool policy (timeout, retry,
+ * concurrency, risk tier) lives in the registry file, not here.
  *
- * @param registry path of the tool registry YAML file (or a {@code classpath:} resource); when unset, the built-in
- * demo registry {@code classpath:tools/demo-tools.yaml}
- * @param bulkheadMaxWait how long a call waits for a permit of a tool at its max-concurrency before it gets a
- * retryable {@code rejected} result
- * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool; beyond that calls are rejected at once
- * @param maxResponseSize the largest tool worker response body accepted; larger gives {@code output_too_large}
+ * @param registry path of the tool registry YAML file (or a {@code classpath:} resource);
+ * when unset, the built-in demo registry {@code classpath:tools/demo-tools.yaml}
+ * @param bulkheadMaxWait how long a call waits for a permit of a tool at its
+ * max-concurrency before it gets a retryable {@code rejected} result
+ * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool; beyond that
+ * calls are rejected at once
+ * @param maxResponseSize the largest tool worker response body accepted; larger gives
+ * {@code output_too_large}
  * @param http HTTP tool worker client settings
- * @param clientToolConflict what a chat completion defining a tool with the name of a registered one gets:
- * {@code prefer-client} (the client's tool replaces the registered one in that request, logged once per name) or
- * {@code reject} (400 naming the tool)
+ * @param clientToolConflict what a chat completion defining a tool with the name of a
+ * registered one gets: {@code prefer-client} (the client's tool replaces the registered
+ * one in that request, logged once per name) or {@code reject} (400 naming the tool)
  */
 @ConfigurationProperties("toolgate.tools")
 @Validated
 public record ToolsProperties(@Nullable String registry, @DefaultValue("1s") Duration bulkheadMaxWait,
 		@DefaultValue("256") @Min(0) int bulkheadMaxWaiting, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue @Valid Http http,
-		@DefaultValue("prefer-client") ClientToolConflicts.Rule clientToolConflict) {
+		@DefaultValue @Valid Http http, @DefaultValue("prefer-client") ClientToolConflicts.Rule clientToolConflict) {
 
 	/**
 	 * HTTP tool worker client settings.

@@ -94,9 +94,12 @@ public class TurnConfiguration {
 	@Bean
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
 			StreamingJsonMapper streamingJson, ToolgateMetrics metrics, CompletionStreams streams,
-			ChatProperties chatProperties, StreamTokens streamTokens, ToolRegistry tools, ToolsProperties toolsProperties) {
-		// The handler's mapper encodes chunks (it needs the streaming settings) and binds request bodies, which
-		// the streaming settings leave as the application's mapper does: request records have no primitives, and
+			ChatProperties chatProperties, StreamTokens streamTokens, ToolRegistry tools,
+			ToolsProperties toolsProperties) {
+		// The handler's mapper encodes chunks (it needs the streaming settings) and binds
+		// request bodies, which
+		// the streaming settings leave as the application's mapper does: request records
+		// have no primitives, and
 		// unknown properties are ignored by both.
 		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
 				chatProperties.resumable() ? streams : null, streamTokens,

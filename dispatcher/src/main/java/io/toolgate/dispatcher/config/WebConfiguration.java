@@ -25,7 +25,10 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The HTTP API: routes, the error writer, the strict-request check, CORS and the body-size limit. */
+/**
+ * The HTTP API: routes, the error writer, the strict-request check, CORS and the
+ * body-size limit.
+ */
 @Configuration(proxyBeanMethods = false)
 public class WebConfiguration {
 
@@ -56,7 +59,10 @@ public class WebConfiguration {
 		return new ErrorResponseWriter(jsonMapper, meters);
 	}
 
-	/** Protocol rejections of the server itself (414, 431, malformed requests) get the JSON error body too. */
+	/**
+	 * Protocol rejections of the server itself (414, 431, malformed requests) get the
+	 * JSON error body too.
+	 */
 	@Bean
 	NettyServerCustomizer protocolErrorBodies(JsonMapper jsonMapper) {
 		return server -> server.doOnChannelInit(
@@ -69,7 +75,10 @@ public class WebConfiguration {
 		return new StrictRequestFilter();
 	}
 
-	/** Answers preflights before authentication; the allowed origins come from {@code toolgate.http.cors}. */
+	/**
+	 * Answers preflights before authentication; the allowed origins come from
+	 * {@code toolgate.http.cors}.
+	 */
 	@Bean
 	@Order(FilterOrders.CORS)
 	CorsFilter corsFilter(HttpProperties properties) {

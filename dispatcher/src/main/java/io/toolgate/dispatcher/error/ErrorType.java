@@ -1,6 +1,9 @@
 package io.toolgate.dispatcher.error;
 
-/** Every kind of request failure with its HTTP status and the {@code type} and {@code code} of the error body. */
+/**
+ * Every kind of request failure with its HTTP status and the {@code type} and
+ * {@code code} of the error body.
+ */
 public enum ErrorType {
 
 	/** The body is not valid JSON. */
@@ -27,21 +30,33 @@ public enum ErrorType {
 	UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
 	/** The client cannot accept the response type. */
 	NOT_ACCEPTABLE(406, "invalid_request_error", "not_acceptable"),
-	/** The request is well-formed but its content is invalid, e.g. tool arguments against the schema. */
+	/**
+	 * The request is well-formed but its content is invalid, e.g. tool arguments against
+	 * the schema.
+	 */
 	UNPROCESSABLE(422, "invalid_request_error", "invalid_arguments"),
 	/** A rate limit was hit. */
 	RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
-	/** The upstream model is rate limiting the gateway (its 429); the type names the party that refused. */
+	/**
+	 * The upstream model is rate limiting the gateway (its 429); the type names the party
+	 * that refused.
+	 */
 	UPSTREAM_RATE_LIMITED(429, "upstream_error", "upstream_rate_limited"),
 	/** Unexpected failure; details are logged, not returned. */
 	INTERNAL(500, "api_error", "internal_error"),
-	/** A turn recorded as many events as its log may hold ({@code toolgate.store.max-events-per-turn}). */
+	/**
+	 * A turn recorded as many events as its log may hold
+	 * ({@code toolgate.store.max-events-per-turn}).
+	 */
 	TURN_LOG_FULL(500, "api_error", "turn_log_full"),
 	/** The upstream model failed. */
 	UPSTREAM(502, "upstream_error", "upstream_failed"),
 	/** This replica is at its concurrent-turn limit or draining. */
 	SATURATED(503, "overloaded_error", "saturated"),
-	/** A reader of a turn's events fell too far behind and was cut off; it resumes after its last event id. */
+	/**
+	 * A reader of a turn's events fell too far behind and was cut off; it resumes after
+	 * its last event id.
+	 */
 	READER_OVERFLOW(503, "overloaded_error", "reader_overflow"),
 	/** A backing store is unreachable. */
 	UNAVAILABLE(503, "unavailable_error", "store_unavailable"),

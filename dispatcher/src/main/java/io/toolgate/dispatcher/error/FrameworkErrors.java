@@ -13,13 +13,18 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
 
-/** The part of {@link PublicErrors} that reads failures of the web framework and its codecs. */
+/**
+ * The part of {@link PublicErrors} that reads failures of the web framework and its
+ * codecs.
+ */
 final class FrameworkErrors {
 
 	private FrameworkErrors() {
 	}
 
-	/** The public error of a framework failure, or {@code null} when {@code ex} is none. */
+	/**
+	 * The public error of a framework failure, or {@code null} when {@code ex} is none.
+	 */
 	static @Nullable ToolgateException of(Throwable ex) {
 		if (ex instanceof ResponseStatusException rse) {
 			return fromResponseStatus(rse);
@@ -93,7 +98,9 @@ final class FrameworkErrors {
 		return path.isEmpty() ? "body" : path.toString();
 	}
 
-	/** The first of {@code ex} and its causes (at most 16 deep) that is a {@code type}. */
+	/**
+	 * The first of {@code ex} and its causes (at most 16 deep) that is a {@code type}.
+	 */
 	static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
 		Throwable current = ex;
 		for (int depth = 0; current != null && depth < 16; depth++) {

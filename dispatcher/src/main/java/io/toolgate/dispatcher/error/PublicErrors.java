@@ -17,15 +17,19 @@ import io.toolgate.streaming.upstream.UpstreamException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one mapping from a failure to what a client learns of it: status, {@code type}, {@code code}, message and
- * {@code Retry-After}, carried by a {@link ToolgateException}. The HTTP error body and a stream's terminal SSE
- * {@code error} event are both built from {@link #of(Throwable)}, so a failure reads the same on both channels.
- * Messages are fixed or come from exceptions whose messages are written for clients; a failure not recognised here
- * is a 500 {@code internal_error} whose detail only the log sees.
+ * The one mapping from a failure to what a client learns of it: status, {@code type},
+ * {@code code}, message and {@code Retry-After}, carried by a {@link ToolgateException}.
+ * The HTTP error body and a stream's terminal SSE {@code error} event are both built from
+ * {@link #of(Throwable)}, so a failure reads the same on both channels. Messages are
+ * fixed or come from exceptions whose messages are written for clients; a failure not
+ * recognised here is a 500 {@code internal_error} whose detail only the log sees.
  */
 public final class PublicErrors {
 
-	/** The code of a request refused because the rate-limit backend cannot be reached and the policy fails closed. */
+	/**
+	 * The code of a request refused because the rate-limit backend cannot be reached and
+	 * the policy fails closed.
+	 */
 	public static final String RATE_LIMITER_UNAVAILABLE = "rate_limiter_unavailable";
 
 	private static final Duration RETRY_SHORTLY = Duration.ofSeconds(1);
@@ -42,7 +46,8 @@ public final class PublicErrors {
 		if (ex instanceof ToolgateException known) {
 			return known;
 		}
-		// A codec may wrap a failure of the request body (e.g. its UTF-8 check) in its own exception.
+		// A codec may wrap a failure of the request body (e.g. its UTF-8 check) in its
+		// own exception.
 		ToolgateException wrapped = FrameworkErrors.findCause(ex, ToolgateException.class);
 		if (wrapped != null) {
 			return wrapped;
@@ -65,8 +70,8 @@ public final class PublicErrors {
 	}
 
 	/**
-	 * The terminal {@code error} event of a stream that failed with {@code ex}: the type, code and message of
-	 * {@link #of(Throwable)}.
+	 * The terminal {@code error} event of a stream that failed with {@code ex}: the type,
+	 * code and message of {@link #of(Throwable)}.
 	 * @param ex any failure
 	 * @return the event
 	 */
@@ -76,16 +81,17 @@ public final class PublicErrors {
 	}
 
 	/**
-	 * Maps a failed tool call, as a direct invocation reports it over HTTP (inside a turn a tool failure is a tool
-	 * result the model sees, never an error).
-	 * @param errorType the tool failure type, one of {@code ToolExecutionException}'s constants or
-	 * {@code rate_limited}
+	 * Maps a failed tool call, as a direct invocation reports it over HTTP (inside a turn
+	 * a tool failure is a tool result the model sees, never an error).
+	 * @param errorType the tool failure type, one of {@code ToolExecutionException}'s
+	 * constants or {@code rate_limited}
 	 * @param message the failure's message, safe to show
 	 * @return the public error
 	 */
 	public static ToolgateException ofTool(String errorType, @Nullable String message) {
 		String text = (message != null) ? message : "Tool call failed";
-		// The types of ToolExecutionException and ToolRateDecision, by value: this package sits below the tool
+		// The types of ToolExecutionException and ToolRateDecision, by value: this
+		// package sits below the tool
 		// and policy packages. PublicErrorsTests covers every one of them.
 		return switch (errorType) {
 			case "invalid_arguments" -> new ToolgateException(ErrorType.UNPROCESSABLE, text);
@@ -101,22 +107,22 @@ public final class PublicErrors {
 
 	private static ToolgateException ofStore(StoreException ex) {
 		return switch (ex) {
-			// The store's message names the conversation and the turn holding it: the caller's own, and useful.
+			// The store's message names the conversation and the turn holding it: the
+			// caller's own, and useful.
 			case TurnConflictException conflict -> new ToolgateException(ErrorType.CONFLICT, conflict.getMessage());
 			case VersionConflictException conflict -> new ToolgateException(ErrorType.CONFLICT, "version_conflict",
 					"The conversation was changed concurrently", null, Map.of());
 			case LeaseLostException lost -> new ToolgateException(ErrorType.CONFLICT, "lease_lost",
 					"The turn lost its conversation lease", null, Map.of());
 			case TurnNotFoundException notFound -> ToolgateException.notFound("Turn");
-			case TurnLogFullException full -> new ToolgateException(ErrorType.TURN_LOG_FULL,
-					"The turn reached the limit of events it may record");
+			case TurnLogFullException full ->
+				new ToolgateException(ErrorType.TURN_LOG_FULL, "The turn reached the limit of events it may record");
 			case ReaderOverflowException overflow -> new ToolgateException(ErrorType.READER_OVERFLOW,
 					ErrorType.READER_OVERFLOW.code(),
-					"The stream fell too far behind the turn; resume after the last event id", RETRY_SHORTLY,
-					Map.of());
-			case StoreUnavailableException unavailable -> new ToolgateException(ErrorType.UNAVAILABLE,
-					ErrorType.UNAVAILABLE.code(), "Conversation store unavailable; retry shortly", RETRY_SHORTLY,
-					Map.of());
+					"The stream fell too far behind the turn; resume after the last event id", RETRY_SHORTLY, Map.of());
+			case StoreUnavailableException unavailable ->
+				new ToolgateException(ErrorType.UNAVAILABLE, ErrorType.UNAVAILABLE.code(),
+						"Conversation store unavailable; retry shortly", RETRY_SHORTLY, Map.of());
 			default -> internal();
 		};
 	}
@@ -125,10 +131,10 @@ public final class PublicErrors {
 		String message = UpstreamErrors.clientMessage(ex);
 		String code = UpstreamErrors.code(ex);
 		return switch (ex.kind()) {
-			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT -> new ToolgateException(ErrorType.UPSTREAM_TIMEOUT, code, message,
-					null, Map.of());
-			case RATE_LIMITED -> new ToolgateException(ErrorType.UPSTREAM_RATE_LIMITED, code, message, RETRY_SHORTLY,
-					Map.of());
+			case FIRST_TOKEN_TIMEOUT, IDLE_TIMEOUT ->
+				new ToolgateException(ErrorType.UPSTREAM_TIMEOUT, code, message, null, Map.of());
+			case RATE_LIMITED ->
+				new ToolgateException(ErrorType.UPSTREAM_RATE_LIMITED, code, message, RETRY_SHORTLY, Map.of());
 			default -> new ToolgateException(ErrorType.UPSTREAM, code, message, null, Map.of());
 		};
 	}

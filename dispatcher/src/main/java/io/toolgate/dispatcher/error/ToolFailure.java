@@ -1,8 +1,9 @@
 package io.toolgate.dispatcher.error;
 
 /**
- * A failed tool call as the tool channel describes it: the type the model sees and a message safe to show. Lets
- * {@link PublicErrors} map a tool failure without this package depending on the tool package.
+ * A failed tool call as the tool channel describes it: the type the model sees and a
+ * message safe to show. Lets {@link PublicErrors} map a tool failure without this package
+ * depending on the tool package.
  */
 public interface ToolFailure {
 

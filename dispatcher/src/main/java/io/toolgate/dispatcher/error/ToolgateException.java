@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request failure that the web edge writes as a JSON error with {@link ErrorType#status()}. Hot-path rejections
- * are created without a stack trace.
+ * A request failure that the web edge writes as a JSON error with
+ * {@link ErrorType#status()}. Hot-path rejections are created without a stack trace.
  */
 public class ToolgateException extends RuntimeException {
 

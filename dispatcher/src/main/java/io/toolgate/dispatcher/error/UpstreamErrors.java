@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * What clients and the log learn of a failed model call. A provider's error text can carry a masked API key, an
- * organisation or project id and the prompt's details, so clients get a fixed message per failure kind with the
- * upstream's status class ({@code HTTP 4xx}, {@code HTTP 5xx}) only; the provider's text goes to the log, with
- * anything that looks like a key or an account id replaced by {@code [redacted]}. {@link PublicErrors} maps a failed
- * call to its public error from {@link #code} and {@link #clientMessage}.
+ * What clients and the log learn of a failed model call. A provider's error text can
+ * carry a masked API key, an organisation or project id and the prompt's details, so
+ * clients get a fixed message per failure kind with the upstream's status class
+ * ({@code HTTP 4xx}, {@code HTTP 5xx}) only; the provider's text goes to the log, with
+ * anything that looks like a key or an account id replaced by {@code [redacted]}.
+ * {@link PublicErrors} maps a failed call to its public error from {@link #code} and
+ * {@link #clientMessage}.
  */
 public final class UpstreamErrors {
 
@@ -21,9 +23,12 @@ public final class UpstreamErrors {
 
 	private static final String REDACTED = "[redacted]";
 
-	/** Bearer tokens, provider keys and ids ({@code sk-…}, {@code org-…}, {@code proj_…}), masked or not. */
-	private static final Pattern SECRETS = Pattern.compile(
-			"(?i)(bearer\\s+\\S+)|\\b(sk|pk|rk|org|proj|key|sess|acct)[-_][A-Za-z0-9*._-]{3,}");
+	/**
+	 * Bearer tokens, provider keys and ids ({@code sk-…}, {@code org-…}, {@code proj_…}),
+	 * masked or not.
+	 */
+	private static final Pattern SECRETS = Pattern
+		.compile("(?i)(bearer\\s+\\S+)|\\b(sk|pk|rk|org|proj|key|sess|acct)[-_][A-Za-z0-9*._-]{3,}");
 
 	/** Long opaque tokens, whatever their prefix. */
 	private static final Pattern OPAQUE = Pattern.compile("[A-Za-z0-9_*-]{32,}");
@@ -36,7 +41,10 @@ public final class UpstreamErrors {
 		return "upstream_" + ex.kind().name().toLowerCase(Locale.ROOT);
 	}
 
-	/** The message a client sees: the kind of failure and the upstream's status class, no provider text. */
+	/**
+	 * The message a client sees: the kind of failure and the upstream's status class, no
+	 * provider text.
+	 */
 	public static String clientMessage(UpstreamException ex) {
 		return switch (ex.kind()) {
 			case CLIENT_ERROR -> "Model upstream rejected the request" + statusClass(ex);
@@ -54,10 +62,11 @@ public final class UpstreamErrors {
 	}
 
 	/**
-	 * Logs a failed model call once, with the provider's text redacted: at ERROR when the upstream refused the
-	 * gateway's credentials (401, 403), which needs an operator; at INFO for other 4xx and 429, which follow from
-	 * the request or the provider's quota; at WARN for everything else (5xx, unreachable, timeouts, broken
-	 * streams). No stack trace: the kind, status and text say all there is.
+	 * Logs a failed model call once, with the provider's text redacted: at ERROR when the
+	 * upstream refused the gateway's credentials (401, 403), which needs an operator; at
+	 * INFO for other 4xx and 429, which follow from the request or the provider's quota;
+	 * at WARN for everything else (5xx, unreachable, timeouts, broken streams). No stack
+	 * trace: the kind, status and text say all there is.
 	 */
 	public static void log(UpstreamException ex) {
 		logger.atLevel(level(ex))
@@ -75,7 +84,10 @@ public final class UpstreamErrors {
 		return Level.WARN;
 	}
 
-	/** Replaces keys, bearer tokens, account ids and long opaque tokens in a provider's text. */
+	/**
+	 * Replaces keys, bearer tokens, account ids and long opaque tokens in a provider's
+	 * text.
+	 */
 	public static String redact(String text) {
 		String redacted = SECRETS.matcher(text).replaceAll(REDACTED);
 		return OPAQUE.matcher(redacted).replaceAll(REDACTED);

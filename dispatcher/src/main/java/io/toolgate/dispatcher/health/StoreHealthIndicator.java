@@ -8,8 +8,9 @@ import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import reactor.core.publisher.Mono;
 
 /**
- * Reports whether the conversation store answers. It is part of the readiness group, so a replica whose Redis is
- * unreachable leaves the load balancer until Redis answers again, without a restart.
+ * Reports whether the conversation store answers. It is part of the readiness group, so a
+ * replica whose Redis is unreachable leaves the load balancer until Redis answers again,
+ * without a restart.
  */
 public class StoreHealthIndicator implements ReactiveHealthIndicator {
 

@@ -27,11 +27,11 @@ public class DrainConfiguration {
 	@Bean
 	DrainCoordinator drainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission,
 			DrainSignal signal, DrainProperties properties, Environment environment, DetachedTurns turns) {
-		Duration phaseTimeout = environment.getProperty(SHUTDOWN_PHASE_TIMEOUT, Duration.class,
-				Duration.ofSeconds(30));
+		Duration phaseTimeout = environment.getProperty(SHUTDOWN_PHASE_TIMEOUT, Duration.class, Duration.ofSeconds(30));
 		Duration needed = properties.readinessDelay().plus(properties.timeout());
 		if (needed.compareTo(phaseTimeout) >= 0) {
-			// Spring stops waiting for the drain after the phase timeout and shuts the server down under it.
+			// Spring stops waiting for the drain after the phase timeout and shuts the
+			// server down under it.
 			logger.warn("toolgate.drain.readiness-delay + toolgate.drain.timeout ({}) should be below {} ({})", needed,
 					SHUTDOWN_PHASE_TIMEOUT, phaseTimeout);
 		}

@@ -15,16 +15,17 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Drains this replica when the application context closes (on SIGTERM): readiness goes down, then, after the
- * readiness delay, new turns are refused with 503; running turns (native and chat-completions) get up to the drain
- * timeout to finish; then every open event stream is asked to end with a {@code retry:} hint. Only then does the
- * web server's graceful shutdown, a later lifecycle phase, wait for the remaining requests.
+ * Drains this replica when the application context closes (on SIGTERM): readiness goes
+ * down, then, after the readiness delay, new turns are refused with 503; running turns
+ * (native and chat-completions) get up to the drain timeout to finish; then every open
+ * event stream is asked to end with a {@code retry:} hint. Only then does the web
+ * server's graceful shutdown, a later lifecycle phase, wait for the remaining requests.
  *
  * <p>
  * It stops in the highest lifecycle phase, before the web server's graceful shutdown
- * ({@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE}), and asynchronously: Spring waits for it at
- * most {@code spring.lifecycle.timeout-per-shutdown-phase}, which must therefore exceed the readiness delay plus
- * the drain timeout.
+ * ({@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE}), and asynchronously:
+ * Spring waits for it at most {@code spring.lifecycle.timeout-per-shutdown-phase}, which
+ * must therefore exceed the readiness delay plus the drain timeout.
  */
 public class DrainCoordinator implements SmartLifecycle {
 
@@ -32,7 +33,9 @@ public class DrainCoordinator implements SmartLifecycle {
 
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
-	/** How long abandoned turns get to write their terminal event before the drain ends. */
+	/**
+	 * How long abandoned turns get to write their terminal event before the drain ends.
+	 */
 	private static final Duration ABANDON_GRACE = Duration.ofSeconds(2);
 
 	private final ApplicationEventPublisher publisher;
@@ -66,8 +69,8 @@ public class DrainCoordinator implements SmartLifecycle {
 	 * @param admission refuses new turns and counts running ones
 	 * @param signal ends open event streams
 	 * @param properties delays and timeout
-	 * @param abandonTurns stops the turns still running at the timeout, each with a terminal event of its own or
-	 * left for another replica to take over
+	 * @param abandonTurns stops the turns still running at the timeout, each with a
+	 * terminal event of its own or left for another replica to take over
 	 */
 	public DrainCoordinator(ApplicationEventPublisher publisher, AdmissionController admission, DrainSignal signal,
 			DrainProperties properties, Runnable abandonTurns) {
@@ -109,8 +112,8 @@ public class DrainCoordinator implements SmartLifecycle {
 	}
 
 	/**
-	 * The drain, lazily: readiness down, the readiness delay, refuse new turns, wait for running turns up to the
-	 * timeout, end open streams. Never errors.
+	 * The drain, lazily: readiness down, the readiness delay, refuse new turns, wait for
+	 * running turns up to the timeout, end open streams. Never errors.
 	 */
 	Mono<Void> drain() {
 		return Mono.fromRunnable(this::refuseTraffic)
@@ -143,14 +146,18 @@ public class DrainCoordinator implements SmartLifecycle {
 			.then()
 			.timeout(this.properties.timeout())
 			.onErrorResume(TimeoutException.class, ex -> {
-				logger.warn("Drain timeout: {} turns still running after {}; they end now as turn_abandoned, unless "
-						+ "another replica takes them over", this.admission.running(), this.properties.timeout());
+				logger.warn(
+						"Drain timeout: {} turns still running after {}; they end now as turn_abandoned, unless "
+								+ "another replica takes them over",
+						this.admission.running(), this.properties.timeout());
 				this.abandonTurns.run();
 				return awaitAbandoned();
 			});
 	}
 
-	/** Gives abandoned turns a moment to record their last event and free their leases. */
+	/**
+	 * Gives abandoned turns a moment to record their last event and free their leases.
+	 */
 	private Mono<Void> awaitAbandoned() {
 		return Flux.interval(Duration.ZERO, POLL_INTERVAL)
 			.onBackpressureDrop()

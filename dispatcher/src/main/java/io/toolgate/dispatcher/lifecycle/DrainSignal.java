@@ -8,9 +8,10 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Tells long-lived event streams that this replica is going away. Streams apply {@link #endOnDrain(Flux)}: once
- * {@link #endStreams()} is called they send a last comment carrying a {@code retry:} hint and complete, so the
- * client reconnects, with {@code Last-Event-ID}, to a replica that stays. Streams opened after the signal end at
+ * Tells long-lived event streams that this replica is going away. Streams apply
+ * {@link #endOnDrain(Flux)}: once {@link #endStreams()} is called they send a last
+ * comment carrying a {@code retry:} hint and complete, so the client reconnects, with
+ * {@code Last-Event-ID}, to a replica that stays. Streams opened after the signal end at
  * once.
  */
 public final class DrainSignal {
@@ -30,8 +31,8 @@ public final class DrainSignal {
 	}
 
 	/**
-	 * Ends {@code stream} when the drain asks streams to end, with a last event carrying the {@code retry:} hint;
-	 * a stream that completes by itself is left as it is.
+	 * Ends {@code stream} when the drain asks streams to end, with a last event carrying
+	 * the {@code retry:} hint; a stream that completes by itself is left as it is.
 	 * @param stream the events of one response
 	 * @param <T> the event data type
 	 * @return the stream, bounded by the drain

@@ -10,8 +10,10 @@ import io.toolgate.dispatcher.admission.AdmissionController;
  * Admission state, read from the {@link AdmissionController} at scrape time:
  * <ul>
  * <li>{@code toolgate.turns.active} (gauge): admitted turns holding a permit now;</li>
- * <li>{@code toolgate.turns.limit} (gauge): the per-replica bound ({@code toolgate.turn.max-concurrent-turns});</li>
- * <li>{@code toolgate.admission.rejections} (counter): turns rejected with 503, saturated or draining.</li>
+ * <li>{@code toolgate.turns.limit} (gauge): the per-replica bound
+ * ({@code toolgate.turn.max-concurrent-turns});</li>
+ * <li>{@code toolgate.admission.rejections} (counter): turns rejected with 503, saturated
+ * or draining.</li>
  * </ul>
  * Saturation is {@code toolgate_turns_active / toolgate_turns_limit}.
  */

@@ -4,9 +4,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Caps the distinct values of one label: the first {@code max} distinct values pass, any later one becomes
- * {@value #OTHER}. Used for values a client chooses (the requested model), so that no client can grow the number
- * of series without bound.
+ * Caps the distinct values of one label: the first {@code max} distinct values pass, any
+ * later one becomes {@value #OTHER}. Used for values a client chooses (the requested
+ * model), so that no client can grow the number of series without bound.
  */
 final class BoundedTagValues {
 
@@ -30,7 +30,8 @@ final class BoundedTagValues {
 		if (this.seen.contains(value)) {
 			return value;
 		}
-		// Racing first sightings may pass the cap by a few values; the bound stays finite.
+		// Racing first sightings may pass the cap by a few values; the bound stays
+		// finite.
 		if (this.seen.size() >= this.max) {
 			return OTHER;
 		}

@@ -3,10 +3,11 @@ package io.toolgate.dispatcher.metrics;
 import java.time.Duration;
 
 /**
- * Names, attributes and advised bucket boundaries of the OpenTelemetry GenAI semantic conventions that Toolgate
- * records. Every {@code gen_ai.client.operation.*} meter carries the same tag keys (Prometheus requires one label
- * set per metric name); a key that does not apply to an operation has the empty value, which Prometheus treats as
- * an absent label.
+ * Names, attributes and advised bucket boundaries of the OpenTelemetry GenAI semantic
+ * conventions that Toolgate records. Every {@code gen_ai.client.operation.*} meter
+ * carries the same tag keys (Prometheus requires one label set per metric name); a key
+ * that does not apply to an operation has the empty value, which Prometheus treats as an
+ * absent label.
  */
 final class GenAi {
 
@@ -32,7 +33,10 @@ final class GenAi {
 
 	static final String EXECUTE_TOOL = "execute_tool";
 
-	/** The advised boundaries of the duration and time-to-first-chunk histograms, in seconds. */
+	/**
+	 * The advised boundaries of the duration and time-to-first-chunk histograms, in
+	 * seconds.
+	 */
 	static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
 			10.24, 20.48, 40.96, 81.92);
 

@@ -6,9 +6,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Redis command latency from Lettuce's Micrometer recorder: {@code lettuce.command.completion} and
- * {@code lettuce.command.firstresponse} timers with {@code command} and {@code remote} labels and histogram
- * buckets; the local socket address is not a label. Apply {@link #customize(ClientResources.Builder)} to the
+ * Redis command latency from Lettuce's Micrometer recorder:
+ * {@code lettuce.command.completion} and {@code lettuce.command.firstresponse} timers
+ * with {@code command} and {@code remote} labels and histogram buckets; the local socket
+ * address is not a label. Apply {@link #customize(ClientResources.Builder)} to the
  * builder of the {@link ClientResources} every Lettuce client of the application shares.
  */
 public final class LettuceCommandMetrics {
@@ -37,7 +38,10 @@ public final class LettuceCommandMetrics {
 		return builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(this.registry, options));
 	}
 
-	/** Client resources with the recorder installed, for clients that need no other customization. */
+	/**
+	 * Client resources with the recorder installed, for clients that need no other
+	 * customization.
+	 */
 	public ClientResources create() {
 		return customize(ClientResources.builder()).build();
 	}

@@ -7,10 +7,11 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.Meter;
 
 /**
- * Meters already registered, by their label values, so that recording on the hot path is a map look-up instead of
- * a builder, a tag sort and the registry's filter chain per call. Every label value that reaches a key is bounded
- * (tool names of the registry, bounded model names, fixed reasons and error codes), so the cache is too. Meters
- * are never removed from the registry here, so a cached meter stays the registered one.
+ * Meters already registered, by their label values, so that recording on the hot path is
+ * a map look-up instead of a builder, a tag sort and the registry's filter chain per
+ * call. Every label value that reaches a key is bounded (tool names of the registry,
+ * bounded model names, fixed reasons and error codes), so the cache is too. Meters are
+ * never removed from the registry here, so a cached meter stays the registered one.
  *
  * @param <M> the meter type
  */

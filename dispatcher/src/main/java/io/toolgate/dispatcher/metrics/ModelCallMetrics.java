@@ -16,13 +16,15 @@ import reactor.core.publisher.SignalType;
 
 /**
  * Model call metrics after the OpenTelemetry GenAI semantic conventions, all with
- * {@code gen_ai.operation.name=chat}, {@code gen_ai.provider.name}, {@code gen_ai.request.model} (capped distinct
- * values) and {@code error.type} (empty on success):
+ * {@code gen_ai.operation.name=chat}, {@code gen_ai.provider.name},
+ * {@code gen_ai.request.model} (capped distinct values) and {@code error.type} (empty on
+ * success):
  * <ul>
  * <li>{@code gen_ai.client.operation.duration}: the whole streamed call;</li>
- * <li>{@code gen_ai.client.operation.time_to_first_chunk}: until the first event of the stream;</li>
- * <li>{@code gen_ai.client.token.usage} by {@code gen_ai.token.type} ({@code input}, {@code output}), from the
- * usage the model reports.</li>
+ * <li>{@code gen_ai.client.operation.time_to_first_chunk}: until the first event of the
+ * stream;</li>
+ * <li>{@code gen_ai.client.token.usage} by {@code gen_ai.token.type} ({@code input},
+ * {@code output}), from the usage the model reports.</li>
  * </ul>
  * Each call is also a span named {@code chat {model}}.
  */
@@ -59,8 +61,8 @@ public final class ModelCallMetrics {
 			String[] errorType = { "" };
 			return call.doOnNext(event -> {
 				if (first.compareAndSet(true, false)) {
-					timer(GenAi.TIME_TO_FIRST_CHUNK, "Time to receive the first chunk of a streamed response",
-							provider, modelTag, "")
+					timer(GenAi.TIME_TO_FIRST_CHUNK, "Time to receive the first chunk of a streamed response", provider,
+							modelTag, "")
 						.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 				}
 				if (event instanceof ModelEvent.Completed completed) {
@@ -90,27 +92,33 @@ public final class ModelCallMetrics {
 	}
 
 	private Timer timer(String name, String description, String provider, String model, String errorType) {
-		return this.timers.get(List.of(name, provider, model, errorType), () -> Timer.builder(name)
-			.description(description)
-			// gen_ai.tool.name keeps the label set equal to the one of the execute_tool series.
-			.tags(chatTags(provider, model).and(GenAi.TOOL_NAME, "", GenAi.ERROR_TYPE, errorType))
-			.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
-			.register(this.registry));
+		return this.timers.get(List.of(name, provider, model, errorType),
+				() -> Timer.builder(name)
+					.description(description)
+					// gen_ai.tool.name keeps the label set equal to the one of the
+					// execute_tool series.
+					.tags(chatTags(provider, model).and(GenAi.TOOL_NAME, "", GenAi.ERROR_TYPE, errorType))
+					.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
+					.register(this.registry));
 	}
 
 	private DistributionSummary tokens(String provider, String model, String type) {
-		return this.tokenUsage.get(List.of(provider, model, type), () -> DistributionSummary.builder(GenAi.TOKEN_USAGE)
-			.description("Number of input and output tokens used")
-			.tags(chatTags(provider, model).and(GenAi.TOKEN_TYPE, type))
-			.serviceLevelObjectives(GenAi.TOKEN_BUCKETS)
-			.register(this.registry));
+		return this.tokenUsage.get(List.of(provider, model, type),
+				() -> DistributionSummary.builder(GenAi.TOKEN_USAGE)
+					.description("Number of input and output tokens used")
+					.tags(chatTags(provider, model).and(GenAi.TOKEN_TYPE, type))
+					.serviceLevelObjectives(GenAi.TOKEN_BUCKETS)
+					.register(this.registry));
 	}
 
 	private static Tags chatTags(String provider, String model) {
 		return Tags.of(GenAi.OPERATION_NAME, GenAi.CHAT, GenAi.PROVIDER_NAME, provider, GenAi.REQUEST_MODEL, model);
 	}
 
-	/** A bounded error type: the upstream failure kind, or the exception's simple class name. */
+	/**
+	 * A bounded error type: the upstream failure kind, or the exception's simple class
+	 * name.
+	 */
 	static String errorType(Throwable error) {
 		if (error instanceof UpstreamException upstream) {
 			return upstream.kind().name().toLowerCase(java.util.Locale.ROOT);

@@ -11,22 +11,26 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Wraps reactive work in an {@link Observation} used for tracing only: its name starts with {@link #PREFIX}, whose
- * meters {@code ObservabilityConfiguration} denies, because the metrics of the same work are recorded explicitly
- * with the buckets and labels the dashboards use. The observation is put into the Reactor context under the key
- * Spring's {@code WebClient} reads its parent from, so HTTP calls made inside become child spans and carry a
- * W3C {@code traceparent}.
+ * Wraps reactive work in an {@link Observation} used for tracing only: its name starts
+ * with {@link #PREFIX}, whose meters {@code ObservabilityConfiguration} denies, because
+ * the metrics of the same work are recorded explicitly with the buckets and labels the
+ * dashboards use. The observation is put into the Reactor context under the key Spring's
+ * {@code WebClient} reads its parent from, so HTTP calls made inside become child spans
+ * and carry a W3C {@code traceparent}.
  * <p>
- * Under a parent whose span was sampled out, no observation is created at all: its span would be recorded by
- * nobody, and creating it costs more than the work of a pass-through request. Calls made inside still carry the
- * parent's (unsampled) {@code traceparent}.
+ * Under a parent whose span was sampled out, no observation is created at all: its span
+ * would be recorded by nobody, and creating it costs more than the work of a pass-through
+ * request. Calls made inside still carry the parent's (unsampled) {@code traceparent}.
  */
 final class Spans {
 
 	/** The prefix of every span observation name. */
 	static final String PREFIX = ToolgateMetrics.SPAN_PREFIX;
 
-	/** The Reactor context key of the current observation (Micrometer's {@code ObservationThreadLocalAccessor.KEY}). */
+	/**
+	 * The Reactor context key of the current observation (Micrometer's
+	 * {@code ObservationThreadLocalAccessor.KEY}).
+	 */
 	static final String CONTEXT_KEY = "micrometer.observation";
 
 	private final ObservationRegistry registry;

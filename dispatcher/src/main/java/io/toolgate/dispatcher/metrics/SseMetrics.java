@@ -14,9 +14,12 @@ import reactor.core.publisher.SignalType;
  * {@value #CHAT_COMPLETIONS}):
  * <ul>
  * <li>{@code toolgate.sse.streams.open} (gauge): streams open now;</li>
- * <li>{@code toolgate.sse.events} (counter): data events sent (comments and heartbeats excluded);</li>
- * <li>{@code toolgate.sse.resumes} (counter): streams opened with {@code Last-Event-ID};</li>
- * <li>{@code toolgate.sse.disconnects} (counter): streams the client left before their end.</li>
+ * <li>{@code toolgate.sse.events} (counter): data events sent (comments and heartbeats
+ * excluded);</li>
+ * <li>{@code toolgate.sse.resumes} (counter): streams opened with
+ * {@code Last-Event-ID};</li>
+ * <li>{@code toolgate.sse.disconnects} (counter): streams the client left before their
+ * end.</li>
  * </ul>
  */
 public final class SseMetrics {
@@ -38,7 +41,8 @@ public final class SseMetrics {
 		gauge(CONVERSATIONS, this.openConversations);
 		gauge(CHAT_COMPLETIONS, this.openChatCompletions);
 		for (String api : new String[] { CONVERSATIONS, CHAT_COMPLETIONS }) {
-			// Registered up front so that rates are defined (zero) before the first event.
+			// Registered up front so that rates are defined (zero) before the first
+			// event.
 			counter("toolgate.sse.events", "Server-Sent data events sent", api);
 			counter("toolgate.sse.resumes", "Streams resumed with Last-Event-ID", api);
 			counter("toolgate.sse.disconnects", "Streams the client left before their end", api);

@@ -15,8 +15,8 @@ import io.toolgate.dispatcher.tool.ToolBulkhead;
  * <li>{@code toolgate.tool.waiting}: calls waiting for a permit now;</li>
  * <li>{@code toolgate.tool.concurrency.limit}: the tool's {@code max-concurrency}.</li>
  * </ul>
- * It also registers each tool's {@code toolgate.tool.retries} counter at zero, so that retry rates exist before
- * the first retry.
+ * It also registers each tool's {@code toolgate.tool.retries} counter at zero, so that
+ * retry rates exist before the first retry.
  */
 public final class ToolBulkheadMetrics implements MeterBinder {
 

@@ -15,21 +15,24 @@ import reactor.core.publisher.Mono;
 /**
  * Tool call metrics and spans.
  * <ul>
- * <li>{@code toolgate.tool.calls} (timer, {@code tool}, {@code outcome}, optionally {@code tenant}): every call
- * with its outcome, {@code ok} or the error type the model sees ({@code timeout}, {@code invalid_arguments},
- * {@code rejected}, {@code unknown_tool}, ...). Buckets {@link #TOOL_BUCKETS}.</li>
- * <li>{@code gen_ai.client.operation.duration} with {@code gen_ai.operation.name=execute_tool} and
- * {@code gen_ai.tool.name}; {@code error.type} is the outcome for failed calls.</li>
- * <li>{@code toolgate.tool.retries} (counter, {@code tool}): attempts after the first.</li>
+ * <li>{@code toolgate.tool.calls} (timer, {@code tool}, {@code outcome}, optionally
+ * {@code tenant}): every call with its outcome, {@code ok} or the error type the model
+ * sees ({@code timeout}, {@code invalid_arguments}, {@code rejected},
+ * {@code unknown_tool}, ...). Buckets {@link #TOOL_BUCKETS}.</li>
+ * <li>{@code gen_ai.client.operation.duration} with
+ * {@code gen_ai.operation.name=execute_tool} and {@code gen_ai.tool.name};
+ * {@code error.type} is the outcome for failed calls.</li>
+ * <li>{@code toolgate.tool.retries} (counter, {@code tool}): attempts after the
+ * first.</li>
  * </ul>
- * Each call is also a span named {@code execute_tool {tool}}. The tool dispatcher reports to it as its
- * {@link ToolCallObserver}.
+ * Each call is also a span named {@code execute_tool {tool}}. The tool dispatcher reports
+ * to it as its {@link ToolCallObserver}.
  */
 public final class ToolCallMetrics implements ToolCallObserver {
 
 	/** Histogram boundaries of {@code toolgate.tool.calls}, in seconds. */
-	static final Duration[] TOOL_BUCKETS = GenAi.seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-			30, 60);
+	static final Duration[] TOOL_BUCKETS = GenAi.seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+			60);
 
 	/** The outcome of a successful call. */
 	public static final String OK = "ok";
@@ -73,12 +76,15 @@ public final class ToolCallMetrics implements ToolCallObserver {
 				.serviceLevelObjectives(TOOL_BUCKETS)
 				.register(this.registry);
 		}).record(durationNanos, TimeUnit.NANOSECONDS);
-		this.operations.get(List.of(tool, outcome), () -> Timer.builder(GenAi.OPERATION_DURATION)
-			.description("GenAI operation duration")
-			.tags(GenAi.OPERATION_NAME, GenAi.EXECUTE_TOOL, GenAi.PROVIDER_NAME, "", GenAi.REQUEST_MODEL, "",
-					GenAi.TOOL_NAME, tool, GenAi.ERROR_TYPE, OK.equals(outcome) ? "" : outcome)
-			.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
-			.register(this.registry)).record(durationNanos, TimeUnit.NANOSECONDS);
+		this.operations
+			.get(List.of(tool, outcome),
+					() -> Timer.builder(GenAi.OPERATION_DURATION)
+						.description("GenAI operation duration")
+						.tags(GenAi.OPERATION_NAME, GenAi.EXECUTE_TOOL, GenAi.PROVIDER_NAME, "", GenAi.REQUEST_MODEL,
+								"", GenAi.TOOL_NAME, tool, GenAi.ERROR_TYPE, OK.equals(outcome) ? "" : outcome)
+						.serviceLevelObjectives(GenAi.DURATION_BUCKETS)
+						.register(this.registry))
+			.record(durationNanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**
@@ -87,10 +93,13 @@ public final class ToolCallMetrics implements ToolCallObserver {
 	 */
 	@Override
 	public void retried(String tool) {
-		this.retries.get(List.of(tool), () -> Counter.builder("toolgate.tool.retries")
-			.description("Tool call attempts after the first")
-			.tag("tool", tool)
-			.register(this.registry)).increment();
+		this.retries
+			.get(List.of(tool),
+					() -> Counter.builder("toolgate.tool.retries")
+						.description("Tool call attempts after the first")
+						.tag("tool", tool)
+						.register(this.registry))
+			.increment();
 	}
 
 	/**

@@ -10,13 +10,14 @@ import org.springframework.http.HttpHeaders;
 import reactor.util.context.ContextView;
 
 /**
- * Puts the trace context of the observation in a call's Reactor context (the model call's span when sampled, the
- * request's otherwise) into the upstream request's headers: {@code traceparent} with W3C propagation, sampled or
- * not.
+ * Puts the trace context of the observation in a call's Reactor context (the model call's
+ * span when sampled, the request's otherwise) into the upstream request's headers:
+ * {@code traceparent} with W3C propagation, sampled or not.
  * <p>
- * The model client uses this instead of an observed {@code WebClient}: the model call has its own span and its own
- * metrics ({@code gen_ai.client.*}), and an HTTP client observation beside them cost a second span, a timer
- * lookup and its own propagation per call.
+ * The model client uses this instead of an observed {@code WebClient}: the model call has
+ * its own span and its own metrics ({@code gen_ai.client.*}), and an HTTP client
+ * observation beside them cost a second span, a timer lookup and its own propagation per
+ * call.
  */
 public final class TraceHeaders implements OpenAiModelClient.ContextHeaders {
 

@@ -18,18 +18,23 @@ import reactor.core.publisher.Flux;
 /**
  * Turn metrics and spans.
  * <ul>
- * <li>{@code toolgate.turn.duration} (timer, {@code reason}): from the start of the loop to its end;</li>
- * <li>{@code toolgate.turns.completed} (counter, {@code reason}): how turns end: {@code stop}, {@code length},
- * {@code tool_calls}, {@code max_iterations}, {@code loop_detected}, {@code deadline}, {@code cancelled}, or the
- * code of the terminal error ({@code store_unavailable}, {@code upstream_first_token_timeout}, ...);</li>
- * <li>{@code toolgate.turn.iterations} (distribution summary): model calls per completed turn;</li>
- * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica now;</li>
- * <li>{@code toolgate.turn.takeovers} (counter): turns a reader on this replica found stopped without ending, by
- * {@code outcome} ({@code started}, {@code elsewhere}, {@code ended}, {@code closed}, {@code failed},
- * {@code draining}, {@code saturated}, {@code orphaned}, or {@code abandoned} with takeover off).</li>
+ * <li>{@code toolgate.turn.duration} (timer, {@code reason}): from the start of the loop
+ * to its end;</li>
+ * <li>{@code toolgate.turns.completed} (counter, {@code reason}): how turns end:
+ * {@code stop}, {@code length}, {@code tool_calls}, {@code max_iterations},
+ * {@code loop_detected}, {@code deadline}, {@code cancelled}, or the code of the terminal
+ * error ({@code store_unavailable}, {@code upstream_first_token_timeout}, ...);</li>
+ * <li>{@code toolgate.turn.iterations} (distribution summary): model calls per completed
+ * turn;</li>
+ * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica
+ * now;</li>
+ * <li>{@code toolgate.turn.takeovers} (counter): turns a reader on this replica found
+ * stopped without ending, by {@code outcome} ({@code started}, {@code elsewhere},
+ * {@code ended}, {@code closed}, {@code failed}, {@code draining}, {@code saturated},
+ * {@code orphaned}, or {@code abandoned} with takeover off).</li>
  * </ul>
- * The tenant is an extra label of the duration and the counter when configured. Each turn is a span named
- * {@code turn}.
+ * The tenant is an extra label of the duration and the counter when configured. Each turn
+ * is a span named {@code turn}.
  */
 public final class TurnMetrics {
 
@@ -71,14 +76,16 @@ public final class TurnMetrics {
 	 * @param tenant the tenant, labelled only when configured
 	 * @param turnId the turn id, a span attribute only
 	 * @param turn the turn's events
-	 * @param errorCode maps an error signal to the bounded code its terminal {@code error} event carries
+	 * @param errorCode maps an error signal to the bounded code its terminal
+	 * {@code error} event carries
 	 * @return the same events
 	 */
 	public Flux<TurnEvent> turn(String tenant, String turnId, Flux<TurnEvent> turn,
 			Function<Throwable, String> errorCode) {
 		Flux<TurnEvent> measured = Flux.defer(() -> {
 			long start = System.nanoTime();
-			// Null until a terminal event or error: a consumer may cancel right after the terminal event.
+			// Null until a terminal event or error: a consumer may cancel right after the
+			// terminal event.
 			String[] reason = { null };
 			this.running.incrementAndGet();
 			return turn.doOnNext(event -> {
@@ -104,23 +111,32 @@ public final class TurnMetrics {
 	 * @param outcome a bounded outcome name
 	 */
 	public void takeover(String outcome) {
-		this.takeovers.get(List.of(outcome), () -> Counter.builder("toolgate.turn.takeovers")
-			.description("Turns found stopped without ending, by what became of them")
-			.tags("outcome", outcome)
-			.register(this.registry)).increment();
+		this.takeovers
+			.get(List.of(outcome),
+					() -> Counter.builder("toolgate.turn.takeovers")
+						.description("Turns found stopped without ending, by what became of them")
+						.tags("outcome", outcome)
+						.register(this.registry))
+			.increment();
 	}
 
 	private void record(String tenant, String reason, long durationNanos) {
 		List<String> labels = List.of(reason, this.tenantLabel ? tenant : "");
-		this.durations.get(labels, () -> Timer.builder("toolgate.turn.duration")
-			.description("Duration of turns by how they ended")
-			.tags(tags(tenant, reason))
-			.serviceLevelObjectives(TURN_BUCKETS)
-			.register(this.registry)).record(durationNanos, TimeUnit.NANOSECONDS);
-		this.completed.get(labels, () -> Counter.builder("toolgate.turns.completed")
-			.description("Turns by how they ended")
-			.tags(tags(tenant, reason))
-			.register(this.registry)).increment();
+		this.durations
+			.get(labels,
+					() -> Timer.builder("toolgate.turn.duration")
+						.description("Duration of turns by how they ended")
+						.tags(tags(tenant, reason))
+						.serviceLevelObjectives(TURN_BUCKETS)
+						.register(this.registry))
+			.record(durationNanos, TimeUnit.NANOSECONDS);
+		this.completed
+			.get(labels,
+					() -> Counter.builder("toolgate.turns.completed")
+						.description("Turns by how they ended")
+						.tags(tags(tenant, reason))
+						.register(this.registry))
+			.increment();
 	}
 
 	private Tags tags(String tenant, String reason) {

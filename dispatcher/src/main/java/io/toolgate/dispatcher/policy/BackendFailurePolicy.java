@@ -4,12 +4,15 @@ package io.toolgate.dispatcher.policy;
 public enum BackendFailurePolicy {
 
 	/**
-	 * Keep limiting with buckets local to each replica: the fleet then admits up to the number of replicas times
-	 * each limit. Availability over precision.
+	 * Keep limiting with buckets local to each replica: the fleet then admits up to the
+	 * number of replicas times each limit. Availability over precision.
 	 */
 	FAIL_OPEN("fail-open"),
 
-	/** Refuse what needs a limit: requests get 503 {@code rate_limiter_unavailable}, tool calls a retryable error. */
+	/**
+	 * Refuse what needs a limit: requests get 503 {@code rate_limiter_unavailable}, tool
+	 * calls a retryable error.
+	 */
 	FAIL_CLOSED("fail-closed");
 
 	private final String tag;

@@ -19,15 +19,16 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * A distributed {@link RateLimiter} with a {@link BackendFailurePolicy} for when its backend cannot be reached:
- * {@link BackendFailurePolicy#FAIL_OPEN fail-open} answers from a per-replica fallback limiter,
- * {@link BackendFailurePolicy#FAIL_CLOSED fail-closed} emits {@link RateLimiterUnavailableException} for the caller
- * to refuse.
+ * A distributed {@link RateLimiter} with a {@link BackendFailurePolicy} for when its
+ * backend cannot be reached: {@link BackendFailurePolicy#FAIL_OPEN fail-open} answers
+ * from a per-replica fallback limiter, {@link BackendFailurePolicy#FAIL_CLOSED
+ * fail-closed} emits {@link RateLimiterUnavailableException} for the caller to refuse.
  * <p>
- * After a failure the backend is skipped for {@code retryInterval}, so an outage does not add a timeout to every
- * call; then a single call probes it again. Every call handled by the failure policy (failed or skipped) increments
- * {@code toolgate.ratelimit.backend.failures} tagged with {@code policy}. Going down and coming back are each logged
- * once, not per call.
+ * After a failure the backend is skipped for {@code retryInterval}, so an outage does not
+ * add a timeout to every call; then a single call probes it again. Every call handled by
+ * the failure policy (failed or skipped) increments
+ * {@code toolgate.ratelimit.backend.failures} tagged with {@code policy}. Going down and
+ * coming back are each logged once, not per call.
  */
 public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 
@@ -80,9 +81,9 @@ public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * An adjustment never probes the backend: the primary may hold returned tokens without a round trip, so its
-	 * success says nothing about Redis. While degraded, adjustments go to the fallback, which took the consumption
-	 * they correct.
+	 * An adjustment never probes the backend: the primary may hold returned tokens
+	 * without a round trip, so its success says nothing about Redis. While degraded,
+	 * adjustments go to the fallback, which took the consumption they correct.
 	 */
 	@Override
 	public Mono<Void> adjust(LimitKey key, LimitSpec spec, long delta) {
@@ -104,7 +105,9 @@ public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 		return this.degraded.get();
 	}
 
-	/** Closes the primary limiter if it holds resources (e.g. its own Redis connection). */
+	/**
+	 * Closes the primary limiter if it holds resources (e.g. its own Redis connection).
+	 */
 	@Override
 	public void close() throws Exception {
 		if (this.primary instanceof AutoCloseable closeable) {
@@ -123,7 +126,8 @@ public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 		});
 	}
 
-	private <T> Mono<T> onUnavailable(@Nullable RateLimiterUnavailableException failure, Supplier<Mono<T>> fallbackCall) {
+	private <T> Mono<T> onUnavailable(@Nullable RateLimiterUnavailableException failure,
+			Supplier<Mono<T>> fallbackCall) {
 		this.failures.increment();
 		if (failure != null) {
 			failed(failure);
@@ -135,7 +139,10 @@ public final class FailoverRateLimiter implements RateLimiter, AutoCloseable {
 				: new RateLimiterUnavailableException("Rate-limit backend unavailable (failing closed)", null));
 	}
 
-	/** Skips while degraded and inside the retry interval; past it, exactly one caller wins the probe. */
+	/**
+	 * Skips while degraded and inside the retry interval; past it, exactly one caller
+	 * wins the probe.
+	 */
 	private boolean skipPrimary() {
 		if (!this.degraded.get()) {
 			return false;

@@ -7,15 +7,15 @@ import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 
 /**
- * The {@code RateLimit-Policy} and {@code RateLimit} response fields of the IETF draft "RateLimit header fields for
- * HTTP" (draft-ietf-httpapi-ratelimit-headers): a structured-field list item per policy, named by a string.
- * <pre>
+ * The {@code RateLimit-Policy} and {@code RateLimit} response fields of the IETF draft
+ * "RateLimit header fields for HTTP" (draft-ietf-httpapi-ratelimit-headers): a
+ * structured-field list item per policy, named by a string. <pre>
  * RateLimit-Policy: "requests";q=600;w=60
  * RateLimit: "requests";r=599;t=1
- * </pre>
- * {@code q} is the bucket's capacity and {@code w} its refill period in seconds. {@code r} is what remains;
- * {@code t} is, for an admitted request, the seconds until the bucket is full again, and for a denied one, the
- * seconds until it could be admitted (the same as {@code Retry-After}). Seconds are rounded up.
+ * </pre> {@code q} is the bucket's capacity and {@code w} its refill period in seconds.
+ * {@code r} is what remains; {@code t} is, for an admitted request, the seconds until the
+ * bucket is full again, and for a denied one, the seconds until it could be admitted (the
+ * same as {@code Retry-After}). Seconds are rounded up.
  */
 public final class RateLimitHeaders {
 

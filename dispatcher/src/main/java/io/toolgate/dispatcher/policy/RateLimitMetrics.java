@@ -7,7 +7,10 @@ import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The counters of {@code toolgate.ratelimit.decisions}, registered once for every limit and outcome. */
+/**
+ * The counters of {@code toolgate.ratelimit.decisions}, registered once for every limit
+ * and outcome.
+ */
 final class RateLimitMetrics {
 
 	static final String REQUESTS = "requests";
@@ -31,11 +34,12 @@ final class RateLimitMetrics {
 	RateLimitMetrics(MeterRegistry meters) {
 		for (String limit : List.of(REQUESTS, TOKENS, TOOL, TENANT_TOOL)) {
 			for (String outcome : List.of(ALLOWED, DENIED, WAITED, UNAVAILABLE)) {
-				this.counters.put(limit + '|' + outcome, Counter.builder("toolgate.ratelimit.decisions")
-					.description("Rate-limit decisions by limit and outcome")
-					.tag("limit", limit)
-					.tag("outcome", outcome)
-					.register(meters));
+				this.counters.put(limit + '|' + outcome,
+						Counter.builder("toolgate.ratelimit.decisions")
+							.description("Rate-limit decisions by limit and outcome")
+							.tag("limit", limit)
+							.tag("outcome", outcome)
+							.register(meters));
 			}
 		}
 	}

@@ -7,8 +7,8 @@ import io.toolgate.ratelimit.LimitSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every tenant's limits, resolved once at startup: a tenant gets the plan it is assigned, or the default plan. A
- * {@code null} spec means no limit.
+ * Every tenant's limits, resolved once at startup: a tenant gets the plan it is assigned,
+ * or the default plan. A {@code null} spec means no limit.
  */
 public final class RateLimitPlans {
 
@@ -25,12 +25,13 @@ public final class RateLimitPlans {
 
 	/**
 	 * Resolves the plans.
-	 * @param plans plans by name; a plan named {@value #DEFAULT_PLAN} replaces the built-in one
+	 * @param plans plans by name; a plan named {@value #DEFAULT_PLAN} replaces the
+	 * built-in one
 	 * @param tenants plan names by tenant
 	 * @param defaultPlan the plan of tenants not listed in {@code tenants}
 	 * @param toolCallsPerSecond fleet-wide calls per second by tool name (zero: no limit)
-	 * @throws IllegalArgumentException if a tenant or the default names a plan that does not exist, or a limit is
-	 * negative
+	 * @throws IllegalArgumentException if a tenant or the default names a plan that does
+	 * not exist, or a limit is negative
 	 */
 	public RateLimitPlans(Map<String, RatePlan> plans, Map<String, String> tenants, String defaultPlan,
 			Map<String, Long> toolCallsPerSecond) {

@@ -24,23 +24,31 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The gateway's rate limits, applied at three points:
  * <ul>
- * <li>{@link #admitRequest(String)}: requests per tenant per minute, at the edge (see {@link TenantRateLimitFilter});</li>
- * <li>{@link #reserve(String, long)} before each model call and {@link #reconcile(TokenReservation, long)} after it:
- * model tokens per tenant per minute;</li>
- * <li>{@link #acquireTool(String, String)} before each tool call: calls per second per tenant and tool, and per tool
- * across the fleet; a call waits up to {@code toolWaitMax} for its buckets to refill.</li>
+ * <li>{@link #admitRequest(String)}: requests per tenant per minute, at the edge (see
+ * {@link TenantRateLimitFilter});</li>
+ * <li>{@link #reserve(String, long)} before each model call and
+ * {@link #reconcile(TokenReservation, long)} after it: model tokens per tenant per
+ * minute;</li>
+ * <li>{@link #acquireTool(String, String)} before each tool call: calls per second per
+ * tenant and tool, and per tool across the fleet; a call waits up to {@code toolWaitMax}
+ * for its buckets to refill.</li>
  * </ul>
- * When the limiter reports its backend unavailable (only under {@link BackendFailurePolicy#FAIL_CLOSED}), requests
- * and reservations fail with 503 {@code rate_limiter_unavailable} and tool calls are denied with a retryable result.
- * Every decision increments {@code toolgate.ratelimit.decisions} tagged with {@code limit} ({@code requests},
- * {@code tokens}, {@code tool}, {@code tenant_tool}) and {@code outcome} ({@code allowed}, {@code denied},
- * {@code waited}: allowed after waiting, {@code unavailable}). All methods are lazy and non-blocking.
+ * When the limiter reports its backend unavailable (only under
+ * {@link BackendFailurePolicy#FAIL_CLOSED}), requests and reservations fail with 503
+ * {@code rate_limiter_unavailable} and tool calls are denied with a retryable result.
+ * Every decision increments {@code toolgate.ratelimit.decisions} tagged with
+ * {@code limit} ({@code requests}, {@code tokens}, {@code tool}, {@code tenant_tool}) and
+ * {@code outcome} ({@code allowed}, {@code denied}, {@code waited}: allowed after
+ * waiting, {@code unavailable}). All methods are lazy and non-blocking.
  */
 public class RateLimitPolicy {
 
 	private static final Logger logger = LoggerFactory.getLogger(RateLimitPolicy.class);
 
-	/** The error code of a refusal while the rate-limit backend is unreachable and the policy fails closed. */
+	/**
+	 * The error code of a refusal while the rate-limit backend is unreachable and the
+	 * policy fails closed.
+	 */
 	public static final String UNAVAILABLE_CODE = PublicErrors.RATE_LIMITER_UNAVAILABLE;
 
 	private static final Duration MIN_WAIT = Duration.ofMillis(1);
@@ -59,9 +67,11 @@ public class RateLimitPolicy {
 
 	/**
 	 * Creates the policy.
-	 * @param limiter the limiter (typically a {@link FailoverRateLimiter} over Redis, or local buckets)
+	 * @param limiter the limiter (typically a {@link FailoverRateLimiter} over Redis, or
+	 * local buckets)
 	 * @param plans every tenant's limits
-	 * @param toolWaitMax how long a tool call may wait for its buckets to refill before it is denied
+	 * @param toolWaitMax how long a tool call may wait for its buckets to refill before
+	 * it is denied
 	 * @param estimator the model-token estimator
 	 * @param timer the scheduler of waits and of the clock that bounds them
 	 * @param meters where decisions are counted
@@ -79,10 +89,11 @@ public class RateLimitPolicy {
 	/**
 	 * Counts one API request of a tenant.
 	 * @param tenant the tenant
-	 * @return the {@code RateLimit-Policy} and {@code RateLimit} headers to send (empty if the tenant's requests are
-	 * not limited); errors with a 429 {@link ToolgateException} ({@link ErrorType#RATE_LIMITED}, code
-	 * {@code rate_limited}, with {@code Retry-After} and both headers) when over the limit, or a 503 one (code
-	 * {@value #UNAVAILABLE_CODE}) when failing closed
+	 * @return the {@code RateLimit-Policy} and {@code RateLimit} headers to send (empty
+	 * if the tenant's requests are not limited); errors with a 429
+	 * {@link ToolgateException} ({@link ErrorType#RATE_LIMITED}, code
+	 * {@code rate_limited}, with {@code Retry-After} and both headers) when over the
+	 * limit, or a 503 one (code {@value #UNAVAILABLE_CODE}) when failing closed
 	 */
 	public Mono<Map<String, String>> admitRequest(String tenant) {
 		LimitSpec spec = this.plans.requests(tenant);
@@ -104,7 +115,8 @@ public class RateLimitPolicy {
 	/**
 	 * Estimates a model call's tokens, to pass to {@link #reserve(String, long)}.
 	 * @param messages the prompt sent to the model
-	 * @param maxCompletionTokens the request's completion limit, or {@code null} for the configured budget
+	 * @param maxCompletionTokens the request's completion limit, or {@code null} for the
+	 * configured budget
 	 * @return the estimate, at least 1
 	 */
 	public long estimateTokens(List<ChatMessage> messages, @Nullable Integer maxCompletionTokens) {
@@ -112,7 +124,8 @@ public class RateLimitPolicy {
 	}
 
 	/**
-	 * The estimator behind {@link #estimateTokens}, for anything else that must count tokens the same way.
+	 * The estimator behind {@link #estimateTokens}, for anything else that must count
+	 * tokens the same way.
 	 * @return the estimator
 	 */
 	public TokenEstimator tokenEstimator() {
@@ -120,13 +133,14 @@ public class RateLimitPolicy {
 	}
 
 	/**
-	 * Takes a model call's estimated tokens from the tenant's bucket. An estimate above the bucket's capacity takes
-	 * the capacity; {@link #reconcile} charges the rest.
+	 * Takes a model call's estimated tokens from the tenant's bucket. An estimate above
+	 * the bucket's capacity takes the capacity; {@link #reconcile} charges the rest.
 	 * @param tenant the tenant
 	 * @param estimatedTokens the estimate, e.g. from {@link #estimateTokens}
-	 * @return the reservation; errors with a 429 {@link ToolgateException} (code {@code token_rate_limited}, with
-	 * {@code Retry-After} and {@code "tokens"} headers) when over the limit, or a 503 one (code
-	 * {@value #UNAVAILABLE_CODE}) when failing closed
+	 * @return the reservation; errors with a 429 {@link ToolgateException} (code
+	 * {@code token_rate_limited}, with {@code Retry-After} and {@code "tokens"} headers)
+	 * when over the limit, or a 503 one (code {@value #UNAVAILABLE_CODE}) when failing
+	 * closed
 	 */
 	public Mono<TokenReservation> reserve(String tenant, long estimatedTokens) {
 		LimitSpec spec = this.plans.tokens(tenant);
@@ -146,12 +160,14 @@ public class RateLimitPolicy {
 	}
 
 	/**
-	 * Settles a reservation with the tokens the model call actually used: charges the excess (the bucket may go into
-	 * debt, delaying the tenant's next calls) or returns the unused part. Call it once per reservation, also when the
-	 * call failed or was cancelled (with the tokens used so far, or zero).
+	 * Settles a reservation with the tokens the model call actually used: charges the
+	 * excess (the bucket may go into debt, delaying the tenant's next calls) or returns
+	 * the unused part. Call it once per reservation, also when the call failed or was
+	 * cancelled (with the tokens used so far, or zero).
 	 * @param reservation the reservation
 	 * @param actualTokens prompt plus completion tokens actually used
-	 * @return completes when settled; never errors (a failure is logged and the difference is not settled)
+	 * @return completes when settled; never errors (a failure is logged and the
+	 * difference is not settled)
 	 */
 	public Mono<Void> reconcile(TokenReservation reservation, long actualTokens) {
 		LimitSpec spec = reservation.spec();
@@ -159,17 +175,17 @@ public class RateLimitPolicy {
 		if (spec == null || delta == 0) {
 			return Mono.empty();
 		}
-		return this.limiter.adjust(LimitKey.tenantTokens(reservation.tenant()), spec, delta)
-			.onErrorResume((ex) -> {
-				logger.debug("Could not reconcile {} tokens of tenant '{}': {}", delta, reservation.tenant(),
-						ex.toString());
-				return Mono.empty();
-			});
+		return this.limiter.adjust(LimitKey.tenantTokens(reservation.tenant()), spec, delta).onErrorResume((ex) -> {
+			logger.debug("Could not reconcile {} tokens of tenant '{}': {}", delta, reservation.tenant(),
+					ex.toString());
+			return Mono.empty();
+		});
 	}
 
 	/**
-	 * Admits a tool call under the tenant's per-tool limit and the tool's fleet-wide limit. A call over a limit
-	 * waits (without blocking) if the bucket refills within {@code toolWaitMax}; otherwise it is denied.
+	 * Admits a tool call under the tenant's per-tool limit and the tool's fleet-wide
+	 * limit. A call over a limit waits (without blocking) if the bucket refills within
+	 * {@code toolWaitMax}; otherwise it is denied.
 	 * @param tenant the tenant
 	 * @param tool the tool name
 	 * @return the decision; never errors
@@ -193,7 +209,10 @@ public class RateLimitPolicy {
 		});
 	}
 
-	/** Takes the fleet-wide token; if that fails, gives the tenant's token back, as the call will not run. */
+	/**
+	 * Takes the fleet-wide token; if that fails, gives the tenant's token back, as the
+	 * call will not run.
+	 */
 	private Mono<StepOutcome> acquireFleetWide(ToolAcquisition tenantStep, ToolAcquisition toolStep) {
 		return acquire(toolStep, false)
 			.flatMap((second) -> second.allowed() ? Mono.just(second) : refund(tenantStep).thenReturn(second));
@@ -201,8 +220,8 @@ public class RateLimitPolicy {
 
 	private Mono<RateLimitDecision> consume(String limit, LimitKey key, LimitSpec spec, long tokens) {
 		return this.limiter.tryConsume(key, spec, tokens)
-			.doOnNext((decision) -> this.metrics.count(limit, decision.allowed() ? RateLimitMetrics.ALLOWED
-					: RateLimitMetrics.DENIED))
+			.doOnNext((decision) -> this.metrics.count(limit,
+					decision.allowed() ? RateLimitMetrics.ALLOWED : RateLimitMetrics.DENIED))
 			.onErrorMap(RateLimiterUnavailableException.class, (ex) -> {
 				this.metrics.count(limit, RateLimitMetrics.UNAVAILABLE);
 				return PublicErrors.of(ex);
@@ -229,7 +248,8 @@ public class RateLimitPolicy {
 	private Mono<StepOutcome> waitOrDeny(ToolAcquisition step, RateLimitDecision decision) {
 		Duration wait = (decision.retryAfter().compareTo(MIN_WAIT) < 0) ? MIN_WAIT : decision.retryAfter();
 		if (wait.toNanos() <= step.deadline() - now()) {
-			// Another caller may take the refilled token first; then this one waits again, within the same bound.
+			// Another caller may take the refilled token first; then this one waits
+			// again, within the same bound.
 			return Mono.delay(wait, this.timer).then(Mono.defer(() -> acquire(step, true)));
 		}
 		this.metrics.count(step.limit(), RateLimitMetrics.DENIED);

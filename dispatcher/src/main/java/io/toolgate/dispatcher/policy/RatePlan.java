@@ -8,7 +8,8 @@ import java.util.Map;
  * @param requestsPerMinute API requests per tenant per minute
  * @param tokensPerMinute model tokens (prompt and completion) per tenant per minute
  * @param toolCallsPerSecond calls per second by one tenant, by tool name
- * @param defaultToolCallsPerSecond calls per second by one tenant of a tool not named in {@code toolCallsPerSecond}
+ * @param defaultToolCallsPerSecond calls per second by one tenant of a tool not named in
+ * {@code toolCallsPerSecond}
  */
 public record RatePlan(long requestsPerMinute, long tokensPerMinute, Map<String, Long> toolCallsPerSecond,
 		long defaultToolCallsPerSecond) {
@@ -28,8 +29,10 @@ public record RatePlan(long requestsPerMinute, long tokensPerMinute, Map<String,
 	}
 
 	/**
-	 * Returns the built-in default plan: generous enough not to get in the way of the embedded default.
-	 * @return 6,000 requests and 1,000,000 tokens per minute, tool calls unlimited per tenant
+	 * Returns the built-in default plan: generous enough not to get in the way of the
+	 * embedded default.
+	 * @return 6,000 requests and 1,000,000 tokens per minute, tool calls unlimited per
+	 * tenant
 	 */
 	public static RatePlan ofDefaults() {
 		return new RatePlan(DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_TOKENS_PER_MINUTE, Map.of(), 0);

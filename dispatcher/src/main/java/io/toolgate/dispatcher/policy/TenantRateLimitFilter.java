@@ -7,10 +7,11 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts every authenticated {@code /v1/**} request against its tenant's requests-per-minute limit. Allowed
- * responses carry the {@code RateLimit-Policy} and {@code RateLimit} headers; a request over the limit fails with
- * 429 (see {@link RateLimitPolicy#admitRequest(String)}) before it reaches a handler. Other paths (actuator) pass.
- * Runs after authentication and admission (see {@code FilterOrders}).
+ * Counts every authenticated {@code /v1/**} request against its tenant's
+ * requests-per-minute limit. Allowed responses carry the {@code RateLimit-Policy} and
+ * {@code RateLimit} headers; a request over the limit fails with 429 (see
+ * {@link RateLimitPolicy#admitRequest(String)}) before it reaches a handler. Other paths
+ * (actuator) pass. Runs after authentication and admission (see {@code FilterOrders}).
  */
 public class TenantRateLimitFilter implements WebFilter {
 

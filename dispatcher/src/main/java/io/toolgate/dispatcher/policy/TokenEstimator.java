@@ -7,8 +7,8 @@ import io.toolgate.streaming.openai.ToolCall;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Estimates a model call's tokens before it is made: the prompt's characters divided by {@code charsPerToken}, plus
- * a few per message, plus the completion budget.
+ * Estimates a model call's tokens before it is made: the prompt's characters divided by
+ * {@code charsPerToken}, plus a few per message, plus the completion budget.
  *
  * @param charsPerToken characters per token, at least 1
  * @param completionTokens the completion budget when the request names none, not negative
@@ -29,7 +29,8 @@ public record TokenEstimator(int charsPerToken, int completionTokens) {
 	/**
 	 * Estimates the tokens of a call.
 	 * @param messages the prompt
-	 * @param maxCompletionTokens the request's completion limit, or {@code null} for {@link #completionTokens()}
+	 * @param maxCompletionTokens the request's completion limit, or {@code null} for
+	 * {@link #completionTokens()}
 	 * @return the estimate, at least 1
 	 */
 	public long estimate(List<ChatMessage> messages, @Nullable Integer maxCompletionTokens) {
@@ -51,8 +52,7 @@ public record TokenEstimator(int charsPerToken, int completionTokens) {
 			}
 			if (message.toolCalls() != null) {
 				for (ToolCall call : message.toolCalls()) {
-					chars += CHARS_PER_MESSAGE + call.function().name().length()
-							+ call.function().arguments().length();
+					chars += CHARS_PER_MESSAGE + call.function().name().length() + call.function().arguments().length();
 				}
 			}
 		}

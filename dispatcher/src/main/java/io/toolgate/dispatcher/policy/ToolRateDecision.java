@@ -3,13 +3,16 @@ package io.toolgate.dispatcher.policy;
 import java.time.Duration;
 
 /**
- * Whether a tool call may run under its rate limits. A denied call becomes a tool result the model sees, with
- * {@link #errorType()} {@value #ERROR_TYPE} and retryable: it never fails the turn.
+ * Whether a tool call may run under its rate limits. A denied call becomes a tool result
+ * the model sees, with {@link #errorType()} {@value #ERROR_TYPE} and retryable: it never
+ * fails the turn.
  *
  * @param allowed whether the call may run
  * @param waited how long the call waited for its buckets to refill (zero if not at all)
- * @param retryAfter when denied, how long until a call may succeed; zero when allowed or unknown
- * @param message when denied, a description safe to show to the model and the client; empty when allowed
+ * @param retryAfter when denied, how long until a call may succeed; zero when allowed or
+ * unknown
+ * @param message when denied, a description safe to show to the model and the client;
+ * empty when allowed
  */
 public record ToolRateDecision(boolean allowed, Duration waited, Duration retryAfter, String message) {
 

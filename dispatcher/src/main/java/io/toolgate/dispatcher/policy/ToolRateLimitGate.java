@@ -5,9 +5,10 @@ import io.toolgate.dispatcher.tool.ToolExecutionException;
 import reactor.core.publisher.Mono;
 
 /**
- * The tool rate limits as the gate every tool call passes once, before its first attempt: a call over its
- * per-tenant or fleet-wide limit waits for its bucket (up to {@code toolgate.ratelimit.tool-wait-max}) or ends with
- * the limit's error result, which the model sees.
+ * The tool rate limits as the gate every tool call passes once, before its first attempt:
+ * a call over its per-tenant or fleet-wide limit waits for its bucket (up to
+ * {@code toolgate.ratelimit.tool-wait-max}) or ends with the limit's error result, which
+ * the model sees.
  */
 public final class ToolRateLimitGate implements ToolCallGate {
 

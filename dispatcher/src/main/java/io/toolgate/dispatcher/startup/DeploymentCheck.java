@@ -3,16 +3,21 @@ package io.toolgate.dispatcher.startup;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Decides what a configuration lacks for production. Pure: the same facts give the same problems. */
+/**
+ * Decides what a configuration lacks for production. Pure: the same facts give the same
+ * problems.
+ */
 public final class DeploymentCheck {
 
 	private DeploymentCheck() {
 	}
 
 	/**
-	 * Lists the problems of a configuration, whatever its mode; the caller decides what they mean for it.
+	 * Lists the problems of a configuration, whatever its mode; the caller decides what
+	 * they mean for it.
 	 * @param facts what the configuration provides
-	 * @return the problems, in the order an operator would fix them; empty when production can run
+	 * @return the problems, in the order an operator would fix them; empty when
+	 * production can run
 	 */
 	public static List<DeploymentProblem> problems(DeploymentFacts facts) {
 		List<DeploymentProblem> problems = new ArrayList<>();
@@ -22,8 +27,10 @@ public final class DeploymentCheck {
 					+ "toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL)", true));
 		}
 		else if (!facts.upstreamBaseUrl()) {
-			problems.add(new DeploymentProblem("No upstream model is configured, so the simulated model answers: set "
-					+ "toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL) to an OpenAI-compatible API", false));
+			problems.add(new DeploymentProblem(
+					"No upstream model is configured, so the simulated model answers: set "
+							+ "toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL) to an OpenAI-compatible API",
+					false));
 		}
 		if (!facts.apiKeys()) {
 			problems.add(new DeploymentProblem("No API keys are configured, so a key would be generated: set "
@@ -32,7 +39,8 @@ public final class DeploymentCheck {
 		}
 		int replicas = facts.deployment().replicas();
 		if (!facts.streamTokenKey()) {
-			// Demo mode generates a key per process; only a fleet, whose replicas must accept each other's tokens,
+			// Demo mode generates a key per process; only a fleet, whose replicas must
+			// accept each other's tokens,
 			// needs a shared one.
 			problems.add(new DeploymentProblem("No stream-token key is configured, so each replica signs with a key of "
 					+ "its own and rejects the other replicas' tokens: set toolgate.auth.stream-tokens.keys[0].id and "

@@ -9,9 +9,10 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Runs {@link DeploymentCheck} once the environment is loaded and before any bean is created (registered in
- * {@code META-INF/spring.factories}). In production mode any problem stops start-up with
- * {@link InvalidDeploymentException}; in demo mode the problems demo defaults cannot cover are logged at WARN.
+ * Runs {@link DeploymentCheck} once the environment is loaded and before any bean is
+ * created (registered in {@code META-INF/spring.factories}). In production mode any
+ * problem stops start-up with {@link InvalidDeploymentException}; in demo mode the
+ * problems demo defaults cannot cover are logged at WARN.
  */
 public class DeploymentCheckInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -34,7 +35,9 @@ public class DeploymentCheckInitializer implements ApplicationContextInitializer
 					facts.deployment().replicas());
 			return;
 		}
-		problems.stream().filter(DeploymentProblem::warnInDemo).forEach(problem -> logger.warn("{}", problem.message()));
+		problems.stream()
+			.filter(DeploymentProblem::warnInDemo)
+			.forEach(problem -> logger.warn("{}", problem.message()));
 	}
 
 }

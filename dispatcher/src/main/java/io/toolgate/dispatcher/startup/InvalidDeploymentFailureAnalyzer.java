@@ -5,8 +5,8 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Reports an {@link InvalidDeploymentException} as its problem lines and an action, without a stack trace
- * (registered in {@code META-INF/spring.factories}).
+ * Reports an {@link InvalidDeploymentException} as its problem lines and an action,
+ * without a stack trace (registered in {@code META-INF/spring.factories}).
  */
 public class InvalidDeploymentFailureAnalyzer extends AbstractFailureAnalyzer<InvalidDeploymentException> {
 

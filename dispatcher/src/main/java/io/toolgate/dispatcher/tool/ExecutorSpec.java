@@ -9,7 +9,8 @@ public sealed interface ExecutorSpec {
 	String type();
 
 	/**
-	 * A tool worker that takes the arguments as a JSON POST and answers with the output as JSON.
+	 * A tool worker that takes the arguments as a JSON POST and answers with the output
+	 * as JSON.
 	 *
 	 * @param url the absolute http(s) URL to POST to
 	 */

@@ -15,16 +15,19 @@ import org.jspecify.annotations.Nullable;
 import reactor.netty.http.client.PrematureCloseException;
 
 /**
- * Plain words for a failed request to a tool worker. Tool error messages reach the model and API clients, which
- * need to know what went wrong, not which Java class said so; nor should they see the worker's host, which
- * exception messages often name.
+ * Plain words for a failed request to a tool worker. Tool error messages reach the model
+ * and API clients, which need to know what went wrong, not which Java class said so; nor
+ * should they see the worker's host, which exception messages often name.
  */
 final class FailureWords {
 
 	private FailureWords() {
 	}
 
-	/** Describes the first cause in the chain that has plain words, else says that the request failed. */
+	/**
+	 * Describes the first cause in the chain that has plain words, else says that the
+	 * request failed.
+	 */
 	static String describe(Throwable failure) {
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < 16; depth++) {

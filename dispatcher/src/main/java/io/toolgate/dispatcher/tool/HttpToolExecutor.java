@@ -22,17 +22,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs tools on HTTP tool workers: POSTs the arguments object as JSON to the tool's URL and takes the JSON response
- * body as the output.
+ * Runs tools on HTTP tool workers: POSTs the arguments object as JSON to the tool's URL
+ * and takes the JSON response body as the output.
  * <p>
- * Headers sent: {@code Content-Type: application/json}, {@code X-Toolgate-Call-Id}, {@code X-Toolgate-Tenant},
- * {@code X-Toolgate-Attempt} and, when the call has one, {@code Idempotency-Key} (the same on every attempt).
- * Outcomes: 2xx with a JSON body is the output (an empty body is {@code {}}); connect failures, 5xx and 429 are
- * retryable {@code worker_error}s; other 4xx are non-retryable {@code tool_error}s; a non-JSON body is a
- * non-retryable {@code worker_error}; a body over the size cap is {@code output_too_large}.
+ * Headers sent: {@code Content-Type: application/json}, {@code X-Toolgate-Call-Id},
+ * {@code X-Toolgate-Tenant}, {@code X-Toolgate-Attempt} and, when the call has one,
+ * {@code Idempotency-Key} (the same on every attempt). Outcomes: 2xx with a JSON body is
+ * the output (an empty body is {@code {}}); connect failures, 5xx and 429 are retryable
+ * {@code worker_error}s; other 4xx are non-retryable {@code tool_error}s; a non-JSON body
+ * is a non-retryable {@code worker_error}; a body over the size cap is
+ * {@code output_too_large}.
  * <p>
- * One instance shares one {@link WebClient} and connection pool for every HTTP tool; call {@link #dispose()} on
- * shutdown.
+ * One instance shares one {@link WebClient} and connection pool for every HTTP tool; call
+ * {@link #dispose()} on shutdown.
  */
 public final class HttpToolExecutor implements ToolExecutor {
 
@@ -45,7 +47,10 @@ public final class HttpToolExecutor implements ToolExecutor {
 	/** Header carrying the attempt number, from 1. */
 	public static final String ATTEMPT_HEADER = "X-Toolgate-Attempt";
 
-	/** Header carrying the call's idempotency key (for direct invocations, derived by {@link IdempotencyKeys}). */
+	/**
+	 * Header carrying the call's idempotency key (for direct invocations, derived by
+	 * {@link IdempotencyKeys}).
+	 */
 	public static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
 	private static final int ERROR_SNIPPET_CHARS = 200;
@@ -70,13 +75,15 @@ public final class HttpToolExecutor implements ToolExecutor {
 	}
 
 	/**
-	 * Creates an executor with its own connection pool on a client builder, e.g. one carrying an observation
-	 * registry so that calls are traced and W3C {@code traceparent} reaches the workers.
+	 * Creates an executor with its own connection pool on a client builder, e.g. one
+	 * carrying an observation registry so that calls are traced and W3C
+	 * {@code traceparent} reaches the workers.
 	 * @param json the mapper for request and response bodies
 	 * @param connectTimeout the TCP connect timeout
 	 * @param maxConnections the pool's connection bound over all workers
 	 * @param maxResponseSize the largest response body accepted
-	 * @param builder the client builder; its connector is replaced by this executor's pool
+	 * @param builder the client builder; its connector is replaced by this executor's
+	 * pool
 	 */
 	public HttpToolExecutor(JsonMapper json, Duration connectTimeout, int maxConnections, DataSize maxResponseSize,
 			WebClient.Builder builder) {
@@ -112,8 +119,8 @@ public final class HttpToolExecutor implements ToolExecutor {
 			})
 			.bodyValue(this.json.writeValueAsBytes(execution.arguments()))
 			.exchangeToMono(this::readResponse))
-			.onErrorMap(WebClientRequestException.class,
-					ex -> ToolExecutionException.workerError("Tool worker request failed: " + FailureWords.describe(ex)));
+			.onErrorMap(WebClientRequestException.class, ex -> ToolExecutionException
+				.workerError("Tool worker request failed: " + FailureWords.describe(ex)));
 	}
 
 	/** Closes the connection pool. */
@@ -124,9 +131,10 @@ public final class HttpToolExecutor implements ToolExecutor {
 	private Mono<JsonNode> readResponse(ClientResponse response) {
 		HttpStatusCode status = response.statusCode();
 		if (status.is2xxSuccessful()) {
-			return body(response).map(this::parseOutput).onErrorMap(DataBufferLimitException.class,
-					ex -> new ToolExecutionException(ToolExecutionException.OUTPUT_TOO_LARGE,
-							"Tool output exceeds " + this.maxResponseBytes + " bytes", false));
+			return body(response).map(this::parseOutput)
+				.onErrorMap(DataBufferLimitException.class,
+						ex -> new ToolExecutionException(ToolExecutionException.OUTPUT_TOO_LARGE,
+								"Tool output exceeds " + this.maxResponseBytes + " bytes", false));
 		}
 		return body(response).onErrorResume(ex -> Mono.just(new byte[0]))
 			.flatMap(bytes -> Mono.error(statusFailure(status, bytes)));

@@ -3,7 +3,8 @@ package io.toolgate.dispatcher.tool;
 import io.toolgate.streaming.openai.ToolDefinition;
 
 /**
- * A tool ready to run: its resolved spec, compiled argument validator, executor and bulkhead.
+ * A tool ready to run: its resolved spec, compiled argument validator, executor and
+ * bulkhead.
  *
  * @param spec the resolved spec
  * @param validator checks arguments against {@link ToolSpec#inputSchema()}
@@ -18,7 +19,10 @@ public record RegisteredTool(ToolSpec spec, ToolArgumentsValidator validator, To
 		return this.spec.name();
 	}
 
-	/** The OpenAI tool definition offered to the model, its schema rendered once for the requests it goes into. */
+	/**
+	 * The OpenAI tool definition offered to the model, its schema rendered once for the
+	 * requests it goes into.
+	 */
 	public ToolDefinition definition() {
 		return ToolDefinition.rendered(this.spec.name(), this.spec.description(), this.spec.inputSchema());
 	}

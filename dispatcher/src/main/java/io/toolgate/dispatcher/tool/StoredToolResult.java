@@ -7,10 +7,11 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A {@link ToolResult} as {@link IdempotentDispatch} keeps it in the idempotency store. The JSON is the one the
- * {@code tool.result} event has always had ({@code callId}, {@code name}, {@code status}, {@code output},
- * {@code error}, {@code durationMs}, {@code attempts}), so that replicas of an earlier release, sharing the store
- * during a rolling update, read each other's records.
+ * A {@link ToolResult} as {@link IdempotentDispatch} keeps it in the idempotency store.
+ * The JSON is the one the {@code tool.result} event has always had ({@code callId},
+ * {@code name}, {@code status}, {@code output}, {@code error}, {@code durationMs},
+ * {@code attempts}), so that replicas of an earlier release, sharing the store during a
+ * rolling update, read each other's records.
  *
  * @param callId the call id
  * @param name the tool name

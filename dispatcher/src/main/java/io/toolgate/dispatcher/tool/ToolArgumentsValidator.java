@@ -14,16 +14,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checks tool-call arguments against a tool's compiled JSON Schema (draft 2020-12). Thread-safe, non-blocking and
- * CPU-only once created; compiling ({@link #compile}) happens at start-up.
+ * Checks tool-call arguments against a tool's compiled JSON Schema (draft 2020-12).
+ * Thread-safe, non-blocking and CPU-only once created; compiling ({@link #compile})
+ * happens at start-up.
  */
 public final class ToolArgumentsValidator {
 
 	/** At most this many violations are listed in a message. */
 	static final int MAX_VIOLATIONS = 5;
 
-	private static final SchemaRegistry SCHEMAS = SchemaRegistry
-		.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+	private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
 	private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
 
@@ -37,12 +37,14 @@ public final class ToolArgumentsValidator {
 	}
 
 	/**
-	 * Checks that a node is a JSON Schema for an arguments object and compiles it. Loads the draft 2020-12
-	 * meta-schema from the classpath on first use (blocking; call at start-up).
+	 * Checks that a node is a JSON Schema for an arguments object and compiles it. Loads
+	 * the draft 2020-12 meta-schema from the classpath on first use (blocking; call at
+	 * start-up).
 	 * @param inputSchema the schema
 	 * @param json the mapper used to parse arguments
 	 * @return the validator
-	 * @throws IllegalArgumentException with a message describing what is wrong with the schema
+	 * @throws IllegalArgumentException with a message describing what is wrong with the
+	 * schema
 	 */
 	public static ToolArgumentsValidator compile(JsonNode inputSchema, JsonMapper json) {
 		if (!inputSchema.isObject()) {
@@ -53,13 +55,16 @@ public final class ToolArgumentsValidator {
 		}
 		List<Error> metaErrors = SCHEMAS.getSchema(SchemaLocation.of(META_SCHEMA)).validate(inputSchema);
 		if (!metaErrors.isEmpty()) {
-			throw new IllegalArgumentException("input-schema is not a valid JSON Schema: " + describe(metaErrors, "schema"));
+			throw new IllegalArgumentException(
+					"input-schema is not a valid JSON Schema: " + describe(metaErrors, "schema"));
 		}
 		try {
 			Schema schema = SCHEMAS.getSchema(inputSchema);
 			schema.initializeValidators();
-			// Producing one violation now loads the validator's message bundle from the jar (a blocking read),
-			// so that the first invalid arguments at run time never touch the disk on an event-loop thread.
+			// Producing one violation now loads the validator's message bundle from the
+			// jar (a blocking read),
+			// so that the first invalid arguments at run time never touch the disk on an
+			// event-loop thread.
 			schema.validate(json.getNodeFactory().stringNode("warm-up")).forEach(Error::getMessage);
 			return new ToolArgumentsValidator(schema, json);
 		}
@@ -71,8 +76,8 @@ public final class ToolArgumentsValidator {
 	/**
 	 * Parses and checks arguments as the model produced them.
 	 * @param arguments a JSON document, possibly invalid
-	 * @return {@link ArgumentsCheck.Valid} with the parsed object, or {@link ArgumentsCheck.Invalid} with the
-	 * violations
+	 * @return {@link ArgumentsCheck.Valid} with the parsed object, or
+	 * {@link ArgumentsCheck.Invalid} with the violations
 	 */
 	public ArgumentsCheck check(String arguments) {
 		JsonNode node;
@@ -88,7 +93,8 @@ public final class ToolArgumentsValidator {
 	/**
 	 * Checks parsed arguments.
 	 * @param arguments the arguments; must be a JSON object
-	 * @return {@link ArgumentsCheck.Valid} or {@link ArgumentsCheck.Invalid} with the violations
+	 * @return {@link ArgumentsCheck.Valid} or {@link ArgumentsCheck.Invalid} with the
+	 * violations
 	 */
 	public ArgumentsCheck check(JsonNode arguments) {
 		if (arguments == null || !arguments.isObject()) {

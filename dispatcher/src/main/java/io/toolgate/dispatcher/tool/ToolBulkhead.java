@@ -12,13 +12,14 @@ import reactor.core.publisher.Sinks;
 /**
  * A non-blocking semaphore bounding the in-flight executions of one tool on this replica.
  * <p>
- * A call that finds no free permit waits in a bounded FIFO queue for at most the given wait; a call that finds the
- * queue full, or waits too long, fails with a retryable {@code rejected} {@link ToolExecutionException}. Waiting
- * never blocks a thread: a waiter is a {@link Sinks.One} completed by the call that releases a permit.
+ * A call that finds no free permit waits in a bounded FIFO queue for at most the given
+ * wait; a call that finds the queue full, or waits too long, fails with a retryable
+ * {@code rejected} {@link ToolExecutionException}. Waiting never blocks a thread: a
+ * waiter is a {@link Sinks.One} completed by the call that releases a permit.
  * <p>
- * Written here rather than taken from resilience4j-bulkhead because that module's reactive operator is not on the
- * classpath and the logic is small. The state sits behind a monitor held only for a few field updates, never
- * across a signal.
+ * Written here rather than taken from resilience4j-bulkhead because that module's
+ * reactive operator is not on the classpath and the logic is small. The state sits behind
+ * a monitor held only for a few field updates, never across a signal.
  */
 public final class ToolBulkhead {
 
@@ -48,12 +49,13 @@ public final class ToolBulkhead {
 	}
 
 	/**
-	 * Runs the source holding a permit, released when the source terminates or is cancelled.
+	 * Runs the source holding a permit, released when the source terminates or is
+	 * cancelled.
 	 * @param <T> the value type
 	 * @param source the work, subscribed once a permit is held
 	 * @param maxWait how long to wait for a permit
-	 * @return the source's signals; emits a {@code rejected} {@link ToolExecutionException} if no permit was free
-	 * within {@code maxWait}
+	 * @return the source's signals; emits a {@code rejected}
+	 * {@link ToolExecutionException} if no permit was free within {@code maxWait}
 	 */
 	public <T> Mono<T> run(Supplier<Mono<T>> source, Duration maxWait) {
 		return Mono.usingWhen(acquire(maxWait), permit -> source.get(), Permit::release);

@@ -3,8 +3,9 @@ package io.toolgate.dispatcher.tool;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides, after a call's arguments are valid and before it runs, whether it may run now; rate limits plug in
- * here. A gate may delay its answer (waiting for a bucket to refill) but never blocks.
+ * Decides, after a call's arguments are valid and before it runs, whether it may run now;
+ * rate limits plug in here. A gate may delay its answer (waiting for a bucket to refill)
+ * but never blocks.
  */
 @FunctionalInterface
 public interface ToolCallGate {
@@ -16,7 +17,8 @@ public interface ToolCallGate {
 	 * Admits a call.
 	 * @param tenant the calling tenant
 	 * @param tool the tool
-	 * @return empty to run the call, or the failure the call ends with instead; never an error signal
+	 * @return empty to run the call, or the failure the call ends with instead; never an
+	 * error signal
 	 */
 	Mono<ToolExecutionException> admit(String tenant, String tool);
 

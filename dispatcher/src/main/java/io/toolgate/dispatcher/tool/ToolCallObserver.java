@@ -4,8 +4,9 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * Watches the tool calls {@link ToolDispatcher} runs: metrics and tracing plug in here, so that the tool layer does
- * not depend on them. Every method is called on the thread that runs the call and must neither block nor fail.
+ * Watches the tool calls {@link ToolDispatcher} runs: metrics and tracing plug in here,
+ * so that the tool layer does not depend on them. Every method is called on the thread
+ * that runs the call and must neither block nor fail.
  */
 public interface ToolCallObserver {
 
@@ -28,7 +29,8 @@ public interface ToolCallObserver {
 	};
 
 	/**
-	 * Wraps one call, from the look-up of its tool to its result, e.g. in a trace span. Called at subscription.
+	 * Wraps one call, from the look-up of its tool to its result, e.g. in a trace span.
+	 * Called at subscription.
 	 * @param <T> the result type
 	 * @param tool the registered tool name, or {@code unknown} for a name no tool has
 	 * @param callId the call id

@@ -14,19 +14,22 @@ import reactor.util.retry.RetryBackoffSpec;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs tool calls: finds the tool, checks the arguments against its schema, and executes it inside its bulkhead,
- * each attempt bounded by the tool's timeout, retrying retryable failures with backoff and jitter, the whole call
- * bounded by {@link ToolSpec#callDeadline(Duration)}.
+ * Runs tool calls: finds the tool, checks the arguments against its schema, and executes
+ * it inside its bulkhead, each attempt bounded by the tool's timeout, retrying retryable
+ * failures with backoff and jitter, the whole call bounded by
+ * {@link ToolSpec#callDeadline(Duration)}.
  * <p>
- * Dispatch never fails: every failure becomes a {@link ToolResult} with status {@code error} and a
- * {@link ToolResult.Error} whose type is one of {@code unknown_tool}, {@code invalid_arguments} (neither runs the
- * tool: attempts 0), {@code timeout}, {@code worker_error}, {@code tool_error}, {@code rejected} or
- * {@code output_too_large}. A {@code rejected} attempt (bulkhead still full after the wait bound) is not retried
+ * Dispatch never fails: every failure becomes a {@link ToolResult} with status
+ * {@code error} and a {@link ToolResult.Error} whose type is one of {@code unknown_tool},
+ * {@code invalid_arguments} (neither runs the tool: attempts 0), {@code timeout},
+ * {@code worker_error}, {@code tool_error}, {@code rejected} or {@code output_too_large}.
+ * A {@code rejected} attempt (bulkhead still full after the wait bound) is not retried
  * here: the wait already was the back-off, so it is returned to the caller as retryable.
  * <p>
- * Each call is reported to a {@link ToolCallObserver}: wrapped in its {@link ToolCallObserver#span span}, with its
- * outcome ({@code ok} or the error type) and duration when it ends and each retry as it starts. Unknown tool names
- * are reported as {@code unknown}, to bound what the observer sees.
+ * Each call is reported to a {@link ToolCallObserver}: wrapped in its
+ * {@link ToolCallObserver#span span}, with its outcome ({@code ok} or the error type) and
+ * duration when it ends and each retry as it starts. Unknown tool names are reported as
+ * {@code unknown}, to bound what the observer sees.
  */
 public class ToolDispatcher {
 
@@ -45,7 +48,8 @@ public class ToolDispatcher {
 	/**
 	 * Creates a dispatcher whose calls pass no gate.
 	 * @param registry the tools
-	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead before it is rejected
+	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead
+	 * before it is rejected
 	 * @param observer where calls and retries are reported
 	 */
 	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, ToolCallObserver observer) {
@@ -55,7 +59,8 @@ public class ToolDispatcher {
 	/**
 	 * Creates a dispatcher whose calls pass a gate (rate limits) before they run.
 	 * @param registry the tools
-	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead before it is rejected
+	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead
+	 * before it is rejected
 	 * @param observer where calls and retries are reported
 	 * @param gate admits each valid call once, before its first attempt
 	 */
@@ -68,7 +73,8 @@ public class ToolDispatcher {
 	}
 
 	/**
-	 * Runs one call. Lazy: nothing happens until subscription. Cancelling cancels the running attempt.
+	 * Runs one call. Lazy: nothing happens until subscription. Cancelling cancels the
+	 * running attempt.
 	 * @param invocation the call
 	 * @return the result, {@code ok} or {@code error}; never an error signal
 	 */
@@ -81,12 +87,11 @@ public class ToolDispatcher {
 		});
 	}
 
-	private Mono<ToolResult> checkAndExecute(ToolInvocation invocation, @Nullable RegisteredTool tool,
-			long start) {
+	private Mono<ToolResult> checkAndExecute(ToolInvocation invocation, @Nullable RegisteredTool tool, long start) {
 		if (tool == null) {
-			return Mono.just(failure(invocation, "unknown", new ToolExecutionException(
-					ToolExecutionException.UNKNOWN_TOOL, "Unknown tool '" + invocation.toolName() + "'", false),
-					start, 0));
+			return Mono
+				.just(failure(invocation, "unknown", new ToolExecutionException(ToolExecutionException.UNKNOWN_TOOL,
+						"Unknown tool '" + invocation.toolName() + "'", false), start, 0));
 		}
 		ArgumentsCheck check = tool.validator().check(invocation.arguments());
 		if (check instanceof ArgumentsCheck.Invalid invalid) {
@@ -96,14 +101,14 @@ public class ToolDispatcher {
 					start, 0));
 		}
 		JsonNode arguments = ((ArgumentsCheck.Valid) check).arguments();
-		// The gate runs once per call, outside the retries, so a retried attempt is not charged twice.
+		// The gate runs once per call, outside the retries, so a retried attempt is not
+		// charged twice.
 		return this.gate.admit(invocation.tenant(), tool.name())
 			.map(denied -> failure(invocation, tool.name(), denied, start, 0))
 			.switchIfEmpty(Mono.defer(() -> execute(tool, invocation, arguments, start)));
 	}
 
-	private Mono<ToolResult> execute(RegisteredTool tool, ToolInvocation invocation, JsonNode arguments,
-			long start) {
+	private Mono<ToolResult> execute(RegisteredTool tool, ToolInvocation invocation, JsonNode arguments, long start) {
 		ToolSpec spec = tool.spec();
 		AtomicInteger attempts = new AtomicInteger();
 		Mono<JsonNode> attempt = Mono.defer(() -> {
@@ -112,22 +117,18 @@ public class ToolDispatcher {
 			return tool.bulkhead().run(() -> runAttempt(tool, execution), this.bulkheadMaxWait);
 		});
 		Duration deadline = spec.callDeadline(this.bulkheadMaxWait);
-		return attempt.retryWhen(retrySpec(spec.retry())
-			.doBeforeRetry(signal -> this.observer.retried(tool.name())))
+		return attempt.retryWhen(retrySpec(spec.retry()).doBeforeRetry(signal -> this.observer.retried(tool.name())))
 			.timeout(deadline)
 			.onErrorMap(TimeoutException.class, ex -> new ToolExecutionException(ToolExecutionException.TIMEOUT,
 					"Tool '" + spec.name() + "' exceeded its call deadline of " + deadline.toMillis() + "ms", true))
 			.map(output -> success(invocation, tool.name(), output, start, attempts.get()))
-			.onErrorResume(ex -> Mono.just(failure(invocation, tool.name(), asToolFailure(spec, ex), start,
-					attempts.get())));
+			.onErrorResume(
+					ex -> Mono.just(failure(invocation, tool.name(), asToolFailure(spec, ex), start, attempts.get())));
 	}
 
 	private Mono<JsonNode> runAttempt(RegisteredTool tool, ToolExecution execution) {
 		ToolSpec spec = tool.spec();
-		return tool.executor()
-			.execute(execution)
-			.timeout(spec.timeout())
-			.onErrorMap(ex -> asToolFailure(spec, ex));
+		return tool.executor().execute(execution).timeout(spec.timeout()).onErrorMap(ex -> asToolFailure(spec, ex));
 	}
 
 	private static RetryBackoffSpec retrySpec(ToolRetryPolicy policy) {
@@ -172,7 +173,9 @@ public class ToolDispatcher {
 				millis(durationNanos), attempts);
 	}
 
-	/** Whole milliseconds, the precision results carry; the observer gets the nanoseconds. */
+	/**
+	 * Whole milliseconds, the precision results carry; the observer gets the nanoseconds.
+	 */
 	private static Duration millis(long nanos) {
 		return Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(nanos));
 	}

@@ -3,8 +3,9 @@ package io.toolgate.dispatcher.tool;
 import io.toolgate.dispatcher.error.ToolFailure;
 
 /**
- * A failure of a tool attempt with the type the model sees ({@link #errorType()}) and whether calling again may
- * succeed. Created without a stack trace: these are expected outcomes on the hot path.
+ * A failure of a tool attempt with the type the model sees ({@link #errorType()}) and
+ * whether calling again may succeed. Created without a stack trace: these are expected
+ * outcomes on the hot path.
  */
 public class ToolExecutionException extends RuntimeException implements ToolFailure {
 

@@ -9,23 +9,34 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
 /**
- * Runs the tool calls a model asked for in one message: in parallel, at most {@code maxParallel} at a time, each at
- * most once per idempotency key ({@link IdempotentDispatch}), and emits their results as they complete, not in call
- * order. A call whose key is in the way is not run and gets an error result the model sees, never an error signal:
+ * Runs the tool calls a model asked for in one message: in parallel, at most
+ * {@code maxParallel} at a time, each at most once per idempotency key
+ * ({@link IdempotentDispatch}), and emits their results as they complete, not in call
+ * order. A call whose key is in the way is not run and gets an error result the model
+ * sees, never an error signal:
  * <ul>
- * <li>in a turn, {@value #IDEMPOTENCY_CONFLICT}: a call with the same key and other arguments ran (a model that
- * gave two calls of one message the same id), or one with the same arguments was still running after the wait;</li>
- * <li>in a turn taken over from another replica, {@value #INTERRUPTED}: the call that replica claimed was still
- * running when it stopped, or ran with other arguments; it is not run again.</li>
+ * <li>in a turn, {@value #IDEMPOTENCY_CONFLICT}: a call with the same key and other
+ * arguments ran (a model that gave two calls of one message the same id), or one with the
+ * same arguments was still running after the wait;</li>
+ * <li>in a turn taken over from another replica, {@value #INTERRUPTED}: the call that
+ * replica claimed was still running when it stopped, or ran with other arguments; it is
+ * not run again.</li>
  * </ul>
- * These results were never executed, so they are not recorded as tool calls by the {@link ToolCallObserver}.
+ * These results were never executed, so they are not recorded as tool calls by the
+ * {@link ToolCallObserver}.
  */
 public final class ToolFanOut {
 
-	/** The error type of a call of a turn whose idempotency key another call of the turn holds. */
+	/**
+	 * The error type of a call of a turn whose idempotency key another call of the turn
+	 * holds.
+	 */
 	public static final String IDEMPOTENCY_CONFLICT = "idempotency_conflict";
 
-	/** The error type of a call that a turn's replica stopped during, which is not run again. */
+	/**
+	 * The error type of a call that a turn's replica stopped during, which is not run
+	 * again.
+	 */
 	public static final String INTERRUPTED = "interrupted";
 
 	private static final Logger logger = LoggerFactory.getLogger(ToolFanOut.class);
@@ -52,7 +63,8 @@ public final class ToolFanOut {
 	 * Runs the calls of a step of a turn. Lazy; cancelling cancels the calls in flight.
 	 * @param calls the calls, each with its idempotency key
 	 * @param scope what the keys are unique within
-	 * @return one result per call, as each completes; errors only with the idempotency store's failures
+	 * @return one result per call, as each completes; errors only with the idempotency
+	 * store's failures
 	 */
 	public Flux<ToolResult> dispatchAll(List<ToolInvocation> calls, String scope) {
 		return Flux.fromIterable(calls)
@@ -61,19 +73,20 @@ public final class ToolFanOut {
 	}
 
 	/**
-	 * Runs the calls of a step of a turn taken over from another replica: a call whose result that replica recorded
-	 * is skipped, a call it completed gets the stored result, a call it never claimed runs, and a call still
-	 * claimed without a result after {@code wait} (its replica stopped while it ran, or still runs it) is not run
-	 * again: it gets an {@value #INTERRUPTED} result. Lazy; cancelling cancels the calls in flight.
+	 * Runs the calls of a step of a turn taken over from another replica: a call whose
+	 * result that replica recorded is skipped, a call it completed gets the stored
+	 * result, a call it never claimed runs, and a call still claimed without a result
+	 * after {@code wait} (its replica stopped while it ran, or still runs it) is not run
+	 * again: it gets an {@value #INTERRUPTED} result. Lazy; cancelling cancels the calls
+	 * in flight.
 	 * @param calls the calls, each with its idempotency key
 	 * @param scope what the keys are unique within
 	 * @param done the ids of the calls whose results are known; they get no result here
 	 * @param wait how long to wait for a claimed call's result
-	 * @return one result per call not in {@code done}, as each completes; errors only with the idempotency store's
-	 * failures
+	 * @return one result per call not in {@code done}, as each completes; errors only
+	 * with the idempotency store's failures
 	 */
-	public Flux<ToolResult> dispatchResumed(List<ToolInvocation> calls, String scope, Set<String> done,
-			Duration wait) {
+	public Flux<ToolResult> dispatchResumed(List<ToolInvocation> calls, String scope, Set<String> done, Duration wait) {
 		return Flux.fromIterable(calls)
 			.filter(call -> !done.contains(call.callId()))
 			.flatMap(call -> this.dispatch.dispatch(call, scope, wait).map(outcome -> resumedResultOf(call, outcome)),
@@ -84,12 +97,14 @@ public final class ToolFanOut {
 		return switch (outcome) {
 			case DispatchOutcome.Fresh fresh -> fresh.result();
 			case DispatchOutcome.Replayed replayed -> replayed.result();
-			case DispatchOutcome.InProgress inProgress -> notRun(call, IDEMPOTENCY_CONFLICT, "Another call with id '"
-					+ call.callId() + "' and the same arguments was still running; this call was not run, so that "
-					+ "the tool does not run twice");
-			case DispatchOutcome.Mismatch mismatch -> notRun(call, IDEMPOTENCY_CONFLICT, "Another call with id '"
-					+ call.callId() + "' and other arguments ran in this step; this call was not run. Give every "
-					+ "tool call of a message its own id");
+			case DispatchOutcome.InProgress inProgress -> notRun(call, IDEMPOTENCY_CONFLICT,
+					"Another call with id '" + call.callId()
+							+ "' and the same arguments was still running; this call was not run, so that "
+							+ "the tool does not run twice");
+			case DispatchOutcome.Mismatch mismatch -> notRun(call, IDEMPOTENCY_CONFLICT,
+					"Another call with id '" + call.callId()
+							+ "' and other arguments ran in this step; this call was not run. Give every "
+							+ "tool call of a message its own id");
 		};
 	}
 

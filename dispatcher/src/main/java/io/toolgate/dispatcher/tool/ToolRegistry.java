@@ -10,7 +10,10 @@ import java.util.function.Function;
 import io.toolgate.streaming.openai.ToolDefinition;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The tools this gateway runs, resolved once at start-up and immutable afterwards. Thread-safe. */
+/**
+ * The tools this gateway runs, resolved once at start-up and immutable afterwards.
+ * Thread-safe.
+ */
 public final class ToolRegistry {
 
 	private final Map<String, RegisteredTool> tools;
@@ -38,11 +41,12 @@ public final class ToolRegistry {
 	}
 
 	/**
-	 * Compiles specs into ready tools: a schema validator, the executor for its {@link ExecutorSpec} and a bulkhead
-	 * each.
-	 * @param specs the specs, as the {@link io.toolgate.dispatcher.tool.registry.ToolRegistryLoader} returns them
-	 * @param executors the executor for each executor spec (e.g. the shared HTTP executor for every
-	 * {@link ExecutorSpec.Http})
+	 * Compiles specs into ready tools: a schema validator, the executor for its
+	 * {@link ExecutorSpec} and a bulkhead each.
+	 * @param specs the specs, as the
+	 * {@link io.toolgate.dispatcher.tool.registry.ToolRegistryLoader} returns them
+	 * @param executors the executor for each executor spec (e.g. the shared HTTP executor
+	 * for every {@link ExecutorSpec.Http})
 	 * @param bulkheadMaxWaiting how many calls may wait for a permit of one tool
 	 * @param json the mapper arguments are parsed with
 	 * @return the registry, in the specs' order
@@ -73,7 +77,10 @@ public final class ToolRegistry {
 		return List.copyOf(this.tools.values());
 	}
 
-	/** The OpenAI tool definitions of every tool, in registry order, for the model request. */
+	/**
+	 * The OpenAI tool definitions of every tool, in registry order, for the model
+	 * request.
+	 */
 	public List<ToolDefinition> definitions() {
 		return this.definitions;
 	}

@@ -6,17 +6,17 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The result of one tool call, success or structured failure: what the tool layer hands to its callers, which
- * turn it into their own form (a {@code tool.result} event, an HTTP response). A failure is a value here, never an
- * error signal.
+ * The result of one tool call, success or structured failure: what the tool layer hands
+ * to its callers, which turn it into their own form (a {@code tool.result} event, an HTTP
+ * response). A failure is a value here, never an error signal.
  *
  * @param callId the call id
  * @param toolName the tool name as the caller gave it (it may name no tool)
  * @param status {@link Status#OK} or {@link Status#ERROR}
  * @param output the tool's JSON output when ok, else {@code null}
  * @param error the failure when not ok, else {@code null}
- * @param duration wall time of the call, all attempts included, in whole milliseconds (as events and stored
- * results carry it)
+ * @param duration wall time of the call, all attempts included, in whole milliseconds (as
+ * events and stored results carry it)
  * @param attempts how many times the tool was run (0 when it was not run at all)
  */
 public record ToolResult(String callId, String toolName, Status status, @Nullable JsonNode output,
@@ -89,8 +89,9 @@ public record ToolResult(String callId, String toolName, Status status, @Nullabl
 	/**
 	 * A tool failure as the model and the client see it.
 	 *
-	 * @param type the failure type: one of the {@link ToolExecutionException} types, {@code rate_limited},
-	 * {@value ToolFanOut#IDEMPOTENCY_CONFLICT} or {@value ToolFanOut#INTERRUPTED}
+	 * @param type the failure type: one of the {@link ToolExecutionException} types,
+	 * {@code rate_limited}, {@value ToolFanOut#IDEMPOTENCY_CONFLICT} or
+	 * {@value ToolFanOut#INTERRUPTED}
 	 * @param message a description safe to show to the model and the client
 	 * @param retryable whether calling again may succeed
 	 */

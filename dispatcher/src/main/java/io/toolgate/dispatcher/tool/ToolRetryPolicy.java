@@ -3,7 +3,8 @@ package io.toolgate.dispatcher.tool;
 import java.time.Duration;
 
 /**
- * How a tool call is retried after a retryable failure (timeout, worker error): exponential backoff with jitter.
+ * How a tool call is retried after a retryable failure (timeout, worker error):
+ * exponential backoff with jitter.
  *
  * @param maxAttempts total attempts, the first included; {@code 1} means no retry
  * @param initialBackoff the backoff before the second attempt
@@ -37,7 +38,8 @@ public record ToolRetryPolicy(int maxAttempts, Duration initialBackoff, Duration
 	}
 
 	/**
-	 * An upper bound of the total time spent backing off between all attempts, jitter included.
+	 * An upper bound of the total time spent backing off between all attempts, jitter
+	 * included.
 	 */
 	public Duration backoffBound() {
 		Duration total = Duration.ZERO;

@@ -5,7 +5,8 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A tool as the registry declares it, with the registry defaults already applied. Resolved once at start-up.
+ * A tool as the registry declares it, with the registry defaults already applied.
+ * Resolved once at start-up.
  *
  * @param name the name the model calls it by ({@code ^[a-zA-Z0-9_-]{1,64}$})
  * @param description what it does, for the model
@@ -16,8 +17,8 @@ import tools.jackson.databind.JsonNode;
  * @param maxConcurrency the bound of in-flight executions on this replica (the bulkhead)
  * @param riskTier how much harm it can do
  */
-public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor,
-		Duration timeout, ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier) {
+public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier) {
 
 	/**
 	 * Validates the spec's numeric bounds.
@@ -33,15 +34,13 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 	}
 
 	/**
-	 * The bound of a whole call: every attempt at its timeout plus the worst-case backoff between attempts plus
-	 * the given bulkhead wait per attempt.
+	 * The bound of a whole call: every attempt at its timeout plus the worst-case backoff
+	 * between attempts plus the given bulkhead wait per attempt.
 	 * @param bulkheadWait the longest wait for a bulkhead permit of one attempt
 	 * @return the deadline of one call
 	 */
 	public Duration callDeadline(Duration bulkheadWait) {
-		return this.timeout.plus(bulkheadWait)
-			.multipliedBy(this.retry.maxAttempts())
-			.plus(this.retry.backoffBound());
+		return this.timeout.plus(bulkheadWait).multipliedBy(this.retry.maxAttempts()).plus(this.retry.backoffBound());
 	}
 
 }

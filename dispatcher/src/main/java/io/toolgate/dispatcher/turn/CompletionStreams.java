@@ -17,13 +17,16 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Streaming chat completions a client can resume: each SSE payload of a completion gets the next id, goes to the
- * readers on this replica at once and to the completion's event log in batches, so that a client whose connection
- * dropped reads on after its {@code Last-Event-ID}, on any replica, with no gap and no duplicate. A completion runs
- * detached from its client, to its end (bounded by the turn deadline): a dropped connection does not cancel it.
+ * Streaming chat completions a client can resume: each SSE payload of a completion gets
+ * the next id, goes to the readers on this replica at once and to the completion's event
+ * log in batches, so that a client whose connection dropped reads on after its
+ * {@code Last-Event-ID}, on any replica, with no gap and no duplicate. A completion runs
+ * detached from its client, to its end (bounded by the turn deadline): a dropped
+ * connection does not cancel it.
  * <p>
- * The logs live under the conversation {@value #CONVERSATION} of the tenant, with the completion's id as turn id; no
- * conversation id a client can use holds a {@code ~}, so they never meet a conversation's turns.
+ * The logs live under the conversation {@value #CONVERSATION} of the tenant, with the
+ * completion's id as turn id; no conversation id a client can use holds a {@code ~}, so
+ * they never meet a conversation's turns.
  */
 public class CompletionStreams {
 
@@ -46,16 +49,21 @@ public class CompletionStreams {
 
 	private final Duration quietTimeout;
 
-	/** The payloads of the completions running on this replica, for the readers on this replica. */
+	/**
+	 * The payloads of the completions running on this replica, for the readers on this
+	 * replica.
+	 */
 	private final Map<TurnKey, Sinks.Many<StoredEvent>> running = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the streams.
 	 * @param eventLog where payloads are kept for resuming
-	 * @param settings the log's time to live and flush interval, and the turn deadline, the longest a reader
-	 * following a completion running on another replica waits for its next payload
-	 * @param shared whether the log is shared by replicas (then payloads are written as they come, batched within
-	 * the flush interval); a log held in this process is written once, when the completion ends
+	 * @param settings the log's time to live and flush interval, and the turn deadline,
+	 * the longest a reader following a completion running on another replica waits for
+	 * its next payload
+	 * @param shared whether the log is shared by replicas (then payloads are written as
+	 * they come, batched within the flush interval); a log held in this process is
+	 * written once, when the completion ends
 	 */
 	public CompletionStreams(TurnEventLog eventLog, TurnSettings settings, boolean shared) {
 		this.eventLog = eventLog;
@@ -75,14 +83,15 @@ public class CompletionStreams {
 	}
 
 	/**
-	 * Creates the completion's log, then subscribes its payloads, detached from the caller: from here on the
-	 * completion runs to its end however its readers come and go. The payloads flux must end with a terminal
-	 * payload and never error; it is subscribed with the caller's context, so its spans stay children of the
-	 * request's.
+	 * Creates the completion's log, then subscribes its payloads, detached from the
+	 * caller: from here on the completion runs to its end however its readers come and
+	 * go. The payloads flux must end with a terminal payload and never error; it is
+	 * subscribed with the caller's context, so its spans stay children of the request's.
 	 * @param key the completion
 	 * @param payloads the SSE data payloads, in order
-	 * @return the completion's payloads with their ids from the first, for its client, once the log exists; errors
-	 * with the store's failure, and then nothing was subscribed
+	 * @return the completion's payloads with their ids from the first, for its client,
+	 * once the log exists; errors with the store's failure, and then nothing was
+	 * subscribed
 	 */
 	public Mono<Flux<StoredEvent>> start(TurnKey key, Flux<Payload> payloads) {
 		return this.eventLog.create(key, this.logTtl).then(Mono.deferContextual(context -> {
@@ -99,27 +108,28 @@ public class CompletionStreams {
 	}
 
 	/**
-	 * Writes the payloads to the log. To a shared log as they come, those arriving within the flush interval (or
-	 * while a write is in flight) in one write, for readers on other replicas; to a log in this process all at
-	 * once when the completion ends: until then its readers read the running completion's feed, and a reader
-	 * arriving between the feed's end and the write reads the log live. The first failed write ends the
-	 * recording, so that the log never holds payloads under ids other than the ones their readers got; the
-	 * completion's client is not affected.
+	 * Writes the payloads to the log. To a shared log as they come, those arriving within
+	 * the flush interval (or while a write is in flight) in one write, for readers on
+	 * other replicas; to a log in this process all at once when the completion ends:
+	 * until then its readers read the running completion's feed, and a reader arriving
+	 * between the feed's end and the write reads the log live. The first failed write
+	 * ends the recording, so that the log never holds payloads under ids other than the
+	 * ones their readers got; the completion's client is not affected.
 	 */
 	private void record(TurnKey key, Flux<StoredEvent> events) {
 		Flux<EventDraft> drafts = events.map(event -> new EventDraft(event.type(), event.data(), event.terminal()));
 		Flux<List<EventDraft>> batches = this.flushInterval.isZero() ? drafts.collectList().flux()
 				: drafts.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true);
-		batches.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
-			.subscribe(stored -> {
-			}, ex -> logger.warn("Completion {} could not record its stream; it cannot be resumed past the failure: {}",
-					key.turnId(), ex.toString()));
+		batches.concatMap(batch -> this.eventLog.appendAll(key, batch), 1).subscribe(stored -> {
+		}, ex -> logger.warn("Completion {} could not record its stream; it cannot be resumed past the failure: {}",
+				key.turnId(), ex.toString()));
 	}
 
 	/**
-	 * Reads a completion's payloads after an id: from this replica's feed while it runs here, else from its log,
-	 * following it live. A completion that goes quiet for longer than the turn deadline (its replica stopped)
-	 * errors the reader with a {@link java.util.concurrent.TimeoutException}.
+	 * Reads a completion's payloads after an id: from this replica's feed while it runs
+	 * here, else from its log, following it live. A completion that goes quiet for longer
+	 * than the turn deadline (its replica stopped) errors the reader with a
+	 * {@link java.util.concurrent.TimeoutException}.
 	 * @param key the completion
 	 * @param afterId the last id the reader has seen
 	 * @return the payloads, completing after the terminal one

@@ -6,8 +6,9 @@ import io.toolgate.streaming.openai.ChatMessage;
 import reactor.core.publisher.Mono;
 
 /**
- * Where a turn persists its messages. Each call is one atomic write of complete messages (an assistant message
- * together with all of its tool results), so a turn cut short never leaves a partial message behind.
+ * Where a turn persists its messages. Each call is one atomic write of complete messages
+ * (an assistant message together with all of its tool results), so a turn cut short never
+ * leaves a partial message behind.
  */
 public interface ConversationWriter {
 

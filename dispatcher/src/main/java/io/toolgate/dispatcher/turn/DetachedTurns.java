@@ -28,10 +28,11 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs native conversation turns detached from their clients: every event goes to the turn's event log, in
- * batches, and readers on any replica read and resume from it (readers on the replica running the turn get its
- * events straight from its writes). A turn whose replica stopped is taken over by a reader's replica
- * ({@link TurnWatch}, {@link TurnTakeover}) or closed as abandoned.
+ * Runs native conversation turns detached from their clients: every event goes to the
+ * turn's event log, in batches, and readers on any replica read and resume from it
+ * (readers on the replica running the turn get its events straight from its writes). A
+ * turn whose replica stopped is taken over by a reader's replica ({@link TurnWatch},
+ * {@link TurnTakeover}) or closed as abandoned.
  */
 public class DetachedTurns {
 
@@ -40,14 +41,19 @@ public class DetachedTurns {
 	/** Most events written to the event log in one write. */
 	private static final int APPEND_BATCH_SIZE = 64;
 
-	/** The code of the terminal error event of a turn whose replica stopped before the turn ended. */
+	/**
+	 * The code of the terminal error event of a turn whose replica stopped before the
+	 * turn ended.
+	 */
 	public static final String TURN_ABANDONED = "turn_abandoned";
 
 	private final TurnEngine engine;
 
 	private final TurnCoordinator turns;
 
-	/** Completes when the replica abandons its running turns (a drain past its timeout). */
+	/**
+	 * Completes when the replica abandons its running turns (a drain past its timeout).
+	 */
 	private final Sinks.Empty<Void> stopping = Sinks.empty();
 
 	private final TurnEventLog eventLog;
@@ -58,12 +64,18 @@ public class DetachedTurns {
 
 	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
 
-	/** Whether turns whose replica stopped are continued by another replica (else they end as abandoned). */
+	/**
+	 * Whether turns whose replica stopped are continued by another replica (else they end
+	 * as abandoned).
+	 */
 	private final boolean takeover;
 
 	private final TurnWatch watch;
 
-	/** Events of the turns running on this replica, as stored, for the readers on this replica. */
+	/**
+	 * Events of the turns running on this replica, as stored, for the readers on this
+	 * replica.
+	 */
 	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
 
 	/**
@@ -76,8 +88,8 @@ public class DetachedTurns {
 	 * @param admission the per-replica bound, for turns taken over
 	 * @param settings turn settings
 	 * @param jsonMapper JSON of messages and events
-	 * @param sharedStore whether the store is shared by replicas, so that another replica can take a turn over
-	 * (with {@link TurnSettings#takeover()})
+	 * @param sharedStore whether the store is shared by replicas, so that another replica
+	 * can take a turn over (with {@link TurnSettings#takeover()})
 	 * @param metrics counts takeovers
 	 */
 	public DetachedTurns(TurnEngine engine, TurnCoordinator turns, ConversationStore store, TurnLeases leases,
@@ -89,18 +101,20 @@ public class DetachedTurns {
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
 		this.takeover = sharedStore && settings.takeover();
-		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, settings.leaseTtl(),
-				jsonMapper, this::launchTakenOver);
-		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, settings.leaseTtl(),
-				jsonMapper, metrics);
+		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, settings.leaseTtl(), jsonMapper,
+				this::launchTakenOver);
+		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, settings.leaseTtl(), jsonMapper,
+				metrics);
 	}
 
 	/**
-	 * Starts a native conversation turn detached from the client: it runs to completion (or its deadline) even
-	 * if the client goes away, appending every event to the turn's event log.
+	 * Starts a native conversation turn detached from the client: it runs to completion
+	 * (or its deadline) even if the client goes away, appending every event to the turn's
+	 * event log.
 	 * @param turn the prepared turn, which must hold a conversation
 	 * @param request the turn request
-	 * @return the turn's key once its event log exists; read events with {@link #events(TurnKey, long)}
+	 * @return the turn's key once its event log exists; read events with
+	 * {@link #events(TurnKey, long)}
 	 */
 	public Mono<TurnKey> startDetached(PreparedTurn turn, TurnRequest request) {
 		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
@@ -114,7 +128,8 @@ public class DetachedTurns {
 				launch(key, turn, this.engine.run(request), feed);
 			})
 			.thenReturn(key)
-			// Until it is launched the turn is the caller's: an error or a client leaving frees it at once.
+			// Until it is launched the turn is the caller's: an error or a client leaving
+			// frees it at once.
 			.doFinally(signal -> {
 				if (!launched.get()) {
 					this.turns.releaseAbandoned(turn);
@@ -123,13 +138,15 @@ public class DetachedTurns {
 	}
 
 	/**
-	 * Reads a turn's events after an id, replaying stored ones and then following live ones.
+	 * Reads a turn's events after an id, replaying stored ones and then following live
+	 * ones.
 	 * @param key the turn
 	 * @param afterId the last id the client saw
 	 * @return the events; errors with {@code TurnNotFoundException}
 	 */
 	public Flux<StoredEvent> events(TurnKey key, long afterId) {
-		// A turn running on this replica feeds its readers here straight from its writes; the log is read only
+		// A turn running on this replica feeds its readers here straight from its writes;
+		// the log is read only
 		// for turns that run elsewhere or have ended.
 		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
 		if (feed == null) {
@@ -138,13 +155,12 @@ public class DetachedTurns {
 		return Flux.defer(() -> {
 			AtomicLong last = new AtomicLong(afterId);
 			AtomicBoolean ended = new AtomicBoolean();
-			return feed.asFlux()
-				.filter(event -> event.id() > afterId)
-				.doOnNext(event -> {
-					last.set(event.id());
-					ended.set(event.terminal());
-				})
-				// A turn this replica gave up (it lost its lease, or a drain stopped it) may go on elsewhere: its
+			return feed.asFlux().filter(event -> event.id() > afterId).doOnNext(event -> {
+				last.set(event.id());
+				ended.set(event.terminal());
+			})
+				// A turn this replica gave up (it lost its lease, or a drain stopped it)
+				// may go on elsewhere: its
 				// readers here follow it in the log.
 				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
 				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
@@ -162,10 +178,11 @@ public class DetachedTurns {
 	}
 
 	/**
-	 * Stops every turn running detached on this replica now and frees their leases, for a drain that ran out of
-	 * time: with takeover on, without a terminal event, for another replica to continue them; otherwise each with
-	 * a terminal {@code error} event, code {@value #TURN_ABANDONED}, in its log. Turns started afterwards stop the
-	 * same way at once.
+	 * Stops every turn running detached on this replica now and frees their leases, for a
+	 * drain that ran out of time: with takeover on, without a terminal event, for another
+	 * replica to continue them; otherwise each with a terminal {@code error} event, code
+	 * {@value #TURN_ABANDONED}, in its log. Turns started afterwards stop the same way at
+	 * once.
 	 */
 	public void abandonRunning() {
 		if (this.takeover) {
@@ -184,28 +201,38 @@ public class DetachedTurns {
 		return this.detached.size();
 	}
 
-	/** Runs a turn taken over from another replica; its readers on this replica read the log. */
+	/**
+	 * Runs a turn taken over from another replica; its readers on this replica read the
+	 * log.
+	 */
 	private void launchTakenOver(TurnKey key, PreparedTurn turn, TurnRequest request, TurnResumption from) {
 		launch(key, turn, this.engine.resume(request, from), Sinks.many().multicast().directBestEffort());
 	}
 
-	/** The one place where detached turns are subscribed; each is bounded by the turn deadline. */
+	/**
+	 * The one place where detached turns are subscribed; each is bounded by the turn
+	 * deadline.
+	 */
 	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed) {
 		AtomicBoolean ended = new AtomicBoolean();
-		// Appends are fenced by the turn's lease: once another replica takes the turn over, this one's are refused.
+		// Appends are fenced by the turn's lease: once another replica takes the turn
+		// over, this one's are refused.
 		String writer = Objects.requireNonNull(turn.lease(), "lease").fence();
 		Mono<Void> run = events.transformDeferred(this.turns.leaseRenewal(turn))
 			.onErrorResume(ex -> stopped(key, ex))
 			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
-			// A replica that stops before its turns end says so in their logs (or leaves them to be taken over),
+			// A replica that stops before its turns end says so in their logs (or leaves
+			// them to be taken over),
 			// rather than letting its cut upstream connections speak for it.
 			.takeUntilOther(this.stopping.asMono())
-			.concatWith(Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty()
-					: Mono.just(abandonedByShutdown())))
+			.concatWith(
+					Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty() : Mono.just(abandonedByShutdown())))
 			.concatMap(event -> this.turns.releasingAtEnd(turn, event))
 			.map(this::draft)
-			// Events share a write: those arriving within the flush interval (or while a write is in flight) go
-			// out in one Redis round trip. Readers get an event once it is stored, never before: a client must
+			// Events share a write: those arriving within the flush interval (or while a
+			// write is in flight) go
+			// out in one Redis round trip. Readers get an event once it is stored, never
+			// before: a client must
 			// not hold an event id that a replica crash could leave out of the log.
 			.bufferTimeout(APPEND_BATCH_SIZE, this.settings.eventLogFlushInterval(), true)
 			.concatMap(batch -> this.eventLog.appendAll(key, batch, writer), 1)
@@ -215,7 +242,8 @@ public class DetachedTurns {
 			.doOnSuccess(ignored -> feed.tryEmitComplete())
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} could not record its events: {}", key.turnId(), ex.toString());
-				// Local readers end with the failure; a client resuming elsewhere reads what the log holds.
+				// Local readers end with the failure; a client resuming elsewhere reads
+				// what the log holds.
 				feed.tryEmitError(ex);
 				return Mono.empty();
 			})
@@ -233,8 +261,8 @@ public class DetachedTurns {
 	}
 
 	/**
-	 * The terminal event of a turn that failed; none for a turn that lost its lease while takeover is on: it is
-	 * not over, and another replica continues it.
+	 * The terminal event of a turn that failed; none for a turn that lost its lease while
+	 * takeover is on: it is not over, and another replica continues it.
 	 */
 	private Mono<TurnEvent> stopped(TurnKey key, Throwable error) {
 		if (this.takeover && error instanceof LeaseLostException) {
@@ -246,9 +274,10 @@ public class DetachedTurns {
 	}
 
 	/**
-	 * Frees the turn's slot and lease before its terminal event goes out, so that a client that sends its next
-	 * turn as soon as it reads {@code turn.completed} is never refused with 409. Every message of the turn is
-	 * stored by then; releasing again later does nothing.
+	 * Frees the turn's slot and lease before its terminal event goes out, so that a
+	 * client that sends its next turn as soon as it reads {@code turn.completed} is never
+	 * refused with 409. Every message of the turn is stored by then; releasing again
+	 * later does nothing.
 	 */
 	private Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
 		return event.isTerminal() ? this.turns.finish(turn).thenReturn(event) : Mono.just(event);

@@ -7,10 +7,11 @@ import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.streaming.openai.ChatMessage;
 
 /**
- * Trims a history to an estimated token budget before it is sent to the model: system messages stay, older
- * messages go first, and an assistant message with tool calls is kept or dropped together with its tool
- * results, so the model never sees a result without its call or a call without its result. Tokens are counted by
- * the same {@link TokenEstimator} the token rate limits use.
+ * Trims a history to an estimated token budget before it is sent to the model: system
+ * messages stay, older messages go first, and an assistant message with tool calls is
+ * kept or dropped together with its tool results, so the model never sees a result
+ * without its call or a call without its result. Tokens are counted by the same
+ * {@link TokenEstimator} the token rate limits use.
  */
 final class HistoryTrimmer {
 
@@ -39,7 +40,8 @@ final class HistoryTrimmer {
 		}
 		long budget = this.tokenBudget - this.estimator.promptTokens(system);
 		int kept = groups.size();
-		// Keep the newest groups that fit; the newest group is kept even when it alone exceeds the budget.
+		// Keep the newest groups that fit; the newest group is kept even when it alone
+		// exceeds the budget.
 		for (int i = groups.size() - 1; i >= 0; i--) {
 			long cost = this.estimator.promptTokens(groups.get(i));
 			if (cost > budget && i < groups.size() - 1) {

@@ -10,9 +10,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A model client that logs each failed call once, where it fails, with the provider's text redacted
- * ({@link UpstreamErrors#log(UpstreamException)}). Clients only ever see {@link UpstreamErrors#clientMessage
- * generic messages}, so this log is where an operator finds what the provider said.
+ * A model client that logs each failed call once, where it fails, with the provider's
+ * text redacted ({@link UpstreamErrors#log(UpstreamException)}). Clients only ever see
+ * {@link UpstreamErrors#clientMessage generic messages}, so this log is where an operator
+ * finds what the provider said.
  */
 public final class LoggingModelClient implements ModelClient {
 

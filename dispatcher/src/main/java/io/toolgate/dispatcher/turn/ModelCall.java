@@ -18,8 +18,9 @@ import io.toolgate.streaming.upstream.UpstreamException;
 import reactor.core.publisher.Flux;
 
 /**
- * One model call of a turn: the request (the history trimmed to its token budget, the client's tools and the
- * registered ones the client did not shadow), under the tenant's token budget, measured.
+ * One model call of a turn: the request (the history trimmed to its token budget, the
+ * client's tools and the registered ones the client did not shadow), under the tenant's
+ * token budget, measured.
  */
 final class ModelCall {
 
@@ -43,9 +44,11 @@ final class ModelCall {
 	}
 
 	/**
-	 * Calls the model with the turn's messages: its tokens, then one {@link ModelEvent.Completed}.
+	 * Calls the model with the turn's messages: its tokens, then one
+	 * {@link ModelEvent.Completed}.
 	 * @param state the turn
-	 * @return the model's events; errors with {@link UpstreamException} or the budget's refusal
+	 * @return the model's events; errors with {@link UpstreamException} or the budget's
+	 * refusal
 	 */
 	Flux<ModelEvent> call(TurnState state) {
 		return this.metrics.models()
@@ -53,8 +56,8 @@ final class ModelCall {
 	}
 
 	/**
-	 * Calls the model under the tenant's token budget: an estimate is reserved before the call and reconciled
-	 * with what the call really used, however it ends.
+	 * Calls the model under the tenant's token budget: an estimate is reserved before the
+	 * call and reconciled with what the call really used, however it ends.
 	 */
 	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
@@ -75,8 +78,9 @@ final class ModelCall {
 	}
 
 	/**
-	 * Streams the model's answer, or, for a client that wants no tokens (a non-streaming chat completion), asks for
-	 * it whole: one response to decode instead of a chunk per token.
+	 * Streams the model's answer, or, for a client that wants no tokens (a non-streaming
+	 * chat completion), asks for it whole: one response to decode instead of a chunk per
+	 * token.
 	 */
 	private Flux<ModelEvent> send(TurnState state, ChatCompletionRequest request) {
 		if (state.request.streamTokens()) {

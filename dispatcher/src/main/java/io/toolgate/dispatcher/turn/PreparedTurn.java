@@ -9,8 +9,8 @@ import io.toolgate.streaming.openai.ChatMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A turn that was admitted and, when stateful, holds its conversation's lease. {@link TurnCoordinator#finish}
- * must be called exactly once when it ends.
+ * A turn that was admitted and, when stateful, holds its conversation's lease.
+ * {@link TurnCoordinator#finish} must be called exactly once when it ends.
  *
  * @param turnId the turn id
  * @param conversation the conversation, or {@code null} for a stateless turn

@@ -10,9 +10,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a turn's messages to the conversation store with compare-and-set on the version it last saw, fenced by
- * the turn's lease. Writes of one turn are sequential, so the tracked version is only touched by one write at a
- * time.
+ * Writes a turn's messages to the conversation store with compare-and-set on the version
+ * it last saw, fenced by the turn's lease. Writes of one turn are sequential, so the
+ * tracked version is only touched by one write at a time.
  */
 final class StoredConversationWriter implements ConversationWriter {
 

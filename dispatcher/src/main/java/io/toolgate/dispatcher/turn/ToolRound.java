@@ -19,15 +19,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tool calls of one assistant message: run through {@link ToolFanOut} (in parallel, bounded, each at most once
- * per idempotency key), their results emitted as {@code tool.result} events as they complete, then the step (the
- * message and one tool message per call, in call order) stored in the conversation. A tool failure, an idempotency
- * conflict included, is a result the model sees, never an error of the turn. Tool results become events here and
- * nowhere else ({@link #event}).
+ * The tool calls of one assistant message: run through {@link ToolFanOut} (in parallel,
+ * bounded, each at most once per idempotency key), their results emitted as
+ * {@code tool.result} events as they complete, then the step (the message and one tool
+ * message per call, in call order) stored in the conversation. A tool failure, an
+ * idempotency conflict included, is a result the model sees, never an error of the turn.
+ * Tool results become events here and nowhere else ({@link #event}).
  */
 final class ToolRound {
 
-	/** The largest tool result passed to the model, in characters; longer results are truncated. */
+	/**
+	 * The largest tool result passed to the model, in characters; longer results are
+	 * truncated.
+	 */
 	static final int MAX_TOOL_RESULT_CHARS = 32_768;
 
 	private final ToolFanOut fanOut;
@@ -46,8 +50,8 @@ final class ToolRound {
 	 * Runs a step's tool calls and stores the step.
 	 * @param state the turn
 	 * @param message the assistant message whose calls run
-	 * @param known results a replica that ran the step before recorded, by call id; they are used as they are.
-	 * Only a turn taken over from another replica has any.
+	 * @param known results a replica that ran the step before recorded, by call id; they
+	 * are used as they are. Only a turn taken over from another replica has any.
 	 * @param announce whether a {@code tool.call} event per call goes out first
 	 * @return the step's events: the announcements, then each result as it completes
 	 */
@@ -60,9 +64,10 @@ final class ToolRound {
 			results[i] = known.get(calls.get(i).id());
 			invocations.add(invocation(state, calls.get(i)));
 		}
-		Flux<TurnEvent> started = !announce ? Flux.empty() : Flux.fromIterable(calls)
-			.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(), call.function().arguments(),
-					state.iteration));
+		Flux<TurnEvent> started = !announce ? Flux.empty()
+				: Flux.fromIterable(calls)
+					.map(call -> new TurnEvent.ToolCallStarted(call.id(), call.function().name(),
+							call.function().arguments(), state.iteration));
 		Flux<TurnEvent> executed = execute(state, invocations, known).map(result -> {
 			TurnEvent.ToolResult event = event(result);
 			results[slotOf(calls, results, result.callId())] = event;
@@ -81,8 +86,9 @@ final class ToolRound {
 	}
 
 	/**
-	 * Dispatches the calls without a known result. In a turn taken over from another replica a call that replica
-	 * left running is not run again: it waits up to a lease's time to live for its result, then is interrupted.
+	 * Dispatches the calls without a known result. In a turn taken over from another
+	 * replica a call that replica left running is not run again: it waits up to a lease's
+	 * time to live for its result, then is interrupted.
 	 */
 	private Flux<ToolResult> execute(TurnState state, List<ToolInvocation> invocations,
 			Map<String, TurnEvent.ToolResult> known) {
@@ -92,9 +98,9 @@ final class ToolRound {
 	}
 
 	/**
-	 * The first call of the step with this id that has no result yet. A model may give two calls of a message the
-	 * same id; their results then fill that id's places in the order they complete, which the model, seeing only
-	 * the id, cannot tell apart.
+	 * The first call of the step with this id that has no result yet. A model may give
+	 * two calls of a message the same id; their results then fill that id's places in the
+	 * order they complete, which the model, seeing only the id, cannot tell apart.
 	 */
 	private static int slotOf(List<ToolCall> calls, TurnEvent.ToolResult[] results, String callId) {
 		for (int i = 0; i < results.length; i++) {
@@ -108,8 +114,7 @@ final class ToolRound {
 	/** The {@code tool.result} event of a tool call's result. */
 	static TurnEvent.ToolResult event(ToolResult result) {
 		ToolResult.Error error = result.error();
-		return new TurnEvent.ToolResult(result.callId(), result.toolName(), result.status().wireName(),
-				result.output(),
+		return new TurnEvent.ToolResult(result.callId(), result.toolName(), result.status().wireName(), result.output(),
 				(error != null) ? new TurnEvent.ToolError(error.type(), error.message(), error.retryable()) : null,
 				result.duration().toMillis(), result.attempts());
 	}
@@ -123,7 +128,10 @@ final class ToolRound {
 				key);
 	}
 
-	/** The tool message content the model sees: the output JSON, or an error object it can reason about. */
+	/**
+	 * The tool message content the model sees: the output JSON, or an error object it can
+	 * reason about.
+	 */
 	String content(TurnEvent.ToolResult result) {
 		String content;
 		if (result.isOk()) {

@@ -23,9 +23,10 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Admits turns and takes conversation leases ({@link #prepare}, {@link #prepareStateless}), renews a running turn's
- * lease ({@link #leaseRenewal}), runs turns attached to their caller ({@link #runAttached}) and releases the slot
- * and lease when a turn ends ({@link #finish}). Detached turns run in {@link DetachedTurns}.
+ * Admits turns and takes conversation leases ({@link #prepare},
+ * {@link #prepareStateless}), renews a running turn's lease ({@link #leaseRenewal}), runs
+ * turns attached to their caller ({@link #runAttached}) and releases the slot and lease
+ * when a turn ends ({@link #finish}). Detached turns run in {@link DetachedTurns}.
  */
 public class TurnCoordinator {
 
@@ -55,8 +56,8 @@ public class TurnCoordinator {
 	 * @param settings turn settings
 	 * @param jsonMapper JSON of messages
 	 */
-	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
-			AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper) {
+	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, AdmissionController admission,
+			TurnSettings settings, JsonMapper jsonMapper) {
 		this.engine = engine;
 		this.store = store;
 		this.leases = leases;
@@ -67,7 +68,8 @@ public class TurnCoordinator {
 
 	/** Returns a new turn id. */
 	public static String newTurnId() {
-		// Turn ids are scoped by tenant and conversation, so they need uniqueness, not secrecy; ThreadLocalRandom
+		// Turn ids are scoped by tenant and conversation, so they need uniqueness, not
+		// secrecy; ThreadLocalRandom
 		// avoids SecureRandom's blocking reads on event-loop threads.
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return "turn_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
@@ -84,26 +86,31 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Admits a turn of a stored conversation: loads it (absent means new) and takes its lease.
+	 * Admits a turn of a stored conversation: loads it (absent means new) and takes its
+	 * lease.
 	 * @param key the conversation
-	 * @return the prepared turn; errors with 503 when saturated, {@code TurnConflictException} when another turn
-	 * runs, or the store's failures
+	 * @return the prepared turn; errors with 503 when saturated,
+	 * {@code TurnConflictException} when another turn runs, or the store's failures
 	 */
 	public Mono<PreparedTurn> prepare(ConversationKey key) {
 		String turnId = newTurnId();
 		return Mono.fromSupplier(this.admission::admit)
-			.flatMap(permit -> acquireLease(key, turnId)
-				.flatMap(lease -> load(key, turnId, permit, lease).onErrorResume(ex -> this.leases.release(lease)
-					.onErrorResume(releaseError -> Mono.empty())
-					.then(Mono.error(ex)))
-					.doOnCancel(() -> releaseLeaseOfAbandoned(lease)))
-				.doOnError(ex -> permit.release())
-				.doOnCancel(permit::release));
+			.flatMap(
+					permit -> acquireLease(key, turnId)
+						.flatMap(
+								lease -> load(key, turnId, permit, lease)
+									.onErrorResume(ex -> this.leases.release(lease)
+										.onErrorResume(releaseError -> Mono.empty())
+										.then(Mono.error(ex)))
+									.doOnCancel(() -> releaseLeaseOfAbandoned(lease)))
+						.doOnError(ex -> permit.release())
+						.doOnCancel(permit::release));
 	}
 
 	/**
-	 * Takes the conversation's lease. A lease granted after its caller left (the command was already on its way)
-	 * is released at once, instead of refusing the conversation's next turns until its TTL.
+	 * Takes the conversation's lease. A lease granted after its caller left (the command
+	 * was already on its way) is released at once, instead of refusing the conversation's
+	 * next turns until its TTL.
 	 */
 	private Mono<TurnLease> acquireLease(ConversationKey key, String turnId) {
 		return Mono.defer(() -> {
@@ -120,18 +127,16 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Releases the lease of a turn whose caller left before the turn was prepared. Fire-and-forget on purpose (no
-	 * one waits for it), bounded by the same timeout as {@link #finish}; a failure only leaves the lease to expire.
+	 * Releases the lease of a turn whose caller left before the turn was prepared.
+	 * Fire-and-forget on purpose (no one waits for it), bounded by the same timeout as
+	 * {@link #finish}; a failure only leaves the lease to expire.
 	 */
 	private void releaseLeaseOfAbandoned(TurnLease lease) {
-		this.leases.release(lease)
-			.timeout(LEASE_RELEASE_TIMEOUT)
-			.onErrorResume(ex -> {
-				logger.debug("Could not release the lease of turn {}; it expires by itself: {}", lease.turnId(),
-						ex.toString());
-				return Mono.empty();
-			})
-			.subscribe();
+		this.leases.release(lease).timeout(LEASE_RELEASE_TIMEOUT).onErrorResume(ex -> {
+			logger.debug("Could not release the lease of turn {}; it expires by itself: {}", lease.turnId(),
+					ex.toString());
+			return Mono.empty();
+		}).subscribe();
 	}
 
 	private Mono<PreparedTurn> load(ConversationKey key, String turnId, AdmissionController.Permit permit,
@@ -158,22 +163,22 @@ public class TurnCoordinator {
 	 * @return completion
 	 */
 	public Mono<Void> finish(PreparedTurn turn) {
-		// The permit's release is the turn's "finished" flag: only the first finish releases the lease too.
+		// The permit's release is the turn's "finished" flag: only the first finish
+		// releases the lease too.
 		if (!turn.permit().tryRelease() || turn.lease() == null) {
 			return Mono.empty();
 		}
-		return this.leases.release(turn.lease())
-			.timeout(LEASE_RELEASE_TIMEOUT)
-			.onErrorResume(ex -> {
-				logger.warn("Could not release the lease of turn {}; it expires by itself: {}", turn.turnId(),
-						ex.toString());
-				return Mono.empty();
-			});
+		return this.leases.release(turn.lease()).timeout(LEASE_RELEASE_TIMEOUT).onErrorResume(ex -> {
+			logger.warn("Could not release the lease of turn {}; it expires by itself: {}", turn.turnId(),
+					ex.toString());
+			return Mono.empty();
+		});
 	}
 
 	/**
-	 * Releases a turn whose exchange ended, however it ended; does nothing for a turn that finished already. The
-	 * one place where that release is subscribed: the exchange is gone, and the lease must not wait for its TTL.
+	 * Releases a turn whose exchange ended, however it ended; does nothing for a turn
+	 * that finished already. The one place where that release is subscribed: the exchange
+	 * is gone, and the lease must not wait for its TTL.
 	 * @param turn the turn
 	 */
 	public void releaseAbandoned(PreparedTurn turn) {
@@ -181,8 +186,9 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Runs a turn attached to its caller: cancelling the returned flux cancels the model call and tools, and the
-	 * turn is finished (permit and lease released) however the flux ends.
+	 * Runs a turn attached to its caller: cancelling the returned flux cancels the model
+	 * call and tools, and the turn is finished (permit and lease released) however the
+	 * flux ends.
 	 * @param turn the prepared turn
 	 * @param request the turn request
 	 * @return the events; errors as {@link TurnEngine#run} does
@@ -192,13 +198,14 @@ public class TurnCoordinator {
 				t -> this.engine.run(request)
 					.transformDeferred(leaseRenewal(t))
 					.concatMap(event -> releasingAtEnd(t, event)),
-				this::finish,
-				(t, error) -> finish(t), this::finish);
+				this::finish, (t, error) -> finish(t), this::finish);
 	}
 
 	/**
-	 * Renews the turn's lease while the events it is applied to (with {@code transformDeferred}) run; a lease found
-	 * lost stops them with {@link LeaseLostException}. A stateless turn has no lease: the events pass unchanged.
+	 * Renews the turn's lease while the events it is applied to (with
+	 * {@code transformDeferred}) run; a lease found lost stops them with
+	 * {@link LeaseLostException}. A stateless turn has no lease: the events pass
+	 * unchanged.
 	 * @param turn the turn
 	 * @return the operator
 	 */
@@ -211,10 +218,12 @@ public class TurnCoordinator {
 		return events -> {
 			Flux<TurnEvent> renewals = Flux.interval(ttl.dividedBy(3))
 				.onBackpressureDrop()
-				// A renewal the store did not answer says nothing: the lease may still be held, and fenced writes
+				// A renewal the store did not answer says nothing: the lease may still be
+				// held, and fenced writes
 				// tell.
 				.concatMap(tick -> this.leases.renew(lease, ttl).onErrorResume(ex -> Mono.just(true)))
-				// A lease found lost (expired, or taken by a replica that took the turn over) stops the turn.
+				// A lease found lost (expired, or taken by a replica that took the turn
+				// over) stops the turn.
 				.concatMap(renewed -> renewed ? Mono.<TurnEvent>empty()
 						: Mono.error(new LeaseLostException("Turn " + turn.turnId() + " lost its conversation lease")));
 			return events.publish(shared -> Flux.merge(shared, renewals.takeUntilOther(shared.then())));
@@ -222,9 +231,10 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Frees the turn's slot and lease before its terminal event goes out, so that a client that sends its next
-	 * turn as soon as it reads {@code turn.completed} is never refused with 409. Every message of the turn is
-	 * stored by then; releasing again later does nothing.
+	 * Frees the turn's slot and lease before its terminal event goes out, so that a
+	 * client that sends its next turn as soon as it reads {@code turn.completed} is never
+	 * refused with 409. Every message of the turn is stored by then; releasing again
+	 * later does nothing.
 	 * @param turn the turn
 	 * @param event an event of the turn
 	 * @return the event, once the turn is released if it is terminal

@@ -21,11 +21,12 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the turn loop: the model ({@link ModelCall}), then the tools it asked for in parallel ({@link ToolRound}),
- * then the model again, until it answers, the iteration cap is reached, a loop is detected or the deadline passes.
- * The returned flux is lazy and cold; cancelling it cancels the model call and running tool calls. Failures of the
- * model or the store are signalled as errors; {@link #errorEvent(Throwable)} turns them into the terminal
- * {@code turn.error} event.
+ * Runs the turn loop: the model ({@link ModelCall}), then the tools it asked for in
+ * parallel ({@link ToolRound}), then the model again, until it answers, the iteration cap
+ * is reached, a loop is detected or the deadline passes. The returned flux is lazy and
+ * cold; cancelling it cancels the model call and running tool calls. Failures of the
+ * model or the store are signalled as errors; {@link #errorEvent(Throwable)} turns them
+ * into the terminal {@code turn.error} event.
  */
 public class TurnEngine {
 
@@ -41,7 +42,8 @@ public class TurnEngine {
 	 * Creates the engine.
 	 * @param model the model
 	 * @param tools the server-side tools offered to the model
-	 * @param dispatcher executes server-side tool calls, each at most once per turn and call id
+	 * @param dispatcher executes server-side tool calls, each at most once per turn and
+	 * call id
 	 * @param settings loop bounds
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
@@ -58,8 +60,8 @@ public class TurnEngine {
 	/**
 	 * Runs a turn.
 	 * @param request what the turn starts from
-	 * @return its events, starting with {@code turn.started} and ending with {@code turn.completed}; errors
-	 * with {@link UpstreamException} or a store exception
+	 * @return its events, starting with {@code turn.started} and ending with
+	 * {@code turn.completed}; errors with {@link UpstreamException} or a store exception
 	 */
 	public Flux<TurnEvent> run(TurnRequest request) {
 		return this.metrics.turns()
@@ -67,9 +69,10 @@ public class TurnEngine {
 	}
 
 	/**
-	 * Continues a turn another replica began, from its last stored step: {@code turn.resumed} first, then the
-	 * pending step's tools (calls that ran already are not run again) or the model call of the step, and on as
-	 * {@link #run} does. The conversation in {@code request.history()} holds every complete step of the turn.
+	 * Continues a turn another replica began, from its last stored step:
+	 * {@code turn.resumed} first, then the pending step's tools (calls that ran already
+	 * are not run again) or the model call of the step, and on as {@link #run} does. The
+	 * conversation in {@code request.history()} holds every complete step of the turn.
 	 * @param request what the turn continues from; its input is empty
 	 * @param from where the turn stopped
 	 * @return its events, starting with {@code turn.resumed}; errors as {@link #run} does
@@ -82,7 +85,8 @@ public class TurnEngine {
 	private Flux<TurnEvent> loop(TurnRequest request) {
 		return Flux.defer(() -> {
 			TurnState state = new TurnState(request, false);
-			// The user's message is stored before turn.started is: a replica taking the turn over knows from a
+			// The user's message is stored before turn.started is: a replica taking the
+			// turn over knows from a
 			// turn.started in the log that the conversation holds the turn's input.
 			Flux<TurnEvent> loop = Flux.concat(request.writer().append(request.input()).then(Mono.empty()),
 					Mono.just(new TurnEvent.TurnStarted(request.turnId(),
@@ -123,7 +127,10 @@ public class TurnEngine {
 					: Flux.just(state.complete("deadline", state.lastContent, null))));
 	}
 
-	/** Returns the terminal {@code error} event for a failed turn: {@link PublicErrors#event(Throwable)}. */
+	/**
+	 * Returns the terminal {@code error} event for a failed turn:
+	 * {@link PublicErrors#event(Throwable)}.
+	 */
 	public static TurnEvent.Error errorEvent(Throwable error) {
 		return PublicErrors.event(error);
 	}
@@ -135,7 +142,8 @@ public class TurnEngine {
 		int iteration = ++state.iteration;
 		AtomicReference<ModelEvent.Completed> completed = new AtomicReference<>();
 		Flux<ModelEvent> call = this.modelCall.call(state);
-		// filter and map rather than handle (or mapNotNull, built on it), which restores the context's thread
+		// filter and map rather than handle (or mapNotNull, built on it), which restores
+		// the context's thread
 		// locals around every token when context-propagation is on the class path.
 		Flux<TurnEvent> tokens = call.filter(event -> {
 			if (event instanceof ModelEvent.Completed done) {

@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  * @param model the model to call
  * @param history the messages before this turn (already stored when the turn is stateful)
  * @param input the new messages of this turn (the user's message); written first
- * @param clientTools tools the client defined; calls of them end the turn and go back to the client
+ * @param clientTools tools the client defined; calls of them end the turn and go back to
+ * the client
  * @param template the client's request, whose sampling options are passed on, if any
  * @param writer where the turn's messages are stored
- * @param streamTokens whether the client receives tokens as they come; when not, the model is asked for whole
- * answers
+ * @param streamTokens whether the client receives tokens as they come; when not, the
+ * model is asked for whole answers
  */
 public record TurnRequest(String turnId, String tenant, @Nullable String conversationId, String model,
 		List<ChatMessage> history, List<ChatMessage> input, List<ToolDefinition> clientTools,

@@ -11,15 +11,17 @@ import io.toolgate.streaming.openai.ToolCall;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a turn taken over from another replica continues, as read from its stored conversation and event log.
+ * Where a turn taken over from another replica continues, as read from its stored
+ * conversation and event log.
  *
  * @param model the model the turn called
  * @param iteration the model call (1-based) the turn continues with
- * @param pendingStep the assistant message of {@code iteration} whose tool calls were recorded but whose step was
- * not stored; {@code null} when the model is asked again
- * @param results results of the pending step's calls already recorded in the log, by call id
- * @param answer the final answer when the turn's last step was stored but its end was not recorded; {@code null}
- * otherwise
+ * @param pendingStep the assistant message of {@code iteration} whose tool calls were
+ * recorded but whose step was not stored; {@code null} when the model is asked again
+ * @param results results of the pending step's calls already recorded in the log, by call
+ * id
+ * @param answer the final answer when the turn's last step was stored but its end was not
+ * recorded; {@code null} otherwise
  */
 record TurnResumption(String model, int iteration, @Nullable ChatMessage pendingStep,
 		Map<String, TurnEvent.ToolResult> results, @Nullable String answer) {
@@ -29,13 +31,14 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 	}
 
 	/**
-	 * Reads where a turn stopped. Its input is stored once {@code turn.started} is in its log, so the messages after
-	 * the conversation's last user message are the turn's complete steps (each an assistant message with its tool
-	 * results), possibly followed by its final answer; the log holds what the next step had done.
+	 * Reads where a turn stopped. Its input is stored once {@code turn.started} is in its
+	 * log, so the messages after the conversation's last user message are the turn's
+	 * complete steps (each an assistant message with its tool results), possibly followed
+	 * by its final answer; the log holds what the next step had done.
 	 * @param events the turn's logged events, in order
 	 * @param messages the stored conversation
-	 * @return where to continue, or {@code null} if the turn cannot be continued: its input may not be stored, or
-	 * the conversation moved on with another turn
+	 * @return where to continue, or {@code null} if the turn cannot be continued: its
+	 * input may not be stored, or the conversation moved on with another turn
 	 */
 	static @Nullable TurnResumption read(List<TurnEvent> events, List<ChatMessage> messages) {
 		String model = null;
@@ -60,16 +63,17 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 		ChatMessage last = messages.getLast();
 		if (ChatMessage.ASSISTANT.equals(last.role()) && !last.hasToolCalls()) {
 			String answer = last.content() != null ? last.content() : "";
-			return answer.startsWith(tokens(events, iteration)) ? new TurnResumption(model, iteration, null, Map.of(),
-					answer) : null;
+			return answer.startsWith(tokens(events, iteration))
+					? new TurnResumption(model, iteration, null, Map.of(), answer) : null;
 		}
 		return pendingStep(model, iteration, events);
 	}
 
 	/**
-	 * Counts the turn's stored steps, checking each against the tool calls the log recorded for its model call:
-	 * messages that do not match are another turn's (one that ran on the conversation after this turn's lease
-	 * expired), and the turn cannot be continued on them.
+	 * Counts the turn's stored steps, checking each against the tool calls the log
+	 * recorded for its model call: messages that do not match are another turn's (one
+	 * that ran on the conversation after this turn's lease expired), and the turn cannot
+	 * be continued on them.
 	 * @return the number of steps, or -1 if they are not this turn's
 	 */
 	private static int storedSteps(List<ChatMessage> turnMessages, List<TurnEvent> events) {
@@ -106,7 +110,10 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 		return text.toString();
 	}
 
-	/** The step of {@code iteration} as the log recorded it: its tool calls and the results it got. */
+	/**
+	 * The step of {@code iteration} as the log recorded it: its tool calls and the
+	 * results it got.
+	 */
 	private static TurnResumption pendingStep(String model, int iteration, List<TurnEvent> events) {
 		StringBuilder content = new StringBuilder();
 		List<ToolCall> calls = new ArrayList<>();

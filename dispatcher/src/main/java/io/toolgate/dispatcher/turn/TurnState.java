@@ -46,7 +46,10 @@ final class TurnState {
 		return this.request.writer();
 	}
 
-	/** Counts the calls and tells whether one of them was now made more often than {@code threshold} times. */
+	/**
+	 * Counts the calls and tells whether one of them was now made more often than
+	 * {@code threshold} times.
+	 */
 	boolean repeatsPastBound(List<ToolCall> calls, int threshold) {
 		boolean loop = false;
 		for (ToolCall call : calls) {

@@ -22,10 +22,11 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Takes over a turn whose replica stopped before the turn ended: takes an admission slot and the conversation's
- * lease for the same turn id (so at most one replica continues a turn), claims the turn's event log (so the
- * replica that lost the turn can no longer add to it), reads where the turn stopped from the stored conversation
- * and the log, and has the coordinator run the rest, its events appended after the last stored one.
+ * Takes over a turn whose replica stopped before the turn ended: takes an admission slot
+ * and the conversation's lease for the same turn id (so at most one replica continues a
+ * turn), claims the turn's event log (so the replica that lost the turn can no longer add
+ * to it), reads where the turn stopped from the stored conversation and the log, and has
+ * the coordinator run the rest, its events appended after the last stored one.
  */
 final class TurnTakeover {
 
@@ -59,7 +60,8 @@ final class TurnTakeover {
 	/**
 	 * Tries to take a turn over; for a reader that found the turn's lease gone.
 	 * @param key the turn
-	 * @return what became of the turn; {@link Outcome#FAILED} when the store failed before anything changed
+	 * @return what became of the turn; {@link Outcome#FAILED} when the store failed
+	 * before anything changed
 	 */
 	Mono<Outcome> attempt(TurnKey key) {
 		return Mono.defer(() -> {
@@ -89,7 +91,9 @@ final class TurnTakeover {
 		});
 	}
 
-	/** Another replica took the turn, or another turn of the conversation holds its lease. */
+	/**
+	 * Another replica took the turn, or another turn of the conversation holds its lease.
+	 */
 	private Mono<Outcome> holder(TurnKey key) {
 		return this.leases.isHeld(key.conversation(), key.turnId())
 			.map(held -> held ? Outcome.ELSEWHERE : Outcome.ORPHANED);
@@ -97,17 +101,18 @@ final class TurnTakeover {
 
 	private Mono<Outcome> claimAndContinue(TurnKey key, AdmissionController.Permit permit, TurnLease lease) {
 		return this.eventLog.claim(key, lease.fence())
-			.flatMap(claimed -> claimed ? continueTurn(key, permit, lease)
-					: release(lease).thenReturn(Outcome.ENDED))
+			.flatMap(claimed -> claimed ? continueTurn(key, permit, lease) : release(lease).thenReturn(Outcome.ENDED))
 			.onErrorResume(ex -> close(key, lease, ex));
 	}
 
-	/** Ends a turn this replica took but cannot continue with {@code turn_abandoned}, and frees its lease. */
+	/**
+	 * Ends a turn this replica took but cannot continue with {@code turn_abandoned}, and
+	 * frees its lease.
+	 */
 	private Mono<Outcome> close(TurnKey key, TurnLease lease, Throwable cause) {
 		logger.warn("Could not take over turn {}; it ends as {}: {}", key.turnId(), DetachedTurns.TURN_ABANDONED,
 				cause.toString());
-		return this.eventLog
-			.appendAll(key, List.of(DetachedTurns.draft(this.jsonMapper, abandoned())), lease.fence())
+		return this.eventLog.appendAll(key, List.of(DetachedTurns.draft(this.jsonMapper, abandoned())), lease.fence())
 			.then(Mono.just(Outcome.CLOSED))
 			.onErrorReturn(Outcome.FAILED)
 			.flatMap(outcome -> release(lease).thenReturn(outcome));
@@ -133,8 +138,8 @@ final class TurnTakeover {
 				TurnRequest request = new TurnRequest(key.turnId(), key.conversation().tenant(),
 						key.conversation().conversationId(), from.model(), messages, List.of(), List.of(), null,
 						turn.writer(), true);
-				logger.info("Taking over turn {} at model call {} after its event {}", key.turnId(),
-						from.iteration(), found.getT1().isEmpty() ? 0 : found.getT1().getLast().id());
+				logger.info("Taking over turn {} at model call {} after its event {}", key.turnId(), from.iteration(),
+						found.getT1().isEmpty() ? 0 : found.getT1().getLast().id());
 				this.launcher.launch(key, turn, request, from);
 				return Outcome.STARTED;
 			});
@@ -173,7 +178,9 @@ final class TurnTakeover {
 		/** It had ended already. */
 		ENDED,
 
-		/** It could not be continued; this replica ended it with {@code turn_abandoned}. */
+		/**
+		 * It could not be continued; this replica ended it with {@code turn_abandoned}.
+		 */
 		CLOSED,
 
 		/** Nothing changed (the store failed); a later attempt may succeed. */
@@ -185,12 +192,17 @@ final class TurnTakeover {
 		/** This replica has no slot for it now. */
 		SATURATED,
 
-		/** Another turn of the conversation holds the lease: this one can never continue. */
+		/**
+		 * Another turn of the conversation holds the lease: this one can never continue.
+		 */
 		ORPHANED
 
 	}
 
-	/** Runs a taken-over turn; the coordinator's one place where detached turns are subscribed. */
+	/**
+	 * Runs a taken-over turn; the coordinator's one place where detached turns are
+	 * subscribed.
+	 */
 	@FunctionalInterface
 	interface Launcher {
 

@@ -20,14 +20,18 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Watches, for a reader, a turn that runs on another replica (or ran): notices when it stopped without ending
- * and has it taken over or closed, so that no reader waits for ever.
+ * Watches, for a reader, a turn that runs on another replica (or ran): notices when it
+ * stopped without ending and has it taken over or closed, so that no reader waits for
+ * ever.
  */
 final class TurnWatch {
 
 	private static final Logger logger = LoggerFactory.getLogger(TurnWatch.class);
 
-	/** How often a saturated replica declines to take a turn over before it closes the turn. */
+	/**
+	 * How often a saturated replica declines to take a turn over before it closes the
+	 * turn.
+	 */
 	private static final int MAX_TAKEOVER_REFUSALS = 3;
 
 	private final TurnLeases leases;
@@ -46,7 +50,8 @@ final class TurnWatch {
 	 * Creates the watch.
 	 * @param leases tells whether a turn still holds its lease
 	 * @param eventLog the turns' logs
-	 * @param takeovers takes turns over, or {@code null} when takeover is off: stopped turns are then closed
+	 * @param takeovers takes turns over, or {@code null} when takeover is off: stopped
+	 * turns are then closed
 	 * @param leaseTtl the turns' lease time to live, which paces the checks
 	 * @param jsonMapper JSON of events
 	 * @param metrics counts takeovers
@@ -62,13 +67,15 @@ final class TurnWatch {
 	}
 
 	/**
-	 * Follows a turn that runs elsewhere (or ran): when its log stays quiet while the turn no longer holds its
-	 * conversation's lease — its replica died, was drained, or lost Redis for longer than the lease — the turn
-	 * stopped without a terminal event. After two such checks in a row (a finishing turn releases its lease just
-	 * before writing its last event) this reader's replica takes the turn over and continues it
-	 * ({@link TurnTakeover}), or, with takeover off or impossible, closes its log with a terminal {@code error}
-	 * event, code {@code turn_abandoned}. Either way this reader and every other read on from the log. The watch
-	 * goes on after a takeover, so a turn whose new replica stops too is taken over again.
+	 * Follows a turn that runs elsewhere (or ran): when its log stays quiet while the
+	 * turn no longer holds its conversation's lease — its replica died, was drained, or
+	 * lost Redis for longer than the lease — the turn stopped without a terminal event.
+	 * After two such checks in a row (a finishing turn releases its lease just before
+	 * writing its last event) this reader's replica takes the turn over and continues it
+	 * ({@link TurnTakeover}), or, with takeover off or impossible, closes its log with a
+	 * terminal {@code error} event, code {@code turn_abandoned}. Either way this reader
+	 * and every other read on from the log. The watch goes on after a takeover, so a turn
+	 * whose new replica stops too is taken over again.
 	 */
 	Flux<StoredEvent> follow(TurnKey key, Flux<StoredEvent> events) {
 		Duration check = abandonCheckInterval();
@@ -91,14 +98,15 @@ final class TurnWatch {
 				.next()
 				.then();
 			return events.doOnNext(event -> quietSince.set(System.nanoTime()))
-				.publish(shared -> Flux.merge(shared, watchdog.then(Mono.<StoredEvent>empty())
-					.takeUntilOther(shared.then())));
+				.publish(shared -> Flux.merge(shared,
+						watchdog.then(Mono.<StoredEvent>empty()).takeUntilOther(shared.then())));
 		});
 	}
 
 	/**
 	 * Acts on a turn found stopped.
-	 * @return whether the watch is over (the turn's log has, or is getting, its terminal event)
+	 * @return whether the watch is over (the turn's log has, or is getting, its terminal
+	 * event)
 	 */
 	private Mono<Boolean> onAbandoned(TurnKey key, AtomicInteger refusals) {
 		if (this.takeovers == null) {
@@ -108,13 +116,14 @@ final class TurnWatch {
 		return this.takeovers.attempt(key)
 			.doOnNext(outcome -> this.metrics.takeover(outcome.name().toLowerCase(Locale.ROOT)))
 			.flatMap(outcome -> switch (outcome) {
-			case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
-			case ENDED, CLOSED -> Mono.just(true);
-			// A replica with no slot leaves the turn to readers elsewhere for a while, then gives it up.
-			case SATURATED -> (refusals.incrementAndGet() < MAX_TAKEOVER_REFUSALS) ? Mono.just(false)
-					: closeAbandoned(key).thenReturn(true);
-			case ORPHANED -> closeAbandoned(key).thenReturn(true);
-		});
+				case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
+				case ENDED, CLOSED -> Mono.just(true);
+				// A replica with no slot leaves the turn to readers elsewhere for a
+				// while, then gives it up.
+				case SATURATED -> (refusals.incrementAndGet() < MAX_TAKEOVER_REFUSALS) ? Mono.just(false)
+						: closeAbandoned(key).thenReturn(true);
+				case ORPHANED -> closeAbandoned(key).thenReturn(true);
+			});
 	}
 
 	private Duration abandonCheckInterval() {
@@ -126,21 +135,22 @@ final class TurnWatch {
 		if (System.nanoTime() - quietSince.get() < check.toNanos()) {
 			return Mono.just(false);
 		}
-		// A store that does not answer says nothing about the turn: the reader's own reads fail meanwhile.
-		return this.leases.isHeld(key.conversation(), key.turnId())
-			.map(held -> !held)
-			.onErrorReturn(false);
+		// A store that does not answer says nothing about the turn: the reader's own
+		// reads fail meanwhile.
+		return this.leases.isHeld(key.conversation(), key.turnId()).map(held -> !held).onErrorReturn(false);
 	}
 
 	private Mono<Void> closeAbandoned(TurnKey key) {
 		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
-		// The closer claims the log first, so that a replica that lost the turn cannot add to it afterwards.
+		// The closer claims the log first, so that a replica that lost the turn cannot
+		// add to it afterwards.
 		String closer = "closer-" + TurnCoordinator.newTurnId();
 		List<EventDraft> abandoned = List.of(DetachedTurns.draft(this.jsonMapper, TurnTakeover.abandoned()));
 		return this.eventLog.claim(key, closer)
 			.filter(Boolean::booleanValue)
 			.flatMap(claimed -> this.eventLog.appendAll(key, abandoned, closer).then())
-			// Another reader closed it first, or the store is down: either way this reader goes on reading.
+			// Another reader closed it first, or the store is down: either way this
+			// reader goes on reading.
 			.onErrorResume(ex -> Mono.empty());
 	}
 

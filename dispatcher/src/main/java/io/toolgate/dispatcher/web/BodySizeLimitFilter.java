@@ -8,8 +8,9 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Rejects a request whose declared {@code Content-Length} exceeds the limit with 413 before reading it. Bodies
- * without a length (chunked) are bounded by the codecs' in-memory limit, which is set to the same size.
+ * Rejects a request whose declared {@code Content-Length} exceeds the limit with 413
+ * before reading it. Bodies without a length (chunked) are bounded by the codecs'
+ * in-memory limit, which is set to the same size.
  */
 public class BodySizeLimitFilter implements WebFilter {
 

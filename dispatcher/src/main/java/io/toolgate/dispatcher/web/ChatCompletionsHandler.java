@@ -36,10 +36,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code POST /v1/chat/completions}, OpenAI-compatible. Registered tools are executed server-side; tools the
- * client defined come back to it as {@code tool_calls}. With {@code conversation_id} the stored conversation is
- * continued and the turn's messages are stored. The turn is attached to the client: a client that disconnects
- * cancels the model call and running tools.
+ * {@code POST /v1/chat/completions}, OpenAI-compatible. Registered tools are executed
+ * server-side; tools the client defined come back to it as {@code tool_calls}. With
+ * {@code conversation_id} the stored conversation is continued and the turn's messages
+ * are stored. The turn is attached to the client: a client that disconnects cancels the
+ * model call and running tools.
  */
 public class ChatCompletionsHandler {
 
@@ -67,7 +68,8 @@ public class ChatCompletionsHandler {
 	 * @param settings what requests may hold, and the default model
 	 * @param jsonMapper JSON of chunks
 	 * @param metrics records SSE streams
-	 * @param streams keeps streamed completions for resuming; {@code null} when they are not resumable
+	 * @param streams keeps streamed completions for resuming; {@code null} when they are
+	 * not resumable
 	 * @param streamTokens issues the tokens a browser resumes a stream with
 	 * @param conflicts the rule for client tools named like registered ones
 	 */
@@ -96,7 +98,8 @@ public class ChatCompletionsHandler {
 				this.conflicts.check(body);
 			})
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
-				// A resumable stream outlives its exchange once started; until then the turn is the exchange's.
+				// A resumable stream outlives its exchange once started; until then the
+				// turn is the exchange's.
 				AtomicBoolean detached = new AtomicBoolean();
 				ExchangeReleases.register(request.exchange(), () -> {
 					if (!detached.get()) {
@@ -108,8 +111,9 @@ public class ChatCompletionsHandler {
 	}
 
 	/**
-	 * {@code GET /v1/chat/completions/{id}/events}: a streamed completion's chunks after {@code Last-Event-ID} (or
-	 * {@code ?last_event_id=}), then {@code data: [DONE]}, on any replica, for as long as its log is kept.
+	 * {@code GET /v1/chat/completions/{id}/events}: a streamed completion's chunks after
+	 * {@code Last-Event-ID} (or {@code ?last_event_id=}), then {@code data: [DONE]}, on
+	 * any replica, for as long as its log is kept.
 	 */
 	public Mono<ServerResponse> resume(ServerRequest request) {
 		Tenant tenant = Tenant.from(request);
@@ -131,8 +135,9 @@ public class ChatCompletionsHandler {
 	}
 
 	/**
-	 * The frames of a resumed stream. A completion that went quiet (its replica stopped before it ended) ends with
-	 * an error payload and {@code [DONE]}, without ids: a client resuming again misses nothing.
+	 * The frames of a resumed stream. A completion that went quiet (its replica stopped
+	 * before it ended) ends with an error payload and {@code [DONE]}, without ids: a
+	 * client resuming again misses nothing.
 	 */
 	private Flux<DataBuffer> resumedFrames(Flux<StoredEvent> events) {
 		return events.map(ChatCompletionsHandler::frame).onErrorResume(ex -> {
@@ -144,7 +149,10 @@ public class ChatCompletionsHandler {
 		});
 	}
 
-	/** Checks the sampling parameters, which the request record does not all hold, then binds strictly. */
+	/**
+	 * Checks the sampling parameters, which the request record does not all hold, then
+	 * binds strictly.
+	 */
 	private ChatCompletionRequest bind(JsonNode body) {
 		SamplingParameters.check(JsonBodyReader.requireObject(body), this.settings.maxChoices());
 		return this.bodies.bind(body, ChatCompletionRequest.class);
@@ -157,12 +165,12 @@ public class ChatCompletionsHandler {
 		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()));
 	}
 
-	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body,
-			Mono<Void> ended, AtomicBoolean detached) {
+	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body, Mono<Void> ended,
+			AtomicBoolean detached) {
 		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
-				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body,
-				turn.writer(), body.isStream());
+				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body, turn.writer(),
+				body.isStream());
 		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();
@@ -179,10 +187,12 @@ public class ChatCompletionsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
-					.frames(SseMetrics.CHAT_COMPLETIONS, payloads
-						.map(payload -> SseFrames.data(payload.data().getBytes(StandardCharsets.UTF_8)))
-						.takeUntilOther(ended))));
+				.body(BodyInserters
+					.fromDataBuffers(
+							this.metrics.sse()
+								.frames(SseMetrics.CHAT_COMPLETIONS, payloads
+									.map(payload -> SseFrames.data(payload.data().getBytes(StandardCharsets.UTF_8)))
+									.takeUntilOther(ended))));
 		}
 		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
 			.filter(TurnEvent.TurnCompleted.class::isInstance)
@@ -190,15 +200,17 @@ public class ChatCompletionsHandler {
 			.last()
 			.flatMap(done -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
-				// Written to bytes here: the codec's encoder costs more than the encoding itself.
+				// Written to bytes here: the codec's encoder costs more than the encoding
+				// itself.
 				.bodyValue(this.jsonMapper.writeValueAsBytes(ChatCompletionResponse.of(id, created, model,
 						new ChatMessage(ChatMessage.ASSISTANT, done.content(), null, done.toolCalls(), null),
 						OpenAiChunkEncoder.finishReason(done.reason()), done.usage()))));
 	}
 
 	/**
-	 * Starts a resumable stream: its payloads, each with an {@code id:} line, go to the client as they come and to
-	 * the completion's log. Headers go out with the role chunk, and carry the stream token that resumes it.
+	 * Starts a resumable stream: its payloads, each with an {@code id:} line, go to the
+	 * client as they come and to the completion's log. Headers go out with the role
+	 * chunk, and carry the stream token that resumes it.
 	 */
 	private Mono<ServerResponse> resumable(TurnKey key, Flux<CompletionStreams.Payload> payloads, Mono<Void> ended,
 			AtomicBoolean detached) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a chat completion that defines a tool with the name of a registered one
- * ({@code toolgate.tools.client-tool-conflict}): refused with 400 naming the tool, or served with the client's tool
- * in place of the registered one (the model's calls to it come back to the client), logged once per tool name.
+ * ({@code toolgate.tools.client-tool-conflict}): refused with 400 naming the tool, or
+ * served with the client's tool in place of the registered one (the model's calls to it
+ * come back to the client), logged once per tool name.
  */
 public final class ClientToolConflicts {
 
@@ -23,7 +24,10 @@ public final class ClientToolConflicts {
 
 	private final Rule rule;
 
-	/** Registered tool names a client's tool replaced already, logged; bounded by the registry. */
+	/**
+	 * Registered tool names a client's tool replaced already, logged; bounded by the
+	 * registry.
+	 */
 	private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
 	/**
@@ -67,7 +71,10 @@ public final class ClientToolConflicts {
 		/** The request is refused with 400 naming the tool. */
 		REJECT,
 
-		/** The client's tool is offered instead of the registered one, and its calls go back to the client. */
+		/**
+		 * The client's tool is offered instead of the registered one, and its calls go
+		 * back to the client.
+		 */
 		PREFER_CLIENT
 
 	}

@@ -13,7 +13,9 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A streamed chat completion's turn events as the SSE data payloads OpenAI clients read. */
+/**
+ * A streamed chat completion's turn events as the SSE data payloads OpenAI clients read.
+ */
 final class CompletionPayloads {
 
 	private final JsonMapper jsonMapper;
@@ -23,13 +25,13 @@ final class CompletionPayloads {
 	}
 
 	/**
-	 * The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures become an error payload. A
-	 * token becomes one content chunk written from bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the
-	 * most frequent and only per-token work of a pass-through stream. The role chunk comes first, at once, so that
-	 * headers never wait for the model's first token.
+	 * The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures
+	 * become an error payload. A token becomes one content chunk written from bytes (see
+	 * {@link OpenAiChunkEncoder#contentChunkJson}), the most frequent and only per-token
+	 * work of a pass-through stream. The role chunk comes first, at once, so that headers
+	 * never wait for the model's first token.
 	 */
-	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder,
-			boolean toolProgress) {
+	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder, boolean toolProgress) {
 		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
 			.stream()
 			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
@@ -61,9 +63,10 @@ final class CompletionPayloads {
 	}
 
 	/**
-	 * A server-side tool call's progress ({@code stream_options.tool_progress}): a chunk with no choices, which
-	 * OpenAI clients skip, and the native stream's event in a {@code toolgate} field, {@code {"event": "tool.call"
-	 * or "tool.result", "data": {...}}}. Never a {@code tool_calls} delta or {@code finish_reason}: the calls are
+	 * A server-side tool call's progress ({@code stream_options.tool_progress}): a chunk
+	 * with no choices, which OpenAI clients skip, and the native stream's event in a
+	 * {@code toolgate} field, {@code {"event": "tool.call" or "tool.result", "data":
+	 * {...}}}. Never a {@code tool_calls} delta or {@code finish_reason}: the calls are
 	 * the gateway's, not the client's.
 	 */
 	private String toolProgress(OpenAiChunkEncoder encoder, TurnEvent event) {

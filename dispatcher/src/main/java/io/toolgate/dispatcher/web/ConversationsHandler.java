@@ -35,14 +35,18 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The native conversation API: start a turn (SSE), resume a turn's events, read and delete a conversation.
+ * The native conversation API: start a turn (SSE), resume a turn's events, read and
+ * delete a conversation.
  */
 public class ConversationsHandler {
 
 	/** Response header carrying the id of a started turn. */
 	public static final String TURN_ID_HEADER = "Toolgate-Turn-Id";
 
-	/** Response header carrying the stream token of a started turn (also in {@code turn.started}). */
+	/**
+	 * Response header carrying the stream token of a started turn (also in
+	 * {@code turn.started}).
+	 */
 	public static final String STREAM_TOKEN_HEADER = "Toolgate-Stream-Token";
 
 	private static final Duration CLIENT_RETRY = Duration.ofSeconds(2);
@@ -83,7 +87,8 @@ public class ConversationsHandler {
 	 * @param legacyErrorEvent whether the failure event keeps its old name {@code error}
 	 */
 	public ConversationsHandler(TurnCoordinator coordinator, DetachedTurns detached, ConversationStore store,
-			ApiSettings settings, Duration heartbeatInterval, JsonMapper jsonMapper, DrainSignal drain, ToolgateMetrics metrics, StreamTokens streamTokens, boolean legacyErrorEvent) {
+			ApiSettings settings, Duration heartbeatInterval, JsonMapper jsonMapper, DrainSignal drain,
+			ToolgateMetrics metrics, StreamTokens streamTokens, boolean legacyErrorEvent) {
 		this.coordinator = coordinator;
 		this.store = store;
 		this.detached = detached;
@@ -114,8 +119,8 @@ public class ConversationsHandler {
 					.header(STREAM_TOKEN_HEADER, token)
 					.header("Cache-Control", "no-cache")
 					.header("X-Accel-Buffering", "no")
-					.body(BodyInserters.fromServerSentEvents(
-							stream(turnKey, 0, token, ExchangeReleases.ended(request.exchange()))));
+					.body(BodyInserters
+						.fromServerSentEvents(stream(turnKey, 0, token, ExchangeReleases.ended(request.exchange()))));
 			});
 	}
 
@@ -126,14 +131,18 @@ public class ConversationsHandler {
 		return this.detached.startDetached(turn, turnRequest);
 	}
 
-	/** {@code GET /v1/conversations/{id}/turns/{turnId}/events}, resuming after {@code Last-Event-ID}. */
+	/**
+	 * {@code GET /v1/conversations/{id}/turns/{turnId}/events}, resuming after
+	 * {@code Last-Event-ID}.
+	 */
 	public Mono<ServerResponse> resumeTurn(ServerRequest request) {
 		Tenant tenant = Tenant.from(request);
 		ConversationKey conversation = new ConversationKey(tenant.id(),
 				RequestValidation.conversationId(request.pathVariable("id")));
 		TurnKey key = new TurnKey(conversation, RequestValidation.turnId(request.pathVariable("turnId")));
 		long afterId = LastEventId.of(request);
-		// A reader with an API key gets a fresh token in a replayed turn.started; one holding a token does not, so a
+		// A reader with an API key gets a fresh token in a replayed turn.started; one
+		// holding a token does not, so a
 		// token cannot renew itself.
 		String token = request.exchange().getAttribute(ApiKeyAuthenticationFilter.STREAM_TOKEN_ATTRIBUTE) != null ? null
 				: this.streamTokens.issue(tenant.id(), conversation.conversationId(), key.turnId());
@@ -144,8 +153,8 @@ public class ConversationsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters.fromServerSentEvents(
-						stream(key, afterId, token, ExchangeReleases.ended(request.exchange())))));
+				.body(BodyInserters
+					.fromServerSentEvents(stream(key, afterId, token, ExchangeReleases.ended(request.exchange())))));
 	}
 
 	private Flux<ServerSentEvent<String>> stream(TurnKey key, long afterId, @Nullable String streamToken,
@@ -158,23 +167,27 @@ public class ConversationsHandler {
 	private Flux<ServerSentEvent<String>> withHeartbeats(Flux<StoredEvent> events, @Nullable String streamToken) {
 		ServerSentEvent<String> end = ServerSentEvent.<String>builder().comment("end").build();
 		Flux<ServerSentEvent<String>> data = endingVisibly(events, streamToken)
-			// A stream that cannot go on (the store failed) says so before it ends; the event has no id, so a
+			// A stream that cannot go on (the store failed) says so before it ends; the
+			// event has no id, so a
 			// client resuming with its Last-Event-ID misses nothing.
 			.onErrorResume(ex -> Mono.just(this.sseEvents.failure(PublicErrors.event(ex))))
 			.concatWith(Mono.just(end));
 		Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeatInterval)
 			.onBackpressureDrop()
 			.map(tick -> ServerSentEvent.<String>builder().comment("heartbeat").build());
-		// The opening comment commits the headers at once, before the model's first token.
+		// The opening comment commits the headers at once, before the model's first
+		// token.
 		ServerSentEvent<String> open = ServerSentEvent.<String>builder().comment("open").retry(CLIENT_RETRY).build();
 		Flux<ServerSentEvent<String>> live = Flux.merge(data, heartbeats).takeWhile(event -> event != end);
-		// On drain the stream ends with a retry hint, so the client resumes on another replica.
+		// On drain the stream ends with a retry hint, so the client resumes on another
+		// replica.
 		return this.drain.endOnDrain(live).startWith(open);
 	}
 
 	/**
-	 * The turn's events as SSE; a stream that ends without a terminal event because the reader resumed after it
-	 * ends with {@value NativeStreamEvents#STREAM_END}, so that no end of a stream looks like a dropped connection.
+	 * The turn's events as SSE; a stream that ends without a terminal event because the
+	 * reader resumed after it ends with {@value NativeStreamEvents#STREAM_END}, so that
+	 * no end of a stream looks like a dropped connection.
 	 */
 	private Flux<ServerSentEvent<String>> endingVisibly(Flux<StoredEvent> events, @Nullable String streamToken) {
 		return Flux.defer(() -> {

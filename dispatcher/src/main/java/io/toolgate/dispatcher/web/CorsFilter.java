@@ -17,12 +17,14 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Cross-origin access to {@code /v1/**} for browser pages. Runs before authentication, because a browser's
- * preflight {@code OPTIONS} never carries credentials: an allowed preflight is answered here (200 with the CORS
- * headers), a refused one gets 403 {@code cors_rejected} without any. An actual request from an allowed origin gets
- * {@code Access-Control-Allow-Origin} and the exposed headers, errors included; one from any other origin goes on
- * with no CORS headers, so the browser keeps its response from the page. Requests without {@code Origin}, or from
- * the gateway's own origin (the demo page), pass untouched.
+ * Cross-origin access to {@code /v1/**} for browser pages. Runs before authentication,
+ * because a browser's preflight {@code OPTIONS} never carries credentials: an allowed
+ * preflight is answered here (200 with the CORS headers), a refused one gets 403
+ * {@code cors_rejected} without any. An actual request from an allowed origin gets
+ * {@code Access-Control-Allow-Origin} and the exposed headers, errors included; one from
+ * any other origin goes on with no CORS headers, so the browser keeps its response from
+ * the page. Requests without {@code Origin}, or from the gateway's own origin (the demo
+ * page), pass untouched.
  */
 public class CorsFilter implements WebFilter {
 
@@ -32,7 +34,8 @@ public class CorsFilter implements WebFilter {
 
 	/**
 	 * Creates the filter.
-	 * @param configuration the allowed origins, methods and headers; none allowed refuses every preflight
+	 * @param configuration the allowed origins, methods and headers; none allowed refuses
+	 * every preflight
 	 */
 	public CorsFilter(CorsConfiguration configuration) {
 		this.configuration = configuration;
@@ -54,7 +57,8 @@ public class CorsFilter implements WebFilter {
 			return chain.filter(exchange);
 		}
 		if (!this.processor.process(this.configuration, exchange)) {
-			// Only a preflight asking for a method or header that is not allowed gets here.
+			// Only a preflight asking for a method or header that is not allowed gets
+			// here.
 			exchange.getResponse().getHeaders().remove(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 			return Mono.error(rejected("Method or header not allowed for cross-origin requests"));
 		}

@@ -14,9 +14,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * Serves the demo chat page: {@code GET /} and its few static files under {@code /chat/}, read from
- * {@code classpath:toolgate-chat/} once at start-up and answered from memory, so serving them never touches a file
- * on an event loop. The page uses only the public API, with the API key the user types in.
+ * Serves the demo chat page: {@code GET /} and its few static files under {@code /chat/},
+ * read from {@code classpath:toolgate-chat/} once at start-up and answered from memory,
+ * so serving them never touches a file on an event loop. The page uses only the public
+ * API, with the API key the user types in.
  */
 public class DemoPageHandler {
 
@@ -26,7 +27,8 @@ public class DemoPageHandler {
 	private static final Map<String, MediaType> FILES = Map.of("index.html", MediaType.TEXT_HTML, "chat.js",
 			MediaType.parseMediaType("text/javascript"), "chat.css", MediaType.parseMediaType("text/css"));
 
-	// Same origin only: the page talks to the gateway that served it and loads nothing from elsewhere.
+	// Same origin only: the page talks to the gateway that served it and loads nothing
+	// from elsewhere.
 	private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
 			+ "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

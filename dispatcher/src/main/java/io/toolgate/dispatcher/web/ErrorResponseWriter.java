@@ -28,15 +28,18 @@ import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes every failure as {@code {"error":{"type","message","code"}}} with the right status, as mapped by
- * {@link PublicErrors}. Causes of 5xx are logged with a correlation id that is also returned; no stack trace ever
- * reaches the client.
+ * Writes every failure as {@code {"error":{"type","message","code"}}} with the right
+ * status, as mapped by {@link PublicErrors}. Causes of 5xx are logged with a correlation
+ * id that is also returned; no stack trace ever reaches the client.
  */
 public class ErrorResponseWriter implements WebExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ErrorResponseWriter.class);
 
-	/** Counts requests whose client went away before the server could answer (e.g. an aborted upload). */
+	/**
+	 * Counts requests whose client went away before the server could answer (e.g. an
+	 * aborted upload).
+	 */
 	public static final String ABORTED_METRIC = "toolgate.http.requests.aborted";
 
 	private final JsonMapper jsonMapper;
@@ -71,7 +74,8 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 			return Mono.error(ex);
 		}
 		if (isClientGone(ex)) {
-			// Nobody is left to answer, and a client that hangs up is not a server fault: one line, no trace.
+			// Nobody is left to answer, and a client that hangs up is not a server fault:
+			// one line, no trace.
 			logger.debug("Request {} {} ended: the client closed the connection ({})",
 					exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex.toString());
 			this.aborted.increment();
@@ -81,7 +85,8 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		if (error.errorType().status() >= 500 && error.errorType() != ErrorType.SATURATED) {
 			String correlationId = Long.toHexString(ThreadLocalRandom.current().nextLong());
 			if (isUpstreamFailure(ex, error)) {
-				// The model client's wrapper logged the upstream's detail, redacted, when the call failed.
+				// The model client's wrapper logged the upstream's detail, redacted, when
+				// the call failed.
 				logger.debug("Request {} {} failed [{}]: {}", exchange.getRequest().getMethod(),
 						exchange.getRequest().getPath(), correlationId, error.getMessage());
 			}
@@ -94,12 +99,17 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		return write(response, error);
 	}
 
-	/** A failed model call, possibly already mapped to its request failure by a handler. */
+	/**
+	 * A failed model call, possibly already mapped to its request failure by a handler.
+	 */
 	private static boolean isUpstreamFailure(Throwable ex, ToolgateException error) {
 		return ex instanceof UpstreamException || (ex == error && error.code().startsWith("upstream_"));
 	}
 
-	/** Whether the failure is the client's connection going away, e.g. in the middle of an upload. */
+	/**
+	 * Whether the failure is the client's connection going away, e.g. in the middle of an
+	 * upload.
+	 */
 	static boolean isClientGone(Throwable ex) {
 		return AbortedException.isConnectionReset(ex) || findCause(ex, AbortedException.class) != null
 				|| findCause(ex, PrematureCloseException.class) != null
@@ -126,8 +136,8 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 	}
 
 	/**
-	 * Maps any failure to the request-failure model: {@link PublicErrors#of(Throwable)}, which the SSE
-	 * {@code error} event is built from as well.
+	 * Maps any failure to the request-failure model: {@link PublicErrors#of(Throwable)},
+	 * which the SSE {@code error} event is built from as well.
 	 */
 	static ToolgateException toToolgateException(Throwable ex) {
 		return PublicErrors.of(ex);

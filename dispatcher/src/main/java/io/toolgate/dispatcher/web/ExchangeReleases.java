@@ -10,15 +10,16 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Runs the releases a handler registered for its exchange when the exchange ends, however it ends: response
- * written, error, or the client gone before the response body was ever subscribed. A handler that takes a permit
- * or a lease and hands its release to a response body registers the release here too, because a body that is
- * never subscribed never runs its own clean-up. Releases must be idempotent; they run on the thread that ends
- * the exchange and must not block.
+ * Runs the releases a handler registered for its exchange when the exchange ends, however
+ * it ends: response written, error, or the client gone before the response body was ever
+ * subscribed. A handler that takes a permit or a lease and hands its release to a
+ * response body registers the release here too, because a body that is never subscribed
+ * never runs its own clean-up. Releases must be idempotent; they run on the thread that
+ * ends the exchange and must not block.
  * <p>
- * {@link #ended} also lets a streamed body end with its exchange: when a client resets the connection, the server
- * may stop writing without ever cancelling the body, which would then hold its subscription (and whatever it
- * counts or holds) for good.
+ * {@link #ended} also lets a streamed body end with its exchange: when a client resets
+ * the connection, the server may stop writing without ever cancelling the body, which
+ * would then hold its subscription (and whatever it counts or holds) for good.
  */
 public class ExchangeReleases implements WebFilter {
 

@@ -12,10 +12,11 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Reads request bodies strictly: a number or boolean where the body type has a string ({@code "content": 5}) is a
- * 400 naming the field, not the string {@code "5"}. The body is parsed by the server codecs (so malformed JSON,
- * size limits and media types are answered as everywhere else), then bound with a mapper that refuses scalar
- * coercion to text.
+ * Reads request bodies strictly: a number or boolean where the body type has a string
+ * ({@code "content": 5}) is a 400 naming the field, not the string {@code "5"}. The body
+ * is parsed by the server codecs (so malformed JSON, size limits and media types are
+ * answered as everywhere else), then bound with a mapper that refuses scalar coercion to
+ * text.
  */
 final class JsonBodyReader {
 
@@ -23,7 +24,8 @@ final class JsonBodyReader {
 
 	/**
 	 * Creates a reader.
-	 * @param jsonMapper the application's mapper; the reader binds with a strict copy of it
+	 * @param jsonMapper the application's mapper; the reader binds with a strict copy of
+	 * it
 	 * @param bodyTypes the types it will bind, whose deserializers are built now
 	 */
 	JsonBodyReader(JsonMapper jsonMapper, Class<?>... bodyTypes) {
@@ -33,7 +35,8 @@ final class JsonBodyReader {
 						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
 						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
 			.build();
-		// Deserializers are built under a lock on first use; built here, requests on event loops only read them.
+		// Deserializers are built under a lock on first use; built here, requests on
+		// event loops only read them.
 		for (Class<?> type : bodyTypes) {
 			this.strict.readerFor(type);
 		}
@@ -46,7 +49,8 @@ final class JsonBodyReader {
 
 	/**
 	 * Binds a tree to a body type.
-	 * @throws ServerWebInputException naming the offending field, which the error writer turns into a 400
+	 * @throws ServerWebInputException naming the offending field, which the error writer
+	 * turns into a 400
 	 */
 	<T> T bind(JsonNode body, Class<T> type) {
 		try {

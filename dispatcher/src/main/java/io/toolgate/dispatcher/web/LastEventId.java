@@ -10,8 +10,9 @@ final class LastEventId {
 	}
 
 	/**
-	 * Reads the {@code Last-Event-ID} header (an {@code EventSource} reconnecting sends it), else the
-	 * {@code last_event_id} query parameter (a page opening a new {@code EventSource} sets it), else 0.
+	 * Reads the {@code Last-Event-ID} header (an {@code EventSource} reconnecting sends
+	 * it), else the {@code last_event_id} query parameter (a page opening a new
+	 * {@code EventSource} sets it), else 0.
 	 * @param request the request
 	 * @return the id, 0 for none
 	 * @throws ToolgateException 400 when it is not a non-negative integer

@@ -8,15 +8,17 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The SSE form of a native stream's events: a stored event keeps its id and data; its name is its type, except that
- * the failure event is {@code turn.error} (or {@code error} while {@code toolgate.http.legacy-error-event} is on,
- * whichever name the log holds); {@code turn.started} carries the stream token of a reader authenticated by API key.
+ * The SSE form of a native stream's events: a stored event keeps its id and data; its
+ * name is its type, except that the failure event is {@code turn.error} (or {@code error}
+ * while {@code toolgate.http.legacy-error-event} is on, whichever name the log holds);
+ * {@code turn.started} carries the stream token of a reader authenticated by API key.
  */
 final class NativeStreamEvents {
 
 	/**
-	 * The last event of a stream that resumed after its turn's terminal event: nothing is left, and a client that
-	 * reconnects by itself ({@code EventSource}) should stop instead of reconnecting.
+	 * The last event of a stream that resumed after its turn's terminal event: nothing is
+	 * left, and a client that reconnects by itself ({@code EventSource}) should stop
+	 * instead of reconnecting.
 	 */
 	static final String STREAM_END = "stream.end";
 
@@ -32,7 +34,8 @@ final class NativeStreamEvents {
 	/**
 	 * Returns the SSE event of a stored event.
 	 * @param event the stored event
-	 * @param streamToken added to {@code turn.started} as {@code streamToken} when not {@code null}
+	 * @param streamToken added to {@code turn.started} as {@code streamToken} when not
+	 * {@code null}
 	 */
 	ServerSentEvent<String> of(StoredEvent event, @Nullable String streamToken) {
 		String data = event.data();
@@ -44,9 +47,14 @@ final class NativeStreamEvents {
 		return ServerSentEvent.<String>builder(data).id(Long.toString(event.id())).event(name(event.type())).build();
 	}
 
-	/** Returns a failure of the stream itself, without an id: it is no event of the turn's log. */
+	/**
+	 * Returns a failure of the stream itself, without an id: it is no event of the turn's
+	 * log.
+	 */
 	ServerSentEvent<String> failure(TurnEvent.Error error) {
-		return ServerSentEvent.<String>builder(this.jsonMapper.writeValueAsString(error)).event(name(error.type())).build();
+		return ServerSentEvent.<String>builder(this.jsonMapper.writeValueAsString(error))
+			.event(name(error.type()))
+			.build();
 	}
 
 	/** Returns the {@value #STREAM_END} event, without an id. */

@@ -21,13 +21,15 @@ import reactor.netty.NettyPipeline;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Gives the server's own protocol rejections the JSON error body of every other failure. Reactor Netty answers a
- * request line over the limit with 414, headers over the limit with 431 and a request its decoder refuses (both
- * {@code Content-Length} and {@code Transfer-Encoding}, a malformed header) with 400, and Spring answers a request
- * target that is not a URI ({@code %zz}) with 400; all of them with an empty body, before any WebFlux handler
- * runs. This handler sits right behind the HTTP codec and fills such empty 400, 414 and 431 responses with
- * {@code {"error":{"type","message","code"}}}. The application itself never sends those statuses without a body,
- * and a response to {@code HEAD} stays empty. One instance per connection; install it with
+ * Gives the server's own protocol rejections the JSON error body of every other failure.
+ * Reactor Netty answers a request line over the limit with 414, headers over the limit
+ * with 431 and a request its decoder refuses (both {@code Content-Length} and
+ * {@code Transfer-Encoding}, a malformed header) with 400, and Spring answers a request
+ * target that is not a URI ({@code %zz}) with 400; all of them with an empty body, before
+ * any WebFlux handler runs. This handler sits right behind the HTTP codec and fills such
+ * empty 400, 414 and 431 responses with {@code {"error":{"type","message","code"}}}. The
+ * application itself never sends those statuses without a body, and a response to
+ * {@code HEAD} stays empty. One instance per connection; install it with
  * {@link #install(ChannelPipeline, JsonMapper)}.
  */
 public final class ProtocolErrorBodies extends ChannelDuplexHandler {
@@ -37,7 +39,10 @@ public final class ProtocolErrorBodies extends ChannelDuplexHandler {
 
 	private final Map<Integer, byte[]> bodies;
 
-	/** Whether each request not yet answered is a {@code HEAD}, in arrival order (HTTP/1.1 pipelining). */
+	/**
+	 * Whether each request not yet answered is a {@code HEAD}, in arrival order (HTTP/1.1
+	 * pipelining).
+	 */
 	private final ArrayDeque<Boolean> heads = new ArrayDeque<>();
 
 	private ProtocolErrorBodies(Map<Integer, byte[]> bodies) {
@@ -45,8 +50,8 @@ public final class ProtocolErrorBodies extends ChannelDuplexHandler {
 	}
 
 	/**
-	 * Adds the handler behind the HTTP/1.1 codec of a connection's pipeline; pipelines without one (HTTP/2) are
-	 * left alone.
+	 * Adds the handler behind the HTTP/1.1 codec of a connection's pipeline; pipelines
+	 * without one (HTTP/2) are left alone.
 	 * @param pipeline the connection's pipeline, already set up by Reactor Netty
 	 * @param jsonMapper writes the bodies
 	 */
@@ -58,7 +63,8 @@ public final class ProtocolErrorBodies extends ChannelDuplexHandler {
 
 	private static Map<Integer, byte[]> bodies(JsonMapper jsonMapper) {
 		return Map.of(400, body(jsonMapper, ErrorType.INVALID_REQUEST, "malformed_request", "Malformed HTTP request"),
-				414, body(jsonMapper, ErrorType.URI_TOO_LONG, ErrorType.URI_TOO_LONG.code(), "Request line is too long"),
+				414,
+				body(jsonMapper, ErrorType.URI_TOO_LONG, ErrorType.URI_TOO_LONG.code(), "Request line is too long"),
 				431, body(jsonMapper, ErrorType.HEADERS_TOO_LARGE, ErrorType.HEADERS_TOO_LARGE.code(),
 						"Request headers are too large"));
 	}

@@ -32,7 +32,8 @@ final class RequestValidation {
 
 	private static String id(String field, String id) {
 		if (!ID.matcher(id).matches()) {
-			throw ToolgateException.invalidField(field, "must be 1-128 characters of letters, digits, '_', '-', '.', ':'");
+			throw ToolgateException.invalidField(field,
+					"must be 1-128 characters of letters, digits, '_', '-', '.', ':'");
 		}
 		return id;
 	}
@@ -74,7 +75,8 @@ final class RequestValidation {
 			throw ToolgateException.invalidField(field + ".content",
 					"is longer than " + maxContentLength + " characters");
 		}
-		if (ChatMessage.TOOL.equals(message.role()) && (message.toolCallId() == null || message.toolCallId().isBlank())) {
+		if (ChatMessage.TOOL.equals(message.role())
+				&& (message.toolCallId() == null || message.toolCallId().isBlank())) {
 			throw ToolgateException.invalidField(field + ".tool_call_id", "is required for tool messages");
 		}
 		if (message.toolCalls() != null) {
@@ -83,7 +85,8 @@ final class RequestValidation {
 				String callField = field + ".tool_calls[" + i + "]";
 				if (call == null || call.id() == null || call.function() == null || call.function().name() == null
 						|| call.function().arguments() == null) {
-					throw ToolgateException.invalidField(callField, "must have id, function.name and function.arguments");
+					throw ToolgateException.invalidField(callField,
+							"must have id, function.name and function.arguments");
 				}
 			}
 		}

@@ -4,9 +4,9 @@ import io.toolgate.dispatcher.error.ToolgateException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks the sampling parameters of a chat completion as OpenAI does: each is optional (absent or {@code null}),
- * and when given it must be a number in range, else the request is a 400 naming the field. {@code n} is bounded by
- * {@code toolgate.turn.max-choices}.
+ * Checks the sampling parameters of a chat completion as OpenAI does: each is optional
+ * (absent or {@code null}), and when given it must be a number in range, else the request
+ * is a 400 naming the field. {@code n} is bounded by {@code toolgate.turn.max-choices}.
  */
 final class SamplingParameters {
 
@@ -17,7 +17,8 @@ final class SamplingParameters {
 	 * Checks a chat-completion body.
 	 * @param body the body, a JSON object
 	 * @param maxChoices the largest {@code n} accepted
-	 * @throws ToolgateException 400 naming the first parameter out of range or of the wrong type
+	 * @throws ToolgateException 400 naming the first parameter out of range or of the
+	 * wrong type
 	 */
 	static void check(JsonNode body, int maxChoices) {
 		integer(body, "n", 1, maxChoices);
@@ -46,8 +47,7 @@ final class SamplingParameters {
 			return;
 		}
 		if (!value.isNumber() || !(value.doubleValue() >= min && value.doubleValue() <= max)) {
-			throw ToolgateException.invalidField(field,
-					"must be a number from " + format(min) + " to " + format(max));
+			throw ToolgateException.invalidField(field, "must be a number from " + format(min) + " to " + format(max));
 		}
 	}
 

@@ -6,9 +6,10 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * Server-Sent Event frames written as bytes. Payloads must hold no line break (JSON written by Jackson holds
- * none: line breaks inside strings are escaped). Buffers wrap heap arrays, so a frame dropped before it is
- * written (the client left) needs no release.
+ * Server-Sent Event frames written as bytes. Payloads must hold no line break (JSON
+ * written by Jackson holds none: line breaks inside strings are escaped). Buffers wrap
+ * heap arrays, so a frame dropped before it is written (the client left) needs no
+ * release.
  */
 final class SseFrames {
 

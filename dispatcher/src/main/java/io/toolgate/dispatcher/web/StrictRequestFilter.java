@@ -23,20 +23,23 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The first filter of every request: rejects requests that could be read more than one way, before
- * authentication and rate limiting look at them.
+ * The first filter of every request: rejects requests that could be read more than one
+ * way, before authentication and rate limiting look at them.
  * <p>
- * Routing matches the decoded path without its matrix parameters, while the filters behind this one see the raw
- * path; a path such as {@code /v1;x/tools} or {@code /%761/models} would reach a handler without passing them. No
- * Toolgate path needs either form, so instead of normalising, this filter refuses them with 400
- * ({@code invalid_path}): any {@code ;}, a percent-encoded unreserved character ({@code A-Z a-z 0-9 - . _ ~}),
- * {@code /} or {@code \}, a malformed escape, a {@code .} or {@code ..} segment, raw non-ASCII bytes, and escapes
- * that do not decode to well-formed UTF-8.
+ * Routing matches the decoded path without its matrix parameters, while the filters
+ * behind this one see the raw path; a path such as {@code /v1;x/tools} or
+ * {@code /%761/models} would reach a handler without passing them. No Toolgate path needs
+ * either form, so instead of normalising, this filter refuses them with 400
+ * ({@code invalid_path}): any {@code ;}, a percent-encoded unreserved character
+ * ({@code A-Z a-z 0-9 - . _ ~}), {@code /} or {@code \}, a malformed escape, a {@code .}
+ * or {@code ..} segment, raw non-ASCII bytes, and escapes that do not decode to
+ * well-formed UTF-8.
  * <p>
- * It also answers 400 ({@code invalid_header}) to more than one {@code Authorization} header, 415 to a
- * {@code Content-Type} that does not parse or names an unknown charset, and 400 ({@code invalid_encoding}) to a
- * UTF-8 body that is not well-formed UTF-8 (overlong forms included), checked as the body streams in. It runs before
- * every other filter (see {@code FilterOrders}).
+ * It also answers 400 ({@code invalid_header}) to more than one {@code Authorization}
+ * header, 415 to a {@code Content-Type} that does not parse or names an unknown charset,
+ * and 400 ({@code invalid_encoding}) to a UTF-8 body that is not well-formed UTF-8
+ * (overlong forms included), checked as the body streams in. It runs before every other
+ * filter (see {@code FilterOrders}).
  */
 public class StrictRequestFilter implements WebFilter {
 
@@ -45,8 +48,8 @@ public class StrictRequestFilter implements WebFilter {
 		ServerHttpRequest request = exchange.getRequest();
 		String problem = pathProblem(request.getURI().getRawPath());
 		if (problem != null) {
-			return Mono.error(new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_path", problem, null,
-					Map.of()));
+			return Mono
+				.error(new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_path", problem, null, Map.of()));
 		}
 		HttpHeaders headers = request.getHeaders();
 		List<String> authorization = headers.get(HttpHeaders.AUTHORIZATION);
@@ -73,14 +76,17 @@ public class StrictRequestFilter implements WebFilter {
 	}
 
 	/**
-	 * The charset a single, well-formed {@code Content-Type} declares, UTF-8 when it declares none.
-	 * @throws IllegalArgumentException for several values, a malformed media type or an unknown charset
+	 * The charset a single, well-formed {@code Content-Type} declares, UTF-8 when it
+	 * declares none.
+	 * @throws IllegalArgumentException for several values, a malformed media type or an
+	 * unknown charset
 	 */
 	private static Charset charsetOf(List<String> contentTypes) {
 		if (contentTypes.size() > 1) {
 			throw new IllegalArgumentException("several Content-Type headers");
 		}
-		// InvalidMediaTypeException, IllegalCharsetNameException and UnsupportedCharsetException are all
+		// InvalidMediaTypeException, IllegalCharsetNameException and
+		// UnsupportedCharsetException are all
 		// IllegalArgumentExceptions.
 		MediaType mediaType = MediaType.parseMediaType(contentTypes.get(0));
 		Charset charset = mediaType.getCharset();
@@ -151,7 +157,8 @@ public class StrictRequestFilter implements WebFilter {
 		public Flux<DataBuffer> getBody() {
 			return Flux.defer(() -> {
 				Utf8Validator validator = new Utf8Validator();
-				// map rather than handle, which would restore the context's thread locals around every buffer.
+				// map rather than handle, which would restore the context's thread locals
+				// around every buffer.
 				return super.getBody().map((buffer) -> {
 					if (!accept(validator, buffer)) {
 						DataBufferUtils.release(buffer);

@@ -28,28 +28,35 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code GET /v1/tools} and {@code POST /v1/tools/{name}/invocations}.
  * <p>
- * The list shows each tool's name, description, input schema, risk tier, timeout, max concurrency and executor type;
- * worker URLs are not shown.
+ * The list shows each tool's name, description, input schema, risk tier, timeout, max
+ * concurrency and executor type; worker URLs are not shown.
  * <p>
- * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for further fields. An
- * {@code Idempotency-Key} header makes the invocation run at most once: a repeat with the same tool and arguments
- * gets the stored result ({@code Idempotent-Replayed: true}), even while the first still runs (409
- * {@code idempotency_in_progress}, with {@code Retry-After}, if it still runs after the wait); a repeat with other
- * arguments gets 422 ({@code idempotency_key_reused}). Tool workers get
- * {@link IdempotencyKeys#forWorker(String, String) a key derived from the tenant and the client's key}, never the
- * raw key. A successful run answers 200
- * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are HTTP errors, so that HTTP
- * clients need not look inside a 200: unknown tool 404; missing {@code arguments} 400; arguments not matching the
- * schema 422 ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error}); timeout 504
- * ({@code tool_timeout}); worker failure 502 ({@code tool_worker_error}); output too large 502
- * ({@code tool_output_too_large}); bulkhead full 503 ({@code tool_saturated}, with {@code Retry-After}); the tool's
- * rate limit 429 ({@code tool_rate_limited}, with {@code Retry-After}). {@link PublicErrors#ofTool} holds the mapping.
+ * An invocation body wraps the arguments, {@code {"arguments": {...}}}, leaving room for
+ * further fields. An {@code Idempotency-Key} header makes the invocation run at most
+ * once: a repeat with the same tool and arguments gets the stored result
+ * ({@code Idempotent-Replayed: true}), even while the first still runs (409
+ * {@code idempotency_in_progress}, with {@code Retry-After}, if it still runs after the
+ * wait); a repeat with other arguments gets 422 ({@code idempotency_key_reused}). Tool
+ * workers get {@link IdempotencyKeys#forWorker(String, String) a key derived from the
+ * tenant and the client's key}, never the raw key. A successful run answers 200
+ * {@code {"id","tool","status":"ok","output","duration_ms","attempts"}}. Failures are
+ * HTTP errors, so that HTTP clients need not look inside a 200: unknown tool 404; missing
+ * {@code arguments} 400; arguments not matching the schema 422
+ * ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error});
+ * timeout 504 ({@code tool_timeout}); worker failure 502 ({@code tool_worker_error});
+ * output too large 502 ({@code tool_output_too_large}); bulkhead full 503
+ * ({@code tool_saturated}, with {@code Retry-After}); the tool's rate limit 429
+ * ({@code tool_rate_limited}, with {@code Retry-After}). {@link PublicErrors#ofTool}
+ * holds the mapping.
  */
 public class ToolsHandler {
 
 	private final ToolRegistry registry;
 
-	/** Response header set when the response is the stored result of an earlier request with the same key. */
+	/**
+	 * Response header set when the response is the stored result of an earlier request
+	 * with the same key.
+	 */
 	public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
 	private final IdempotentDispatch dispatcher;
@@ -75,10 +82,12 @@ public class ToolsHandler {
 	}
 
 	/**
-	 * {@code POST /v1/tools/{name}/invocations}: runs the tool once, with its timeout, retries and bulkhead.
-	 * @param request the request, with path variable {@code name}, an authenticated tenant and body
-	 * {@code {"arguments": {...}}}
-	 * @return 200 with the output; errors are signalled as {@link ToolgateException} (see the class description)
+	 * {@code POST /v1/tools/{name}/invocations}: runs the tool once, with its timeout,
+	 * retries and bulkhead.
+	 * @param request the request, with path variable {@code name}, an authenticated
+	 * tenant and body {@code {"arguments": {...}}}
+	 * @return 200 with the output; errors are signalled as {@link ToolgateException} (see
+	 * the class description)
 	 */
 	public Mono<ServerResponse> invoke(ServerRequest request) {
 		return Mono.defer(() -> {
@@ -90,14 +99,16 @@ public class ToolsHandler {
 	}
 
 	private Mono<ServerResponse> invoke(ServerRequest request, RegisteredTool tool, String tenant) {
-		// Workers and the idempotency store see a key derived from tenant and client key, never the raw key.
+		// Workers and the idempotency store see a key derived from tenant and client key,
+		// never the raw key.
 		String idempotencyKey = IdempotencyKeys.forWorker(tenant, request.headers().firstHeader("Idempotency-Key"));
 		return request.bodyToMono(JsonNode.class)
 			.mapNotNull(body -> body.get("arguments"))
 			.filter(arguments -> !arguments.isNull())
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("arguments", "is required")))
-			.flatMap(arguments -> this.dispatcher.dispatch(new ToolInvocation(newInvocationId(), tool.name(),
-					arguments.toString(), tenant, idempotencyKey), "invocation:" + tenant))
+			.flatMap(arguments -> this.dispatcher.dispatch(
+					new ToolInvocation(newInvocationId(), tool.name(), arguments.toString(), tenant, idempotencyKey),
+					"invocation:" + tenant))
 			.flatMap(ToolsHandler::respond);
 	}
 
@@ -108,9 +119,9 @@ public class ToolsHandler {
 			case DispatchOutcome.InProgress inProgress -> Mono.error(new ToolgateException(ErrorType.CONFLICT,
 					"idempotency_in_progress", "A request with this Idempotency-Key is still running; retry later",
 					Duration.ofSeconds(1), Map.of()));
-			case DispatchOutcome.Mismatch mismatch -> Mono.error(new ToolgateException(ErrorType.UNPROCESSABLE,
-					"idempotency_key_reused", "This Idempotency-Key was used with another tool or other arguments",
-					null, Map.of()));
+			case DispatchOutcome.Mismatch mismatch ->
+				Mono.error(new ToolgateException(ErrorType.UNPROCESSABLE, "idempotency_key_reused",
+						"This Idempotency-Key was used with another tool or other arguments", null, Map.of()));
 		};
 	}
 

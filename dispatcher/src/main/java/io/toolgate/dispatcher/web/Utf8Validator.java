@@ -1,9 +1,10 @@
 package io.toolgate.dispatcher.web;
 
 /**
- * Checks that bytes, fed in any number of pieces, are well-formed UTF-8 (Unicode Table 3-7): overlong forms
- * ({@code C0 AF} for {@code /}), surrogates, code points above U+10FFFF, stray continuation bytes and truncated
- * sequences are all invalid. Not thread-safe: one instance per byte stream.
+ * Checks that bytes, fed in any number of pieces, are well-formed UTF-8 (Unicode Table
+ * 3-7): overlong forms ({@code C0 AF} for {@code /}), surrogates, code points above
+ * U+10FFFF, stray continuation bytes and truncated sequences are all invalid. Not
+ * thread-safe: one instance per byte stream.
  */
 final class Utf8Validator {
 
@@ -17,7 +18,8 @@ final class Utf8Validator {
 
 	/**
 	 * Feeds one byte.
-	 * @return {@code false} once the bytes so far cannot be the start of well-formed UTF-8
+	 * @return {@code false} once the bytes so far cannot be the start of well-formed
+	 * UTF-8
 	 */
 	boolean accept(byte value) {
 		if (this.invalid) {
@@ -41,7 +43,10 @@ final class Utf8Validator {
 		return !this.invalid;
 	}
 
-	/** Sets up the continuation bytes a lead byte needs; {@code false} for a byte that cannot lead. */
+	/**
+	 * Sets up the continuation bytes a lead byte needs; {@code false} for a byte that
+	 * cannot lead.
+	 */
 	private boolean lead(int b) {
 		if (b >= 0xC2 && b <= 0xDF) {
 			return expect(1, 0x80, 0xBF);

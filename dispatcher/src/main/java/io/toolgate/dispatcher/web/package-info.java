@@ -1,4 +1,7 @@
-/** The HTTP API: routes, handlers, request and response records, and the JSON error writer. */
+/**
+ * The HTTP API: routes, handlers, request and response records, and the JSON error
+ * writer.
+ */
 @NullMarked
 package io.toolgate.dispatcher.web;
 

@@ -19,13 +19,15 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway as browser chat front-ends use it, in Debian's Chromium driven by {@code playwright-core} and in a
- * WHATWG {@code EventSource} client (the npm {@code eventsource} package), from the Node scripts in
- * {@code src/test/browser}: the demo page streaming, showing tool cards and resuming after a network cut; a page on
- * another origin streaming and resuming through CORS and stream tokens; the official {@code openai} and Vercel AI
- * SDKs reading chat-completion streams, and a chat completion resumed through {@code EventSource}. Screenshots go to
- * {@code target/browser-artifacts}. Node, npm and {@code /usr/bin/chromium} are required ({@code .ci/run} installs
- * them): without them these tests fail, they never skip.
+ * The gateway as browser chat front-ends use it, in Debian's Chromium driven by
+ * {@code playwright-core} and in a WHATWG {@code EventSource} client (the npm
+ * {@code eventsource} package), from the Node scripts in {@code src/test/browser}: the
+ * demo page streaming, showing tool cards and resuming after a network cut; a page on
+ * another origin streaming and resuming through CORS and stream tokens; the official
+ * {@code openai} and Vercel AI SDKs reading chat-completion streams, and a chat
+ * completion resumed through {@code EventSource}. Screenshots go to
+ * {@code target/browser-artifacts}. Node, npm and {@code /usr/bin/chromium} are required
+ * ({@code .ci/run} installs them): without them these tests fail, they never skip.
  */
 @Timeout(300)
 class BrowserIntegrationTests {
@@ -48,7 +50,8 @@ class BrowserIntegrationTests {
 			assertThat(install.exitCode()).as(install.output()).isZero();
 		}
 		originPort = freePort();
-		// Tokens slow enough that a cut lands mid-stream and a paint can see a partial answer.
+		// Tokens slow enough that a cut lands mid-stream and a paint can see a partial
+		// answer.
 		app = GatewayApp.start(Map.of("toolgate.http.cors.allowed-origins", "http://127.0.0.1:" + originPort,
 				"toolgate.upstream.simulated.inter-token-delay", "80ms"));
 	}
@@ -83,7 +86,8 @@ class BrowserIntegrationTests {
 	@Test
 	void sdksReadBothStreamModesAndEventSourceResumesAChatCompletion() throws Exception {
 		assertScriptPasses("completions.mjs", "ok openai SDK reads every stream mode",
-				"ok Vercel AI SDK reads every stream mode", "ok EventSource resumes a chat completion with Last-Event-ID");
+				"ok Vercel AI SDK reads every stream mode",
+				"ok EventSource resumes a chat completion with Last-Event-ID");
 	}
 
 	private static void assertScriptPasses(String script, String... lines) throws Exception {

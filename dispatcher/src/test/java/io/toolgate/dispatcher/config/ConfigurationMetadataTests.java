@@ -13,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration processor's output: every {@code toolgate.*} property has IDE metadata with a description
- * taken from its record's Javadoc.
+ * The configuration processor's output: every {@code toolgate.*} property has IDE
+ * metadata with a description taken from its record's Javadoc.
  */
 class ConfigurationMetadataTests {
 
@@ -54,8 +54,7 @@ class ConfigurationMetadataTests {
 		for (Map.Entry<String, String> renamed : DeprecatedPropertyNames.DEPRECATED.entrySet()) {
 			JsonNode deprecation = property(metadata, renamed.getKey()).path("deprecation");
 			assertThat(deprecation.path("level").asString()).as(renamed.getKey()).isEqualTo("warning");
-			assertThat(deprecation.path("replacement").asString()).as(renamed.getKey())
-				.isEqualTo(renamed.getValue());
+			assertThat(deprecation.path("replacement").asString()).as(renamed.getKey()).isEqualTo(renamed.getValue());
 			assertThat(names(metadata)).as(renamed.getKey()).contains(renamed.getValue());
 		}
 	}

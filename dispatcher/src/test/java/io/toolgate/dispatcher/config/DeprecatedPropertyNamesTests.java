@@ -17,8 +17,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The earlier names of moved properties keep working for a release: their values reach the new records, each one
- * set is logged at WARN, and a new name set alongside wins.
+ * The earlier names of moved properties keep working for a release: their values reach
+ * the new records, each one set is logged at WARN, and a new name set alongside wins.
  */
 class DeprecatedPropertyNamesTests {
 
@@ -62,8 +62,8 @@ class DeprecatedPropertyNamesTests {
 
 	@Test
 	void keepsANewNameSetAlongsideAnEarlierOne() {
-		StandardEnvironment environment = environment(Map.of("toolgate.turn.max-concurrent-turns", "7",
-				"toolgate.admission.max-concurrent-turns", "5"));
+		StandardEnvironment environment = environment(
+				Map.of("toolgate.turn.max-concurrent-turns", "7", "toolgate.admission.max-concurrent-turns", "5"));
 		try (LogCapture log = LogCapture.of(DeprecatedPropertyNames.class, Level.WARN)) {
 			this.processor.postProcessEnvironment(environment, new SpringApplication());
 			assertThat(log.events()).singleElement()
@@ -72,7 +72,8 @@ class DeprecatedPropertyNamesTests {
 				.contains("toolgate.turn.max-concurrent-turns is ignored")
 				.contains("toolgate.admission.max-concurrent-turns is set too");
 		}
-		assertThat(Binder.get(environment).bindOrCreate("toolgate.admission", AdmissionProperties.class)
+		assertThat(Binder.get(environment)
+			.bindOrCreate("toolgate.admission", AdmissionProperties.class)
 			.maxConcurrentTurns()).isEqualTo(5);
 	}
 
@@ -88,8 +89,8 @@ class DeprecatedPropertyNamesTests {
 		assertThat(Binder.get(keys).bindOrCreate("toolgate.auth", AuthProperties.class).apiKeys())
 			.isEqualTo("acme:k1,globex:k2");
 		assertThat(none.getPropertySources().contains(DeprecatedPropertyNames.SOURCE_NAME)).isFalse();
-		assertThat(List.copyOf(DeprecatedPropertyNames.DEPRECATED.values())).allSatisfy(
-				name -> assertThat(name).startsWith("toolgate."));
+		assertThat(List.copyOf(DeprecatedPropertyNames.DEPRECATED.values()))
+			.allSatisfy(name -> assertThat(name).startsWith("toolgate."));
 	}
 
 	private static StandardEnvironment environment(Map<String, Object> properties) {

@@ -24,7 +24,10 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link RedisStoreConfiguration} against a private Redis: the stores take the {@code toolgate.store} settings. */
+/**
+ * {@link RedisStoreConfiguration} against a private Redis: the stores take the
+ * {@code toolgate.store} settings.
+ */
 class RedisStoreConfigurationIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);

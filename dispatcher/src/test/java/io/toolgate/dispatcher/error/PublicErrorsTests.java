@@ -48,9 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The error table: every store, upstream, tool and policy failure has one status, type and code, and the HTTP error
- * body ({@link ErrorResponseWriter}) and the terminal SSE {@code error} event ({@link TurnEngine#errorEvent}) both say
- * it.
+ * The error table: every store, upstream, tool and policy failure has one status, type
+ * and code, and the HTTP error body ({@link ErrorResponseWriter}) and the terminal SSE
+ * {@code error} event ({@link TurnEngine#errorEvent}) both say it.
  */
 class PublicErrorsTests {
 
@@ -83,8 +83,8 @@ class PublicErrorsTests {
 		rows.add(row(upstream(Kind.FIRST_TOKEN_TIMEOUT, 0), 504, "upstream_error", "upstream_first_token_timeout"));
 		rows.add(row(upstream(Kind.IDLE_TIMEOUT, 0), 504, "upstream_error", "upstream_idle_timeout"));
 		// Tool
-		rows.add(row(tool(ToolExecutionException.INVALID_ARGUMENTS), 422, "invalid_request_error",
-				"invalid_arguments"));
+		rows.add(
+				row(tool(ToolExecutionException.INVALID_ARGUMENTS), 422, "invalid_request_error", "invalid_arguments"));
 		rows.add(row(tool(ToolExecutionException.TOOL_ERROR), 422, "invalid_request_error", "tool_error"));
 		rows.add(row(tool(ToolExecutionException.TIMEOUT), 504, "upstream_error", "tool_timeout"));
 		rows.add(row(tool(ToolExecutionException.REJECTED), 503, "overloaded_error", "tool_saturated"));
@@ -132,8 +132,9 @@ class PublicErrorsTests {
 		UpstreamException upstream = new UpstreamException(Kind.CLIENT_ERROR, 401,
 				"Incorrect API key provided: sk-proj-abc1****wxyz", null);
 		assertThat(PublicErrors.of(upstream).getMessage()).isEqualTo("Model upstream rejected the request (HTTP 4xx)");
-		assertThat(PublicErrors.event(new StoreUnavailableException("Cannot connect to Redis at 10.0.0.7:6379"))
-			.message()).isEqualTo("Conversation store unavailable; retry shortly");
+		assertThat(
+				PublicErrors.event(new StoreUnavailableException("Cannot connect to Redis at 10.0.0.7:6379")).message())
+			.isEqualTo("Conversation store unavailable; retry shortly");
 		assertThat(PublicErrors.event(new NullPointerException("secret detail")).message()).isEqualTo("Internal error");
 	}
 

@@ -22,11 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Streams end with a clear terminal event when the turn behind them cannot go on: a resume of a turn whose
- * replica was killed ends with {@code turn_abandoned} once the turn's lease is gone (instead of heartbeats for as
- * long as the client stays), and a stream whose store stops answering ends with an {@code error} event instead of
- * just closing. Real processes on a private Redis, with takeover off ({@code toolgate.turn.takeover=false}); with
- * takeover on, such turns are continued instead ({@code TakeoverIntegrationTests}).
+ * Streams end with a clear terminal event when the turn behind them cannot go on: a
+ * resume of a turn whose replica was killed ends with {@code turn_abandoned} once the
+ * turn's lease is gone (instead of heartbeats for as long as the client stays), and a
+ * stream whose store stops answering ends with an {@code error} event instead of just
+ * closing. Real processes on a private Redis, with takeover off
+ * ({@code toolgate.turn.takeover=false}); with takeover on, such turns are continued
+ * instead ({@code TakeoverIntegrationTests}).
  */
 @Timeout(180)
 class AbandonedTurnIntegrationTests {
@@ -46,9 +48,10 @@ class AbandonedTurnIntegrationTests {
 	@BeforeAll
 	static void start() {
 		redis = RedisServerProcess.start();
-		// Every answer starts and then never ends: the turn is running when its replica dies.
-		upstream = ScriptedUpstream.start((request, index) -> Flux.concat(ScriptedUpstream.text("partial ", "answer")
-			.take(2), Flux.never()));
+		// Every answer starts and then never ends: the turn is running when its replica
+		// dies.
+		upstream = ScriptedUpstream
+			.start((request, index) -> Flux.concat(ScriptedUpstream.text("partial ", "answer").take(2), Flux.never()));
 		Map<String, Object> properties = Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
 				upstream.baseUrl(), "toolgate.turn.lease-ttl", "3s", "toolgate.store.redis-command-timeout", "500ms",
 				"toolgate.ratelimit.backend-timeout", "200ms", "toolgate.turn.takeover", "false");

@@ -30,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two gateway replicas, each its own process, on one private Redis: a fleet-wide limit, a stream resumed on the
- * other replica, one running turn per conversation across replicas, and a replica killed mid-turn.
+ * Two gateway replicas, each its own process, on one private Redis: a fleet-wide limit, a
+ * stream resumed on the other replica, one running turn per conversation across replicas,
+ * and a replica killed mid-turn.
  */
 @Timeout(180)
 class FleetIntegrationTests {
@@ -65,7 +66,8 @@ class FleetIntegrationTests {
 		properties.put("toolgate.store.redis-url", redis.uri());
 		properties.put("toolgate.upstream.base-url", upstream.baseUrl());
 		properties.put("toolgate.turn.lease-ttl", "3s");
-		// Tenant globex has a small plan to check the fleet-wide limit; acme keeps the generous default.
+		// Tenant globex has a small plan to check the fleet-wide limit; acme keeps the
+		// generous default.
 		properties.put("toolgate.ratelimit.plans.small.requests-per-minute", REQUEST_LIMIT);
 		properties.put("toolgate.ratelimit.tenants.globex", "small");
 		return properties;
@@ -166,7 +168,8 @@ class FleetIntegrationTests {
 			.bodyValue(Map.of("content", content))
 			.retrieve()
 			.bodyToFlux(String.class)
-			// The admitted turn's stream stays open while the gate is shut: its first bytes prove the 200.
+			// The admitted turn's stream stays open while the gate is shut: its first
+			// bytes prove the 200.
 			.take(1)
 			.then(Mono.just(200))
 			.onErrorResume(WebClientResponseException.class, ex -> Mono.just(ex.getStatusCode().value()));
@@ -187,10 +190,12 @@ class FleetIntegrationTests {
 		}
 		WebClient onB = replicaB.client(GatewayApp.ACME_KEY);
 		JsonNode conversation = conversation(onB, "fleet-crash");
-		// The user's message was stored when the turn began; the cut-off answer was never stored as complete.
+		// The user's message was stored when the turn began; the cut-off answer was never
+		// stored as complete.
 		assertThat(conversation.path("messages")).hasSize(1);
 		assertThat(conversation.path("messages").get(0).path("role").asString()).isEqualTo("user");
-		// The dead replica's lease still holds the conversation until it expires, then a turn runs normally.
+		// The dead replica's lease still holds the conversation until it expires, then a
+		// turn runs normally.
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		List<ServerSentEvent<String>> events = null;
 		while (events == null && System.nanoTime() < deadline) {

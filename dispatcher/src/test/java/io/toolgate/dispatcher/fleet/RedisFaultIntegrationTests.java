@@ -21,9 +21,10 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis frozen ({@code SIGSTOP}) and thawed ({@code SIGCONT}) under a running replica: stateful requests get a
- * clear 503, readiness goes DOWN, stateless requests go on under the fail-open limiter, nothing acknowledged is
- * lost, and the replica recovers by itself.
+ * Redis frozen ({@code SIGSTOP}) and thawed ({@code SIGCONT}) under a running replica:
+ * stateful requests get a clear 503, readiness goes DOWN, stateless requests go on under
+ * the fail-open limiter, nothing acknowledged is lost, and the replica recovers by
+ * itself.
  */
 @Timeout(180)
 class RedisFaultIntegrationTests {
@@ -40,9 +41,10 @@ class RedisFaultIntegrationTests {
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("stored ", "answer"));
-		replica = GatewayProcess.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
-				upstream.baseUrl(), "toolgate.store.redis-command-timeout", "500ms",
-				"toolgate.ratelimit.backend-timeout", "200ms"), Duration.ofSeconds(90));
+		replica = GatewayProcess.start(
+				Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
+						"toolgate.store.redis-command-timeout", "500ms", "toolgate.ratelimit.backend-timeout", "200ms"),
+				Duration.ofSeconds(90));
 	}
 
 	@AfterAll
@@ -72,7 +74,8 @@ class RedisFaultIntegrationTests {
 				.block(WAIT);
 			assertThat(response.getKey()).isEqualTo(503);
 			assertThat(response.getValue().path("error").path("code").asString()).isEqualTo("store_unavailable");
-			// Stateless completions need no store; the request limit fails open to a per-replica limiter.
+			// Stateless completions need no store; the request limit fails open to a
+			// per-replica limiter.
 			int stateless = client.post()
 				.uri("/v1/chat/completions")
 				.contentType(MediaType.APPLICATION_JSON)
@@ -85,11 +88,16 @@ class RedisFaultIntegrationTests {
 			redis.resume();
 		}
 		awaitStatus("/actuator/health/readiness", 200);
-		JsonNode stored = client.get().uri("/v1/conversations/fault-1").retrieve().bodyToMono(JsonNode.class)
+		JsonNode stored = client.get()
+			.uri("/v1/conversations/fault-1")
+			.retrieve()
+			.bodyToMono(JsonNode.class)
 			.block(WAIT);
 		assertThat(stored.path("messages")).hasSize(2);
-		assertThat(client.get().uri("/v1/conversations/fault-2").exchangeToMono(r -> r.releaseBody()
-			.thenReturn(r.statusCode().value())).block(WAIT)).isEqualTo(404);
+		assertThat(client.get()
+			.uri("/v1/conversations/fault-2")
+			.exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+			.block(WAIT)).isEqualTo(404);
 		List<ServerSentEvent<String>> after = SseClient.startTurn(client, "fault-1", "still there?")
 			.collectList()
 			.block(WAIT);

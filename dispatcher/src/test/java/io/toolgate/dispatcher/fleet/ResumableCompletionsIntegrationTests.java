@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Resumable chat completions over real HTTP: two gateways sharing a private Redis and a scripted upstream. A stream
- * cut anywhere is read on, on either replica, after its {@code Last-Event-ID}, with no gap and no duplicate.
+ * Resumable chat completions over real HTTP: two gateways sharing a private Redis and a
+ * scripted upstream. A stream cut anywhere is read on, on either replica, after its
+ * {@code Last-Event-ID}, with no gap and no duplicate.
  */
 @Timeout(90)
 class ResumableCompletionsIntegrationTests {
@@ -111,8 +112,8 @@ class ResumableCompletionsIntegrationTests {
 		assertThat(ids(all)).as("ids").isEqualTo(range(1, all.size()));
 		assertThat(all.get(all.size() - 1).data()).isEqualTo("[DONE]");
 		assertThat(content(all)).isEqualTo(String.join("", PACED));
-		assertThat(all.subList(0, all.size() - 1)).allSatisfy(
-				event -> assertThat(JSON.readTree(event.data()).path("id").asString()).isEqualTo(started.id()));
+		assertThat(all.subList(0, all.size() - 1))
+			.allSatisfy(event -> assertThat(JSON.readTree(event.data()).path("id").asString()).isEqualTo(started.id()));
 	}
 
 	@Test
@@ -120,7 +121,8 @@ class ResumableCompletionsIntegrationTests {
 		int cancelledBefore = upstream.cancellations();
 		int completedBefore = upstream.completions();
 		Started started = start(first, "#gate then leave", 2);
-		// The client left before the gate opened: a resumable completion is not cancelled by that.
+		// The client left before the gate opened: a resumable completion is not cancelled
+		// by that.
 		gate.get().tryEmitEmpty();
 		List<ServerSentEvent<String>> all = resume(second.client(GatewayApp.ACME_KEY), started.id(), null, null);
 		assertThat(ids(all)).isEqualTo(range(1, all.size()));
@@ -166,8 +168,9 @@ class ResumableCompletionsIntegrationTests {
 		Started one = start(first, "#paced", 1);
 		Started other = start(first, "#paced", 1);
 		WebClient anonymous = first.anonymousClient();
-		assertThat(status(anonymous.get()
-			.uri("/v1/chat/completions/{id}/events?token={token}", other.id(), one.token()))).isEqualTo(401);
+		assertThat(
+				status(anonymous.get().uri("/v1/chat/completions/{id}/events?token={token}", other.id(), one.token())))
+			.isEqualTo(401);
 		assertThat(status(anonymous.post()
 			.uri("/v1/chat/completions?token={token}", one.token())
 			.contentType(MediaType.APPLICATION_JSON)
@@ -210,7 +213,9 @@ class ResumableCompletionsIntegrationTests {
 			.isEqualTo(404);
 	}
 
-	/** Starts a streamed completion and reads its first {@code count} events, then leaves. */
+	/**
+	 * Starts a streamed completion and reads its first {@code count} events, then leaves.
+	 */
 	private static Started start(GatewayApp app, String prompt, int count) {
 		ResponseEntity<Flux<ServerSentEvent<String>>> response = app.client(GatewayApp.ACME_KEY)
 			.post()
@@ -229,8 +234,7 @@ class ResumableCompletionsIntegrationTests {
 		return new Started(id, token, head);
 	}
 
-	private static List<ServerSentEvent<String>> resume(WebClient client, String id, String lastEventId,
-			String token) {
+	private static List<ServerSentEvent<String>> resume(WebClient client, String id, String lastEventId, String token) {
 		List<ServerSentEvent<String>> events = client.get()
 			.uri("/v1/chat/completions/{id}/events", id)
 			.headers(headers -> {

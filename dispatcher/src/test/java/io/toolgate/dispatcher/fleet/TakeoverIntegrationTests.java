@@ -27,11 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A turn outlives the replica running it: when that replica is killed, drained past its timeout or loses Redis
- * for longer than the turn's lease, a client resuming on another replica sees the turn taken over and continued
- * after its {@code Last-Event-ID}, with no gap and no duplicate, to {@code turn.completed}; a tool call that was
- * running is not run again. Real processes on a private Redis; the first answer to each prompt stops midway, as
- * if its replica were going, and the model answers in full when asked again.
+ * A turn outlives the replica running it: when that replica is killed, drained past its
+ * timeout or loses Redis for longer than the turn's lease, a client resuming on another
+ * replica sees the turn taken over and continued after its {@code Last-Event-ID}, with no
+ * gap and no duplicate, to {@code turn.completed}; a tool call that was running is not
+ * run again. Real processes on a private Redis; the first answer to each prompt stops
+ * midway, as if its replica were going, and the model answers in full when asked again.
  */
 @Timeout(300)
 class TakeoverIntegrationTests {
@@ -99,7 +100,8 @@ class TakeoverIntegrationTests {
 		}
 		Flux<String> answer = ScriptedUpstream.text("one ", "two ", "three");
 		if (attempts.computeIfAbsent(prompt, p -> new AtomicInteger()).getAndIncrement() == 0) {
-			// Role chunk, "one ", "two ", then nothing more: the replica asking is about to go.
+			// Role chunk, "one ", "two ", then nothing more: the replica asking is about
+			// to go.
 			return Flux.concat(answer.take(3), Flux.never());
 		}
 		return answer;
@@ -157,8 +159,8 @@ class TakeoverIntegrationTests {
 
 	@Test
 	void turnOfAReplicaDrainedPastItsTimeoutIsContinuedElsewhere() {
-		GatewayProcess drained = replica(Map.of("toolgate.drain.timeout", "2s",
-				"spring.lifecycle.timeout-per-shutdown-phase", "20s"));
+		GatewayProcess drained = replica(
+				Map.of("toolgate.drain.timeout", "2s", "spring.lifecycle.timeout-per-shutdown-phase", "20s"));
 		try (drained) {
 			List<ServerSentEvent<String>> head = untilToken(drained, "drained", "#drain", "two");
 			assertThat(drained.terminate(Duration.ofSeconds(60))).isEqualTo(143);
@@ -194,7 +196,8 @@ class TakeoverIntegrationTests {
 
 	private static List<ServerSentEvent<String>> untilToken(GatewayProcess replica, String conversation, String prompt,
 			String text) {
-		List<ServerSentEvent<String>> head = SseClient.startTurn(replica.client(GatewayApp.ACME_KEY), conversation, prompt)
+		List<ServerSentEvent<String>> head = SseClient
+			.startTurn(replica.client(GatewayApp.ACME_KEY), conversation, prompt)
 			.takeUntil(event -> "token".equals(event.event()) && event.data().contains(text))
 			.collectList()
 			.block(WAIT);
@@ -209,7 +212,10 @@ class TakeoverIntegrationTests {
 			.block(WAIT);
 	}
 
-	/** The tail starts right after the head, its ids go up by one, and the turn was resumed and completed. */
+	/**
+	 * The tail starts right after the head, its ids go up by one, and the turn was
+	 * resumed and completed.
+	 */
 	private static void assertContinuation(List<ServerSentEvent<String>> head, List<ServerSentEvent<String>> tail) {
 		assertIdsFollow(lastId(head), tail);
 		assertThat(types(tail)).startsWith("turn.resumed").endsWith("turn.completed");

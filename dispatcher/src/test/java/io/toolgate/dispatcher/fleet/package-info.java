@@ -1,4 +1,7 @@
-/** Several gateway replicas on one Redis: shared limits, resume across replicas, leases, crashes and faults. */
+/**
+ * Several gateway replicas on one Redis: shared limits, resume across replicas, leases,
+ * crashes and faults.
+ */
 @NullMarked
 package io.toolgate.dispatcher.fleet;
 

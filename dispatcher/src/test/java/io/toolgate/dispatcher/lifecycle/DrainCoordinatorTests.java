@@ -35,15 +35,10 @@ class DrainCoordinatorTests {
 	@Test
 	void readinessGoesDownBeforeNewTurnsAreRefused() {
 		DrainCoordinator coordinator = coordinator(Duration.ofSeconds(5), Duration.ofSeconds(30));
-		StepVerifier.withVirtualTime(coordinator::drain)
-			.expectSubscription()
-			.then(() -> {
-				assertThat(readinessStates()).containsExactly(ReadinessState.REFUSING_TRAFFIC);
-				this.admission.admit().release();
-			})
-			.thenAwait(Duration.ofSeconds(5))
-			.expectComplete()
-			.verify(Duration.ofSeconds(5));
+		StepVerifier.withVirtualTime(coordinator::drain).expectSubscription().then(() -> {
+			assertThat(readinessStates()).containsExactly(ReadinessState.REFUSING_TRAFFIC);
+			this.admission.admit().release();
+		}).thenAwait(Duration.ofSeconds(5)).expectComplete().verify(Duration.ofSeconds(5));
 		assertThatExceptionOfType(ToolgateException.class).isThrownBy(this.admission::admit);
 	}
 
@@ -78,7 +73,8 @@ class DrainCoordinatorTests {
 			.then(() -> assertThat(this.abandoned).isFalse())
 			.thenAwait(Duration.ofSeconds(1))
 			.then(() -> assertThat(this.abandoned).isTrue())
-			// Abandoned turns get a short grace to record their last event; this one never ends.
+			// Abandoned turns get a short grace to record their last event; this one
+			// never ends.
 			.thenAwait(Duration.ofSeconds(2))
 			.expectComplete()
 			.verify(Duration.ofSeconds(5));

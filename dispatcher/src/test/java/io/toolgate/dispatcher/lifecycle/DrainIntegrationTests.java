@@ -34,8 +34,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Drains a real gateway process on a real SIGTERM: the application runs in its own JVM from the test classpath,
- * against a scripted upstream in this JVM whose answers the test releases.
+ * Drains a real gateway process on a real SIGTERM: the application runs in its own JVM
+ * from the test classpath, against a scripted upstream in this JVM whose answers the test
+ * releases.
  */
 class DrainIntegrationTests {
 
@@ -69,17 +70,18 @@ class DrainIntegrationTests {
 	@Timeout(180)
 	void drainsOnSigterm() throws Exception {
 		this.upstream = ScriptedUpstream.start((request, index) -> script(request));
-		this.process = GatewayProcess.start(Map.of("toolgate.api-keys", "acme:" + KEY,
-				"toolgate.upstream.base-url", this.upstream.baseUrl(), "toolgate.drain.timeout", "10s",
-				"toolgate.drain.client-retry", "750ms", "spring.lifecycle.timeout-per-shutdown-phase", "20s",
-				"toolgate.turn.heartbeat-interval", "1s", "toolgate.turn.takeover", "false"), Duration.ofSeconds(90));
+		this.process = GatewayProcess.start(Map.of("toolgate.api-keys", "acme:" + KEY, "toolgate.upstream.base-url",
+				this.upstream.baseUrl(), "toolgate.drain.timeout", "10s", "toolgate.drain.client-retry", "750ms",
+				"spring.lifecycle.timeout-per-shutdown-phase", "20s", "toolgate.turn.heartbeat-interval", "1s",
+				"toolgate.turn.takeover", "false"), Duration.ofSeconds(90));
 		WebClient client = this.process.client(KEY);
 
 		// A turn still running when SIGTERM arrives, streamed to its client.
 		Recorded longTurn = record(startTurn(client, "long", "#long"));
 		awaitUntil(() -> longTurn.has("token"), "the long turn's first token");
 
-		// A turn that outlives the drain, followed by an idle resume stream after its client left.
+		// A turn that outlives the drain, followed by an idle resume stream after its
+		// client left.
 		Recorded stalled = record(startTurn(client, "stalled", "#stall"));
 		awaitUntil(() -> stalled.has("token"), "the stalled turn's first token");
 		String stalledTurnId = stalled.dataOf("turn.started").path("turnId").asString();
@@ -101,7 +103,8 @@ class DrainIntegrationTests {
 		longTurn.awaitEnd();
 		assertThat(longTurn.types()).contains("turn.started", "token").endsWith("turn.completed");
 
-		// The turn that outlived the drain ends with a terminal event naming the shutdown, not the cut upstream.
+		// The turn that outlived the drain ends with a terminal event naming the
+		// shutdown, not the cut upstream.
 		resumed.awaitEnd();
 		assertThat(resumed.types()).endsWith("turn.error");
 		assertThat(resumed.dataOf("turn.error").path("code").asString()).isEqualTo("turn_abandoned");
@@ -160,8 +163,8 @@ class DrainIntegrationTests {
 	}
 
 	private HttpResponse<String> postTurn(String conversation, String content) throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(this.process.baseUrl() + "/v1/conversations/" + conversation
-				+ "/turns"))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create(this.process.baseUrl() + "/v1/conversations/" + conversation + "/turns"))
 			.header("Authorization", "Bearer " + KEY)
 			.header("Content-Type", "application/json")
 			.timeout(Duration.ofSeconds(10))

@@ -23,9 +23,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Validates the Kubernetes manifests in {@code k8s/} offline with the Node validator in {@code k8s/validate}:
- * Kustomize rendering, the Kubernetes schemas and Toolgate's policy. Node and npm are required: without them this
- * test fails, it never skips.
+ * Validates the Kubernetes manifests in {@code k8s/} offline with the Node validator in
+ * {@code k8s/validate}: Kustomize rendering, the Kubernetes schemas and Toolgate's
+ * policy. Node and npm are required: without them this test fails, it never skips.
  */
 @Timeout(300)
 class K8sManifestsIntegrationTests {
@@ -87,7 +87,9 @@ class K8sManifestsIntegrationTests {
 			.<JsonNode>readValues(result.output())
 			.readAll();
 
-		assertThat(find(objects, "Service", "toolgate").path("spec").path("ports").valueStream()
+		assertThat(find(objects, "Service", "toolgate").path("spec")
+			.path("ports")
+			.valueStream()
 			.map(port -> port.path("name").asString())).containsExactly("http");
 		JsonNode endpoint = find(objects, "PodMonitor", "toolgate").at("/spec/podMetricsEndpoints/0");
 		assertThat(endpoint.path("port").asString()).isEqualTo("management");
@@ -101,8 +103,8 @@ class K8sManifestsIntegrationTests {
 	void validatorRejectsAProdOverlayInDemoMode() throws Exception {
 		Result result = run("node", "validate.mjs", "--dir", "fixtures/gateway/prod-in-demo-mode");
 		assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
-		assertThat(result.output())
-			.contains("Deployment/toolgate: a prod workload must set TOOLGATE_MODE=production, not nothing (demo mode)");
+		assertThat(result.output()).contains(
+				"Deployment/toolgate: a prod workload must set TOOLGATE_MODE=production, not nothing (demo mode)");
 	}
 
 	@Test

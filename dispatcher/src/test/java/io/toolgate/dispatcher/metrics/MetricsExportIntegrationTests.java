@@ -39,23 +39,26 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Proves that what the dashboards and alert rules query is true: the gateway runs with a scripted upstream and a
- * real tool worker, real traffic goes through it (a native turn with tool calls that succeed, fail validation,
- * time out, are retried and are unknown; a resume; chat completions; rejected requests; a saturated replica; a
- * client that leaves), then
+ * Proves that what the dashboards and alert rules query is true: the gateway runs with a
+ * scripted upstream and a real tool worker, real traffic goes through it (a native turn
+ * with tool calls that succeed, fail validation, time out, are retried and are unknown; a
+ * resume; chat completions; rejected requests; a saturated replica; a client that
+ * leaves), then
  * <ul>
- * <li>every metric name referenced by a dashboard panel or an alert rule must be in the scrape,</li>
+ * <li>every metric name referenced by a dashboard panel or an alert rule must be in the
+ * scrape,</li>
  * <li>no label carries a conversation, turn or call id,</li>
- * <li>{@code grafana/check-dashboards.sh} runs promtool on the rules and evaluates every panel query with a real
- * Prometheus scraping this application.</li>
+ * <li>{@code grafana/check-dashboards.sh} runs promtool on the rules and evaluates every
+ * panel query with a real Prometheus scraping this application.</li>
  * </ul>
  */
 @Timeout(240)
 class MetricsExportIntegrationTests {
 
 	/**
-	 * Metrics whose producer is not wired into the application this test starts; a missing one is reported, a
-	 * present one is checked like any other. Remove an entry once its producer is wired here.
+	 * Metrics whose producer is not wired into the application this test starts; a
+	 * missing one is reported, a present one is checked like any other. Remove an entry
+	 * once its producer is wired here.
 	 */
 	private static final Map<String, String> AWAITING_WIRING = Map.of("toolgate_ratelimit_backend_failures",
 			"rate-limit backend failures: registered only when the limiter runs on Redis", "lettuce_command_",
@@ -86,11 +89,11 @@ class MetricsExportIntegrationTests {
 			.host("127.0.0.1")
 			.port(0)
 			.route(routes -> routes
-				.post("/weather",
-						(request, response) -> response.header("Content-Type", "application/json")
-							.sendString(request.receive().aggregate().asString().map(body -> "{\"forecast\":\"sunny\"}")))
-				.post("/flaky", (request, response) -> response.status(503)
-					.sendString(request.receive().aggregate().asString().map(body -> "busy"))))
+				.post("/weather", (request, response) -> response.header("Content-Type", "application/json")
+					.sendString(request.receive().aggregate().asString().map(body -> "{\"forecast\":\"sunny\"}")))
+				.post("/flaky",
+						(request, response) -> response.status(503)
+							.sendString(request.receive().aggregate().asString().map(body -> "busy"))))
 			.bindNow();
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				registry("http://127.0.0.1:" + worker.port()).toString(), "toolgate.turn.max-concurrent-turns", 1));
@@ -99,9 +102,10 @@ class MetricsExportIntegrationTests {
 	}
 
 	/**
-	 * Scrapes once a GC pause has been recorded: jvm_gc_pause_seconds (a dashboard panel) exists only after the
-	 * first pause since the application started, which a test JVM with a grown heap may not have had yet. The
-	 * pause is reported asynchronously (a JMX notification), hence the bounded retry.
+	 * Scrapes once a GC pause has been recorded: jvm_gc_pause_seconds (a dashboard panel)
+	 * exists only after the first pause since the application started, which a test JVM
+	 * with a grown heap may not have had yet. The pause is reported asynchronously (a JMX
+	 * notification), hence the bounded retry.
 	 */
 	private static String scrapeAfterAGcPause() {
 		System.gc();
@@ -201,8 +205,8 @@ class MetricsExportIntegrationTests {
 
 	@Test
 	void prometheusEvaluatesEveryDashboardQueryAndPromtoolPassesTheRules() throws Exception {
-		List<String> command = new ArrayList<>(List.of("bash", GRAFANA.resolve("check-dashboards.sh").toString(),
-				"--app", app.managementUrl()));
+		List<String> command = new ArrayList<>(
+				List.of("bash", GRAFANA.resolve("check-dashboards.sh").toString(), "--app", app.managementUrl()));
 		Set<String> exported = sampleNames(scrape);
 		for (String metric : referencedMetrics()) {
 			if (!exported.contains(metric) && awaitingWiring(metric) != null) {
@@ -235,13 +239,17 @@ class MetricsExportIntegrationTests {
 		chatCompletion(acme, true);
 		chatCompletion(acme, false);
 		assertThat(status(app.anonymousClient().post().uri("/v1/chat/completions"))).isEqualTo(401);
-		assertThat(status(acme.post().uri("/v1/tools/calculator/invocations").contentType(MediaType.APPLICATION_JSON)
+		assertThat(status(acme.post()
+			.uri("/v1/tools/calculator/invocations")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("arguments", Map.of("a", "x"))))).isEqualTo(422);
 
-		// A client leaves a gated turn, which keeps the replica's only admission permit: the next turn gets 503.
+		// A client leaves a gated turn, which keeps the replica's only admission permit:
+		// the next turn gets 503.
 		ServerSentEvent<String> started = SseClient.startTurn(acme, "metrics-conv-2", "#gate").blockFirst(WAIT);
 		String gatedTurn = JSON.readTree(started.data()).path("turnId").asString();
-		assertThat(status(acme.post().uri("/v1/conversations/{id}/turns", "metrics-conv-3")
+		assertThat(status(acme.post()
+			.uri("/v1/conversations/{id}/turns", "metrics-conv-3")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("content", "hello")))).isEqualTo(503);
 		gate.get().tryEmitEmpty();
@@ -329,7 +337,10 @@ class MetricsExportIntegrationTests {
 		return file;
 	}
 
-	/** The metric names referenced by every panel query and alert rule expression under {@code grafana/}. */
+	/**
+	 * The metric names referenced by every panel query and alert rule expression under
+	 * {@code grafana/}.
+	 */
 	static Set<String> referencedMetrics() throws IOException {
 		Set<String> names = new TreeSet<>();
 		for (String expr : queries()) {
@@ -391,7 +402,9 @@ class MetricsExportIntegrationTests {
 		assertThat(valueOf(name, labels)).as("%s with %s in%n%s", name, List.of(labels), samples).isPositive();
 	}
 
-	/** The sum of the samples of {@code name} whose labels contain all of {@code labels}. */
+	/**
+	 * The sum of the samples of {@code name} whose labels contain all of {@code labels}.
+	 */
 	private static double valueOf(String name, String... labels) {
 		double sum = 0;
 		for (String line : scrape.split("\n")) {

@@ -6,10 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Extracts the metric names a PromQL expression selects. Not a parser: it removes string literals, label
- * matchers, range and offset durations and the label lists of {@code by}, {@code without}, {@code on},
- * {@code ignoring}, {@code group_left} and {@code group_right}; what remains are identifiers, of which those
- * followed by {@code (} are functions or aggregations and the rest, minus keywords, are metric names.
+ * Extracts the metric names a PromQL expression selects. Not a parser: it removes string
+ * literals, label matchers, range and offset durations and the label lists of {@code by},
+ * {@code without}, {@code on}, {@code ignoring}, {@code group_left} and
+ * {@code group_right}; what remains are identifiers, of which those followed by {@code (}
+ * are functions or aggregations and the rest, minus keywords, are metric names.
  */
 final class PromQlNames {
 

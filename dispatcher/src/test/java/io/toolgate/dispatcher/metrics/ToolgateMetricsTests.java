@@ -40,10 +40,9 @@ class ToolgateMetricsTests {
 
 		assertThat(this.registry.get("toolgate.tool.calls").tags("tool", "weather", "outcome", "ok").timer().count())
 			.isEqualTo(1);
-		assertThat(this.registry.get("toolgate.tool.calls")
-			.tags("tool", "weather", "outcome", "timeout")
-			.timer()
-			.count()).isEqualTo(1);
+		assertThat(
+				this.registry.get("toolgate.tool.calls").tags("tool", "weather", "outcome", "timeout").timer().count())
+			.isEqualTo(1);
 		Timer failed = this.registry.get(GenAi.OPERATION_DURATION)
 			.tags(GenAi.OPERATION_NAME, GenAi.EXECUTE_TOOL, GenAi.TOOL_NAME, "weather", GenAi.ERROR_TYPE, "timeout")
 			.timer();
@@ -60,8 +59,8 @@ class ToolgateMetricsTests {
 		this.metrics.tools().completed("weather", "ok", "acme", TimeUnit.MILLISECONDS.toNanos(30));
 
 		Timer timer = this.registry.get(GenAi.OPERATION_DURATION).timer();
-		assertThat(bounds(timer.takeSnapshot().histogramCounts(), TimeUnit.SECONDS)).containsExactly(0.01, 0.02,
-				0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+		assertThat(bounds(timer.takeSnapshot().histogramCounts(), TimeUnit.SECONDS)).containsExactly(0.01, 0.02, 0.04,
+				0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
 	}
 
 	@Test
@@ -79,14 +78,13 @@ class ToolgateMetricsTests {
 		this.metrics.tools().retried("weather");
 		this.metrics.tools().retried("weather");
 
-		assertThat(this.registry.get("toolgate.tool.retries").tags("tool", "weather").counter().count())
-			.isEqualTo(2);
+		assertThat(this.registry.get("toolgate.tool.retries").tags("tool", "weather").counter().count()).isEqualTo(2);
 	}
 
 	@Test
 	void recordsTimeToFirstChunkDurationAndTokenUsageOfModelCalls() {
-		Flux<ModelEvent> call = Flux.just(new ModelEvent.Token("Hi"), new ModelEvent.Completed(
-				ChatMessage.assistant("Hi", List.of()), "stop", Usage.of(120, 7), "m"));
+		Flux<ModelEvent> call = Flux.just(new ModelEvent.Token("Hi"),
+				new ModelEvent.Completed(ChatMessage.assistant("Hi", List.of()), "stop", Usage.of(120, 7), "m"));
 
 		StepVerifier.create(this.metrics.models().stream("openai", "gpt-x", call))
 			.expectNextCount(2)
@@ -112,8 +110,8 @@ class ToolgateMetricsTests {
 
 	@Test
 	void tagsFailedModelCallsWithTheUpstreamErrorKind() {
-		Flux<ModelEvent> call = Flux.error(new UpstreamException(UpstreamException.Kind.SERVER_ERROR, 502, "bad",
-				null));
+		Flux<ModelEvent> call = Flux
+			.error(new UpstreamException(UpstreamException.Kind.SERVER_ERROR, 502, "bad", null));
 
 		StepVerifier.create(this.metrics.models().stream("openai", "gpt-x", call))
 			.expectError(UpstreamException.class)
@@ -147,16 +145,15 @@ class ToolgateMetricsTests {
 			.expectComplete()
 			.verify(WAIT);
 
-		assertThat(this.registry.get("toolgate.turns.completed").tags("reason", "stop").counter().count())
-			.isEqualTo(1);
+		assertThat(this.registry.get("toolgate.turns.completed").tags("reason", "stop").counter().count()).isEqualTo(1);
 		assertThat(this.registry.get("toolgate.turn.duration").tags("reason", "stop").timer().count()).isEqualTo(1);
 		assertThat(this.registry.get("toolgate.turn.iterations").summary().totalAmount()).isEqualTo(3);
 	}
 
 	@Test
 	void keepsTheEndReasonWhenTheConsumerCancelsAfterTheTerminalEvent() {
-		Flux<TurnEvent> turn = Flux.concat(
-				Flux.just(new TurnEvent.TurnCompleted("max_iterations", null, null, Usage.ZERO, 8)), Flux.never());
+		Flux<TurnEvent> turn = Flux
+			.concat(Flux.just(new TurnEvent.TurnCompleted("max_iterations", null, null, Usage.ZERO, 8)), Flux.never());
 
 		StepVerifier.create(this.metrics.turns().turn("acme", "turn_1", turn, ex -> "internal_error").take(1))
 			.expectNextCount(1)
@@ -210,10 +207,9 @@ class ToolgateMetricsTests {
 		assertThat(events.count()).isEqualTo(4);
 		assertThat(this.registry.get("toolgate.sse.resumes").tags("api", SseMetrics.CONVERSATIONS).counter().count())
 			.isEqualTo(1);
-		assertThat(this.registry.get("toolgate.sse.disconnects")
-			.tags("api", SseMetrics.CONVERSATIONS)
-			.counter()
-			.count()).isEqualTo(1);
+		assertThat(
+				this.registry.get("toolgate.sse.disconnects").tags("api", SseMetrics.CONVERSATIONS).counter().count())
+			.isEqualTo(1);
 	}
 
 	private static List<Double> bounds(CountAtBucket[] buckets, TimeUnit unit) {

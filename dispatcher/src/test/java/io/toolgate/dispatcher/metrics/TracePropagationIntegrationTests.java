@@ -14,8 +14,9 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Model calls carry the trace context to the upstream as W3C {@code traceparent}: the caller's trace when it sent
- * one, sampled or not, and a new one otherwise (whose flags may carry W3C level 2's random-id bit).
+ * Model calls carry the trace context to the upstream as W3C {@code traceparent}: the
+ * caller's trace when it sent one, sampled or not, and a new one otherwise (whose flags
+ * may carry W3C level 2's random-id bit).
  */
 @Timeout(60)
 class TracePropagationIntegrationTests {
@@ -62,14 +63,11 @@ class TracePropagationIntegrationTests {
 	}
 
 	private static void complete(String traceparent) {
-		Integer status = app.client(GatewayApp.ACME_KEY)
-			.post()
-			.uri("/v1/chat/completions")
-			.headers(headers -> {
-				if (traceparent != null) {
-					headers.set("traceparent", traceparent);
-				}
-			})
+		Integer status = app.client(GatewayApp.ACME_KEY).post().uri("/v1/chat/completions").headers(headers -> {
+			if (traceparent != null) {
+				headers.set("traceparent", traceparent);
+			}
+		})
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(BODY)
 			.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))

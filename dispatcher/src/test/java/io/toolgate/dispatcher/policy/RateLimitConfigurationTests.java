@@ -16,7 +16,10 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link RateLimitConfiguration} and the binding of {@link RateLimitProperties}, without Redis. */
+/**
+ * {@link RateLimitConfiguration} and the binding of {@link RateLimitProperties}, without
+ * Redis.
+ */
 class RateLimitConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()

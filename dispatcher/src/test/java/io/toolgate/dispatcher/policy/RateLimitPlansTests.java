@@ -53,8 +53,7 @@ class RateLimitPlansTests {
 			.isThrownBy(() -> new RateLimitPlans(Map.of(), Map.of("acme", "gold"), "default", Map.of()))
 			.withMessageContaining("toolgate.ratelimit.tenants.acme")
 			.withMessageContaining("'gold'");
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new RateLimitPlans(Map.of(), Map.of(), "gold", Map.of()))
+		assertThatIllegalArgumentException().isThrownBy(() -> new RateLimitPlans(Map.of(), Map.of(), "gold", Map.of()))
 			.withMessageContaining("toolgate.ratelimit.default-plan");
 	}
 

@@ -159,8 +159,7 @@ class RateLimitPolicyTests {
 	@Test
 	void toolCallIsDeniedWithARetryableResultWhenTheWaitWouldExceedTheBound() {
 		exhaust("acme", "weather", 1);
-		StepVerifier.withVirtualTime(() -> this.policy.acquireTool("acme", "weather"), () -> this.time,
-				Long.MAX_VALUE)
+		StepVerifier.withVirtualTime(() -> this.policy.acquireTool("acme", "weather"), () -> this.time, Long.MAX_VALUE)
 			.assertNext((decision) -> {
 				assertThat(decision.allowed()).isFalse();
 				assertThat(decision.errorType()).isEqualTo("rate_limited");
@@ -186,10 +185,13 @@ class RateLimitPolicyTests {
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
-		// The plan allows 2 per second per tenant: one was used, the denied call's token came back.
-		assertThat(this.local.tryConsume(LimitKey.tenantTool("acme", "search"), LimitSpec.perSecond("tenant_tool", 2), 1)
-			.block(TIMEOUT)
-			.remaining()).isZero();
+		// The plan allows 2 per second per tenant: one was used, the denied call's token
+		// came back.
+		assertThat(
+				this.local.tryConsume(LimitKey.tenantTool("acme", "search"), LimitSpec.perSecond("tenant_tool", 2), 1)
+					.block(TIMEOUT)
+					.remaining())
+			.isZero();
 		assertThat(decisions("tool", "denied")).isEqualTo(1);
 	}
 
@@ -208,12 +210,11 @@ class RateLimitPolicyTests {
 		stub.down();
 		RateLimitPolicy policy = policy(stub);
 		for (Mono<?> call : List.of(policy.admitRequest("acme"), policy.reserve("acme", 10))) {
-			assertThatExceptionOfType(ToolgateException.class).isThrownBy(() -> call.block(TIMEOUT))
-				.satisfies((ex) -> {
-					assertThat(ex.errorType()).isEqualTo(ErrorType.UNAVAILABLE);
-					assertThat(ex.code()).isEqualTo(RateLimitPolicy.UNAVAILABLE_CODE);
-					assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(1));
-				});
+			assertThatExceptionOfType(ToolgateException.class).isThrownBy(() -> call.block(TIMEOUT)).satisfies((ex) -> {
+				assertThat(ex.errorType()).isEqualTo(ErrorType.UNAVAILABLE);
+				assertThat(ex.code()).isEqualTo(RateLimitPolicy.UNAVAILABLE_CODE);
+				assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+			});
 		}
 		assertThat(decisions("requests", "unavailable")).isEqualTo(1);
 		assertThat(decisions("tokens", "unavailable")).isEqualTo(1);

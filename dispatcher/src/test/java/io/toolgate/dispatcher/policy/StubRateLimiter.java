@@ -11,8 +11,9 @@ import io.toolgate.ratelimit.RateLimiterUnavailableException;
 import reactor.core.publisher.Mono;
 
 /**
- * An in-JVM stand-in for the distributed limiter: it delegates to a real limiter while "up", and errors with
- * {@link RateLimiterUnavailableException} while "down", counting the calls that reached it.
+ * An in-JVM stand-in for the distributed limiter: it delegates to a real limiter while
+ * "up", and errors with {@link RateLimiterUnavailableException} while "down", counting
+ * the calls that reached it.
  */
 final class StubRateLimiter implements RateLimiter {
 

@@ -18,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Demo mode, the default, on a real process started with no keys, an upstream key but no base URL, and two
- * replicas but no Redis: it starts, generates a key it keeps out of the log, and warns about what it cannot honour.
+ * Demo mode, the default, on a real process started with no keys, an upstream key but no
+ * base URL, and two replicas but no Redis: it starts, generates a key it keeps out of the
+ * log, and warns about what it cannot honour.
  */
 @Timeout(180)
 class DemoModeIntegrationTests {

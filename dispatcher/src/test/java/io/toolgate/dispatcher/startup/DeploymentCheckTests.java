@@ -87,8 +87,8 @@ class DeploymentCheckTests {
 
 	@Test
 	void reportsAMissingStreamTokenKeyWarningInDemoOnlyForAFleet() {
-		var fleet = DeploymentCheck.problems(facts(without("toolgate.auth.stream-tokens.keys[0].id",
-				"toolgate.auth.stream-tokens.keys[0].secret")));
+		var fleet = DeploymentCheck.problems(
+				facts(without("toolgate.auth.stream-tokens.keys[0].id", "toolgate.auth.stream-tokens.keys[0].secret")));
 		Map<String, String> singleReplica = without("toolgate.auth.stream-tokens.keys[0].id",
 				"toolgate.auth.stream-tokens.keys[0].secret");
 		singleReplica.put("toolgate.replicas", "1");
@@ -126,8 +126,7 @@ class DeploymentCheckTests {
 
 	@Test
 	void listsEveryProblemOfAnEmptyProductionConfiguration() {
-		Map<String, String> properties = new HashMap<>(Map.of("toolgate.mode", "production",
-				"toolgate.replicas", "2"));
+		Map<String, String> properties = new HashMap<>(Map.of("toolgate.mode", "production", "toolgate.replicas", "2"));
 
 		assertThat(DeploymentCheck.problems(facts(properties))).extracting(DeploymentProblem::message)
 			.hasSize(4)

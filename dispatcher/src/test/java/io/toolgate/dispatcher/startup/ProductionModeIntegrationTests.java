@@ -17,9 +17,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Production mode refuses, at start-up of a real process, every configuration that would quietly fall back to a
- * demo default, with one readable line per problem that names the property fixing it and no stack trace; and it
- * starts when everything is there.
+ * Production mode refuses, at start-up of a real process, every configuration that would
+ * quietly fall back to a demo default, with one readable line per problem that names the
+ * property fixing it and no stack trace; and it starts when everything is there.
  */
 @Timeout(180)
 class ProductionModeIntegrationTests {
@@ -33,7 +33,8 @@ class ProductionModeIntegrationTests {
 	@Test
 	void productionModeRefusesToStartWithoutUpstream() {
 		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(
-				Map.of("toolgate.mode", "production", "toolgate.api-keys", "acme:k1"), withStreamTokenKey(), EXIT_TIMEOUT);
+				Map.of("toolgate.mode", "production", "toolgate.api-keys", "acme:k1"), withStreamTokenKey(),
+				EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: No upstream model is configured, so the simulated model "
 				+ "answers: set toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL) to an OpenAI-compatible API");
@@ -50,13 +51,14 @@ class ProductionModeIntegrationTests {
 
 	@Test
 	void productionModeRefusesUpstreamKeyWithoutBaseUrl() {
-		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(Map.of("toolgate.mode", "production",
-				"toolgate.api-keys", "acme:k1"), withStreamTokenKey("TOOLGATE_UPSTREAM_API_KEY", "sk-test"),
-				EXIT_TIMEOUT);
+		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(
+				Map.of("toolgate.mode", "production", "toolgate.api-keys", "acme:k1"),
+				withStreamTokenKey("TOOLGATE_UPSTREAM_API_KEY", "sk-test"), EXIT_TIMEOUT);
 
-		assertRefusedWith(exit, "toolgate.mode=production: toolgate.upstream.api-key (TOOLGATE_UPSTREAM_API_KEY) is set "
-				+ "but no upstream base URL, so the key is unused and the simulated model answers: set "
-				+ "toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL)");
+		assertRefusedWith(exit,
+				"toolgate.mode=production: toolgate.upstream.api-key (TOOLGATE_UPSTREAM_API_KEY) is set "
+						+ "but no upstream base URL, so the key is unused and the simulated model answers: set "
+						+ "toolgate.upstream.base-url (TOOLGATE_UPSTREAM_BASE_URL)");
 	}
 
 	@Test
@@ -72,9 +74,11 @@ class ProductionModeIntegrationTests {
 
 	@Test
 	void productionModeRefusesSeveralReplicasWithoutRedis() {
-		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(Map.of("toolgate.mode", "production",
-				"toolgate.upstream.base-url", UNREACHABLE_UPSTREAM, "toolgate.api-keys", "acme:k1"),
-				withStreamTokenKey("TOOLGATE_REPLICAS", "3"), EXIT_TIMEOUT);
+		GatewayProcess.Exit exit = GatewayProcess
+			.runUntilExit(
+					Map.of("toolgate.mode", "production", "toolgate.upstream.base-url", UNREACHABLE_UPSTREAM,
+							"toolgate.api-keys", "acme:k1"),
+					withStreamTokenKey("TOOLGATE_REPLICAS", "3"), EXIT_TIMEOUT);
 
 		assertRefusedWith(exit, "toolgate.mode=production: toolgate.replicas (TOOLGATE_REPLICAS) is 3 but no Redis is "
 				+ "configured, so each replica keeps its own conversations, turn logs and rate limits: set REDIS_URL "
@@ -83,8 +87,8 @@ class ProductionModeIntegrationTests {
 
 	@Test
 	void productionModeReportsEveryProblemAtOnce() {
-		GatewayProcess.Exit exit = GatewayProcess.runUntilExit(
-				Map.of("toolgate.mode", "production", "toolgate.replicas", 2), Map.of(), EXIT_TIMEOUT);
+		GatewayProcess.Exit exit = GatewayProcess
+			.runUntilExit(Map.of("toolgate.mode", "production", "toolgate.replicas", 2), Map.of(), EXIT_TIMEOUT);
 
 		assertThat(exit.code()).as(exit.output()).isPositive();
 		assertThat(problemLines(exit.output())).hasSize(4)
@@ -135,7 +139,10 @@ class ProductionModeIntegrationTests {
 		assertThat(exit.output()).as("refused before serving anything").doesNotContain("Netty started");
 	}
 
-	/** The environment of a process given a stream-token key, as an operator sets it, plus {@code more} pairs. */
+	/**
+	 * The environment of a process given a stream-token key, as an operator sets it, plus
+	 * {@code more} pairs.
+	 */
 	private static Map<String, String> withStreamTokenKey(String... more) {
 		Map<String, String> environment = new HashMap<>(Map.of("TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_ID", "k1",
 				"TOOLGATE_AUTH_STREAMTOKENS_KEYS_0_SECRET", STREAM_TOKEN_SECRET));

@@ -1,4 +1,7 @@
-/** Tests of the start-up checks of the deployment mode, with real processes where start-up output matters. */
+/**
+ * Tests of the start-up checks of the deployment mode, with real processes where start-up
+ * output matters.
+ */
 @NullMarked
 package io.toolgate.dispatcher.startup;
 

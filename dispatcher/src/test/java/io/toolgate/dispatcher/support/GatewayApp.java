@@ -10,7 +10,9 @@ import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** The gateway started on a random port with given properties; close it after the test. */
+/**
+ * The gateway started on a random port with given properties; close it after the test.
+ */
 public final class GatewayApp implements AutoCloseable {
 
 	/** The API key of tenant {@code acme} in every fixture. */
@@ -33,8 +35,8 @@ public final class GatewayApp implements AutoCloseable {
 
 	/**
 	 * Starts the gateway.
-	 * @param properties properties on top of the fixture's defaults (random API and management ports, two tenants'
-	 * keys)
+	 * @param properties properties on top of the fixture's defaults (random API and
+	 * management ports, two tenants' keys)
 	 */
 	public static GatewayApp start(Map<String, Object> properties) {
 		Map<String, Object> all = new HashMap<>();
@@ -42,7 +44,8 @@ public final class GatewayApp implements AutoCloseable {
 		all.put("toolgate.api-keys", "acme:" + ACME_KEY + ",globex:" + GLOBEX_KEY);
 		all.put("management.server.port", 0);
 		all.putAll(properties);
-		// Command-line arguments outrank application.yaml; builder properties would only be defaults.
+		// Command-line arguments outrank application.yaml; builder properties would only
+		// be defaults.
 		String[] args = all.entrySet()
 			.stream()
 			.map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
@@ -54,9 +57,10 @@ public final class GatewayApp implements AutoCloseable {
 	}
 
 	/**
-	 * Gives the app event loops and connection pools of its own. By default Boot shares Reactor Netty's global
-	 * resources and disposes them when a context closes, so closing one app of a test JVM could take the loops
-	 * from under the next one, whose requests then hang.
+	 * Gives the app event loops and connection pools of its own. By default Boot shares
+	 * Reactor Netty's global resources and disposes them when a context closes, so
+	 * closing one app of a test JVM could take the loops from under the next one, whose
+	 * requests then hang.
 	 */
 	private static void ownNettyResources(ConfigurableApplicationContext context) {
 		((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class, () -> {

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The gateway as a separate operating-system process, for tests that need several replicas, a real kill or a
- * real signal. It runs from the test JVM's own class path.
+ * The gateway as a separate operating-system process, for tests that need several
+ * replicas, a real kill or a real signal. It runs from the test JVM's own class path.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -38,7 +38,8 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a replica with the two tenants' keys of {@link GatewayApp} and waits until it is ready.
+	 * Starts a replica with the two tenants' keys of {@link GatewayApp} and waits until
+	 * it is ready.
 	 * @param properties application properties, passed as {@code --key=value}
 	 * @param startTimeout how long to wait for readiness
 	 */
@@ -52,7 +53,8 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a replica with exactly the given configuration (no keys added) and waits until it is ready.
+	 * Starts a replica with exactly the given configuration (no keys added) and waits
+	 * until it is ready.
 	 * @param properties application properties, passed as {@code --key=value}
 	 * @param environment environment variables on top of this JVM's
 	 * @param startTimeout how long to wait for readiness
@@ -65,15 +67,15 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the gateway with exactly the given configuration (no keys added) and waits for it to exit, for
-	 * configurations it must refuse.
+	 * Starts the gateway with exactly the given configuration (no keys added) and waits
+	 * for it to exit, for configurations it must refuse.
 	 * @param properties application properties, passed as {@code --key=value}
 	 * @param environment environment variables on top of this JVM's
-	 * @param timeout how long to wait for the exit; a process still running then is killed
+	 * @param timeout how long to wait for the exit; a process still running then is
+	 * killed
 	 * @return the exit code (-1 if it had to be killed) and everything it printed
 	 */
-	public static Exit runUntilExit(Map<String, Object> properties, Map<String, String> environment,
-			Duration timeout) {
+	public static Exit runUntilExit(Map<String, Object> properties, Map<String, String> environment, Duration timeout) {
 		try (GatewayProcess process = launch(properties, environment)) {
 			int code = process.waitFor(timeout);
 			return new Exit(code, process.log());
@@ -119,12 +121,18 @@ public final class GatewayProcess implements AutoCloseable {
 		throw new IllegalStateException("replica not ready within " + timeout + ":\n" + logTail());
 	}
 
-	/** Returns the HTTP status of a GET on the management port, or -1 if the replica does not answer. */
+	/**
+	 * Returns the HTTP status of a GET on the management port, or -1 if the replica does
+	 * not answer.
+	 */
 	public int managementStatus(String path) {
 		return statusOf(managementUrl() + path);
 	}
 
-	/** Returns the HTTP status of a GET on the API port, or -1 if the replica does not answer. */
+	/**
+	 * Returns the HTTP status of a GET on the API port, or -1 if the replica does not
+	 * answer.
+	 */
 	public int status(String path) {
 		return statusOf(baseUrl() + path);
 	}

@@ -9,8 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects what one logger logs while a test runs, at the level given (the logger's own level is lowered to it and
- * restored on {@link #close()}).
+ * Collects what one logger logs while a test runs, at the level given (the logger's own
+ * level is lowered to it and restored on {@link #close()}).
  */
 public final class LogCapture implements AutoCloseable {
 

@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * HTTP/1.1 bytes on a plain socket, for what HTTP clients will not send: malformed requests, pipelined requests,
- * uploads cut off half-way. Runs on the test thread (blocking is allowed there).
+ * HTTP/1.1 bytes on a plain socket, for what HTTP clients will not send: malformed
+ * requests, pipelined requests, uploads cut off half-way. Runs on the test thread
+ * (blocking is allowed there).
  */
 public final class RawHttp {
 
@@ -20,7 +21,8 @@ public final class RawHttp {
 	}
 
 	/**
-	 * Sends bytes and reads until the server closes the connection or nothing arrives for {@code quiet}.
+	 * Sends bytes and reads until the server closes the connection or nothing arrives for
+	 * {@code quiet}.
 	 * @return everything the server sent, as ISO-8859-1 text
 	 */
 	public static String exchange(int port, byte[] request, Duration quiet) {
@@ -48,8 +50,9 @@ public final class RawHttp {
 	}
 
 	/**
-	 * Sends a request head whose {@code Content-Length} promises more than {@code head}, then only {@code head} of
-	 * the body, waits for {@code pause} and closes the connection: an upload the client gave up on.
+	 * Sends a request head whose {@code Content-Length} promises more than {@code head},
+	 * then only {@code head} of the body, waits for {@code pause} and closes the
+	 * connection: an upload the client gave up on.
 	 */
 	public static void abortUpload(int port, String requestHead, byte[] head, Duration pause) {
 		try (Socket socket = new Socket("127.0.0.1", port)) {

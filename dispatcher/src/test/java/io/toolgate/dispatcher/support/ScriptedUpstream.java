@@ -17,8 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An OpenAI-compatible streaming upstream on a random port whose answers a test scripts call by call. Every
- * {@code data:} payload is flushed on its own, so a test controls exactly when each chunk leaves.
+ * An OpenAI-compatible streaming upstream on a random port whose answers a test scripts
+ * call by call. Every {@code data:} payload is flushed on its own, so a test controls
+ * exactly when each chunk leaves.
  */
 public final class ScriptedUpstream implements AutoCloseable {
 
@@ -45,7 +46,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 						int index = this.requests.size();
 						this.requests.add(json);
 						if (!json.path("stream").asBoolean(false)) {
-							// A non-streaming call gets the scripted chunks assembled into one response.
+							// A non-streaming call gets the scripted chunks assembled
+							// into one response.
 							return response.header("Content-Type", "application/json")
 								.sendString(script.respond(json, index)
 									.collectList()
@@ -78,7 +80,10 @@ public final class ScriptedUpstream implements AutoCloseable {
 		return this.requests;
 	}
 
-	/** The {@code traceparent} header of each request, in order; empty where a request had none. */
+	/**
+	 * The {@code traceparent} header of each request, in order; empty where a request had
+	 * none.
+	 */
 	public List<String> traceparents() {
 		return this.traceparents;
 	}
@@ -98,7 +103,9 @@ public final class ScriptedUpstream implements AutoCloseable {
 		this.server.disposeNow(Duration.ofSeconds(5));
 	}
 
-	/** Assembles streamed chunk payloads into the equivalent non-streaming response body. */
+	/**
+	 * Assembles streamed chunk payloads into the equivalent non-streaming response body.
+	 */
 	private static String assemble(List<String> payloads) {
 		StringBuilder content = new StringBuilder();
 		Map<Integer, ObjectNode> calls = new TreeMap<>();
@@ -178,7 +185,10 @@ public final class ScriptedUpstream implements AutoCloseable {
 		return Flux.fromIterable(payloads);
 	}
 
-	/** One assistant message calling tools: each call as {@code {id, name, arguments}}, arguments fragmented. */
+	/**
+	 * One assistant message calling tools: each call as {@code {id, name, arguments}},
+	 * arguments fragmented.
+	 */
 	public static Flux<String> toolCalls(String[]... calls) {
 		List<String> payloads = new ArrayList<>();
 		payloads.add(chunk("{\"role\":\"assistant\",\"content\":null}", null));

@@ -8,7 +8,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
-/** Reads the gateway's SSE streams, skipping comments (the opening comment and heartbeats). */
+/**
+ * Reads the gateway's SSE streams, skipping comments (the opening comment and
+ * heartbeats).
+ */
 public final class SseClient {
 
 	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {

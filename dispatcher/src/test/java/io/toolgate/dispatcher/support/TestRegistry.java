@@ -12,8 +12,8 @@ public final class TestRegistry {
 	}
 
 	/**
-	 * Writes a registry with {@code weather} on an HTTP worker and the built-in {@code calculator} and
-	 * {@code slow_echo}.
+	 * Writes a registry with {@code weather} on an HTTP worker and the built-in
+	 * {@code calculator} and {@code slow_echo}.
 	 * @param weatherUrl the worker's URL
 	 * @return the file
 	 */

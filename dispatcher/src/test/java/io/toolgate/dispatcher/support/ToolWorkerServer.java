@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A real HTTP tool worker on a random port. {@code POST /weather} answers {@code {"city","forecast","marker"}}
- * where the marker is derived from the city, so a test can find the worker's output in the model's answer.
+ * A real HTTP tool worker on a random port. {@code POST /weather} answers
+ * {@code {"city","forecast","marker"}} where the marker is derived from the city, so a
+ * test can find the worker's output in the model's answer.
  */
 public final class ToolWorkerServer implements AutoCloseable {
 
@@ -41,7 +42,10 @@ public final class ToolWorkerServer implements AutoCloseable {
 				request.requestHeaders().forEach(entry -> seen.put(entry.getKey().toLowerCase(), entry.getValue()));
 				this.headers.add(seen);
 				return response.header("Content-Type", "application/json")
-					.sendString(request.receive().aggregate().asString().map(ToolWorkerServer::weather)
+					.sendString(request.receive()
+						.aggregate()
+						.asString()
+						.map(ToolWorkerServer::weather)
 						.delayElement(latency));
 			}))
 			.bindNow();

@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keys of the tool calls turns make: stable across replicas, distinct for distinct calls. */
+/**
+ * Keys of the tool calls turns make: stable across replicas, distinct for distinct calls.
+ */
 class IdempotencyKeysTests {
 
 	@Test

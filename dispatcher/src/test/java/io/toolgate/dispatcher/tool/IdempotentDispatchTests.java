@@ -36,9 +36,9 @@ class IdempotentDispatchTests {
 		ToolRegistry registry = ToolRegistry.of(
 				List.of(TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4)),
 				executor -> this.http, 16, TestTools.JSON);
-		this.dispatch = new IdempotentDispatch(new ToolDispatcher(registry, Duration.ofSeconds(1),
-				ToolgateMetrics.noop().tools()), this.store, Duration.ofMinutes(5),
-				Duration.ofSeconds(5), TestTools.JSON);
+		this.dispatch = new IdempotentDispatch(
+				new ToolDispatcher(registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()), this.store,
+				Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
 	}
 
 	@AfterEach
@@ -61,8 +61,9 @@ class IdempotentDispatchTests {
 
 	@Test
 	void keepsKeysOfDifferentScopesApart() {
-		StepVerifier.create(this.dispatch.dispatch(call("k", "{}"), "tenant-a")
-			.then(this.dispatch.dispatch(call("k", "{}"), "tenant-b")))
+		StepVerifier
+			.create(this.dispatch.dispatch(call("k", "{}"), "tenant-a")
+				.then(this.dispatch.dispatch(call("k", "{}"), "tenant-b")))
 			.assertNext(outcome -> assertThat(replayed(outcome)).isFalse())
 			.verifyComplete();
 		assertThat(this.worker.requests()).isEqualTo(2);
@@ -70,8 +71,9 @@ class IdempotentDispatchTests {
 
 	@Test
 	void refusesAKeyReusedForOtherArguments() {
-		StepVerifier.create(this.dispatch.dispatch(call("k", "{\"text\":\"a\"}"), "scope")
-			.then(this.dispatch.dispatch(call("k", "{\"text\":\"b\"}"), "scope")))
+		StepVerifier
+			.create(this.dispatch.dispatch(call("k", "{\"text\":\"a\"}"), "scope")
+				.then(this.dispatch.dispatch(call("k", "{\"text\":\"b\"}"), "scope")))
 			.assertNext(outcome -> assertThat(outcome).isInstanceOf(DispatchOutcome.Mismatch.class))
 			.verifyComplete();
 		assertThat(this.worker.requests()).isEqualTo(1);
@@ -91,8 +93,9 @@ class IdempotentDispatchTests {
 
 	@Test
 	void resumedCallThatCompletedGetsItsStoredResult() {
-		StepVerifier.create(this.dispatch.dispatch(call("k", "{}"), "scope")
-			.then(this.dispatch.dispatch(call("k", "{}"), "scope", Duration.ofMillis(200))))
+		StepVerifier
+			.create(this.dispatch.dispatch(call("k", "{}"), "scope")
+				.then(this.dispatch.dispatch(call("k", "{}"), "scope", Duration.ofMillis(200))))
 			.assertNext(outcome -> assertThat(replayed(outcome)).isTrue())
 			.verifyComplete();
 		assertThat(this.worker.requests()).isEqualTo(1);
@@ -109,7 +112,8 @@ class IdempotentDispatchTests {
 	@Test
 	void replaysAResultStoredByAnEarlierReleaseInTheToolResultEventForm() {
 		ToolInvocation call = call("k", "{}");
-		// Replicas of the release before share the store during a rolling update; they stored the event record.
+		// Replicas of the release before share the store during a rolling update; they
+		// stored the event record.
 		TurnEvent.ToolResult earlier = new TurnEvent.ToolResult("call_1", "slow", "error", null,
 				new TurnEvent.ToolError("timeout", "Tool 'slow' timed out after 2000ms", true), 2150, 2);
 		IdempotencyClaim.Claimed claim = (IdempotencyClaim.Claimed) this.store
@@ -122,7 +126,8 @@ class IdempotentDispatchTests {
 			assertThat(result.callId()).isEqualTo("call_1");
 			assertThat(result.toolName()).isEqualTo("slow");
 			assertThat(result.status()).isEqualTo(ToolResult.Status.ERROR);
-			assertThat(result.error()).isEqualTo(new ToolResult.Error("timeout", "Tool 'slow' timed out after 2000ms", true));
+			assertThat(result.error())
+				.isEqualTo(new ToolResult.Error("timeout", "Tool 'slow' timed out after 2000ms", true));
 			assertThat(result.duration()).isEqualTo(Duration.ofMillis(2150));
 			assertThat(result.attempts()).isEqualTo(2);
 		}).verifyComplete();
@@ -131,9 +136,10 @@ class IdempotentDispatchTests {
 
 	@Test
 	void storesResultsInTheFormEarlierReleasesRead() {
-		StepVerifier.create(this.dispatch.dispatch(call("k", "{\"text\":\"a\"}"), "scope")
-			.then(this.store.claim("scope", "k", this.dispatch.fingerprint(call("k", "{\"text\":\"a\"}")),
-					Duration.ofMinutes(5))))
+		StepVerifier
+			.create(this.dispatch.dispatch(call("k", "{\"text\":\"a\"}"), "scope")
+				.then(this.store.claim("scope", "k", this.dispatch.fingerprint(call("k", "{\"text\":\"a\"}")),
+						Duration.ofMinutes(5))))
 			.assertNext(claim -> {
 				String json = ((IdempotencyClaim.Completed) claim).resultJson();
 				TurnEvent.ToolResult stored = TestTools.JSON.readValue(json, TurnEvent.ToolResult.class);
@@ -151,8 +157,9 @@ class IdempotentDispatchTests {
 
 	@Test
 	void runsCallsWithoutAKeyEveryTime() {
-		StepVerifier.create(this.dispatch.dispatch(call(null, "{}"), "scope")
-			.then(this.dispatch.dispatch(call(null, "{}"), "scope")))
+		StepVerifier
+			.create(this.dispatch.dispatch(call(null, "{}"), "scope")
+				.then(this.dispatch.dispatch(call(null, "{}"), "scope")))
 			.assertNext(outcome -> assertThat(replayed(outcome)).isFalse())
 			.verifyComplete();
 		assertThat(this.worker.requests()).isEqualTo(2);

@@ -17,34 +17,38 @@ class ToolArgumentsValidatorTests {
 	@Test
 	void acceptsMatchingArguments() {
 		assertThat(this.validator.check("{\"city\":\"Paris\",\"days\":3}")).isInstanceOfSatisfying(
-				ArgumentsCheck.Valid.class, valid -> assertThat(valid.arguments().path("city").asString()).isEqualTo("Paris"));
+				ArgumentsCheck.Valid.class,
+				valid -> assertThat(valid.arguments().path("city").asString()).isEqualTo("Paris"));
 	}
 
 	@Test
 	void rejectsInvalidJson() {
-		assertThat(this.validator.check("{\"city\": ")).isEqualTo(new ArgumentsCheck.Invalid("arguments are not valid JSON"));
+		assertThat(this.validator.check("{\"city\": "))
+			.isEqualTo(new ArgumentsCheck.Invalid("arguments are not valid JSON"));
 	}
 
 	@Test
 	void rejectsNonObjects() {
-		assertThat(this.validator.check("[\"Paris\"]")).isEqualTo(new ArgumentsCheck.Invalid("arguments must be a JSON object"));
-		assertThat(this.validator.check("\"Paris\"")).isEqualTo(new ArgumentsCheck.Invalid("arguments must be a JSON object"));
+		assertThat(this.validator.check("[\"Paris\"]"))
+			.isEqualTo(new ArgumentsCheck.Invalid("arguments must be a JSON object"));
+		assertThat(this.validator.check("\"Paris\""))
+			.isEqualTo(new ArgumentsCheck.Invalid("arguments must be a JSON object"));
 		assertThat(this.validator.check("")).isInstanceOf(ArgumentsCheck.Invalid.class);
 	}
 
 	@Test
 	void listsEveryViolationWithItsPath() {
-		assertThat(this.validator.check("{\"city\":\"\",\"days\":9,\"extra\":true}"))
-			.isInstanceOfSatisfying(ArgumentsCheck.Invalid.class, invalid -> assertThat(invalid.message())
-				.contains("arguments/city: must be at least 1 characters long")
-				.contains("arguments/days: must have a maximum value of 7")
-				.contains("property 'extra' is not defined"));
+		assertThat(this.validator.check("{\"city\":\"\",\"days\":9,\"extra\":true}")).isInstanceOfSatisfying(
+				ArgumentsCheck.Invalid.class,
+				invalid -> assertThat(invalid.message()).contains("arguments/city: must be at least 1 characters long")
+					.contains("arguments/days: must have a maximum value of 7")
+					.contains("property 'extra' is not defined"));
 	}
 
 	@Test
 	void reportsMissingRequiredProperty() {
-		assertThat(this.validator.check("{}")).isEqualTo(
-				new ArgumentsCheck.Invalid("arguments: required property 'city' not found"));
+		assertThat(this.validator.check("{}"))
+			.isEqualTo(new ArgumentsCheck.Invalid("arguments: required property 'city' not found"));
 	}
 
 	@Test
@@ -60,8 +64,8 @@ class ToolArgumentsValidatorTests {
 
 	@Test
 	void refusesSchemasThatAreNotForAnObject() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> ToolArgumentsValidator.compile(TestTools.JSON.readTree("{\"type\":\"string\"}"), TestTools.JSON))
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> ToolArgumentsValidator.compile(TestTools.JSON.readTree("{\"type\":\"string\"}"), TestTools.JSON))
 			.withMessage("input-schema must have \"type\": \"object\"");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> ToolArgumentsValidator.compile(TestTools.JSON.readTree("true"), TestTools.JSON))

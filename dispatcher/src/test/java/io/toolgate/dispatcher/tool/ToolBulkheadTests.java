@@ -35,8 +35,9 @@ class ToolBulkheadTests {
 	@Test
 	void rejectsAfterTheWaitBound() {
 		ToolBulkhead bulkhead = new ToolBulkhead("t", 1, 10);
-		StepVerifier.withVirtualTime(() -> Mono.when(bulkhead.run(Mono::never, Duration.ofSeconds(1)),
-				bulkhead.run(() -> Mono.just("late"), Duration.ofSeconds(1))))
+		StepVerifier
+			.withVirtualTime(() -> Mono.when(bulkhead.run(Mono::never, Duration.ofSeconds(1)),
+					bulkhead.run(() -> Mono.just("late"), Duration.ofSeconds(1))))
 			.expectSubscription()
 			.thenAwait(Duration.ofSeconds(1))
 			.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOfSatisfying(ToolExecutionException.class, failure -> {
@@ -78,7 +79,8 @@ class ToolBulkheadTests {
 	@Test
 	void releasesThePermitWhenTheWorkFails() {
 		ToolBulkhead bulkhead = new ToolBulkhead("t", 1, 10);
-		StepVerifier.create(bulkhead.run(() -> Mono.<String>error(new IllegalStateException("boom")), Duration.ofSeconds(1)))
+		StepVerifier
+			.create(bulkhead.run(() -> Mono.<String>error(new IllegalStateException("boom")), Duration.ofSeconds(1)))
 			.expectError(IllegalStateException.class)
 			.verify(VERIFY);
 		assertThat(bulkhead.inFlight()).isZero();

@@ -23,8 +23,8 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ToolFanOut}: the calls of one model message in parallel, bounded, each at most once per idempotency key,
- * against real HTTP tool workers and the built-ins.
+ * {@link ToolFanOut}: the calls of one model message in parallel, bounded, each at most
+ * once per idempotency key, against real HTTP tool workers and the built-ins.
  */
 class ToolFanOutTests {
 
@@ -119,8 +119,10 @@ class ToolFanOutTests {
 	@Test
 	void rejectsInvalidArgumentsWithoutCallingTheWorker() {
 		ToolFanOut fanOut = fanOut(3, TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(5), 3, 4));
-		StepVerifier.create(fanOut.dispatchAll(List.of(call("c1", "echo", "{\"text\": 5}"),
-				call("c2", "echo", "{not json"), call("c3", "echo", "[1]")), "scope").collectList())
+		StepVerifier
+			.create(fanOut.dispatchAll(List.of(call("c1", "echo", "{\"text\": 5}"), call("c2", "echo", "{not json"),
+					call("c3", "echo", "[1]")), "scope")
+				.collectList())
 			.assertNext(results -> {
 				Map<String, ToolResult> byCallId = byCallId(results);
 				assertThat(byCallId).containsOnlyKeys("c1", "c2", "c3");
@@ -144,8 +146,10 @@ class ToolFanOutTests {
 				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null),
 				spec -> builtins, 16, TestTools.JSON);
 		ToolFanOut fanOut = new ToolFanOut(idempotent(registry), 2);
-		StepVerifier.create(fanOut.dispatchAll(List.of(call("a", "calculator", "{\"a\":6,\"b\":7,\"op\":\"multiply\"}"),
-				call("b", "calculator", "{\"a\":1,\"b\":0,\"op\":\"divide\"}")), "scope").collectList())
+		StepVerifier
+			.create(fanOut.dispatchAll(List.of(call("a", "calculator", "{\"a\":6,\"b\":7,\"op\":\"multiply\"}"),
+					call("b", "calculator", "{\"a\":1,\"b\":0,\"op\":\"divide\"}")), "scope")
+				.collectList())
 			.assertNext(results -> {
 				Map<String, ToolResult> byCallId = byCallId(results);
 				assertThat(byCallId.get("a").output().path("result").asInt()).isEqualTo(42);
@@ -185,23 +189,21 @@ class ToolFanOutTests {
 				Duration.ofMinutes(5), Duration.ofMillis(200), TestTools.JSON);
 		ToolFanOut fanOut = new ToolFanOut(dispatch, 2);
 		List<ToolInvocation> calls = List.of(keyed("call_1", "slow", "{}", "k1"), keyed("call_1", "slow", "{ }", "k1"));
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope"))
-			.assertNext(first -> {
-				// The repeat gives up waiting long before the first call ends, and is emitted first.
-				assertThat(first.error().type()).isEqualTo(ToolFanOut.IDEMPOTENCY_CONFLICT);
-				assertThat(first.error().message()).contains("still running");
-				assertThat(first.attempts()).isZero();
-			})
-			.assertNext(second -> assertThat(second.isOk()).isTrue())
-			.expectComplete()
-			.verify(VERIFY);
+		StepVerifier.create(fanOut.dispatchAll(calls, "scope")).assertNext(first -> {
+			// The repeat gives up waiting long before the first call ends, and is emitted
+			// first.
+			assertThat(first.error().type()).isEqualTo(ToolFanOut.IDEMPOTENCY_CONFLICT);
+			assertThat(first.error().message()).contains("still running");
+			assertThat(first.attempts()).isZero();
+		}).assertNext(second -> assertThat(second.isOk()).isTrue()).expectComplete().verify(VERIFY);
 		assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
 	@Test
 	void skipsTheCallsOfATakenOverTurnWhoseResultsAreKnown() {
 		ToolFanOut fanOut = fanOut(2, TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4));
-		List<ToolInvocation> calls = List.of(keyed("done", "echo", "{}", "k-done"), keyed("open", "echo", "{}", "k-open"));
+		List<ToolInvocation> calls = List.of(keyed("done", "echo", "{}", "k-done"),
+				keyed("open", "echo", "{}", "k-open"));
 		StepVerifier.create(fanOut.dispatchResumed(calls, "scope", Set.of("done"), Duration.ofMillis(200)))
 			.assertNext(result -> {
 				assertThat(result.callId()).isEqualTo("open");
@@ -218,10 +220,12 @@ class ToolFanOutTests {
 				TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4));
 		IdempotentDispatch dispatch = idempotent(registry);
 		ToolInvocation call = keyed("call_1", "slow", "{\"text\":\"a\"}", "k");
-		// The replica that ran the turn claimed the call, then died before storing its result.
+		// The replica that ran the turn claimed the call, then died before storing its
+		// result.
 		this.store.claim("scope", "k", dispatch.fingerprint(call), Duration.ofMinutes(5)).block(Duration.ofSeconds(5));
-		StepVerifier.create(new ToolFanOut(dispatch, 2).dispatchResumed(List.of(call), "scope", Set.of(),
-				Duration.ofMillis(200)))
+		StepVerifier
+			.create(new ToolFanOut(dispatch, 2).dispatchResumed(List.of(call), "scope", Set.of(),
+					Duration.ofMillis(200)))
 			.assertNext(result -> {
 				assertThat(result.isOk()).isFalse();
 				assertThat(result.error().type()).isEqualTo(ToolFanOut.INTERRUPTED);
@@ -239,13 +243,10 @@ class ToolFanOutTests {
 				"scope");
 		Flux<ToolResult> resumed = fanOut.dispatchResumed(List.of(keyed("call_1", "echo", "{\"text\":\"b\"}", "k")),
 				"scope", Set.of(), Duration.ofMillis(200));
-		StepVerifier.create(earlier.thenMany(resumed))
-			.assertNext(result -> {
-				assertThat(result.error().type()).isEqualTo(ToolFanOut.INTERRUPTED);
-				assertThat(result.attempts()).isZero();
-			})
-			.expectComplete()
-			.verify(VERIFY);
+		StepVerifier.create(earlier.thenMany(resumed)).assertNext(result -> {
+			assertThat(result.error().type()).isEqualTo(ToolFanOut.INTERRUPTED);
+			assertThat(result.attempts()).isZero();
+		}).expectComplete().verify(VERIFY);
 		assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
@@ -258,9 +259,8 @@ class ToolFanOutTests {
 	}
 
 	private IdempotentDispatch idempotent(ToolRegistry registry, Duration bulkheadMaxWait) {
-		return new IdempotentDispatch(
-				new ToolDispatcher(registry, bulkheadMaxWait, ToolgateMetrics.noop().tools()), this.store,
-				Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
+		return new IdempotentDispatch(new ToolDispatcher(registry, bulkheadMaxWait, ToolgateMetrics.noop().tools()),
+				this.store, Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
 	}
 
 	private ToolRegistry registry(ToolSpec... specs) {

@@ -16,13 +16,17 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Start-up of {@link ToolsConfiguration}: the default registry, a configured file and a broken one. */
+/**
+ * Start-up of {@link ToolsConfiguration}: the default registry, a configured file and a
+ * broken one.
+ */
 class ToolsConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(ToolsConfiguration.class)
-		.withBean(StoreProperties.class, () -> new StoreProperties(Duration.ofHours(1), 10, 10, 10, null,
-				Duration.ofSeconds(1), Duration.ofHours(1)))
+		.withBean(StoreProperties.class,
+				() -> new StoreProperties(Duration.ofHours(1), 10, 10, 10, null, Duration.ofSeconds(1),
+						Duration.ofHours(1)))
 		.withBean(IdempotencyStore.class, InMemoryIdempotencyStore::new);
 
 	@Test
@@ -33,7 +37,8 @@ class ToolsConfigurationTests {
 				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
 			ToolsProperties properties = context.getBean(ToolsProperties.class);
 			assertThat(properties.maxResponseSize().toMegabytes()).isEqualTo(1);
-			assertThat(context).hasSingleBean(ToolDispatcher.class).hasSingleBean(io.toolgate.dispatcher.web.ToolsHandler.class);
+			assertThat(context).hasSingleBean(ToolDispatcher.class)
+				.hasSingleBean(io.toolgate.dispatcher.web.ToolsHandler.class);
 		});
 	}
 

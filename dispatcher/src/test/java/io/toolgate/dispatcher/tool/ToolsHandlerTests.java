@@ -24,7 +24,9 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** {@link ToolsHandler}: listing and direct invocation, with the status of each failure. */
+/**
+ * {@link ToolsHandler}: listing and direct invocation, with the status of each failure.
+ */
 class ToolsHandlerTests {
 
 	private ToolWorker worker;
@@ -44,7 +46,8 @@ class ToolsHandlerTests {
 		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
 		List<ToolSpec> specs = new java.util.ArrayList<>(
 				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null));
-		// A generous timeout: the first call of a cold JVM on a loaded machine can take seconds, and no test here
+		// A generous timeout: the first call of a cold JVM on a loaded machine can take
+		// seconds, and no test here
 		// is about the echo tool's timing.
 		specs.add(TestTools.http("echo", this.worker.uri("/echo"), Duration.ofSeconds(10), 1, 4));
 		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
@@ -56,7 +59,8 @@ class ToolsHandlerTests {
 
 	private WebTestClient client(Duration idempotencyWait) {
 		ToolsHandler handler = new ToolsHandler(this.registry,
-				new IdempotentDispatch(new ToolDispatcher(this.registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()),
+				new IdempotentDispatch(
+						new ToolDispatcher(this.registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()),
 						this.store, Duration.ofMinutes(5), idempotencyWait, TestTools.JSON));
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
 			.GET("/v1/tools", handler::list)
@@ -65,8 +69,10 @@ class ToolsHandlerTests {
 				request.exchange().getAttributes().put(Tenant.ATTRIBUTE, new Tenant("acme"));
 				return next.handle(request);
 			})
-			.onError(ToolgateException.class, (ex, request) -> ServerResponse.status(((ToolgateException) ex).errorType().status())
-				.bodyValue(Map.of("error", Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
+			.onError(ToolgateException.class,
+					(ex, request) -> ServerResponse.status(((ToolgateException) ex).errorType().status())
+						.bodyValue(Map.of("error",
+								Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
 			.build();
 		return WebTestClient.bindToRouterFunction(routes).build();
 	}
@@ -79,35 +85,55 @@ class ToolsHandlerTests {
 
 	@Test
 	void listsToolsWithoutWorkerUrls() {
-		this.client.get().uri("/v1/tools").exchange()
-			.expectStatus().isOk()
+		this.client.get()
+			.uri("/v1/tools")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.object").isEqualTo("list")
-			.jsonPath("$.data[0].name").isEqualTo("clock")
-			.jsonPath("$.data[0].input_schema.type").isEqualTo("object")
-			.jsonPath("$.data[0].risk_tier").isEqualTo("low")
-			.jsonPath("$.data[0].timeout_ms").isEqualTo(1000)
-			.jsonPath("$.data[0].executor_type").isEqualTo("builtin")
-			.jsonPath("$.data[5].name").isEqualTo("echo")
-			.jsonPath("$.data[5].executor_type").isEqualTo("http")
-			.jsonPath("$.data[5].url").doesNotExist();
+			.jsonPath("$.object")
+			.isEqualTo("list")
+			.jsonPath("$.data[0].name")
+			.isEqualTo("clock")
+			.jsonPath("$.data[0].input_schema.type")
+			.isEqualTo("object")
+			.jsonPath("$.data[0].risk_tier")
+			.isEqualTo("low")
+			.jsonPath("$.data[0].timeout_ms")
+			.isEqualTo(1000)
+			.jsonPath("$.data[0].executor_type")
+			.isEqualTo("builtin")
+			.jsonPath("$.data[5].name")
+			.isEqualTo("echo")
+			.jsonPath("$.data[5].executor_type")
+			.isEqualTo("http")
+			.jsonPath("$.data[5].url")
+			.doesNotExist();
 	}
 
 	@Test
 	void invokesAToolAndPassesATenantDerivedIdempotencyKey() throws Exception {
-		this.client.post().uri("/v1/tools/echo/invocations")
+		this.client.post()
+			.uri("/v1/tools/echo/invocations")
 			.header("Idempotency-Key", "k-1")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"arguments\":{\"text\":\"hi\"}}")
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.id").value(id -> org.assertj.core.api.Assertions.assertThat((String) id).startsWith("inv_"))
-			.jsonPath("$.tool").isEqualTo("echo")
-			.jsonPath("$.status").isEqualTo("ok")
-			.jsonPath("$.output.echo.text").isEqualTo("hi")
-			.jsonPath("$.attempts").isEqualTo(1)
-			.jsonPath("$.duration_ms").exists();
+			.jsonPath("$.id")
+			.value(id -> org.assertj.core.api.Assertions.assertThat((String) id).startsWith("inv_"))
+			.jsonPath("$.tool")
+			.isEqualTo("echo")
+			.jsonPath("$.status")
+			.isEqualTo("ok")
+			.jsonPath("$.output.echo.text")
+			.isEqualTo("hi")
+			.jsonPath("$.attempts")
+			.isEqualTo(1)
+			.jsonPath("$.duration_ms")
+			.exists();
 		// The worker sees hex(sha256(tenant + NUL + client key)), never the client's key.
 		String derived = java.util.HexFormat.of()
 			.formatHex(java.security.MessageDigest.getInstance("SHA-256")
@@ -120,70 +146,103 @@ class ToolsHandlerTests {
 	@Test
 	void answersEachFailureWithItsStatus() {
 		invoke("nope", "{\"arguments\":{}}").expectStatus().isNotFound();
-		invoke("echo", "{}").expectStatus().isBadRequest().expectBody().jsonPath("$.error.message").isEqualTo("'arguments' is required");
-		invoke("echo", "{\"arguments\":{\"text\":1}}").expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.error.code").isEqualTo("invalid_arguments");
-		invoke("calculator", "{\"arguments\":{\"a\":1,\"b\":0,\"op\":\"divide\"}}").expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.error.code").isEqualTo("tool_error");
-		invoke("slow", "{\"arguments\":{}}").expectStatus().isEqualTo(504)
-			.expectBody().jsonPath("$.error.code").isEqualTo("tool_timeout");
-		invoke("broken", "{\"arguments\":{}}").expectStatus().isEqualTo(502)
-			.expectBody().jsonPath("$.error.code").isEqualTo("tool_worker_error");
+		invoke("echo", "{}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.error.message")
+			.isEqualTo("'arguments' is required");
+		invoke("echo", "{\"arguments\":{\"text\":1}}").expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("invalid_arguments");
+		invoke("calculator", "{\"arguments\":{\"a\":1,\"b\":0,\"op\":\"divide\"}}").expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("tool_error");
+		invoke("slow", "{\"arguments\":{}}").expectStatus()
+			.isEqualTo(504)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("tool_timeout");
+		invoke("broken", "{\"arguments\":{}}").expectStatus()
+			.isEqualTo(502)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("tool_worker_error");
 	}
 
 	@Test
 	void replaysTheStoredResultForARepeatedIdempotencyKey() {
 		for (int i = 0; i < 3; i++) {
-			this.client.post().uri("/v1/tools/echo/invocations")
+			this.client.post()
+				.uri("/v1/tools/echo/invocations")
 				.header("Idempotency-Key", "same-key")
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(i == 1 ? "{\"arguments\": {\"text\" : \"once\"}}" : "{\"arguments\":{\"text\":\"once\"}}")
 				.exchange()
-				.expectStatus().isOk()
-				.expectHeader().valueEquals(ToolsHandler.REPLAYED_HEADER, Boolean.toString(i > 0))
-				.expectBody().jsonPath("$.output.echo.text").isEqualTo("once");
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.valueEquals(ToolsHandler.REPLAYED_HEADER, Boolean.toString(i > 0))
+				.expectBody()
+				.jsonPath("$.output.echo.text")
+				.isEqualTo("once");
 		}
 		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
 	@Test
 	void refusesAnIdempotencyKeyReusedWithOtherArguments() {
-		this.client.post().uri("/v1/tools/echo/invocations")
+		this.client.post()
+			.uri("/v1/tools/echo/invocations")
 			.header("Idempotency-Key", "reused")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"arguments\":{\"text\":\"first\"}}")
 			.exchange()
-			.expectStatus().isOk();
-		this.client.post().uri("/v1/tools/echo/invocations")
+			.expectStatus()
+			.isOk();
+		this.client.post()
+			.uri("/v1/tools/echo/invocations")
 			.header("Idempotency-Key", "reused")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"arguments\":{\"text\":\"second\"}}")
 			.exchange()
-			.expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.error.code").isEqualTo("idempotency_key_reused");
+			.expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("idempotency_key_reused");
 		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
 	@Test
 	void answers409WhileTheFirstRequestWithTheKeyStillRuns() {
 		String key = IdempotencyKeys.forWorker("acme", "running");
-		String fingerprint = new IdempotentDispatch(new ToolDispatcher(this.registry, Duration.ofSeconds(1),
-				ToolCallObserver.NOOP), this.store, Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON)
+		String fingerprint = new IdempotentDispatch(
+				new ToolDispatcher(this.registry, Duration.ofSeconds(1), ToolCallObserver.NOOP), this.store,
+				Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON)
 			.fingerprint(new ToolInvocation("inv_1", "echo", "{\"text\":\"first\"}", "acme", key));
 		// The first request with the key claimed it and has not finished.
 		this.store.claim("invocation:acme", key, fingerprint, Duration.ofMinutes(5)).block(Duration.ofSeconds(5));
-		client(Duration.ofMillis(200)).post().uri("/v1/tools/echo/invocations")
+		client(Duration.ofMillis(200)).post()
+			.uri("/v1/tools/echo/invocations")
 			.header("Idempotency-Key", "running")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"arguments\":{\"text\":\"first\"}}")
 			.exchange()
-			.expectStatus().isEqualTo(409)
-			.expectBody().jsonPath("$.error.code").isEqualTo("idempotency_in_progress");
+			.expectStatus()
+			.isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.error.code")
+			.isEqualTo("idempotency_in_progress");
 		org.assertj.core.api.Assertions.assertThat(this.worker.requests()).isZero();
 	}
 
 	private WebTestClient.ResponseSpec invoke(String tool, String body) {
-		return this.client.post().uri("/v1/tools/" + tool + "/invocations")
+		return this.client.post()
+			.uri("/v1/tools/" + tool + "/invocations")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange();

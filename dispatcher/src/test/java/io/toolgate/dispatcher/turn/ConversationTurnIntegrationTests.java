@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The native conversation API end to end over real HTTP: the gateway on a random port, a scripted
- * OpenAI-compatible upstream and a real HTTP tool worker.
+ * The native conversation API end to end over real HTTP: the gateway on a random port, a
+ * scripted OpenAI-compatible upstream and a real HTTP tool worker.
  */
 @Timeout(60)
 class ConversationTurnIntegrationTests {
@@ -111,7 +111,8 @@ class ConversationTurnIntegrationTests {
 		long round = StreamSupport.stream(messages.spliterator(), false)
 			.filter(message -> "tool".equals(message.path("role").asString()))
 			.count();
-		// A loop repeats the same arguments; a capped turn varies them so only the iteration cap stops it.
+		// A loop repeats the same arguments; a capped turn varies them so only the
+		// iteration cap stops it.
 		String b = firstUser.startsWith("#loop") ? "1" : Long.toString(round);
 		return ScriptedUpstream
 			.toolCalls(new String[] { "call_" + round, "calculator", "{\"a\":1,\"b\":" + b + ",\"op\":\"add\"}" });
@@ -129,16 +130,14 @@ class ConversationTurnIntegrationTests {
 
 	@Test
 	void streamsTokensBeforeTheModelFinishes() {
-		// The upstream holds the rest of its answer until the client has seen the first token: a gateway that
+		// The upstream holds the rest of its answer until the client has seen the first
+		// token: a gateway that
 		// buffered tokens would never deliver it and the test would time out.
-		List<ServerSentEvent<String>> events = SseClient.startTurn(acme, "stream-1", "#gate please")
-			.doOnNext(event -> {
-				if ("token".equals(event.event())) {
-					gate.get().tryEmitEmpty();
-				}
-			})
-			.collectList()
-			.block(WAIT);
+		List<ServerSentEvent<String>> events = SseClient.startTurn(acme, "stream-1", "#gate please").doOnNext(event -> {
+			if ("token".equals(event.event())) {
+				gate.get().tryEmitEmpty();
+			}
+		}).collectList().block(WAIT);
 		assertThat(events).extracting(ServerSentEvent::event)
 			.containsExactly("turn.started", "token", "token", "token", "turn.completed");
 		assertThat(events).extracting(ServerSentEvent::id).containsExactly("1", "2", "3", "4", "5");
@@ -179,7 +178,8 @@ class ConversationTurnIntegrationTests {
 		JsonNode completed = JSON.readTree(events.get(events.size() - 1).data());
 		assertThat(completed.path("content").asString()).contains(ToolWorkerServer.markerFor("Paris")).contains("84");
 		assertThat(completed.path("iterations").asInt()).isEqualTo(2);
-		// Results go back to the model in the order of the calls, whatever order they finished in.
+		// Results go back to the model in the order of the calls, whatever order they
+		// finished in.
 		JsonNode second = upstream.requests().get(upstream.requests().size() - 1).path("messages");
 		List<String> toolCallIds = StreamSupport.stream(second.spliterator(), false)
 			.filter(message -> "tool".equals(message.path("role").asString()))
@@ -194,7 +194,10 @@ class ConversationTurnIntegrationTests {
 	void storesTheConversationAndContinuesIt() {
 		SseClient.startTurn(acme, "memory-1", "first message").collectList().block(WAIT);
 		SseClient.startTurn(acme, "memory-1", "second message").collectList().block(WAIT);
-		JsonNode conversation = acme.get().uri("/v1/conversations/memory-1").retrieve().bodyToMono(JsonNode.class)
+		JsonNode conversation = acme.get()
+			.uri("/v1/conversations/memory-1")
+			.retrieve()
+			.bodyToMono(JsonNode.class)
 			.block(WAIT);
 		assertThat(conversation.path("version").asLong()).isEqualTo(4);
 		List<String> contents = StreamSupport.stream(conversation.path("messages").spliterator(), false)
@@ -231,7 +234,8 @@ class ConversationTurnIntegrationTests {
 
 	@Test
 	void finishesAndStoresTheTurnWhenTheClientLeaves() throws InterruptedException {
-		SseClient.startTurn(acme, "leave-1", "#gate and go").filter(event -> "token".equals(event.event()))
+		SseClient.startTurn(acme, "leave-1", "#gate and go")
+			.filter(event -> "token".equals(event.event()))
 			.take(1)
 			.blockLast(WAIT);
 		gate.get().tryEmitEmpty();
@@ -241,7 +245,8 @@ class ConversationTurnIntegrationTests {
 
 	@Test
 	void rejectsASecondConcurrentTurnWith409() {
-		SseClient.startTurn(acme, "busy-1", "#gate hold").filter(event -> "token".equals(event.event()))
+		SseClient.startTurn(acme, "busy-1", "#gate hold")
+			.filter(event -> "token".equals(event.event()))
 			.take(1)
 			.blockLast(WAIT);
 		assertThatThrownBy(() -> SseClient.startTurn(acme, "busy-1", "again").collectList().block(WAIT))
@@ -290,8 +295,9 @@ class ConversationTurnIntegrationTests {
 		SseClient.startTurn(acme, "delete-1", "bye").collectList().block(WAIT);
 		var status = acme.delete().uri("/v1/conversations/delete-1").retrieve().toBodilessEntity().block(WAIT);
 		assertThat(status.getStatusCode().value()).isEqualTo(204);
-		assertThatThrownBy(() -> acme.get().uri("/v1/conversations/delete-1").retrieve().bodyToMono(String.class)
-			.block(WAIT)).isInstanceOfSatisfying(WebClientResponseException.class,
+		assertThatThrownBy(
+				() -> acme.get().uri("/v1/conversations/delete-1").retrieve().bodyToMono(String.class).block(WAIT))
+			.isInstanceOfSatisfying(WebClientResponseException.class,
 					ex -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
 	}
 
@@ -299,8 +305,7 @@ class ConversationTurnIntegrationTests {
 	void cancelsTheUpstreamCallWhenANonResumableChatCompletionClientDisconnects() throws InterruptedException {
 		int cancelledBefore = upstream.cancellations();
 		Map<String, Object> body = Map.of("model", "scripted", "stream", true, "stream_options",
-				Map.of("resumable", false), "messages",
-				List.of(Map.of("role", "user", "content", "#gate then leave")));
+				Map.of("resumable", false), "messages", List.of(Map.of("role", "user", "content", "#gate then leave")));
 		List<String> head = acme.post()
 			.uri("/v1/chat/completions")
 			.contentType(MediaType.APPLICATION_JSON)
@@ -312,7 +317,8 @@ class ConversationTurnIntegrationTests {
 			.collectList()
 			.block(WAIT);
 		assertThat(head).hasSize(1);
-		// The gate is never opened: only the client's departure can end the upstream answer.
+		// The gate is never opened: only the client's departure can end the upstream
+		// answer.
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		while (upstream.cancellations() == cancelledBefore && System.nanoTime() < deadline) {
 			Thread.sleep(20);

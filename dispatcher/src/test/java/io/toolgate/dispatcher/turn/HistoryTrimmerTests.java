@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link HistoryTrimmer}: budgets counted by the configured {@link TokenEstimator}, call/result pairs kept together. */
+/**
+ * {@link HistoryTrimmer}: budgets counted by the configured {@link TokenEstimator},
+ * call/result pairs kept together.
+ */
 class HistoryTrimmerTests {
 
 	// (16 + 400) characters: 104 tokens at 4 characters per token, 208 at 2.
@@ -40,8 +43,8 @@ class HistoryTrimmerTests {
 		ChatMessage call = ChatMessage.assistant(null, List.of(ToolCall.of("c1", "lookup", "{\"key\":\"redis\"}")));
 		ChatMessage result = ChatMessage.tool("c1", "r".repeat(400));
 		HistoryTrimmer trimmer = new HistoryTrimmer(150, new TokenEstimator(4, 0));
-		assertThat(trimmer.trim(List.of(system, OLD_QUESTION, call, result, QUESTION))).containsExactly(system,
-				call, result, QUESTION);
+		assertThat(trimmer.trim(List.of(system, OLD_QUESTION, call, result, QUESTION))).containsExactly(system, call,
+				result, QUESTION);
 	}
 
 }

@@ -30,10 +30,11 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A tool call of a turn whose idempotency key another call of the turn holds is an error result the model sees,
- * and the turn goes on to its answer: the README's promise that a tool failure never fails the turn. The gateway
- * runs in this JVM on a private Redis (its idempotency records are Redis records), with a scripted upstream that
- * gives two calls of one message the same id, as a faulty model may, and a real HTTP tool worker.
+ * A tool call of a turn whose idempotency key another call of the turn holds is an error
+ * result the model sees, and the turn goes on to its answer: the README's promise that a
+ * tool failure never fails the turn. The gateway runs in this JVM on a private Redis (its
+ * idempotency records are Redis records), with a scripted upstream that gives two calls
+ * of one message the same id, as a faulty model may, and a real HTTP tool worker.
  */
 @Timeout(120)
 class ToolIdempotencyConflictIntegrationTests {
@@ -55,9 +56,9 @@ class ToolIdempotencyConflictIntegrationTests {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(ToolIdempotencyConflictIntegrationTests::script);
 		worker = ToolWorkerServer.start(Duration.ofMillis(200));
-		app = GatewayApp.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
-				upstream.baseUrl(), "toolgate.tools.registry",
-				TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
+		app = GatewayApp
+			.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
+					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
 	}
 
 	@AfterAll
@@ -74,7 +75,9 @@ class ToolIdempotencyConflictIntegrationTests {
 		}
 	}
 
-	/** Two calls with one id, then an answer that quotes every tool message the model got. */
+	/**
+	 * Two calls with one id, then an answer that quotes every tool message the model got.
+	 */
 	private static Flux<String> script(JsonNode request, int index) {
 		JsonNode messages = request.path("messages");
 		JsonNode last = messages.get(messages.size() - 1);
@@ -133,7 +136,8 @@ class ToolIdempotencyConflictIntegrationTests {
 			.anySatisfy(content -> assertThat(content.path("forecast").asString()).isEqualTo("sunny"));
 		assertThat(completed.path("content").asString()).contains(ToolFanOut.IDEMPOTENCY_CONFLICT).contains("sunny");
 
-		// The call that ran left its result in Redis under the turn's key for that call id.
+		// The call that ran left its result in Redis under the turn's key for that call
+		// id.
 		String turnId = JSON.readTree(events.get(0).data()).path("turnId").asString();
 		String key = idempotencyKey(turnId);
 		JsonNode stored = JSON.readTree(RawRedis.call(redis.port(), WAIT, "HGET", key, "result"));

@@ -28,8 +28,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link ToolRound}: a step's results go out as {@code tool.result} events as they complete, and the step is stored
- * with its results in the order of the calls; real HTTP tool workers.
+ * {@link ToolRound}: a step's results go out as {@code tool.result} events as they
+ * complete, and the step is stored with its results in the order of the calls; real HTTP
+ * tool workers.
  */
 class ToolRoundTests {
 
@@ -65,8 +66,8 @@ class ToolRoundTests {
 
 	@Test
 	void emitsResultsAsTheyCompleteAndStoresTheStepInCallOrder() {
-		ChatMessage message = ChatMessage.assistant(null, List.of(ToolCall.of("call_slow", "slow", "{}"),
-				ToolCall.of("call_fast", "fast", "{\"text\":\"x\"}")));
+		ChatMessage message = ChatMessage.assistant(null,
+				List.of(ToolCall.of("call_slow", "slow", "{}"), ToolCall.of("call_fast", "fast", "{\"text\":\"x\"}")));
 		StepVerifier.create(this.round.run(state(false), message, Map.of(), true))
 			.assertNext(event -> assertThat(((TurnEvent.ToolCallStarted) event).callId()).isEqualTo("call_slow"))
 			.assertNext(event -> assertThat(((TurnEvent.ToolCallStarted) event).callId()).isEqualTo("call_fast"))
@@ -112,8 +113,7 @@ class ToolRoundTests {
 			.verify(VERIFY);
 		assertThat(this.worker.requests()).isEqualTo(1);
 		assertThat(this.stored).hasSize(3);
-		assertThat(toolMessages())
-			.extracting(tool -> json(tool).path("error").path("type").asString())
+		assertThat(toolMessages()).extracting(tool -> json(tool).path("error").path("type").asString())
 			.contains(ToolFanOut.IDEMPOTENCY_CONFLICT);
 	}
 

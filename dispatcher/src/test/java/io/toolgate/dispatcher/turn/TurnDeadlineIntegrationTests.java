@@ -18,7 +18,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A turn whose model never finishes ends at the turn deadline with what it has, and frees the conversation. */
+/**
+ * A turn whose model never finishes ends at the turn deadline with what it has, and frees
+ * the conversation.
+ */
 @Timeout(60)
 class TurnDeadlineIntegrationTests {
 
@@ -48,11 +51,12 @@ class TurnDeadlineIntegrationTests {
 		List<ServerSentEvent<String>> events = SseClient.startTurn(app.client(GatewayApp.ACME_KEY), "slow-1", "hi")
 			.collectList()
 			.block(Duration.ofSeconds(20));
-		assertThat(events).extracting(ServerSentEvent::event).containsExactly("turn.started", "token",
-				"turn.completed");
+		assertThat(events).extracting(ServerSentEvent::event)
+			.containsExactly("turn.started", "token", "turn.completed");
 		JsonNode completed = JSON.readTree(events.get(2).data());
 		assertThat(completed.path("reason").asString()).isEqualTo("deadline");
-		// The model call was cancelled and the lease released: the next turn is admitted, not a 409.
+		// The model call was cancelled and the lease released: the next turn is admitted,
+		// not a 409.
 		List<ServerSentEvent<String>> next = SseClient.startTurn(app.client(GatewayApp.ACME_KEY), "slow-1", "again")
 			.collectList()
 			.block(Duration.ofSeconds(20));

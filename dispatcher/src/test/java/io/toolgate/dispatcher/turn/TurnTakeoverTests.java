@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Where a taken-over turn continues, read from its stored conversation and its event log. */
+/**
+ * Where a taken-over turn continues, read from its stored conversation and its event log.
+ */
 class TurnTakeoverTests {
 
 	private static final TurnEvent STARTED = new TurnEvent.TurnStarted("turn_1", "c1", "gpt-test");
@@ -69,10 +71,11 @@ class TurnTakeoverTests {
 	@Test
 	void cannotContinueOnAConversationAnotherTurnMovedOn() {
 		ToolCall other = ToolCall.of("call_9", "weather", "{\"city\":\"Rome\"}");
-		List<ChatMessage> steps = List.of(ChatMessage.user("next question"), ChatMessage.assistant(null, List.of(other)),
-				ChatMessage.tool("call_9", "{}"));
+		List<ChatMessage> steps = List.of(ChatMessage.user("next question"),
+				ChatMessage.assistant(null, List.of(other)), ChatMessage.tool("call_9", "{}"));
 		assertThat(TurnResumption.read(List.of(STARTED, toolCall("call_1", 1)), steps)).isNull();
-		List<ChatMessage> answered = List.of(ChatMessage.user("next question"), ChatMessage.assistant("another answer"));
+		List<ChatMessage> answered = List.of(ChatMessage.user("next question"),
+				ChatMessage.assistant("another answer"));
 		assertThat(TurnResumption.read(List.of(STARTED, new TurnEvent.Token("hel", 1)), answered)).isNull();
 	}
 

@@ -23,9 +23,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clients that open streams and vanish at any byte — right after the request, after part of the response, with a
- * clean close or a reset — leave nothing held: the admission permits, the running-turn and open-stream gauges
- * all return to zero, and every conversation takes its next turn. Subclasses choose the store.
+ * Clients that open streams and vanish at any byte — right after the request, after part
+ * of the response, with a clean close or a reset — leave nothing held: the admission
+ * permits, the running-turn and open-stream gauges all return to zero, and every
+ * conversation takes its next turn. Subclasses choose the store.
  */
 @Timeout(180)
 abstract class AbstractAbandonedStreamsIntegrationTests {
@@ -71,7 +72,8 @@ abstract class AbstractAbandonedStreamsIntegrationTests {
 						+ "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 				default -> post("/v1/conversations/native-" + i + "/turns", "{\"content\":\"hi\"}");
 			};
-			// Half leave right after sending, the rest after a random part of the response; half reset.
+			// Half leave right after sending, the rest after a random part of the
+			// response; half reset.
 			int readBytes = random.nextBoolean() ? 0 : 1 + random.nextInt(900);
 			abandon(request, readBytes, random.nextBoolean());
 		}
@@ -128,10 +130,14 @@ abstract class AbstractAbandonedStreamsIntegrationTests {
 				+ body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
 	}
 
-	/** Sends a request, reads up to {@code readBytes} of the answer, then closes, with a reset if asked. */
+	/**
+	 * Sends a request, reads up to {@code readBytes} of the answer, then closes, with a
+	 * reset if asked.
+	 */
 	private static void abandon(String request, int readBytes, boolean reset) throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", app.port())) {
-			// A short answer can end before readBytes; the connection then stays open for the next request.
+			// A short answer can end before readBytes; the connection then stays open for
+			// the next request.
 			socket.setSoTimeout(1000);
 			if (reset) {
 				socket.setSoLinger(true, 0);
@@ -152,7 +158,8 @@ abstract class AbstractAbandonedStreamsIntegrationTests {
 				}
 			}
 			catch (SocketTimeoutException ex) {
-				// The whole answer was shorter than readBytes: the client leaves after it.
+				// The whole answer was shorter than readBytes: the client leaves after
+				// it.
 			}
 		}
 	}

@@ -21,10 +21,10 @@ import reactor.core.publisher.Sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Admission comes before the tenant's rate limit: while the replica's one turn slot is taken, turn-starting
- * requests get 503 without reaching the rate limiter, so they spend none of the tenant's requests; requests that
- * start no turn still pass and are counted. Its own class: one gateway per JVM class (see
- * {@link SaturationIntegrationTests}).
+ * Admission comes before the tenant's rate limit: while the replica's one turn slot is
+ * taken, turn-starting requests get 503 without reaching the rate limiter, so they spend
+ * none of the tenant's requests; requests that start no turn still pass and are counted.
+ * Its own class: one gateway per JVM class (see {@link SaturationIntegrationTests}).
  */
 @Timeout(60)
 class AdmissionOrderIntegrationTests {
@@ -43,7 +43,8 @@ class AdmissionOrderIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		// The first answer holds its end until the gate opens, so the first turn keeps the only slot.
+		// The first answer holds its end until the gate opens, so the first turn keeps
+		// the only slot.
 		upstream = ScriptedUpstream.start((request, index) -> {
 			Flux<String> all = ScriptedUpstream.text("held", " answer");
 			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
@@ -84,7 +85,8 @@ class AdmissionOrderIntegrationTests {
 			assertThat(chat.headers().containsHeader("RateLimit")).as("rate limit checked").isFalse();
 		}
 		assertThat(requestDecisions()).as("rate-limit decisions while saturated").isEqualTo(decisionsBefore);
-		// The held turn took one request of three; this one takes the second, and one is left.
+		// The held turn took one request of three; this one takes the second, and one is
+		// left.
 		ErrorReply read = ErrorReply.of(acme.get().uri("/v1/conversations/{id}", "held-1"));
 		assertThat(read.status()).isEqualTo(200);
 		assertThat(read.headers().getFirst("RateLimit")).contains("r=1");

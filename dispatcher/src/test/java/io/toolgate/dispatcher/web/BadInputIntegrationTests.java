@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every kind of bad request against the running gateway: the right status, the error body
- * {@code {"error":{"type","message","code"}}} naming the field at fault, no stack trace, and no half-written
- * state left behind.
+ * {@code {"error":{"type","message","code"}}} naming the field at fault, no stack trace,
+ * and no half-written state left behind.
  */
 @Timeout(60)
 class BadInputIntegrationTests {
@@ -43,7 +43,6 @@ class BadInputIntegrationTests {
 	private static final String INVALID_REQUEST = "invalid_request_error";
 
 	private static ScriptedUpstream upstream;
-
 
 	private static GatewayApp app;
 
@@ -92,8 +91,8 @@ class BadInputIntegrationTests {
 
 	@Test
 	void rejectsMalformedJsonOnChatCompletions() {
-		postJson("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"")
-			.assertError(400, INVALID_REQUEST, "malformed_json");
+		postJson("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"").assertError(400,
+				INVALID_REQUEST, "malformed_json");
 	}
 
 	@Test
@@ -157,13 +156,16 @@ class BadInputIntegrationTests {
 		ErrorReply reply = ErrorReply.of(acme.post()
 			.uri("/v1/conversations/{id}/turns", "too-large-1")
 			.contentType(MediaType.APPLICATION_JSON)
-			.body(BodyInserters.fromDataBuffers(
-					chunked(JSON.writeValueAsString(Map.of("content", "x".repeat(MAX_BODY + 1024)))))));
+			.body(BodyInserters
+				.fromDataBuffers(chunked(JSON.writeValueAsString(Map.of("content", "x".repeat(MAX_BODY + 1024)))))));
 		reply.assertError(413, INVALID_REQUEST, "payload_too_large");
 		getConversation(acme, "too-large-1").assertError(404, "not_found_error", "not_found");
 	}
 
-	/** A body without a length: several buffers, so the client sends it with chunked transfer encoding. */
+	/**
+	 * A body without a length: several buffers, so the client sends it with chunked
+	 * transfer encoding.
+	 */
 	private static Flux<DataBuffer> chunked(String body) {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		int piece = 8 * 1024;
@@ -185,21 +187,24 @@ class BadInputIntegrationTests {
 
 	@Test
 	void rejectsAPlainTextTurnBody() {
-		ErrorReply.of(acme.post()
-			.uri("/v1/conversations/{id}/turns", "plain-1")
-			.contentType(MediaType.TEXT_PLAIN)
-			.bodyValue("hello"))
+		ErrorReply
+			.of(acme.post()
+				.uri("/v1/conversations/{id}/turns", "plain-1")
+				.contentType(MediaType.TEXT_PLAIN)
+				.bodyValue("hello"))
 			.assertError(415, INVALID_REQUEST, "unsupported_media_type");
 		getConversation(acme, "plain-1").assertError(404, "not_found_error", "not_found");
 	}
 
 	@Test
 	void rejectsAMissingKey() {
-		ErrorReply.of(app.anonymousClient()
-			.post()
-			.uri("/v1/chat/completions")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(chatWithContent("hi"))).assertError(401, "authentication_error", "invalid_api_key");
+		ErrorReply
+			.of(app.anonymousClient()
+				.post()
+				.uri("/v1/chat/completions")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(chatWithContent("hi")))
+			.assertError(401, "authentication_error", "invalid_api_key");
 	}
 
 	@Test
@@ -210,10 +215,11 @@ class BadInputIntegrationTests {
 
 	@Test
 	void rejectsAKeyOfAnotherScheme() {
-		ErrorReply.of(app.anonymousClient()
-			.get()
-			.uri("/v1/models")
-			.header(HttpHeaders.AUTHORIZATION, "Basic " + GatewayApp.ACME_KEY))
+		ErrorReply
+			.of(app.anonymousClient()
+				.get()
+				.uri("/v1/models")
+				.header(HttpHeaders.AUTHORIZATION, "Basic " + GatewayApp.ACME_KEY))
 			.assertError(401, "authentication_error", "invalid_api_key");
 	}
 
@@ -231,10 +237,12 @@ class BadInputIntegrationTests {
 	@Test
 	void answers404ForAnUnknownTurn() {
 		completeTurn("known-1", "hello");
-		ErrorReply.of(acme.get()
-			.uri("/v1/conversations/{id}/turns/{turnId}/events", "known-1", "turn_nope")
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.header("Last-Event-ID", "0")).assertError(404, "not_found_error", "not_found");
+		ErrorReply
+			.of(acme.get()
+				.uri("/v1/conversations/{id}/turns/{turnId}/events", "known-1", "turn_nope")
+				.accept(MediaType.TEXT_EVENT_STREAM)
+				.header("Last-Event-ID", "0"))
+			.assertError(404, "not_found_error", "not_found");
 	}
 
 	@Test
@@ -263,7 +271,8 @@ class BadInputIntegrationTests {
 
 	@Test
 	void answers400ForAToolInvocationWithoutArguments() {
-		postJson("/v1/tools/calculator/invocations", "{\"args\": {}}").assertError(400, INVALID_REQUEST, "invalid_field")
+		postJson("/v1/tools/calculator/invocations", "{\"args\": {}}")
+			.assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("arguments");
 	}
 
@@ -283,8 +292,8 @@ class BadInputIntegrationTests {
 			.assertNames("conversation_id");
 		postTurn("bad<id>", "{\"content\": \"hi\"}").assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("conversation_id");
-		postJson("/v1/chat/completions", "{\"conversation_id\": \"a/b\", \"messages\": [{\"role\": \"user\", "
-				+ "\"content\": \"hi\"}]}")
+		postJson("/v1/chat/completions",
+				"{\"conversation_id\": \"a/b\", \"messages\": [{\"role\": \"user\", " + "\"content\": \"hi\"}]}")
 			.assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("conversation_id");
 	}
@@ -302,13 +311,13 @@ class BadInputIntegrationTests {
 		completeTurn("rejected-existing-1", "first");
 		JsonNode before = getConversation(acme, "rejected-existing-1").json();
 		assertThat(before.path("version").asLong()).isPositive();
-		postTurn("rejected-existing-1", "{\"content\": \"unterminated").assertError(400, INVALID_REQUEST, "malformed_json");
+		postTurn("rejected-existing-1", "{\"content\": \"unterminated").assertError(400, INVALID_REQUEST,
+				"malformed_json");
 		postTurn("rejected-existing-1", "{\"content\": [\"a\"]}").assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("content");
-		postTurn("rejected-existing-1", "{\"model\": \"scripted\"}").assertError(400, INVALID_REQUEST,
-				"invalid_field");
-		postTurn("rejected-existing-1", "{\"content\": \"x\", \"model\": \" \"}").assertError(400, INVALID_REQUEST,
-				"invalid_field")
+		postTurn("rejected-existing-1", "{\"model\": \"scripted\"}").assertError(400, INVALID_REQUEST, "invalid_field");
+		postTurn("rejected-existing-1", "{\"content\": \"x\", \"model\": \" \"}")
+			.assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("model");
 		JsonNode after = getConversation(acme, "rejected-existing-1").json();
 		assertThat(after.path("version").asLong()).isEqualTo(before.path("version").asLong());

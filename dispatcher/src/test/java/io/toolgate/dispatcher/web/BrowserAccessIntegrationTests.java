@@ -26,9 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a browser page relies on, over real HTTP: CORS answered before authentication and only for allowed origins,
- * stream tokens in {@code turn.started} and {@code Toolgate-Stream-Token} that open their own turn's events and
- * nothing else and are never logged, and the demo page at {@code /}.
+ * What a browser page relies on, over real HTTP: CORS answered before authentication and
+ * only for allowed origins, stream tokens in {@code turn.started} and
+ * {@code Toolgate-Stream-Token} that open their own turn's events and nothing else and
+ * are never logged, and the demo page at {@code /}.
  */
 @Timeout(120)
 class BrowserAccessIntegrationTests {
@@ -53,7 +54,9 @@ class BrowserAccessIntegrationTests {
 
 	@Test
 	void answersAnAllowedPreflightBeforeAuthentication() {
-		Reply reply = send(app.anonymousClient().options().uri("/v1/conversations/c/turns")
+		Reply reply = send(app.anonymousClient()
+			.options()
+			.uri("/v1/conversations/c/turns")
 			.header(HttpHeaders.ORIGIN, PAGE_ORIGIN)
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization, content-type"));
@@ -68,7 +71,9 @@ class BrowserAccessIntegrationTests {
 
 	@Test
 	void refusesThePreflightOfAnotherOriginWithoutCorsHeaders() {
-		Reply reply = send(app.anonymousClient().options().uri("/v1/tools")
+		Reply reply = send(app.anonymousClient()
+			.options()
+			.uri("/v1/tools")
 			.header(HttpHeaders.ORIGIN, "https://evil.example")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET"));
 
@@ -80,7 +85,8 @@ class BrowserAccessIntegrationTests {
 	@Test
 	void exposesHeadersToAllowedOriginsOnAnswersAndErrorsAlike() {
 		Reply ok = send(app.client(GatewayApp.ACME_KEY).get().uri("/v1/tools").header(HttpHeaders.ORIGIN, PAGE_ORIGIN));
-		Reply unauthenticated = send(app.anonymousClient().get().uri("/v1/tools").header(HttpHeaders.ORIGIN, PAGE_ORIGIN));
+		Reply unauthenticated = send(
+				app.anonymousClient().get().uri("/v1/tools").header(HttpHeaders.ORIGIN, PAGE_ORIGIN));
 
 		assertThat(ok.status()).isEqualTo(200);
 		assertThat(ok.headers().getAccessControlAllowOrigin()).isEqualTo(PAGE_ORIGIN);
@@ -92,7 +98,9 @@ class BrowserAccessIntegrationTests {
 
 	@Test
 	void givesAnotherOriginNoCorsHeaders() {
-		Reply reply = send(app.client(GatewayApp.ACME_KEY).get().uri("/v1/tools")
+		Reply reply = send(app.client(GatewayApp.ACME_KEY)
+			.get()
+			.uri("/v1/tools")
 			.header(HttpHeaders.ORIGIN, "https://evil.example"));
 
 		assertThat(corsHeaders(reply)).isEmpty();
@@ -105,7 +113,9 @@ class BrowserAccessIntegrationTests {
 		String events = "/v1/conversations/tokens-1/turns/" + started.turnId() + "/events?token=" + started.token();
 
 		assertThat(started.token()).isEqualTo(started.tokenInEvent());
-		List<ServerSentEvent<String>> replay = app.anonymousClient().get().uri(events)
+		List<ServerSentEvent<String>> replay = app.anonymousClient()
+			.get()
+			.uri(events)
 			.retrieve()
 			.bodyToFlux(new org.springframework.core.ParameterizedTypeReference<ServerSentEvent<String>>() {
 			})
@@ -117,11 +127,14 @@ class BrowserAccessIntegrationTests {
 		assertThat(replay).last().satisfies(event -> assertThat(event.event()).isEqualTo("turn.completed"));
 
 		String token = "?token=" + started.token();
-		assertThat(status(app.anonymousClient().get()
+		assertThat(status(app.anonymousClient()
+			.get()
 			.uri("/v1/conversations/tokens-2/turns/" + other.turnId() + "/events" + token))).isEqualTo(401);
 		assertThat(status(app.anonymousClient().get().uri("/v1/conversations/tokens-1" + token))).isEqualTo(401);
 		assertThat(status(app.anonymousClient().delete().uri("/v1/conversations/tokens-1" + token))).isEqualTo(401);
-		assertThat(status(app.anonymousClient().post().uri("/v1/conversations/tokens-1/turns" + token)
+		assertThat(status(app.anonymousClient()
+			.post()
+			.uri("/v1/conversations/tokens-1/turns" + token)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"content\":\"hi\"}"))).isEqualTo(401);
 		assertThat(status(app.anonymousClient().get().uri(events + "x"))).isEqualTo(401);
@@ -147,9 +160,11 @@ class BrowserAccessIntegrationTests {
 		try (LogCapture logs = LogCapture.of("io.toolgate", Level.DEBUG);
 				LogCapture netty = LogCapture.of("reactor.netty", Level.DEBUG)) {
 			Started started = startTurn("tokens-4");
-			status(app.anonymousClient().get()
+			status(app.anonymousClient()
+				.get()
 				.uri("/v1/conversations/tokens-4/turns/turn_nope/events?token=" + started.token()));
-			status(app.anonymousClient().get()
+			status(app.anonymousClient()
+				.get()
 				.uri("/v1/conversations/tokens-4/turns/" + started.turnId() + "/events?token=" + started.token()));
 
 			assertThat(logs.events()).extracting(ILoggingEvent::getFormattedMessage)
@@ -192,7 +207,10 @@ class BrowserAccessIntegrationTests {
 	}
 
 	private static List<String> corsHeaders(Reply reply) {
-		return reply.headers().headerNames().stream().filter(name -> name.toLowerCase().startsWith("access-control-"))
+		return reply.headers()
+			.headerNames()
+			.stream()
+			.filter(name -> name.toLowerCase().startsWith("access-control-"))
 			.toList();
 	}
 

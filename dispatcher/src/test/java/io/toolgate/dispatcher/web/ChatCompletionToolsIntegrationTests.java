@@ -26,8 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Server-side tool calls inside OpenAI-compatible chat completions over real HTTP: tool progress for clients that
- * ask for it, and the rule for a client tool named like a registered one, with both settings of that rule.
+ * Server-side tool calls inside OpenAI-compatible chat completions over real HTTP: tool
+ * progress for clients that ask for it, and the rule for a client tool named like a
+ * registered one, with both settings of that rule.
  */
 @Timeout(60)
 class ChatCompletionToolsIntegrationTests {
@@ -52,10 +53,10 @@ class ChatCompletionToolsIntegrationTests {
 		upstream = ScriptedUpstream.start(ChatCompletionToolsIntegrationTests::script);
 		worker = ToolWorkerServer.start(Duration.ofMillis(20));
 		String registry = TestRegistry.withWeatherWorker(worker.weatherUrl()).toString();
-		preferring = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.tools.registry", registry));
-		rejecting = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.tools.registry", registry, "toolgate.tools.client-tool-conflict", "reject"));
+		preferring = GatewayApp
+			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry", registry));
+		rejecting = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
+				registry, "toolgate.tools.client-tool-conflict", "reject"));
 	}
 
 	@AfterAll
@@ -96,7 +97,8 @@ class ChatCompletionToolsIntegrationTests {
 		});
 		assertThat(progress).extracting(chunk -> chunk.path("toolgate").path("data").path("callId").asString())
 			.containsOnly("call_w", "call_c");
-		// Calls are announced before any result arrives, and every result comes before the answer.
+		// Calls are announced before any result arrives, and every result comes before
+		// the answer.
 		int lastProgress = chunks.indexOf(progress.get(progress.size() - 1));
 		int firstContent = indexOfFirstContent(chunks);
 		assertThat(lastProgress).isLessThan(firstContent);
@@ -190,7 +192,10 @@ class ChatCompletionToolsIntegrationTests {
 		return -1;
 	}
 
-	/** A stream OpenAI clients read as one plain answer: no tool_calls, one finish_reason, stop. */
+	/**
+	 * A stream OpenAI clients read as one plain answer: no tool_calls, one finish_reason,
+	 * stop.
+	 */
 	private static void assertThatTheStreamIsAPlainAnswer(List<JsonNode> chunks) {
 		List<String> finishes = new ArrayList<>();
 		StringBuilder content = new StringBuilder();

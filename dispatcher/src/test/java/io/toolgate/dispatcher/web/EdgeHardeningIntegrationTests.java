@@ -45,9 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The edge of the gateway against requests built to slip past it: ambiguous paths, doubled headers, malformed
- * media types and encodings, protocol-level rejections, aborted uploads and out-of-range parameters. Every answer
- * is the JSON error with the right status, never a 500 or a stack trace.
+ * The edge of the gateway against requests built to slip past it: ambiguous paths,
+ * doubled headers, malformed media types and encodings, protocol-level rejections,
+ * aborted uploads and out-of-range parameters. Every answer is the JSON error with the
+ * right status, never a 500 or a stack trace.
  */
 @Timeout(120)
 class EdgeHardeningIntegrationTests {
@@ -115,8 +116,7 @@ class EdgeHardeningIntegrationTests {
 				    executor: { type: http, url: %s }
 				    retry: { max-attempts: 1 }
 				""";
-		String yaml = "tools:\n"
-				+ tool.formatted("weather", "Weather from a worker", worker.weatherUrl())
+		String yaml = "tools:\n" + tool.formatted("weather", "Weather from a worker", worker.weatherUrl())
 				+ tool.formatted("refused", "A worker nobody listens for", "http://127.0.0.1:" + closedPort() + "/x")
 				+ tool.formatted("hangup", "A worker that hangs up",
 						"http://127.0.0.1:" + hangingUpWorker.port() + "/x")
@@ -210,11 +210,12 @@ class EdgeHardeningIntegrationTests {
 	@Test
 	void rejectsTwoAuthorizationHeaders() {
 		for (String second : List.of("Bearer not-a-key", "Bearer " + GatewayApp.GLOBEX_KEY)) {
-			ErrorReply.of(app.anonymousClient()
-				.get()
-				.uri("/v1/models")
-				.headers(headers -> headers.addAll(HttpHeaders.AUTHORIZATION,
-						List.of("Bearer " + GatewayApp.ACME_KEY, second))))
+			ErrorReply
+				.of(app.anonymousClient()
+					.get()
+					.uri("/v1/models")
+					.headers(headers -> headers.addAll(HttpHeaders.AUTHORIZATION,
+							List.of("Bearer " + GatewayApp.ACME_KEY, second))))
 				.assertError(400, INVALID_REQUEST, "invalid_header");
 		}
 	}
@@ -243,7 +244,8 @@ class EdgeHardeningIntegrationTests {
 	private static String workerKeyOf(String tenant) {
 		return worker.headers()
 			.stream()
-			.filter(headers -> tenant.equals(headers.get("x-toolgate-tenant")) && headers.containsKey("idempotency-key"))
+			.filter(headers -> tenant.equals(headers.get("x-toolgate-tenant"))
+					&& headers.containsKey("idempotency-key"))
 			.reduce((first, second) -> second)
 			.map(headers -> headers.get("idempotency-key"))
 			.orElseThrow();
@@ -269,12 +271,15 @@ class EdgeHardeningIntegrationTests {
 		try (LogCapture log = LogCapture.of(ErrorResponseWriter.class, Level.WARN)) {
 			for (Route route : ROUTES) {
 				if (route.body() != null) {
-					// Raw bytes: an HTTP client would refuse to send a media type it cannot parse.
+					// Raw bytes: an HTTP client would refuse to send a media type it
+					// cannot parse.
 					byte[] body = route.body().getBytes(StandardCharsets.UTF_8);
-					String response = RawHttp.exchange(app.port(), RawHttp.bytes("POST " + route.path()
-							+ " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + GatewayApp.ACME_KEY
-							+ "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length + "\r\n\r\n"
-							+ route.body()), Duration.ofSeconds(5));
+					String response = RawHttp.exchange(app.port(),
+							RawHttp.bytes("POST " + route.path()
+									+ " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer "
+									+ GatewayApp.ACME_KEY + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+									+ body.length + "\r\n\r\n" + route.body()),
+							Duration.ofSeconds(5));
 					ErrorReply.parse(response).assertError(415, INVALID_REQUEST, "unsupported_media_type");
 				}
 			}
@@ -310,8 +315,8 @@ class EdgeHardeningIntegrationTests {
 
 	@Test
 	void answersOverlargeHeadersWithTheJsonError() {
-		String response = RawHttp.exchange(app.port(), RawHttp
-			.bytes("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"),
+		String response = RawHttp.exchange(app.port(),
+				RawHttp.bytes("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n"),
 				Duration.ofSeconds(3));
 		assertJsonError(response, 431, "headers_too_large");
 	}
@@ -325,10 +330,11 @@ class EdgeHardeningIntegrationTests {
 
 	@Test
 	void answersContentLengthWithTransferEncodingWithTheJsonError() {
-		String response = RawHttp.exchange(app.port(),
-				RawHttp.bytes("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-						+ "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-				Duration.ofSeconds(3));
+		String response = RawHttp
+			.exchange(app.port(),
+					RawHttp.bytes("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+							+ "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+					Duration.ofSeconds(3));
 		assertJsonError(response, 400, "malformed_request");
 	}
 
@@ -350,17 +356,17 @@ class EdgeHardeningIntegrationTests {
 	@Test
 	void logsAbortedUploadsAtDebugOnceEachAndCountsThem() throws InterruptedException {
 		int uploads = 20;
-		Counter aborted = app.context()
-			.getBean(MeterRegistry.class)
-			.get("toolgate.http.requests.aborted")
-			.counter();
+		Counter aborted = app.context().getBean(MeterRegistry.class).get("toolgate.http.requests.aborted").counter();
 		double before = aborted.count();
 		try (LogCapture log = LogCapture.of(ErrorResponseWriter.class, Level.DEBUG)) {
 			for (int i = 0; i < uploads; i++) {
-				String path = List.of("/v1/chat/completions", "/v1/conversations/aborted-" + i + "/turns",
-						"/v1/tools/calculator/invocations").get(i % 3);
-				RawHttp.abortUpload(app.port(), "POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-						+ GatewayApp.ACME_KEY + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
+				String path = List
+					.of("/v1/chat/completions", "/v1/conversations/aborted-" + i + "/turns",
+							"/v1/tools/calculator/invocations")
+					.get(i % 3);
+				RawHttp.abortUpload(app.port(),
+						"POST " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + GatewayApp.ACME_KEY
+								+ "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
 						RawHttp.bytes("{\"messages\": ["), Duration.ofMillis(50));
 			}
 			long deadline = System.nanoTime() + WAIT.toNanos();
@@ -403,8 +409,7 @@ class EdgeHardeningIntegrationTests {
 	void rejectsInvalidUtf8InThePath() {
 		send(acme, HttpMethod.GET, "/v1/conversations/a%C0%AFb", null).assertError(400, INVALID_REQUEST,
 				"invalid_path");
-		send(acme, HttpMethod.GET, "/v1/conversations/a%E6%97", null).assertError(400, INVALID_REQUEST,
-				"invalid_path");
+		send(acme, HttpMethod.GET, "/v1/conversations/a%E6%97", null).assertError(400, INVALID_REQUEST, "invalid_path");
 	}
 
 	@Test
@@ -470,9 +475,10 @@ class EdgeHardeningIntegrationTests {
 
 	@Test
 	void namesTheTurnIdForAnInvalidTurnId() {
-		ErrorReply.of(acme.get()
-			.uri("/v1/conversations/{id}/turns/{turnId}/events", "fine-id", "bad turn!")
-			.accept(MediaType.TEXT_EVENT_STREAM))
+		ErrorReply
+			.of(acme.get()
+				.uri("/v1/conversations/{id}/turns/{turnId}/events", "fine-id", "bad turn!")
+				.accept(MediaType.TEXT_EVENT_STREAM))
 			.assertError(400, INVALID_REQUEST, "invalid_field")
 			.assertNames("turn_id");
 	}

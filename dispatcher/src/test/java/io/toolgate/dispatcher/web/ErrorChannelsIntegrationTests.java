@@ -24,10 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One failure, two channels: a model upstream that never answers and a store that is full fail a non-streaming
- * chat completion with an HTTP error and a native turn with a terminal SSE {@code error} event, and both say the
- * same type, code and message. The store holds one conversation, so the upstream check (which stores one) runs
- * first.
+ * One failure, two channels: a model upstream that never answers and a store that is full
+ * fail a non-streaming chat completion with an HTTP error and a native turn with a
+ * terminal SSE {@code error} event, and both say the same type, code and message. The
+ * store holds one conversation, so the upstream check (which stores one) runs first.
  */
 @Timeout(60)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,11 +45,11 @@ class ErrorChannelsIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		upstream = ScriptedUpstream.start((request, index) -> request.toString().contains("please stall")
-				? Flux.never() : ScriptedUpstream.text("fine"));
-		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.upstream.first-token-timeout", "500ms", "toolgate.upstream.request-timeout", "500ms",
-				"toolgate.store.max-conversations", 1));
+		upstream = ScriptedUpstream.start((request, index) -> request.toString().contains("please stall") ? Flux.never()
+				: ScriptedUpstream.text("fine"));
+		app = GatewayApp
+			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.first-token-timeout",
+					"500ms", "toolgate.upstream.request-timeout", "500ms", "toolgate.store.max-conversations", 1));
 		acme = app.client(GatewayApp.ACME_KEY);
 	}
 
@@ -82,8 +82,7 @@ class ErrorChannelsIntegrationTests {
 	private static void assertSame(ErrorReply http, JsonNode sse) {
 		JsonNode error = http.json().path("error");
 		// The event's data names the type errorType (the event's own name is "error").
-		assertThat(sse.path("errorType").asString()).as("SSE type of %s", sse)
-			.isEqualTo(error.path("type").asString());
+		assertThat(sse.path("errorType").asString()).as("SSE type of %s", sse).isEqualTo(error.path("type").asString());
 		assertThat(sse.path("code").asString()).as("SSE code").isEqualTo(error.path("code").asString());
 		assertThat(sse.path("message").asString()).as("SSE message").isEqualTo(error.path("message").asString());
 	}
@@ -93,10 +92,8 @@ class ErrorChannelsIntegrationTests {
 				? Map.of("conversation_id", conversationId, "messages",
 						List.of(Map.of("role", "user", "content", content)))
 				: Map.of("messages", List.of(Map.of("role", "user", "content", content)));
-		return ErrorReply.of(acme.post()
-			.uri("/v1/chat/completions")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body));
+		return ErrorReply
+			.of(acme.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body));
 	}
 
 	private static JsonNode errorEvent(String conversationId, String content) {

@@ -27,22 +27,26 @@ record ErrorReply(int status, HttpHeaders headers, String raw) {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	/** Fragments that only a leaked stack trace or exception name would put into a body. */
+	/**
+	 * Fragments that only a leaked stack trace or exception name would put into a body.
+	 */
 	private static final List<String> LEAKS = List.of("Exception", "\tat ", "at io.", "at java.", "at org.",
-			"java.lang", "tools.jackson", "com.fasterxml", "org.springframework", "reactor.", "io.toolgate",
-			"io.netty", "stackTrace", "trace");
+			"java.lang", "tools.jackson", "com.fasterxml", "org.springframework", "reactor.", "io.toolgate", "io.netty",
+			"stackTrace", "trace");
 
 	/** Sends a request and reads the answer, never treating a status as an error. */
 	static ErrorReply of(WebClient.RequestHeadersSpec<?> request) {
 		return request
 			.exchangeToMono(response -> response.bodyToMono(String.class)
 				.defaultIfEmpty("")
-				.map(body -> new ErrorReply(response.statusCode().value(), response.headers().asHttpHeaders(),
-						body)))
+				.map(body -> new ErrorReply(response.statusCode().value(), response.headers().asHttpHeaders(), body)))
 			.block(WAIT);
 	}
 
-	/** Reads a whole HTTP/1.1 response as received on a socket (headers, then a body of Content-Length). */
+	/**
+	 * Reads a whole HTTP/1.1 response as received on a socket (headers, then a body of
+	 * Content-Length).
+	 */
 	static ErrorReply parse(String response) {
 		int split = response.indexOf("\r\n\r\n");
 		assertThat(split).as("end of headers in %s", response).isPositive();
@@ -67,8 +71,8 @@ record ErrorReply(int status, HttpHeaders headers, String raw) {
 	}
 
 	/**
-	 * Asserts the status, a JSON content type, the exact error shape, its type and code, and that the body names
-	 * no exception class or stack frame.
+	 * Asserts the status, a JSON content type, the exact error shape, its type and code,
+	 * and that the body names no exception class or stack frame.
 	 * @return this, for further assertions
 	 */
 	ErrorReply assertError(int expectedStatus, String type, String code) {
@@ -92,7 +96,9 @@ record ErrorReply(int status, HttpHeaders headers, String raw) {
 		return this;
 	}
 
-	/** Asserts that the message names a field, quoted as the gateway quotes field names. */
+	/**
+	 * Asserts that the message names a field, quoted as the gateway quotes field names.
+	 */
 	ErrorReply assertNames(String field) {
 		assertThat(message()).as("message").contains("'" + field + "'");
 		return this;

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Actuator lives on the management port only: metrics and health details are served there, and the public API port
- * answers {@code /actuator/**} like any unknown route.
+ * Actuator lives on the management port only: metrics and health details are served
+ * there, and the public API port answers {@code /actuator/**} like any unknown route.
  */
 @Timeout(60)
 class ManagementPortIntegrationTests {

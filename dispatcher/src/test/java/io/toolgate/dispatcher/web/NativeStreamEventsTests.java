@@ -36,7 +36,8 @@ class NativeStreamEventsTests {
 			.of(new StoredEvent(1, "turn.started", "{\"turnId\":\"turn_1\",\"conversationId\":\"c\"}", false), "tok");
 		ServerSentEvent<String> token = this.events.of(new StoredEvent(2, "token", "{\"text\":\"a\"}", false), "tok");
 
-		assertThat(started.data()).isEqualTo("{\"turnId\":\"turn_1\",\"conversationId\":\"c\",\"streamToken\":\"tok\"}");
+		assertThat(started.data())
+			.isEqualTo("{\"turnId\":\"turn_1\",\"conversationId\":\"c\",\"streamToken\":\"tok\"}");
 		assertThat(started.id()).isEqualTo("1");
 		assertThat(token.data()).isEqualTo("{\"text\":\"a\"}");
 	}

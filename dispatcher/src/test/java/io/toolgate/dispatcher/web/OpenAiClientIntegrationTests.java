@@ -34,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The official OpenAI Java SDK, unchanged, against the gateway: streamed and whole answers, tools the gateway
- * executes itself (invisible to the SDK), tools the client defined (returned as {@code tool_calls}) and the model
- * list. The SDK blocks; it is only called from the test thread.
+ * The official OpenAI Java SDK, unchanged, against the gateway: streamed and whole
+ * answers, tools the gateway executes itself (invisible to the SDK), tools the client
+ * defined (returned as {@code tool_calls}) and the model list. The SDK blocks; it is only
+ * called from the test thread.
  */
 @Timeout(60)
 class OpenAiClientIntegrationTests {
@@ -55,7 +56,6 @@ class OpenAiClientIntegrationTests {
 
 	private static ToolWorkerServer worker;
 
-
 	private static GatewayApp app;
 
 	private static OpenAIClient client;
@@ -64,8 +64,9 @@ class OpenAiClientIntegrationTests {
 	static void start() {
 		upstream = ScriptedUpstream.start(OpenAiClientIntegrationTests::script);
 		worker = ToolWorkerServer.start(Duration.ofMillis(20));
-		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.default-model",
-				MODEL, "toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
+		app = GatewayApp
+			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.default-model", MODEL,
+					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
 		client = OpenAIOkHttpClient.builder()
 			.baseUrl(app.baseUrl() + "/v1")
 			.apiKey(GatewayApp.ACME_KEY)
@@ -83,8 +84,9 @@ class OpenAiClientIntegrationTests {
 	}
 
 	/**
-	 * After a tool result: an answer quoting it. When the client offered {@code get_stock_price}: a call of it.
-	 * For {@code #weather}: a call of the registered {@code weather} tool. Otherwise the fixed answer.
+	 * After a tool result: an answer quoting it. When the client offered
+	 * {@code get_stock_price}: a call of it. For {@code #weather}: a call of the
+	 * registered {@code weather} tool. Otherwise the fixed answer.
 	 */
 	private static Flux<String> script(JsonNode request, int index) {
 		JsonNode messages = request.path("messages");
@@ -198,8 +200,8 @@ class OpenAiClientIntegrationTests {
 	void executesRegisteredToolsForAWholeAnswer() {
 		ChatCompletion completion = client.chat().completions().create(ask("#weather in Paris, please").build());
 		ChatCompletionMessage message = completion.choices().get(0).message();
-		assertThat(message.content()).hasValueSatisfying(
-				content -> assertThat(content).contains(ToolWorkerServer.markerFor("Paris")));
+		assertThat(message.content())
+			.hasValueSatisfying(content -> assertThat(content).contains(ToolWorkerServer.markerFor("Paris")));
 		assertThat(message.toolCalls().orElse(List.of())).isEmpty();
 		assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
 	}
@@ -211,9 +213,11 @@ class OpenAiClientIntegrationTests {
 		for (ChatCompletionChunk.Choice.Delta.ToolCall delta : toolCallDeltas(chunks)) {
 			String[] call = calls.computeIfAbsent(delta.index(), index -> new String[] { null, null, "" });
 			delta.id().ifPresent(id -> call[0] = id);
-			delta.function().flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::name)
+			delta.function()
+				.flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::name)
 				.ifPresent(name -> call[1] = name);
-			delta.function().flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::arguments)
+			delta.function()
+				.flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::arguments)
 				.ifPresent(arguments -> call[2] = call[2] + arguments);
 		}
 		assertThat(calls).hasSize(1);

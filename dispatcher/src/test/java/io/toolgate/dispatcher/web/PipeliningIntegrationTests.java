@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * HTTP/1.1 pipelining against the gateway in Redis mode (store, event log, idempotency and rate limits in a
- * private Redis): four requests written at once on one connection get four answers, in order, and the connection
- * stays open.
+ * HTTP/1.1 pipelining against the gateway in Redis mode (store, event log, idempotency
+ * and rate limits in a private Redis): four requests written at once on one connection
+ * get four answers, in order, and the connection stays open.
  */
 @Timeout(120)
 class PipeliningIntegrationTests {

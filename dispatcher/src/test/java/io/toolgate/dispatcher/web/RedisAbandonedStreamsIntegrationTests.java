@@ -15,8 +15,8 @@ class RedisAbandonedStreamsIntegrationTests extends AbstractAbandonedStreamsInte
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = pacedUpstream();
-		app = gateway(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.store.redis-url",
-				redis.uri()));
+		app = gateway(
+				Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.store.redis-url", redis.uri()));
 	}
 
 	@AfterAll

@@ -20,10 +20,11 @@ import reactor.core.publisher.Sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A gateway allowed one running turn: while a turn holds the slot, every other turn is refused at once with 503,
- * {@code Retry-After} and an {@code overloaded_error}, and nothing of it is stored; once the slot frees, turns
- * run again. Its own class, because closing a second gateway in a JVM disposes the Reactor Netty resources a
- * first one still serves on.
+ * A gateway allowed one running turn: while a turn holds the slot, every other turn is
+ * refused at once with 503, {@code Retry-After} and an {@code overloaded_error}, and
+ * nothing of it is stored; once the slot frees, turns run again. Its own class, because
+ * closing a second gateway in a JVM disposes the Reactor Netty resources a first one
+ * still serves on.
  */
 @Timeout(60)
 class SaturationIntegrationTests {
@@ -36,14 +37,14 @@ class SaturationIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-
 	private static GatewayApp app;
 
 	private static WebClient acme;
 
 	@BeforeAll
 	static void start() {
-		// The first answer holds its end until the gate opens, so the first turn keeps the only slot.
+		// The first answer holds its end until the gate opens, so the first turn keeps
+		// the only slot.
 		upstream = ScriptedUpstream.start((request, index) -> {
 			Flux<String> all = ScriptedUpstream.text("held", " answer");
 			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
@@ -90,7 +91,10 @@ class SaturationIntegrationTests {
 			.bodyValue(TURN_BODY));
 	}
 
-	/** Retries a turn refused with 503 until the slot is free again; returns the last answer. */
+	/**
+	 * Retries a turn refused with 503 until the slot is free again; returns the last
+	 * answer.
+	 */
 	private static ErrorReply awaitAdmitted(String conversationId) throws InterruptedException {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		ErrorReply reply = startTurn(conversationId);

@@ -26,9 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A model upstream that fails the way real providers do, with error text that carries a masked key and an
- * organisation id: clients get a generic message with the status class on both channels (the HTTP error and the
- * SSE {@code error} event), and the provider's text reaches the log once, redacted.
+ * A model upstream that fails the way real providers do, with error text that carries a
+ * masked key and an organisation id: clients get a generic message with the status class
+ * on both channels (the HTTP error and the SSE {@code error} event), and the provider's
+ * text reaches the log once, redacted.
  */
 @Timeout(60)
 class UpstreamErrorIntegrationTests {
@@ -130,8 +131,8 @@ class UpstreamErrorIntegrationTests {
 			SseClient.startTurn(acme, "upstream-log-1", "hi").collectList().block(WAIT);
 			List<ILoggingEvent> events = upstreamLog.events();
 			assertThat(events).hasSize(3);
-			assertThat(events).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.WARN,
-					Level.ERROR);
+			assertThat(events).extracting(ILoggingEvent::getLevel)
+				.containsExactly(Level.ERROR, Level.WARN, Level.ERROR);
 			assertThat(events.get(0).getFormattedMessage()).contains("status=401")
 				.contains("Incorrect API key provided: [redacted]")
 				.doesNotContain(MASKED_KEY)

@@ -9,9 +9,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Agents: N concurrent agents, each running conversations of several turns over the native SSE API with a think
- * time between turns; every prompt asks for two or three tools at once, and every turn's event stream is checked.
- * A step passes when no turn failed.
+ * Agents: N concurrent agents, each running conversations of several turns over the
+ * native SSE API with a think time between turns; every prompt asks for two or three
+ * tools at once, and every turn's event stream is checked. A step passes when no turn
+ * failed.
  */
 final class AgentsBenchmark {
 
@@ -30,7 +31,8 @@ final class AgentsBenchmark {
 	/**
 	 * @param agents agents running at once
 	 * @param turns turns completed
-	 * @param errors turns failed (non-200, broken sequence, fewer than two tool calls, or over 60 s)
+	 * @param errors turns failed (non-200, broken sequence, fewer than two tool calls, or
+	 * over 60 s)
 	 * @param turnsPerSecond completed turns per second over the step
 	 * @param latency turn latency
 	 * @param firstError the first failure seen, or empty
@@ -61,11 +63,13 @@ final class AgentsBenchmark {
 			long deadline, Latencies latency, AtomicLong errors, StringBuilder firstError) {
 		return Mono.defer(() -> {
 			String url = gatewayUrl + "/conversations/agent-" + agent + "-" + System.nanoTime() + "/turns";
-			// No new turn starts after the deadline, so a step ends within one turn of its duration.
+			// No new turn starts after the deadline, so a step ends within one turn of
+			// its duration.
 			return Flux.range(0, turns)
 				.filter((turn) -> System.nanoTime() < deadline)
-				.concatMap((turn) -> this.client.turn(url, apiKey, PROMPTS.get((agent + turn) % PROMPTS.size()), (event) -> {
-				})
+				.concatMap((turn) -> this.client
+					.turn(url, apiKey, PROMPTS.get((agent + turn) % PROMPTS.size()), (event) -> {
+					})
 					.timeout(Duration.ofSeconds(60))
 					.doOnNext((result) -> record(result, latency, errors, firstError))
 					.doOnError((ex) -> fail(errors, firstError, ex.toString()))

@@ -15,36 +15,47 @@ import io.toolgate.loadtest.fleet.ManagedProcess;
 import io.toolgate.loadtest.fleet.Registries;
 
 /**
- * Runs the measurements one after another and writes {@code report.md}: a private Redis, the simulators and a
- * fresh Toolgate per measurement (started from a copy of the jar, with Redis as its store and rate limits off
- * except where the rate limiter itself is measured: the benchmark measures the gateway, not a tenant plan; the
- * floor comparison runs Toolgate as shipped, next to the Boot floor proxy), the load generated from this JVM.
+ * Runs the measurements one after another and writes {@code report.md}: a private Redis,
+ * the simulators and a fresh Toolgate per measurement (started from a copy of the jar,
+ * with Redis as its store and rate limits off except where the rate limiter itself is
+ * measured: the benchmark measures the gateway, not a tenant plan; the floor comparison
+ * runs Toolgate as shipped, next to the Boot floor proxy), the load generated from this
+ * JVM.
  * <p>
- * Options: {@code --out=DIR} (required), {@code --jar=PATH} (default {@code dispatcher/target/toolgate.jar}),
- * {@code --quick} (smaller, shorter), {@code --profile} (a JFR recording per Toolgate and a summary of where its
- * CPU went), {@code --only=overhead,streams,fanout,agents,redis,floor}. The floor comparison also takes
- * {@code --floor-jar=PATH} (default {@code bench/floor-proxy/target/floor-proxy.jar}), {@code --floor-seconds=},
- * {@code --floor-warmup-seconds=} and {@code --floor-repeats=}. The environment variable {@code BENCH_COMMAND}
- * (set by {@code bench/run.sh}) is quoted in the report as the command that produced it.
+ * Options: {@code --out=DIR} (required), {@code --jar=PATH} (default
+ * {@code dispatcher/target/toolgate.jar}), {@code --quick} (smaller, shorter),
+ * {@code --profile} (a JFR recording per Toolgate and a summary of where its CPU went),
+ * {@code --only=overhead,streams,fanout,agents,redis,floor}. The floor comparison also
+ * takes {@code --floor-jar=PATH} (default
+ * {@code bench/floor-proxy/target/floor-proxy.jar}), {@code --floor-seconds=},
+ * {@code --floor-warmup-seconds=} and {@code --floor-repeats=}. The environment variable
+ * {@code BENCH_COMMAND} (set by {@code bench/run.sh}) is quoted in the report as the
+ * command that produced it.
  */
 public final class BenchmarkRunner {
 
 	private static final String KEY = "bench-key";
 
 	/**
-	 * Generous enough that nothing is denied while limits are checked (Bucket4j refills at most one token per
-	 * nanosecond, so a minute's budget stays well under 6·10¹⁰).
+	 * Generous enough that nothing is denied while limits are checked (Bucket4j refills
+	 * at most one token per nanosecond, so a minute's budget stays well under 6·10¹⁰).
 	 */
 	private static final List<String> GENEROUS_PLAN = List.of("--toolgate.ratelimit.enabled=true",
 			"--toolgate.ratelimit.plans.default.requests-per-minute=1000000000",
 			"--toolgate.ratelimit.plans.default.tokens-per-minute=10000000000");
 
-	/** The upstream pool of the agents measurement: more model calls than the default 1,000 run at once at 5,000 agents. */
+	/**
+	 * The upstream pool of the agents measurement: more model calls than the default
+	 * 1,000 run at once at 5,000 agents.
+	 */
 	static final int AGENT_UPSTREAM_CONNECTIONS = 5000;
 
 	private static final List<String> NO_LIMITS = List.of("--toolgate.ratelimit.enabled=false");
 
-	/** Rate-limit calls answered by the per-replica fallback because Redis did not answer within the timeout. */
+	/**
+	 * Rate-limit calls answered by the per-replica fallback because Redis did not answer
+	 * within the timeout.
+	 */
 	private static final String BACKEND_FAILURES = "toolgate.ratelimit.backend.failures";
 
 	private final Scale scale;
@@ -79,10 +90,10 @@ public final class BenchmarkRunner {
 		Map<String, String> options = Options.parse(args);
 		Path out = Path.of(options.getOrDefault("out", "bench-results/manual"));
 		Scale scale = options.containsKey("quick") ? Scale.quick() : Scale.full();
-		List<String> only = List.of(
-				options.getOrDefault("only", "overhead,streams,fanout,agents,redis,floor").split(","));
-		String command = System.getenv().getOrDefault("BENCH_COMMAND",
-				"java io.toolgate.loadtest.bench.BenchmarkRunner " + String.join(" ", args));
+		List<String> only = List
+			.of(options.getOrDefault("only", "overhead,streams,fanout,agents,redis,floor").split(","));
+		String command = System.getenv()
+			.getOrDefault("BENCH_COMMAND", "java io.toolgate.loadtest.bench.BenchmarkRunner " + String.join(" ", args));
 		Report report = new Report(scale, options.containsKey("quick"), options.containsKey("profile"), command);
 		try (Fleet fleet = new Fleet(out.resolve("work"),
 				Path.of(options.getOrDefault("jar", "dispatcher/target/toolgate.jar")))) {
@@ -108,8 +119,8 @@ public final class BenchmarkRunner {
 				if (only.contains("floor")) {
 					FloorBenchmark.Settings settings = FloorBenchmark.Settings.of(options.containsKey("quick"),
 							options);
-					Path floorJar = Path.of(
-							options.getOrDefault("floor-jar", "bench/floor-proxy/target/floor-proxy.jar"));
+					Path floorJar = Path
+						.of(options.getOrDefault("floor-jar", "bench/floor-proxy/target/floor-proxy.jar"));
 					runner.measured("floor", () -> runner.floor(client, settings, floorJar));
 				}
 			}
@@ -135,14 +146,15 @@ public final class BenchmarkRunner {
 	}
 
 	private void streams(LoadClient client) {
-		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=100", "--inter-token-ms=2000",
-				"--reply-words=40"));
+		ManagedProcess upstream = this.fleet
+			.upstreamNow(List.of("--ttft-ms=100", "--inter-token-ms=2000", "--reply-words=40"));
 		ManagedProcess toolgate = toolgate("streams", "-Xmx512m", upstream, Registries.empty(),
-				// Every open stream holds an upstream connection; the shipped pool has 1,000 (and 4,000 waiting).
+				// Every open stream holds an upstream connection; the shipped pool has
+				// 1,000 (and 4,000 waiting).
 				List.of("--toolgate.turn.deadline=600s",
 						"--toolgate.upstream.max-connections=" + (this.scale.streams() + 1000)));
-		StreamsBenchmark.Result result = new StreamsBenchmark(client).runNow(base(toolgate), KEY,
-				this.scale.streams(), this.scale.streamOpenRate(), toolgate);
+		StreamsBenchmark.Result result = new StreamsBenchmark(client).runNow(base(toolgate), KEY, this.scale.streams(),
+				this.scale.streamOpenRate(), toolgate);
 		stop("streams", toolgate);
 		this.fleet.stop(upstream);
 		this.report.streams(result, profileOf("streams"));
@@ -150,18 +162,19 @@ public final class BenchmarkRunner {
 
 	private void fanOut(LoadClient client) {
 		int calls = Scale.FANOUT_CALLS;
-		ManagedProcess upstream = this.fleet.upstreamNow(
-				List.of("--ttft-ms=5", "--inter-token-ms=1", "--reply-words=4", "--tool-calls=" + calls));
+		ManagedProcess upstream = this.fleet
+			.upstreamNow(List.of("--ttft-ms=5", "--inter-token-ms=1", "--reply-words=4", "--tool-calls=" + calls));
 		ManagedProcess worker = this.fleet.toolWorkerNow(List.of("--latency=fixed:" + Scale.FANOUT_LATENCY_MS));
 		ManagedProcess toolgate = toolgate("fanout", "-Xmx1g", upstream,
 				Registries.singleWorkerTool("http://127.0.0.1:" + worker.port() + "/tool", 1000),
-				List.of("--toolgate.turn.max-parallel-tools=" + calls, "--toolgate.turn.loop-threshold=" + (calls + 1)));
+				List.of("--toolgate.turn.max-parallel-tools=" + calls,
+						"--toolgate.turn.loop-threshold=" + (calls + 1)));
 		FanOutBenchmark bench = new FanOutBenchmark(client);
 		bench.runNow(base(toolgate), KEY, calls, 10, 1);
 		List<FanOutBenchmark.Result> results = new ArrayList<>();
 		results.add(bench.runNow(base(toolgate), KEY, calls, this.scale.fanOutTurns(), 1));
-		results.add(bench.runNow(base(toolgate), KEY, calls, this.scale.fanOutTurns() * 2,
-				this.scale.fanOutConcurrency()));
+		results.add(
+				bench.runNow(base(toolgate), KEY, calls, this.scale.fanOutTurns() * 2, this.scale.fanOutConcurrency()));
 		stop("fanout", toolgate);
 		this.fleet.stop(worker);
 		this.fleet.stop(upstream);
@@ -169,8 +182,8 @@ public final class BenchmarkRunner {
 	}
 
 	private void agents(LoadClient client) {
-		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=200", "--inter-token-ms=30",
-				"--reply-words=12"));
+		ManagedProcess upstream = this.fleet
+			.upstreamNow(List.of("--ttft-ms=200", "--inter-token-ms=30", "--reply-words=12"));
 		ManagedProcess worker = this.fleet.toolWorkerNow(List.of("--latency=lognormal:30:150"));
 		ManagedProcess toolgate = toolgate("agents", "-Xmx1g", upstream,
 				Registries.workerTools("http://127.0.0.1:" + worker.port() + "/tool", 5000),
@@ -196,8 +209,10 @@ public final class BenchmarkRunner {
 
 	private void redis(LoadClient client) {
 		RedisBenchmark bench = new RedisBenchmark(client, this.redisPort);
-		// Part 1: commands per turn. A short first-token delay, tokens as far apart as in the other measurements
-		// (performance issue: round trips with tokens 5 ms apart); a worker answering at once.
+		// Part 1: commands per turn. A short first-token delay, tokens as far apart as in
+		// the other measurements
+		// (performance issue: round trips with tokens 5 ms apart); a worker answering at
+		// once.
 		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=5",
 				"--inter-token-ms=" + Scale.UPSTREAM_INTER_TOKEN_MS, "--reply-words=8", "--tool-calls=2"));
 		ManagedProcess worker = this.fleet.toolWorkerNow(List.of("--latency=fixed:2"));
@@ -223,11 +238,11 @@ public final class BenchmarkRunner {
 								"native turn whose model calls 2 HTTP tools at once, then answers (2 model calls)",
 								base(toolsOn), KEY, prompt, 2, 1),
 						bench.turns("2 parallel tool calls", "", base(toolsOff), KEY, prompt, 2, 1) },
-				new RedisBenchmark.Kind[] {
-						bench.chat("chat completion", "stateless non-streaming `POST /v1/chat/completions`",
-								base(plainOn), KEY),
+				new RedisBenchmark.Kind[] { bench.chat("chat completion",
+						"stateless non-streaming `POST /v1/chat/completions`", base(plainOn), KEY),
 						bench.chat("chat completion", "", base(plainOff), KEY) });
-		// Warm up every path (JIT, Lua scripts loaded, connections) before anything is counted.
+		// Warm up every path (JIT, Lua scripts loaded, connections) before anything is
+		// counted.
 		for (RedisBenchmark.Kind[] pair : kinds) {
 			bench.countNow(pair[0], true, 20);
 			bench.countNow(pair[1], false, 20);
@@ -239,9 +254,11 @@ public final class BenchmarkRunner {
 			descriptions.add(pair[0].description());
 			RedisBenchmark.Count on = bench.countNow(pair[0], true, this.scale.redisTurns());
 			RedisBenchmark.Count off = bench.countNow(pair[1], false, this.scale.redisTurns());
-			System.out.printf("redis %s: %.1f commands (%.1f round trips) per turn with limits, %.1f (%.1f) without, "
-					+ "failed %d/%d%n", on.kind(), on.executedTotal(), on.sentTotal(), off.executedTotal(),
-					off.sentTotal(), on.failed(), off.failed());
+			System.out.printf(
+					"redis %s: %.1f commands (%.1f round trips) per turn with limits, %.1f (%.1f) without, "
+							+ "failed %d/%d%n",
+					on.kind(), on.executedTotal(), on.sentTotal(), off.executedTotal(), off.sentTotal(), on.failed(),
+					off.failed());
 			counts.add(on);
 			counts.add(off);
 		}
@@ -251,13 +268,16 @@ public final class BenchmarkRunner {
 		stop("redis-plain-nolimits", plainOff);
 		this.fleet.stop(worker);
 		this.fleet.stop(upstream);
-		// Part 2: the limit check's latency. An instant model; both Toolgates loaded at once at the same rate.
-		ManagedProcess instant = this.fleet.upstreamNow(List.of("--ttft-ms=0", "--inter-token-ms=0", "--reply-words=8"));
+		// Part 2: the limit check's latency. An instant model; both Toolgates loaded at
+		// once at the same rate.
+		ManagedProcess instant = this.fleet
+			.upstreamNow(List.of("--ttft-ms=0", "--inter-token-ms=0", "--reply-words=8"));
 		ManagedProcess limited = toolgateWith("redis-latency-limits", "-Xmx512m", instant, Registries.empty(),
 				GENEROUS_PLAN);
 		ManagedProcess unlimited = toolgateWith("redis-latency-nolimits", "-Xmx512m", instant, Registries.empty(),
 				NO_LIMITS);
-		// Warm up gently (a cold JVM on 2 cores falls behind at once), then at the lowest measured rate.
+		// Warm up gently (a cold JVM on 2 cores falls behind at once), then at the lowest
+		// measured rate.
 		for (double rate : List.of(20.0, 100.0, 200.0)) {
 			bench.modelsNow(base(limited), base(unlimited), KEY, rate, Duration.ofSeconds(4));
 			bench.chatNow(base(limited), base(unlimited), KEY, rate, Duration.ofSeconds(4));
@@ -286,13 +306,13 @@ public final class BenchmarkRunner {
 		ManagedProcess upstream = this.fleet.upstreamNow(List.of("--ttft-ms=" + Scale.UPSTREAM_TTFT_MS,
 				"--inter-token-ms=" + Scale.UPSTREAM_INTER_TOKEN_MS, "--reply-words=" + Scale.UPSTREAM_WORDS));
 		String upstreamUrl = "http://127.0.0.1:" + upstream.port() + "/v1";
-		// The same JVM options as Toolgate's, without a recording: the floor is the yardstick, not the subject.
+		// The same JVM options as Toolgate's, without a recording: the floor is the
+		// yardstick, not the subject.
 		ManagedProcess floor = this.fleet.floorProxyNow(floorJar, List.of("-Xmx1g", "-XX:+UseG1GC"),
 				List.of("--floor.upstream=" + upstreamUrl, "--logging.level.root=WARN"), Map.of("FLOOR_KEY", KEY));
 		ManagedProcess toolgate = shippedToolgate("floor", "-Xmx1g", upstream);
 		FloorBenchmark benchmark = new FloorBenchmark(client, settings);
-		List<FloorBenchmark.Cell> cells = benchmark.runNow(
-				new FloorBenchmark.Target("direct", upstreamUrl, null, null),
+		List<FloorBenchmark.Cell> cells = benchmark.runNow(new FloorBenchmark.Target("direct", upstreamUrl, null, null),
 				new FloorBenchmark.Target("floor", base(floor), KEY, floor),
 				new FloorBenchmark.Target("Toolgate", base(toolgate), KEY, toolgate), upstream);
 		stop("floor", toolgate);
@@ -334,23 +354,27 @@ public final class BenchmarkRunner {
 		return toolgateWith(phase, heap, upstream, registry, arguments);
 	}
 
-	/** Starts a Toolgate on the fleet's Redis; {@code arguments} must say whether rate limits are on. */
+	/**
+	 * Starts a Toolgate on the fleet's Redis; {@code arguments} must say whether rate
+	 * limits are on.
+	 */
 	private ManagedProcess toolgateWith(String phase, String heap, ManagedProcess upstream, String registry,
 			List<String> extra) {
 		Path registryFile = this.fleet.writeFile(phase + "-registry.yaml", registry);
 		List<String> jvm = jvmOptions(phase, heap);
-		List<String> arguments = new ArrayList<>(List.of(
-				"--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
-				"--toolgate.tools.registry=" + registryFile, "--toolgate.admission.max-concurrent-turns=20000",
-				"--logging.level.root=WARN"));
+		List<String> arguments = new ArrayList<>(
+				List.of("--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
+						"--toolgate.tools.registry=" + registryFile, "--toolgate.admission.max-concurrent-turns=20000",
+						"--logging.level.root=WARN"));
 		arguments.addAll(extra);
 		return this.fleet.toolgateNow(jvm, arguments,
 				Map.of("TOOLGATE_API_KEYS", "bench:" + KEY, "REDIS_URL", this.redisUrl));
 	}
 
 	/**
-	 * Starts a Toolgate as shipped: the demo registry, metrics on, the in-memory store and local rate limits (no
-	 * Redis, even if the caller's environment names one), with a plan that denies nothing.
+	 * Starts a Toolgate as shipped: the demo registry, metrics on, the in-memory store
+	 * and local rate limits (no Redis, even if the caller's environment names one), with
+	 * a plan that denies nothing.
 	 */
 	private ManagedProcess shippedToolgate(String phase, String heap, ManagedProcess upstream) {
 		List<String> arguments = new ArrayList<>(
@@ -369,7 +393,9 @@ public final class BenchmarkRunner {
 		return jvm;
 	}
 
-	/** Runs one measurement and records the machine's load averages before and after it. */
+	/**
+	 * Runs one measurement and records the machine's load averages before and after it.
+	 */
 	private void measured(String phase, Runnable measurement) {
 		String before = Report.loadAverages();
 		measurement.run();
@@ -423,9 +449,9 @@ public final class BenchmarkRunner {
 		static final int AGENT_TURNS = 3;
 
 		static Scale quick() {
-			return new Scale(List.of(500.0, 1000.0), Duration.ofSeconds(5), 1000, 500, 20, 10,
-					List.of(250, 500, 1000), Duration.ofSeconds(20), Duration.ofSeconds(5), 50, List.of(200.0, 500.0),
-					List.of(200.0), Duration.ofSeconds(6));
+			return new Scale(List.of(500.0, 1000.0), Duration.ofSeconds(5), 1000, 500, 20, 10, List.of(250, 500, 1000),
+					Duration.ofSeconds(20), Duration.ofSeconds(5), 50, List.of(200.0, 500.0), List.of(200.0),
+					Duration.ofSeconds(6));
 		}
 
 		static Scale full() {

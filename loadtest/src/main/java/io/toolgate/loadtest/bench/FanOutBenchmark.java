@@ -8,9 +8,10 @@ import io.toolgate.loadtest.TurnCheck;
 import reactor.core.publisher.Flux;
 
 /**
- * Fan-out: turns whose model asks for k tool calls at once, each served by a worker with a fixed latency L. The
- * tool phase runs from the first {@code tool.call} event to the last {@code tool.result} event, as the client
- * receives them; with perfect parallelism it takes L.
+ * Fan-out: turns whose model asks for k tool calls at once, each served by a worker with
+ * a fixed latency L. The tool phase runs from the first {@code tool.call} event to the
+ * last {@code tool.result} event, as the client receives them; with perfect parallelism
+ * it takes L.
  */
 final class FanOutBenchmark {
 

@@ -13,17 +13,19 @@ import io.toolgate.loadtest.fleet.ManagedProcess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The floor comparison: the same closed-loop load of stateless chat completions (the model calls no tool) sent
- * straight to the upstream simulator, through the Boot floor proxy and through Toolgate, one target after the
- * other, for each mode (non-streaming, streaming) and number of connections, repeated. Each run records throughput,
- * latency, time to first content and the CPU each process used.
+ * The floor comparison: the same closed-loop load of stateless chat completions (the
+ * model calls no tool) sent straight to the upstream simulator, through the Boot floor
+ * proxy and through Toolgate, one target after the other, for each mode (non-streaming,
+ * streaming) and number of connections, repeated. Each run records throughput, latency,
+ * time to first content and the CPU each process used.
  */
 final class FloorBenchmark {
 
 	/**
-	 * Shares no word with any tool of the demo registry, so the simulated model answers in text: the comparison is
-	 * of the pass-through, a turn whose model calls no tool. (A prompt that matches a tool makes Toolgate run the
-	 * tool and call the model twice, where the floor forwards one call.)
+	 * Shares no word with any tool of the demo registry, so the simulated model answers
+	 * in text: the comparison is of the pass-through, a turn whose model calls no tool.
+	 * (A prompt that matches a tool makes Toolgate run the tool and call the model twice,
+	 * where the floor forwards one call.)
 	 */
 	private static final String PROMPT = "Say hello to the team";
 
@@ -41,14 +43,15 @@ final class FloorBenchmark {
 	 *
 	 * @param connections the concurrencies compared
 	 * @param window how long each run starts requests
-	 * @param warmup load on each target before anything is recorded, half non-streaming and half streaming
+	 * @param warmup load on each target before anything is recorded, half non-streaming
+	 * and half streaming
 	 * @param repeats runs per target, mode and concurrency
 	 */
 	record Settings(List<Integer> connections, Duration window, Duration warmup, int repeats) {
 
 		/**
-		 * The defaults, overridden by {@code --floor-seconds=}, {@code --floor-warmup-seconds=} and
-		 * {@code --floor-repeats=}.
+		 * The defaults, overridden by {@code --floor-seconds=},
+		 * {@code --floor-warmup-seconds=} and {@code --floor-repeats=}.
 		 */
 		static Settings of(boolean quick, Map<String, String> options) {
 			Settings defaults = quick ? new Settings(List.of(50, 200), Duration.ofSeconds(5), Duration.ofSeconds(10), 1)
@@ -71,7 +74,8 @@ final class FloorBenchmark {
 	 * @param name how the report names it
 	 * @param baseUrl its {@code .../v1} URL
 	 * @param apiKey the bearer key it expects, or none
-	 * @param process the proxy process whose CPU is counted, or none (the upstream itself)
+	 * @param process the proxy process whose CPU is counted, or none (the upstream
+	 * itself)
 	 */
 	record Target(String name, String baseUrl, @Nullable String apiKey, @Nullable ManagedProcess process) {
 	}
@@ -81,7 +85,8 @@ final class FloorBenchmark {
 	 *
 	 * @param stats latencies (ms) and errors
 	 * @param throughput requests completed within the window, per second
-	 * @param proxyCpuMs the proxy's CPU per completed request, in ms (NaN for the direct target)
+	 * @param proxyCpuMs the proxy's CPU per completed request, in ms (NaN for the direct
+	 * target)
 	 * @param upstreamCpuMs the upstream simulator's CPU per completed request
 	 * @param generatorCpuMs the load generator's CPU per completed request
 	 * @param generatorCores the load generator's CPU as a share of one core
@@ -99,8 +104,9 @@ final class FloorBenchmark {
 	}
 
 	/**
-	 * The first {@link #WARMUP_WINDOW} of load on a process just started (and answering): non-streaming, at the
-	 * largest concurrency, before any other load.
+	 * The first {@link #WARMUP_WINDOW} of load on a process just started (and answering):
+	 * non-streaming, at the largest concurrency, before any other load.
+	 *
 	 * @param connections the concurrency
 	 * @param floor the floor proxy's sample
 	 * @param toolgate Toolgate's sample
@@ -121,7 +127,8 @@ final class FloorBenchmark {
 	List<Cell> runNow(Target direct, Target floor, Target toolgate, ManagedProcess upstream) {
 		int most = this.settings.connections().stream().max(Integer::compare).orElse(1);
 		Duration half = this.settings.warmup().dividedBy(2);
-		// Both proxies were just started: their first seconds of load are the warm-up measurement.
+		// Both proxies were just started: their first seconds of load are the warm-up
+		// measurement.
 		Sample floorFirst = measure(floor, upstream, false, most, WARMUP_WINDOW);
 		Sample toolgateFirst = measure(toolgate, upstream, false, most, WARMUP_WINDOW);
 		this.warmup = new Warmup(most, floorFirst, toolgateFirst);
@@ -146,7 +153,8 @@ final class FloorBenchmark {
 		List<Target> order = new ArrayList<>(List.of(direct, floor, toolgate));
 		List<Run> runs = new ArrayList<>();
 		for (int repeat = 0; repeat < this.settings.repeats(); repeat++) {
-			// Each repetition starts with another target, so a drift of the machine does not favour one of them.
+			// Each repetition starts with another target, so a drift of the machine does
+			// not favour one of them.
 			Map<Target, Sample> samples = new HashMap<>();
 			for (Target target : order) {
 				samples.put(target, measure(target, upstream, streaming, connections, this.settings.window()));
@@ -183,21 +191,18 @@ final class FloorBenchmark {
 		long generatorCpu = ManagedProcess.cpuMillis(self);
 		long start = System.nanoTime();
 		long deadline = start + window.toNanos();
-		ClosedLoop.runNow(connections, window, () -> this.client
-			.chat(url, target.apiKey(), body, streaming, System.nanoTime())
-			.doOnNext((timing) -> {
-				if (!timing.valid()) {
-					errors.incrementAndGet();
-					return;
-				}
-				total.recordNanos(timing.totalNanos());
-				first.recordNanos(timing.firstContentNanos());
-				if (System.nanoTime() <= deadline) {
-					inWindow.incrementAndGet();
-				}
-			})
-			.timeout(Duration.ofSeconds(60))
-			.doOnError((ex) -> errors.incrementAndGet()));
+		ClosedLoop.runNow(connections, window,
+				() -> this.client.chat(url, target.apiKey(), body, streaming, System.nanoTime()).doOnNext((timing) -> {
+					if (!timing.valid()) {
+						errors.incrementAndGet();
+						return;
+					}
+					total.recordNanos(timing.totalNanos());
+					first.recordNanos(timing.firstContentNanos());
+					if (System.nanoTime() <= deadline) {
+						inWindow.incrementAndGet();
+					}
+				}).timeout(Duration.ofSeconds(60)).doOnError((ex) -> errors.incrementAndGet()));
 		double seconds = (System.nanoTime() - start) / 1e9;
 		double completed = total.count();
 		double proxyMs = (target.process() != null) ? (target.process().cpuMillis() - proxyCpu) / completed

@@ -8,9 +8,10 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The floor comparison as one Markdown table: for each mode and concurrency, each target of the performance
- * issue with the floor's figure, Toolgate's, the bound it implies, whether it is met and the spread over runs.
- * Figures are medians over runs; added latencies are taken per run against that run's direct baseline.
+ * The floor comparison as one Markdown table: for each mode and concurrency, each target
+ * of the performance issue with the floor's figure, Toolgate's, the bound it implies,
+ * whether it is met and the spread over runs. Figures are medians over runs; added
+ * latencies are taken per run against that run's direct baseline.
  */
 final class FloorTable {
 
@@ -23,18 +24,22 @@ final class FloorTable {
 	/** Toolgate's added p99 may exceed the floor's by this many ms. */
 	static final double P99_ALLOWANCE_MS = 5;
 
-	/** Toolgate's added time-to-first-token p50 may exceed the floor's by this many ms. */
+	/**
+	 * Toolgate's added time-to-first-token p50 may exceed the floor's by this many ms.
+	 */
 	static final double TTFT_ALLOWANCE_MS = 1;
 
-	/** Toolgate's CPU per request in its first seconds after start may be this multiple of its steady state. */
+	/**
+	 * Toolgate's CPU per request in its first seconds after start may be this multiple of
+	 * its steady state.
+	 */
 	static final double WARMUP_FACTOR = 2;
 
 	private FloorTable() {
 	}
 
 	/** One line of the table. */
-	record Row(String label, String measure, String floor, String toolgate, String target, boolean met,
-			String spread) {
+	record Row(String label, String measure, String floor, String toolgate, String target, boolean met, String spread) {
 	}
 
 	static List<Row> rows(List<FloorBenchmark.Cell> cells) {
@@ -80,8 +85,9 @@ final class FloorTable {
 	}
 
 	/**
-	 * The warm-up row: CPU per request in the first seconds after start as a multiple of the steady state (the
-	 * median of the non-streaming runs at the same concurrency), for the floor and for Toolgate.
+	 * The warm-up row: CPU per request in the first seconds after start as a multiple of
+	 * the steady state (the median of the non-streaming runs at the same concurrency),
+	 * for the floor and for Toolgate.
 	 */
 	static Row warmupRow(FloorBenchmark.Warmup warmup, List<FloorBenchmark.Cell> cells) {
 		List<FloorBenchmark.Run> steady = cells.stream()
@@ -89,8 +95,7 @@ final class FloorTable {
 			.flatMap((cell) -> cell.runs().stream())
 			.toList();
 		double floor = warmup.floor().proxyCpuMs() / median(values(steady, (run) -> run.floor().proxyCpuMs()));
-		double toolgate = warmup.toolgate().proxyCpuMs()
-				/ median(values(steady, (run) -> run.toolgate().proxyCpuMs()));
+		double toolgate = warmup.toolgate().proxyCpuMs() / median(values(steady, (run) -> run.toolgate().proxyCpuMs()));
 		String label = "first " + FloorBenchmark.WARMUP_WINDOW.toSeconds() + " s after start, non-stream, "
 				+ warmup.connections() + " conns";
 		return new Row(label, "CPU ms/req × steady state", fmt(floor) + " (" + fmt(warmup.floor().proxyCpuMs()) + ")",
@@ -103,7 +108,10 @@ final class FloorTable {
 		return markdown(cells, null);
 	}
 
-	/** Returns the table with the warm-up row when there is one, a line counting the targets met. */
+	/**
+	 * Returns the table with the warm-up row when there is one, a line counting the
+	 * targets met.
+	 */
 	static String markdown(List<FloorBenchmark.Cell> cells, FloorBenchmark.Warmup warmup) {
 		List<Row> rows = new ArrayList<>(rows(cells));
 		if (warmup != null) {
@@ -150,20 +158,22 @@ final class FloorTable {
 
 	private static String perSecond(List<FloorBenchmark.Run> runs,
 			Function<FloorBenchmark.Run, FloorBenchmark.Sample> target) {
-		return String.format(Locale.ROOT, "%.0f/s", median(runs.stream().map(target).toList(),
-				FloorBenchmark.Sample::throughput));
+		return String.format(Locale.ROOT, "%.0f/s",
+				median(runs.stream().map(target).toList(), FloorBenchmark.Sample::throughput));
 	}
 
 	private static double[] values(List<FloorBenchmark.Run> runs, ToDoubleFunction<FloorBenchmark.Run> value) {
 		return runs.stream().mapToDouble(value).toArray();
 	}
 
-	private static double median(List<FloorBenchmark.Sample> samples,
-			ToDoubleFunction<FloorBenchmark.Sample> value) {
+	private static double median(List<FloorBenchmark.Sample> samples, ToDoubleFunction<FloorBenchmark.Sample> value) {
 		return median(samples.stream().mapToDouble(value).toArray());
 	}
 
-	/** Returns the median, NaN when empty or when any value is NaN (a figure that could not be measured). */
+	/**
+	 * Returns the median, NaN when empty or when any value is NaN (a figure that could
+	 * not be measured).
+	 */
 	static double median(double[] values) {
 		if (values.length == 0) {
 			return Double.NaN;

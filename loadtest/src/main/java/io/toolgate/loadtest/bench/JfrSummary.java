@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Where a JFR recording's CPU samples went: the hottest top frames (self time) and the hottest Toolgate frames
- * anywhere on the stack, from {@code jfr print --events jdk.ExecutionSample}. Blocking.
+ * Where a JFR recording's CPU samples went: the hottest top frames (self time) and the
+ * hottest Toolgate frames anywhere on the stack, from
+ * {@code jfr print --events jdk.ExecutionSample}. Blocking.
  */
 final class JfrSummary {
 
@@ -87,6 +88,5 @@ final class JfrSummary {
 					100.0 * entry.getValue() / Math.max(1, samples), entry.getKey())));
 		return out.toString();
 	}
-
 
 }

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import io.toolgate.loadtest.fleet.ManagedProcess;
 
 /**
- * Reads a Toolgate JVM's heap and other meters through its actuator and triggers full GCs through {@code jcmd}.
- * Blocking.
+ * Reads a Toolgate JVM's heap and other meters through its actuator and triggers full GCs
+ * through {@code jcmd}. Blocking.
  */
 final class JvmProbe {
 
@@ -35,15 +35,17 @@ final class JvmProbe {
 	}
 
 	/**
-	 * Returns a meter's first value from {@code /actuator/metrics}, e.g. a counter's count, or NaN when the
-	 * actuator does not answer.
+	 * Returns a meter's first value from {@code /actuator/metrics}, e.g. a counter's
+	 * count, or NaN when the actuator does not answer.
 	 * @param nameAndQuery the meter's name, optionally followed by {@code ?tag=key:value}
 	 */
 	double metric(String nameAndQuery) {
 		URI uri = URI.create("http://127.0.0.1:" + this.process.managementPort() + "/actuator/metrics/" + nameAndQuery);
 		try {
-			String body = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-					HttpResponse.BodyHandlers.ofString()).body();
+			String body = HTTP
+				.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+						HttpResponse.BodyHandlers.ofString())
+				.body();
 			Matcher matcher = VALUE.matcher(body);
 			return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
 		}

@@ -6,7 +6,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * A thread-safe latency recorder in microseconds (up to one minute, 3 significant digits).
+ * A thread-safe latency recorder in microseconds (up to one minute, 3 significant
+ * digits).
  */
 final class Latencies {
 

@@ -15,8 +15,9 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * The load generator's HTTP client: one Reactor Netty client with a large keep-alive pool, timing each request
- * from an intended start time (so a slow answer does not hide the requests queued behind it).
+ * The load generator's HTTP client: one Reactor Netty client with a large keep-alive
+ * pool, timing each request from an intended start time (so a slow answer does not hide
+ * the requests queued behind it).
  */
 final class LoadClient implements AutoCloseable {
 
@@ -36,7 +37,10 @@ final class LoadClient implements AutoCloseable {
 		this.client = HttpClient.create(this.provider).responseTimeout(Duration.ofSeconds(150));
 	}
 
-	/** One request's outcome: status, nanoseconds to the first content and to the end, and whether it was valid. */
+	/**
+	 * One request's outcome: status, nanoseconds to the first content and to the end, and
+	 * whether it was valid.
+	 */
 	record Timing(int status, long firstContentNanos, long totalNanos, boolean valid) {
 	}
 
@@ -76,8 +80,9 @@ final class LoadClient implements AutoCloseable {
 	}
 
 	/**
-	 * Returns whether a piece of a chat completion carries text: a {@code "content"} string that is not empty. A
-	 * gateway's role chunk ({@code "content":""}, sent before the model answers) is not the first token.
+	 * Returns whether a piece of a chat completion carries text: a {@code "content"}
+	 * string that is not empty. A gateway's role chunk ({@code "content":""}, sent before
+	 * the model answers) is not the first token.
 	 * @param chunk the text received
 	 */
 	static boolean hasContent(String chunk) {
@@ -102,16 +107,17 @@ final class LoadClient implements AutoCloseable {
 		return this.client.headers((headers) -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey))
 			.get()
 			.uri(url)
-			.responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8)
-				.defaultIfEmpty("")
-				.map((text) -> {
-					long total = System.nanoTime() - startNanos;
-					int status = response.status().code();
-					return new Timing(status, total, total, status == 200 && text.contains("}"));
-				}));
+			.responseSingle((response, body) -> body.asString(StandardCharsets.UTF_8).defaultIfEmpty("").map((text) -> {
+				long total = System.nanoTime() - startNanos;
+				int status = response.status().code();
+				return new Timing(status, total, total, status == 200 && text.contains("}"));
+			}));
 	}
 
-	/** A native turn's outcome: status, events with their receive times, and when it was meant to start. */
+	/**
+	 * A native turn's outcome: status, events with their receive times, and when it was
+	 * meant to start.
+	 */
 	record Turn(int status, List<SseEvent> events, long startNanos, long endNanos) {
 	}
 
@@ -128,9 +134,10 @@ final class LoadClient implements AutoCloseable {
 			long start = System.nanoTime();
 			SseEventParser parser = new SseEventParser();
 			List<SseEvent> events = new ArrayList<>();
-			return this.client.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-				.set(HttpHeaderNames.ACCEPT, "text/event-stream")
-				.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey))
+			return this.client
+				.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+					.set(HttpHeaderNames.ACCEPT, "text/event-stream")
+					.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey))
 				.post()
 				.uri(url)
 				.send(ByteBufFlux.fromInbound(Mono.just(body)))
@@ -143,8 +150,8 @@ final class LoadClient implements AutoCloseable {
 							onEvent.accept(event);
 						}
 					})
-					.then(Mono.fromSupplier(
-							() -> new Turn(response.status().code(), events, start, System.nanoTime()))))
+					.then(Mono
+						.fromSupplier(() -> new Turn(response.status().code(), events, start, System.nanoTime()))))
 				.single();
 		});
 	}

@@ -10,9 +10,10 @@ import io.toolgate.loadtest.fleet.ManagedProcess;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Overhead: the same fixed-rate load of stateless chat completions sent straight to the upstream simulator and
- * through Toolgate (no tools registered, so the gateway only relays), streaming and not, alternating targets at
- * each rate. Added latency is the difference of the two percentiles.
+ * Overhead: the same fixed-rate load of stateless chat completions sent straight to the
+ * upstream simulator and through Toolgate (no tools registered, so the gateway only
+ * relays), streaming and not, alternating targets at each rate. Added latency is the
+ * difference of the two percentiles.
  */
 final class OverheadBenchmark {
 
@@ -24,7 +25,10 @@ final class OverheadBenchmark {
 		this.client = client;
 	}
 
-	/** One rate and mode, both targets, with the CPU each process used during the gateway run. */
+	/**
+	 * One rate and mode, both targets, with the CPU each process used during the gateway
+	 * run.
+	 */
 	record Row(double rate, boolean streaming, Stats direct, Stats gateway, double gatewayCpu, double upstreamCpu,
 			double generatorCpu) {
 	}
@@ -48,7 +52,8 @@ final class OverheadBenchmark {
 				rows.add(new Row(rate, streaming, direct, through, share(gateway.cpuMillis() - gatewayCpu, seconds),
 						share(upstream.cpuMillis() - upstreamCpu, seconds),
 						share(ManagedProcess.cpuMillis(ProcessHandle.current().pid()) - generatorCpu, seconds)));
-				System.out.printf("overhead %.0f/s streaming=%s direct p50 %.2f p99 %.2f | gateway p50 %.2f p99 %.2f errors %d/%d%n",
+				System.out.printf(
+						"overhead %.0f/s streaming=%s direct p50 %.2f p99 %.2f | gateway p50 %.2f p99 %.2f errors %d/%d%n",
 						rate, streaming, direct.p50(), direct.p99(), through.p50(), through.p99(), direct.errors(),
 						through.errors());
 			}
@@ -68,17 +73,15 @@ final class OverheadBenchmark {
 		Latencies total = new Latencies();
 		Latencies first = new Latencies();
 		AtomicLong errors = new AtomicLong();
-		FixedRate.runNow(rate, duration, (start) -> this.client.chat(url, apiKey, body, streaming, start)
-			.doOnNext((timing) -> {
-				if (!timing.valid()) {
-					errors.incrementAndGet();
-					return;
-				}
-				total.recordNanos(timing.totalNanos());
-				first.recordNanos(timing.firstContentNanos());
-			})
-			.timeout(Duration.ofSeconds(60))
-			.doOnError((ex) -> errors.incrementAndGet()));
+		FixedRate.runNow(rate, duration,
+				(start) -> this.client.chat(url, apiKey, body, streaming, start).doOnNext((timing) -> {
+					if (!timing.valid()) {
+						errors.incrementAndGet();
+						return;
+					}
+					total.recordNanos(timing.totalNanos());
+					first.recordNanos(timing.firstContentNanos());
+				}).timeout(Duration.ofSeconds(60)).doOnError((ex) -> errors.incrementAndGet()));
 		return Stats.of(total, first, errors.get());
 	}
 

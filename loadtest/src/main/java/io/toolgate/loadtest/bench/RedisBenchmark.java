@@ -17,13 +17,16 @@ import reactor.core.publisher.Mono;
 /**
  * Redis round trips per turn and the rate-limit check's added latency.
  * <p>
- * Round trips: sequential turns of one kind against one Toolgate while nothing else talks to Redis, between a
- * {@code CONFIG RESETSTAT} and a read of {@code INFO commandstats} (every command Redis executed, including those a
- * Lua script ran), with a {@code MONITOR} feed alongside that tells the commands clients sent (round trips) from
- * those run inside scripts. The same turns against a Toolgate without rate limits give the limiter's share.
+ * Round trips: sequential turns of one kind against one Toolgate while nothing else talks
+ * to Redis, between a {@code CONFIG RESETSTAT} and a read of {@code INFO commandstats}
+ * (every command Redis executed, including those a Lua script ran), with a
+ * {@code MONITOR} feed alongside that tells the commands clients sent (round trips) from
+ * those run inside scripts. The same turns against a Toolgate without rate limits give
+ * the limiter's share.
  * <p>
- * Added latency: the same fixed-rate load sent at once to a Toolgate with limits and one without, both on the same
- * Redis, so machine noise hits both; the difference of their percentiles is the limit check's cost.
+ * Added latency: the same fixed-rate load sent at once to a Toolgate with limits and one
+ * without, both on the same Redis, so machine noise hits both; the difference of their
+ * percentiles is the limit check's cost.
  */
 final class RedisBenchmark {
 
@@ -44,13 +47,15 @@ final class RedisBenchmark {
 
 	/**
 	 * Commands per turn of one kind against one Toolgate.
+	 *
 	 * @param kind the kind's name
 	 * @param limits whether the Toolgate checks rate limits
 	 * @param turns turns measured
 	 * @param failed turns that failed their check
-	 * @param executed commands Redis executed per turn, by command ({@code INFO commandstats}, scripts' commands
-	 * included)
-	 * @param sent commands clients sent per turn (round trips), by command ({@code MONITOR}, outside scripts)
+	 * @param executed commands Redis executed per turn, by command
+	 * ({@code INFO commandstats}, scripts' commands included)
+	 * @param sent commands clients sent per turn (round trips), by command
+	 * ({@code MONITOR}, outside scripts)
 	 * @param sentByKey round trips per turn by command and key shape
 	 * @param inScripts commands run inside Lua scripts per turn, by command
 	 * @param seconds how long the turns took
@@ -122,7 +127,10 @@ final class RedisBenchmark {
 		}
 	}
 
-	/** Counts Redis commands while no request is sent, to show the background traffic of the running replicas. */
+	/**
+	 * Counts Redis commands while no request is sent, to show the background traffic of
+	 * the running replicas.
+	 */
 	Map<String, Double> idlePerSecondNow(Duration window) {
 		try (RespClient admin = RespClient.connect(this.redisPort)) {
 			admin.command("CONFIG", "RESETSTAT");
@@ -138,13 +146,15 @@ final class RedisBenchmark {
 
 	/**
 	 * One rate and request against both Toolgates at once.
+	 *
 	 * @param what the request, e.g. {@code GET /v1/models}
 	 * @param rate requests per second to each Toolgate
 	 * @param limited the Toolgate with limits
 	 * @param unlimited the Toolgate without
-	 * @param fallbacks rate-limit calls of the Toolgate with limits that its per-replica limiter decided because
-	 * Redis did not answer within the backend timeout, or was skipped after such a timeout
-	 * ({@code toolgate.ratelimit.backend.failures}); NaN if unknown
+	 * @param fallbacks rate-limit calls of the Toolgate with limits that its per-replica
+	 * limiter decided because Redis did not answer within the backend timeout, or was
+	 * skipped after such a timeout ({@code toolgate.ratelimit.backend.failures}); NaN if
+	 * unknown
 	 */
 	record Pair(String what, double rate, Stats limited, Stats unlimited, double fallbacks) {
 
@@ -160,14 +170,17 @@ final class RedisBenchmark {
 				(base, start) -> this.client.get(base + "/models", apiKey, start), limitedBase, unlimitedBase);
 	}
 
-	/** Measures non-streaming stateless chat completions on both Toolgates at the same rate at once. */
+	/**
+	 * Measures non-streaming stateless chat completions on both Toolgates at the same
+	 * rate at once.
+	 */
 	Pair chatNow(String limitedBase, String unlimitedBase, String apiKey, double rate, Duration duration) {
 		byte[] body = ("{\"model\":\"toolgate-sim\",\"stream\":false,\"messages\":[{\"role\":\"user\","
 				+ "\"content\":\"Explain back-pressure in reactive streams\"}]}")
 			.getBytes(StandardCharsets.UTF_8);
 		return pairNow("`POST /v1/chat/completions` (non-streaming)", rate, duration,
-				(base, start) -> this.client.chat(base + "/chat/completions", apiKey, body, false, start),
-				limitedBase, unlimitedBase);
+				(base, start) -> this.client.chat(base + "/chat/completions", apiKey, body, false, start), limitedBase,
+				unlimitedBase);
 	}
 
 	private interface Request {
@@ -182,7 +195,8 @@ final class RedisBenchmark {
 		Latencies unlimited = new Latencies();
 		AtomicLong limitedErrors = new AtomicLong();
 		AtomicLong unlimitedErrors = new AtomicLong();
-		// Both requests start at the same intended time; which one is sent first alternates.
+		// Both requests start at the same intended time; which one is sent first
+		// alternates.
 		long[] sequence = { 0 };
 		FixedRate.runNow(rate, duration, (start) -> {
 			Mono<Void> a = timed(request.send(limitedBase, start), limited, limitedErrors);
@@ -207,15 +221,18 @@ final class RedisBenchmark {
 		}).timeout(Duration.ofSeconds(60)).doOnError((ex) -> errors.incrementAndGet()).onErrorComplete().then();
 	}
 
-	/** Returns a native turn request: a new conversation per turn, or {@code perConversation} turns in each. */
+	/**
+	 * Returns a native turn request: a new conversation per turn, or
+	 * {@code perConversation} turns in each.
+	 */
 	Kind turns(String name, String description, String base, String apiKey, String prompt, int toolCalls,
 			int perConversation) {
 		long run = System.nanoTime();
 		AtomicLong sequence = new AtomicLong();
-		return new Kind(name, description, (i) -> this.client
-			.turn(base + "/conversations/redis-" + run + "-" + (sequence.getAndIncrement() / perConversation)
-					+ "/turns", apiKey, prompt, (event) -> {
-					})
+		return new Kind(name, description, (i) -> this.client.turn(
+				base + "/conversations/redis-" + run + "-" + (sequence.getAndIncrement() / perConversation) + "/turns",
+				apiKey, prompt, (event) -> {
+				})
 			.map((turn) -> {
 				TurnCheck check = TurnCheck.of(turn.events());
 				return turn.status() == 200 && check.valid() && check.toolCalls() == toolCalls;
@@ -227,9 +244,10 @@ final class RedisBenchmark {
 		byte[] body = ("{\"model\":\"toolgate-sim\",\"stream\":false,\"messages\":[{\"role\":\"user\","
 				+ "\"content\":\"Explain back-pressure in reactive streams\"}]}")
 			.getBytes(StandardCharsets.UTF_8);
-		return new Kind(name, description, (i) -> Mono
-			.defer(() -> this.client.chat(base + "/chat/completions", apiKey, body, false, System.nanoTime()))
-			.map(LoadClient.Timing::valid));
+		return new Kind(name, description,
+				(i) -> Mono
+					.defer(() -> this.client.chat(base + "/chat/completions", apiKey, body, false, System.nanoTime()))
+					.map(LoadClient.Timing::valid));
 	}
 
 	/** Parses the quoted arguments of a {@code MONITOR} line. */
@@ -242,7 +260,10 @@ final class RedisBenchmark {
 		return arguments;
 	}
 
-	/** The key a command touches with the tenant, conversation, turn and numbers masked, e.g. {@code tg:{…}:lease}. */
+	/**
+	 * The key a command touches with the tenant, conversation, turn and numbers masked,
+	 * e.g. {@code tg:{…}:lease}.
+	 */
 	static String keyShape(String command, List<String> arguments) {
 		int index = switch (command) {
 			case "evalsha", "eval", "evalsha_ro", "eval_ro" -> 3;

@@ -35,9 +35,12 @@ final class Report {
 			.append("targets in the same run, which wrk (no TTFT) and Gatling (heavier per request on 2 cores) do not.\n\n")
 			.append("Toolgate runs with its shipped settings (upstream pool `toolgate.upstream.max-connections` = 1000, ")
 			.append("Redis as its store, rate limits off) except where a section says otherwise.\n\n")
-			.append("Command: `").append(command).append("`\n\n")
+			.append("Command: `")
+			.append(command)
+			.append("`\n\n")
 			.append("Machine load at the start (1, 5, 15-minute load averages, as `uptime` shows them): ")
-			.append(loadAverages()).append(".\n\n");
+			.append(loadAverages())
+			.append(".\n\n");
 	}
 
 	void overhead(List<OverheadBenchmark.Row> rows, String profile) {
@@ -77,9 +80,10 @@ final class Report {
 			.append("connection; the shipped pool of 1,000 with 4,000 waiting would refuse the rest).\n\n")
 			.append("| streams wanted | opened (turn.started received) | failed | time to open | heap used, all open | ")
 			.append("heap after full GC (live) | RSS | heap / RSS before |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
-			.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f s | %.0f MB | %.0f MB | %.0f MB | %.0f MB / %.0f MB |%n",
-					result.target(), result.opened(), result.failed(), result.openSeconds(), result.heapUsedMb(),
-					result.heapAfterGcMb(), result.rssMb(), result.heapBeforeMb(), result.rssBeforeMb()))
+			.append(String.format(Locale.ROOT,
+					"| %d | %d | %d | %.1f s | %.0f MB | %.0f MB | %.0f MB | %.0f MB / %.0f MB |%n", result.target(),
+					result.opened(), result.failed(), result.openSeconds(), result.heapUsedMb(), result.heapAfterGcMb(),
+					result.rssMb(), result.heapBeforeMb(), result.rssBeforeMb()))
 			.append(String.format(Locale.ROOT, "%nLive heap per open stream: about %.1f KB. ",
 					(result.heapAfterGcMb() - result.heapBeforeMb()) * 1024 / Math.max(1, result.opened())))
 			.append("Target: 10,000 open streams within 512 MB of heap.\n\n");
@@ -88,8 +92,10 @@ final class Report {
 
 	void fanOut(List<FanOutBenchmark.Result> results, int calls, int latencyMs, String profile) {
 		this.body.append("## 3. Tool fan-out\n\n")
-			.append(String.format("Each turn's model asks for k = %d tool calls at once; the tool worker answers each ", calls))
-			.append(String.format("after exactly L = %d ms. Tool phase: first `tool.call` to last `tool.result` event, ", latencyMs))
+			.append(String.format("Each turn's model asks for k = %d tool calls at once; the tool worker answers each ",
+					calls))
+			.append(String.format(
+					"after exactly L = %d ms. Tool phase: first `tool.call` to last `tool.result` event, ", latencyMs))
 			.append("as received by the client. Times in ms.\n\n")
 			.append("| turns at once | turns | errors | phase p50 | phase p99 | phase max | **p99 − L** |\n")
 			.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
@@ -113,7 +119,8 @@ final class Report {
 			.append(" s; each step lasts ")
 			.append(this.scale.agentStepDuration().toSeconds())
 			.append(" s; the search stops at the first step with an error. Toolgate runs with ")
-			.append(String.format("`--toolgate.upstream.max-connections=%d`, ", BenchmarkRunner.AGENT_UPSTREAM_CONNECTIONS))
+			.append(String.format("`--toolgate.upstream.max-connections=%d`, ",
+					BenchmarkRunner.AGENT_UPSTREAM_CONNECTIONS))
 			.append("`--toolgate.tools.http.max-connections=5000` and `--toolgate.tools.bulkhead-max-waiting=5000`.\n\n")
 			.append("| agents | turns completed | errors | turns/s | turn p50 ms | turn p99 ms | first error |\n")
 			.append("| ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
@@ -121,7 +128,8 @@ final class Report {
 		for (AgentsBenchmark.Step s : steps) {
 			this.body.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.0f | %.0f | %s |%n", s.agents(),
 					s.turns(), s.errors(), s.turnsPerSecond(), s.latency().percentileMillis(50),
-					s.latency().percentileMillis(99), s.firstError().isEmpty() ? "" : "`" + s.firstError().replace("|", "/") + "`"));
+					s.latency().percentileMillis(99),
+					s.firstError().isEmpty() ? "" : "`" + s.firstError().replace("|", "/") + "`"));
 			if (s.errors() == 0) {
 				sustained = Math.max(sustained, s.agents());
 			}
@@ -171,7 +179,10 @@ final class Report {
 		profile(profile);
 	}
 
-	/** Returns the 1, 5 and 15-minute load averages of the machine, as {@code uptime} shows them. */
+	/**
+	 * Returns the 1, 5 and 15-minute load averages of the machine, as {@code uptime}
+	 * shows them.
+	 */
 	static String loadAverages() {
 		try {
 			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -196,17 +207,22 @@ final class Report {
 		int turns = counts.isEmpty() ? 0 : counts.get(0).turns();
 		this.body.append("## 5. Redis round trips and rate-limit cost\n\n")
 			.append("### Commands per turn\n\n")
-			.append(String.format("Each kind: %d requests one after another against one Toolgate while the other ", turns))
+			.append(String.format("Each kind: %d requests one after another against one Toolgate while the other ",
+					turns))
 			.append("Toolgates on this Redis are idle, between `CONFIG RESETSTAT` and `INFO commandstats` (every ")
 			.append("command Redis executed, including the commands Lua scripts ran), with a `MONITOR` feed alongside ")
 			.append("that separates the commands clients sent (**round trips**) from those run inside scripts. ")
 			.append("*limits*: Toolgate with Bucket4j-over-Redis rate limits on and a plan generous enough that nothing ")
 			.append("is denied; *no limits*: `--toolgate.ratelimit.enabled=false`; the difference is the rate ")
-			.append(String.format("limiter's share. Upstream simulator: first token after 5 ms, 8 words %d ms apart; tool worker ",
+			.append(String.format(
+					"limiter's share. Upstream simulator: first token after 5 ms, 8 words %d ms apart; tool worker ",
 					BenchmarkRunner.Scale.UPSTREAM_INTER_TOKEN_MS))
 			.append("answers after 2 ms. Kinds:\n\n");
 		for (int i = 0; i < descriptions.size(); i++) {
-			this.body.append("- **").append(counts.get(2 * i).kind()).append("**: ").append(descriptions.get(i))
+			this.body.append("- **")
+				.append(counts.get(2 * i).kind())
+				.append("**: ")
+				.append(descriptions.get(i))
 				.append('\n');
 		}
 		this.body.append("\n| kind | round trips, limits | round trips, no limits | **round trips for limits** | ")
@@ -215,9 +231,10 @@ final class Report {
 		for (int i = 0; i + 1 < counts.size(); i += 2) {
 			RedisBenchmark.Count on = counts.get(i);
 			RedisBenchmark.Count off = counts.get(i + 1);
-			this.body.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f | %d/%d |%n",
-					on.kind(), on.sentTotal(), off.sentTotal(), on.sentTotal() - off.sentTotal(), on.executedTotal(),
-					off.executedTotal(), on.executedTotal() - off.executedTotal(), on.failed(), off.failed()));
+			this.body.append(String.format(Locale.ROOT,
+					"| %s | %.2f | %.2f | **%.2f** | %.2f | %.2f | %.2f | %d/%d |%n", on.kind(), on.sentTotal(),
+					off.sentTotal(), on.sentTotal() - off.sentTotal(), on.executedTotal(), off.executedTotal(),
+					on.executedTotal() - off.executedTotal(), on.failed(), off.failed()));
 		}
 		this.body.append("\nRound trips per turn by command (sent by Toolgate; `MONITOR`), limits / no limits:\n\n");
 		breakdown(counts, RedisBenchmark.Count::sent);
@@ -228,7 +245,9 @@ final class Report {
 		for (int i = 0; i < counts.size(); i += 2) {
 			RedisBenchmark.Count on = counts.get(i);
 			RedisBenchmark.Count off = counts.get(i + 1);
-			this.body.append("**").append(on.kind()).append("**\n\n| command and key | limits | no limits |\n| --- | ---: | ---: |\n");
+			this.body.append("**")
+				.append(on.kind())
+				.append("**\n\n| command and key | limits | no limits |\n| --- | ---: | ---: |\n");
 			java.util.TreeSet<String> keys = new java.util.TreeSet<>(on.sentByKey().keySet());
 			keys.addAll(off.sentByKey().keySet());
 			for (String key : keys) {
@@ -254,8 +273,8 @@ final class Report {
 			.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
 		for (RedisBenchmark.Pair p : pairs) {
 			this.body.append(String.format(Locale.ROOT,
-					"| %s | %.0f | %.2f | %.2f | %.2f | %.2f | **%.2f** | **%.2f** | %.0f | %d/%d |%n", p.what(), p.rate(),
-					p.limited().p50(), p.limited().p99(), p.unlimited().p50(), p.unlimited().p99(),
+					"| %s | %.0f | %.2f | %.2f | %.2f | %.2f | **%.2f** | **%.2f** | %.0f | %d/%d |%n", p.what(),
+					p.rate(), p.limited().p50(), p.limited().p99(), p.unlimited().p50(), p.unlimited().p99(),
 					p.limited().p50() - p.unlimited().p50(), p.limited().p99() - p.unlimited().p99(), p.fallbacks(),
 					p.limited().errors(), p.unlimited().errors()));
 		}
@@ -297,7 +316,9 @@ final class Report {
 	void log(String phase, Path log) {
 		try {
 			List<String> lines = Files.readAllLines(log);
-			long problems = lines.stream().filter((line) -> line.contains(" ERROR ") || line.contains(" WARN ")).count();
+			long problems = lines.stream()
+				.filter((line) -> line.contains(" ERROR ") || line.contains(" WARN "))
+				.count();
 			if (problems > 0) {
 				this.warnings.append(String.format("- %s: %d WARN/ERROR lines in Toolgate's log; first: `%s`%n", phase,
 						problems, first(lines)));
@@ -331,7 +352,8 @@ final class Report {
 
 	String markdown() {
 		String notes = this.warnings.isEmpty() ? "" : "## Log notes\n\n" + this.warnings + "\n";
-		String end = this.finalLoad.isEmpty() ? "" : "Machine load at the end (1, 5, 15 min): " + this.finalLoad + ".\n";
+		String end = this.finalLoad.isEmpty() ? ""
+				: "Machine load at the end (1, 5, 15 min): " + this.finalLoad + ".\n";
 		return this.body + notes + end;
 	}
 

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A minimal blocking Redis client over one socket (RESP 2), enough to reset and read the server's statistics and
- * to follow {@code MONITOR}. Used from the runner's thread only, apart from the monitor's reader thread.
+ * A minimal blocking Redis client over one socket (RESP 2), enough to reset and read the
+ * server's statistics and to follow {@code MONITOR}. Used from the runner's thread only,
+ * apart from the monitor's reader thread.
  */
 final class RespClient implements AutoCloseable {
 
@@ -70,7 +71,8 @@ final class RespClient implements AutoCloseable {
 	}
 
 	/**
-	 * Reads {@code INFO commandstats} as the calls per command, e.g. {@code evalsha → 12}.
+	 * Reads {@code INFO commandstats} as the calls per command, e.g.
+	 * {@code evalsha → 12}.
 	 */
 	Map<String, Long> commandCalls() {
 		Map<String, Long> calls = new LinkedHashMap<>();
@@ -87,8 +89,8 @@ final class RespClient implements AutoCloseable {
 	}
 
 	/**
-	 * Turns this connection into a {@code MONITOR} feed: a daemon thread collects every line Redis sends until the
-	 * connection is closed.
+	 * Turns this connection into a {@code MONITOR} feed: a daemon thread collects every
+	 * line Redis sends until the connection is closed.
 	 * @return the lines received so far (a live, thread-safe list)
 	 */
 	List<String> monitor() {

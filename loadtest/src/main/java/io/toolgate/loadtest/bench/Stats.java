@@ -1,7 +1,8 @@
 package io.toolgate.loadtest.bench;
 
 /**
- * Summary of one measured load: requests, failures, and latency percentiles in milliseconds.
+ * Summary of one measured load: requests, failures, and latency percentiles in
+ * milliseconds.
  *
  * @param requests requests completed
  * @param errors requests that failed (non-200, invalid body, connection error)

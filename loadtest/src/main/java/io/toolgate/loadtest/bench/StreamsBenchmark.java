@@ -9,8 +9,9 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 
 /**
- * Concurrency: opens native turn streams against a slow upstream (each turn streams for about a minute), holds
- * them all open, and reads the gateway's heap (before and after a full GC) and resident set size.
+ * Concurrency: opens native turn streams against a slow upstream (each turn streams for
+ * about a minute), holds them all open, and reads the gateway's heap (before and after a
+ * full GC) and resident set size.
  */
 final class StreamsBenchmark {
 

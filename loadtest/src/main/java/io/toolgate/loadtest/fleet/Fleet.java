@@ -15,10 +15,11 @@ import io.toolgate.loadtest.ToolWorkerSimulator;
 import io.toolgate.loadtest.UpstreamSimulator;
 
 /**
- * The processes of one load run, each on a free port, with logs in a work directory, stopped together in reverse
- * order of start. Simulators run in their own JVMs on this JVM's class path, so they share no CPU accounting or
- * heap with the load generator; Toolgate runs from a copy of its jar (rebuilding the original while it runs would
- * break it). Methods block.
+ * The processes of one load run, each on a free port, with logs in a work directory,
+ * stopped together in reverse order of start. Simulators run in their own JVMs on this
+ * JVM's class path, so they share no CPU accounting or heap with the load generator;
+ * Toolgate runs from a copy of its jar (rebuilding the original while it runs would break
+ * it). Methods block.
  */
 public final class Fleet implements AutoCloseable {
 
@@ -42,7 +43,10 @@ public final class Fleet implements AutoCloseable {
 		this.toolgateJar = copy(toolgateJar, "toolgate.jar");
 	}
 
-	/** Copies a jar into the work directory, so rebuilding the original does not break the process started from it. */
+	/**
+	 * Copies a jar into the work directory, so rebuilding the original does not break the
+	 * process started from it.
+	 */
 	private Path copy(Path jar, String fileName) {
 		try {
 			Files.createDirectories(this.workDirectory);
@@ -59,14 +63,14 @@ public final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a private {@code redis-server} that keeps nothing on disk and waits until it accepts connections.
+	 * Starts a private {@code redis-server} that keeps nothing on disk and waits until it
+	 * accepts connections.
 	 * @return the process; its address is {@code redis://127.0.0.1:<port>}
 	 */
 	public ManagedProcess redisNow() {
 		int port = Ports.free();
 		List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-				"--save", "", "--appendonly", "no", "--maxclients", "20000", "--dir",
-				this.workDirectory.toString());
+				"--save", "", "--appendonly", "no", "--maxclients", "20000", "--dir", this.workDirectory.toString());
 		return register(ManagedProcess.start(name("redis"), command, Map.of(), this.workDirectory, port))
 			.awaitPortNow(START_TIMEOUT);
 	}
@@ -102,10 +106,12 @@ public final class Fleet implements AutoCloseable {
 	/**
 	 * Starts a Toolgate replica and waits until it is ready.
 	 * @param jvmOptions JVM options, e.g. {@code -Xmx512m}
-	 * @param arguments application arguments, e.g. {@code --toolgate.upstream.base-url=...}
-	 * @param environment environment variables, e.g. {@code TOOLGATE_API_KEYS}, {@code REDIS_URL}
-	 * @return the process; its base URL is {@code http://127.0.0.1:<port>}, its actuator (health, metrics) is on
-	 * {@link ManagedProcess#managementPort()}
+	 * @param arguments application arguments, e.g.
+	 * {@code --toolgate.upstream.base-url=...}
+	 * @param environment environment variables, e.g. {@code TOOLGATE_API_KEYS},
+	 * {@code REDIS_URL}
+	 * @return the process; its base URL is {@code http://127.0.0.1:<port>}, its actuator
+	 * (health, metrics) is on {@link ManagedProcess#managementPort()}
 	 */
 	public ManagedProcess toolgateNow(List<String> jvmOptions, List<String> arguments,
 			Map<String, String> environment) {
@@ -125,11 +131,12 @@ public final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the Boot floor proxy ({@code bench/floor-proxy}) from a copy of its jar and waits until it accepts
-	 * connections.
+	 * Starts the Boot floor proxy ({@code bench/floor-proxy}) from a copy of its jar and
+	 * waits until it accepts connections.
 	 * @param jar the floor proxy's jar
 	 * @param jvmOptions JVM options, e.g. {@code -Xmx1g}
-	 * @param arguments application arguments, e.g. {@code --floor.upstream=http://127.0.0.1:8081/v1}
+	 * @param arguments application arguments, e.g.
+	 * {@code --floor.upstream=http://127.0.0.1:8081/v1}
 	 * @param environment environment variables, e.g. {@code FLOOR_KEY}
 	 * @return the process; its base URL is {@code http://127.0.0.1:<port>/v1}
 	 */
@@ -202,7 +209,8 @@ public final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the {@code java} executable of the running JVM, so every process runs on the same JDK.
+	 * Returns the {@code java} executable of the running JVM, so every process runs on
+	 * the same JDK.
 	 * @return its path
 	 */
 	public static String javaExecutable() {

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child process with its output in a log file, stopped on {@link #close()} (and at JVM exit, so a failed run
- * leaves nothing behind). Methods block.
+ * A child process with its output in a log file, stopped on {@link #close()} (and at JVM
+ * exit, so a failed run leaves nothing behind). Methods block.
  */
 public final class ManagedProcess implements AutoCloseable {
 
@@ -52,7 +52,8 @@ public final class ManagedProcess implements AutoCloseable {
 	 * @param environment extra environment variables
 	 * @param logDirectory where {@code <name>.log} is written
 	 * @param port the port it will listen on
-	 * @return the started process (not necessarily ready: see {@link #awaitPortNow} and {@link #awaitHttpNow})
+	 * @return the started process (not necessarily ready: see {@link #awaitPortNow} and
+	 * {@link #awaitHttpNow})
 	 */
 	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
 			Path logDirectory, int port) {
@@ -60,22 +61,23 @@ public final class ManagedProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a process that serves operations (health, metrics) on a port of their own, as Toolgate does.
+	 * Starts a process that serves operations (health, metrics) on a port of their own,
+	 * as Toolgate does.
 	 * @param name a short name for messages and the log file
 	 * @param command the command line
 	 * @param environment extra environment variables
 	 * @param logDirectory where {@code <name>.log} is written
 	 * @param port the port it will listen on
 	 * @param managementPort the port of its health and metrics endpoints
-	 * @return the started process (not necessarily ready: see {@link #awaitManagementHttpNow})
+	 * @return the started process (not necessarily ready: see
+	 * {@link #awaitManagementHttpNow})
 	 */
 	public static ManagedProcess start(String name, List<String> command, Map<String, String> environment,
 			Path logDirectory, int port, int managementPort) {
 		try {
 			Files.createDirectories(logDirectory);
 			Path log = logDirectory.resolve(name + ".log");
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile());
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().putAll(environment);
 			return new ManagedProcess(name, builder.start(), log, port, managementPort);
 		}
@@ -94,7 +96,10 @@ public final class ManagedProcess implements AutoCloseable {
 		return this.port;
 	}
 
-	/** Returns the port of its health and metrics endpoints (the main port unless started with one of its own). */
+	/**
+	 * Returns the port of its health and metrics endpoints (the main port unless started
+	 * with one of its own).
+	 */
 	public int managementPort() {
 		return this.managementPort;
 	}
@@ -177,7 +182,8 @@ public final class ManagedProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the resident set size from {@code /proc/<pid>/status}, in kilobytes, or -1 where unavailable.
+	 * Returns the resident set size from {@code /proc/<pid>/status}, in kilobytes, or -1
+	 * where unavailable.
 	 * @return the RSS in KiB
 	 */
 	public long rssKib() {
@@ -195,8 +201,8 @@ public final class ManagedProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the CPU time the process used so far (user plus system), from {@code /proc/<pid>/stat}, or -1 where
-	 * unavailable.
+	 * Returns the CPU time the process used so far (user plus system), from
+	 * {@code /proc/<pid>/stat}, or -1 where unavailable.
 	 * @return milliseconds of CPU
 	 */
 	public long cpuMillis() {
@@ -204,14 +210,16 @@ public final class ManagedProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the CPU time a process used so far (user plus system), or -1 where unavailable.
+	 * Returns the CPU time a process used so far (user plus system), or -1 where
+	 * unavailable.
 	 * @param pid the process id
 	 * @return milliseconds of CPU
 	 */
 	public static long cpuMillis(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-			// Fields after the parenthesised command name; utime and stime are the 14th and 15th fields overall.
+			// Fields after the parenthesised command name; utime and stime are the 14th
+			// and 15th fields overall.
 			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			return ticks * 1000 / 100;
@@ -256,14 +264,14 @@ public final class ManagedProcess implements AutoCloseable {
 
 	private void checkAlive() {
 		if (!this.process.isAlive()) {
-			throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + "; see "
-					+ this.log + ":\n" + tail());
+			throw new IllegalStateException(
+					this.name + " exited with " + this.process.exitValue() + "; see " + this.log + ":\n" + tail());
 		}
 	}
 
 	private IllegalStateException notReady(Duration timeout) {
-		return new IllegalStateException(this.name + " not ready on port " + this.port + " after " + timeout
-				+ "; see " + this.log + ":\n" + tail());
+		return new IllegalStateException(this.name + " not ready on port " + this.port + " after " + timeout + "; see "
+				+ this.log + ":\n" + tail());
 	}
 
 	/**

@@ -11,7 +11,8 @@ public final class Ports {
 	}
 
 	/**
-	 * Returns a port that was free a moment ago (the usual race: another process may take it before it is used).
+	 * Returns a port that was free a moment ago (the usual race: another process may take
+	 * it before it is used).
 	 * @return the port
 	 */
 	public static int free() {

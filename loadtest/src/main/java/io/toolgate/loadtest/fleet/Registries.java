@@ -8,14 +8,18 @@ public final class Registries {
 	private Registries() {
 	}
 
-	/** Returns a registry with no tools: turns are pure model calls, as for measuring the gateway's overhead. */
+	/**
+	 * Returns a registry with no tools: turns are pure model calls, as for measuring the
+	 * gateway's overhead.
+	 */
 	public static String empty() {
 		return "tools: []\n";
 	}
 
 	/**
-	 * Returns three tools served by a tool worker, described like the demo tools so the simulated model picks them
-	 * from prompts such as "What is the weather in Paris and multiply 12 by 7 and what time is it in Tokyo?".
+	 * Returns three tools served by a tool worker, described like the demo tools so the
+	 * simulated model picks them from prompts such as "What is the weather in Paris and
+	 * multiply 12 by 7 and what time is it in Tokyo?".
 	 * @param workerUrl the worker's {@code /tool} URL
 	 * @param maxConcurrency each tool's bulkhead
 	 * @return the YAML
@@ -50,12 +54,13 @@ public final class Registries {
 				      type: object
 				      properties: { timezone: { type: string, minLength: 1 } }
 				    executor: { type: http, url: %s/clock }
-				""".formatted(maxConcurrency, workerUrl, workerUrl, workerUrl);
+				"""
+			.formatted(maxConcurrency, workerUrl, workerUrl, workerUrl);
 	}
 
 	/**
-	 * Returns one tool served by a tool worker, for fan-out measurements where the model calls it many times at
-	 * once.
+	 * Returns one tool served by a tool worker, for fan-out measurements where the model
+	 * calls it many times at once.
 	 * @param workerUrl the worker's {@code /tool} URL
 	 * @param maxConcurrency the tool's bulkhead
 	 * @return the YAML

@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders a {@link SimulatedReply} as the SSE body of a streamed chat completion, in groups that are sent one
- * per pacing step: the role chunk goes with the first token, each token is one chunk, tool calls are sent as
- * fragments (first the id, type and name of every call, then their arguments in up to three pieces, the calls
- * interleaved), then the finish chunk, the usage chunk when asked, and {@code [DONE]}. A cut reply stops after
- * its last token, with neither finish reason nor {@code [DONE]}.
+ * Renders a {@link SimulatedReply} as the SSE body of a streamed chat completion, in
+ * groups that are sent one per pacing step: the role chunk goes with the first token,
+ * each token is one chunk, tool calls are sent as fragments (first the id, type and name
+ * of every call, then their arguments in up to three pieces, the calls interleaved), then
+ * the finish chunk, the usage chunk when asked, and {@code [DONE]}. A cut reply stops
+ * after its last token, with neither finish reason nor {@code [DONE]}.
  */
 final class SimulatedChunks {
 
@@ -41,7 +42,8 @@ final class SimulatedChunks {
 		this.jsonMapper = jsonMapper;
 		this.reply = reply;
 		this.created = created;
-		// Text chunks differ only in their content, so their JSON is spliced around the escaped token.
+		// Text chunks differ only in their content, so their JSON is spliced around the
+		// escaped token.
 		String head = "data: {\"id\":" + jsonMapper.writeValueAsString(reply.completionId())
 				+ ",\"object\":\"chat.completion.chunk\",\"created\":" + created + ",\"model\":"
 				+ jsonMapper.writeValueAsString(reply.model()) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
@@ -95,7 +97,10 @@ final class SimulatedChunks {
 		}
 	}
 
-	/** Returns piece {@code index} of {@code text} cut in three, never inside a surrogate pair. */
+	/**
+	 * Returns piece {@code index} of {@code text} cut in three, never inside a surrogate
+	 * pair.
+	 */
 	static String piece(String text, int index) {
 		int start = boundary(text, text.length() * index / ARGUMENT_PIECES);
 		int end = boundary(text, text.length() * (index + 1) / ARGUMENT_PIECES);
@@ -116,8 +121,7 @@ final class SimulatedChunks {
 	}
 
 	private ChatCompletionChunk chunk(Delta delta, @Nullable String finishReason) {
-		return ChatCompletionChunk.of(this.reply.completionId(), this.created, this.reply.model(), delta,
-				finishReason);
+		return ChatCompletionChunk.of(this.reply.completionId(), this.created, this.reply.model(), delta, finishReason);
 	}
 
 	private byte[] event(ChatCompletionChunk chunk) {

@@ -35,8 +35,7 @@ final class SimulatedUpstreamHandler {
 	SimulatedUpstreamHandler(SimulatedModelClient model, JsonMapper jsonMapper, @Nullable String requiredKey) {
 		this.model = model;
 		this.jsonMapper = jsonMapper;
-		this.requiredAuthorization = (requiredKey != null && !requiredKey.isBlank()) ? "Bearer " + requiredKey
-				: null;
+		this.requiredAuthorization = (requiredKey != null && !requiredKey.isBlank()) ? "Bearer " + requiredKey : null;
 		this.models = jsonMapper.writeValueAsBytes(ModelList.of(List.of(ModelList.Model
 			.of(SimulatedModelClient.DEFAULT_MODEL, System.currentTimeMillis() / 1000, "toolgate"))));
 	}
@@ -117,10 +116,8 @@ final class SimulatedUpstreamHandler {
 	}
 
 	private static Mono<Void> json(HttpServerResponse response, int status, byte[] body) {
-		return Mono.defer(() -> response.status(status)
-			.header("Content-Type", JSON)
-			.sendByteArray(Mono.just(body))
-			.then());
+		return Mono
+			.defer(() -> response.status(status).header("Content-Type", JSON).sendByteArray(Mono.just(body)).then());
 	}
 
 }

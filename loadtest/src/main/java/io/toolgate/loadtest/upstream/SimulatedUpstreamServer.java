@@ -13,16 +13,21 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A standalone OpenAI-compatible upstream on Reactor Netty, answering with a {@link SimulatedModelClient}.
+ * A standalone OpenAI-compatible upstream on Reactor Netty, answering with a
+ * {@link SimulatedModelClient}.
  * <p>
- * Endpoints: {@code POST /v1/chat/completions}, streamed (SSE chunks ending with {@code data: [DONE]}, a usage
- * chunk when {@code stream_options.include_usage}, tool calls fragmented over several chunks and interleaved)
- * or not; and {@code GET /v1/models}. With a required key, requests without {@code Authorization: Bearer <key>}
- * get 401 with an OpenAI-style error body. A simulated server error is a 500 after the time to first token; a
- * simulated stream cut ends the body early, without finish reason or {@code [DONE]}.
+ * Endpoints: {@code POST /v1/chat/completions}, streamed (SSE chunks ending with
+ * {@code data: [DONE]}, a usage chunk when {@code stream_options.include_usage}, tool
+ * calls fragmented over several chunks and interleaved) or not; and
+ * {@code GET /v1/models}. With a required key, requests without
+ * {@code Authorization: Bearer <key>} get 401 with an OpenAI-style error body. A
+ * simulated server error is a 500 after the time to first token; a simulated stream cut
+ * ends the body early, without finish reason or {@code [DONE]}.
  * <p>
- * Run it with {@code java ... io.toolgate.loadtest.upstream.SimulatedUpstreamServer --port=8081} (see
- * {@link #main}); in tests, {@link #start} it on port 0 and {@link #closeNow} it afterwards.
+ * Run it with
+ * {@code java ... io.toolgate.loadtest.upstream.SimulatedUpstreamServer --port=8081} (see
+ * {@link #main}); in tests, {@link #start} it on port 0 and {@link #closeNow} it
+ * afterwards.
  */
 public final class SimulatedUpstreamServer implements AutoCloseable {
 
@@ -38,10 +43,12 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a server on the loopback interface, blocking until it is bound (at most 10 s).
+	 * Starts a server on the loopback interface, blocking until it is bound (at most 10
+	 * s).
 	 * @param port the port, or 0 for a free one
 	 * @param settings the simulated model's settings
-	 * @param requiredKey the API key clients must send as a bearer token, or {@code null} for none
+	 * @param requiredKey the API key clients must send as a bearer token, or {@code null}
+	 * for none
 	 * @return the running server
 	 */
 	public static SimulatedUpstreamServer start(int port, SimulatedModelSettings settings,
@@ -54,7 +61,8 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 	 * @param host the interface to bind
 	 * @param port the port, or 0 for a free one
 	 * @param settings the simulated model's settings
-	 * @param requiredKey the API key clients must send as a bearer token, or {@code null} for none
+	 * @param requiredKey the API key clients must send as a bearer token, or {@code null}
+	 * for none
 	 * @return the running server
 	 */
 	public static SimulatedUpstreamServer start(String host, int port, SimulatedModelSettings settings,
@@ -74,7 +82,10 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 		return this.server.port();
 	}
 
-	/** Returns the base URL to configure clients with, e.g. {@code http://127.0.0.1:8081/v1}. */
+	/**
+	 * Returns the base URL to configure clients with, e.g.
+	 * {@code http://127.0.0.1:8081/v1}.
+	 */
 	public URI baseUrl() {
 		return URI.create("http://" + this.server.host() + ":" + port() + "/v1");
 	}
@@ -85,8 +96,8 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the server, blocking until its connections are closed or {@code timeout} passes. Not for
-	 * non-blocking threads.
+	 * Stops the server, blocking until its connections are closed or {@code timeout}
+	 * passes. Not for non-blocking threads.
 	 * @param timeout the longest wait
 	 */
 	public void closeNow(Duration timeout) {
@@ -100,9 +111,10 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 	}
 
 	/**
-	 * Runs a server until the JVM stops. Options: {@code --host=} (default 127.0.0.1), {@code --port=} (default
-	 * 8081), {@code --ttft-ms=}, {@code --inter-token-ms=}, {@code --reply-words=}, {@code --tool-calls=},
-	 * {@code --error-rate=}, {@code --cut-rate=}, {@code --seed=} and {@code --key=} (required bearer key).
+	 * Runs a server until the JVM stops. Options: {@code --host=} (default 127.0.0.1),
+	 * {@code --port=} (default 8081), {@code --ttft-ms=}, {@code --inter-token-ms=},
+	 * {@code --reply-words=}, {@code --tool-calls=}, {@code --error-rate=},
+	 * {@code --cut-rate=}, {@code --seed=} and {@code --key=} (required bearer key).
 	 * Unset options keep {@link SimulatedModelSettings#ofDefaults()}.
 	 * @param args the options
 	 */
@@ -127,10 +139,11 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 			.bindUntilJavaShutdown(Duration.ofSeconds(5), (server) -> announce(server, settings));
 	}
 
-	// The command line is this tool's user interface, so the address goes to standard output.
+	// The command line is this tool's user interface, so the address goes to standard
+	// output.
 	private static void announce(DisposableServer server, SimulatedModelSettings settings) {
-		System.out.println("Simulated upstream listening on http://" + server.host() + ":" + server.port()
-				+ "/v1 with " + settings);
+		System.out.println("Simulated upstream listening on http://" + server.host() + ":" + server.port() + "/v1 with "
+				+ settings);
 	}
 
 	private static Map<String, String> options(String[] args) {

@@ -58,7 +58,8 @@ class FloorTableTests {
 				sample(1000, 100, 121, 20, 0.60), sample(990, 100, 122, 20, 1.00));
 		List<FloorBenchmark.Cell> cells = List.of(new FloorBenchmark.Cell(false, 50, List.of(first, second)),
 				new FloorBenchmark.Cell(true, 50, List.of(first)));
-		// Steady state: floor 0.50, Toolgate 0.90 (medians of the non-streaming runs at 50 connections).
+		// Steady state: floor 0.50, Toolgate 0.90 (medians of the non-streaming runs at
+		// 50 connections).
 		FloorBenchmark.Warmup slow = new FloorBenchmark.Warmup(50, sample(900, 100, 130, 20, 1.00),
 				sample(800, 100, 150, 20, 2.25));
 		FloorTable.Row row = FloorTable.warmupRow(slow, cells);
@@ -73,10 +74,9 @@ class FloorTableTests {
 			.contains("of 10 targets met.");
 	}
 
-	private static FloorBenchmark.Sample sample(double throughput, double p50, double p99, double ttftP50,
-			double cpu) {
-		return new FloorBenchmark.Sample(new Stats(1000, 0, p50, p99, ttftP50, ttftP50 + 5, p99 + 10), throughput,
-				cpu, 0.2, 0.1, 0.3);
+	private static FloorBenchmark.Sample sample(double throughput, double p50, double p99, double ttftP50, double cpu) {
+		return new FloorBenchmark.Sample(new Stats(1000, 0, p50, p99, ttftP50, ttftP50 + 5, p99 + 10), throughput, cpu,
+				0.2, 0.1, 0.3);
 	}
 
 }

@@ -20,14 +20,16 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
- * N concurrent agents, each running multi-turn conversations over the native SSE API. Every prompt asks for two or
- * three things at once, so the simulated model calls that many tools in parallel; every turn's whole stream is
- * checked ({@link TurnCheck}: {@code turn.started} first, paired {@code tool.call}/{@code tool.result}, tokens,
+ * N concurrent agents, each running multi-turn conversations over the native SSE API.
+ * Every prompt asks for two or three things at once, so the simulated model calls that
+ * many tools in parallel; every turn's whole stream is checked ({@link TurnCheck}:
+ * {@code turn.started} first, paired {@code tool.call}/{@code tool.result}, tokens,
  * {@code turn.completed} last, ids increasing) and must hold at least two tool calls.
  * <p>
- * Parameters: {@code -DbaseUrl} (or {@code -DbaseUrls=a,b}: agents spread over replicas), {@code -DapiKey},
- * {@code -Dusers} (agents), {@code -Dconversations} (per agent), {@code -Dturns} (per conversation),
- * {@code -DrampSeconds}, {@code -DthinkMs} (pause between turns), {@code -DmaxDuration} (seconds).
+ * Parameters: {@code -DbaseUrl} (or {@code -DbaseUrls=a,b}: agents spread over replicas),
+ * {@code -DapiKey}, {@code -Dusers} (agents), {@code -Dconversations} (per agent),
+ * {@code -Dturns} (per conversation), {@code -DrampSeconds}, {@code -DthinkMs} (pause
+ * between turns), {@code -DmaxDuration} (seconds).
  */
 public class AgentsSimulation extends Simulation {
 
@@ -51,8 +53,7 @@ public class AgentsSimulation extends Simulation {
 		.acceptHeader("text/event-stream");
 
 	private final ScenarioBuilder agent = scenario("agents").repeat(this.conversations)
-		.on(exec((session) -> session.set("conversationId", "agent-" + UUID.randomUUID()))
-			.repeat(this.turns, "turn")
+		.on(exec((session) -> session.set("conversationId", "agent-" + UUID.randomUUID())).repeat(this.turns, "turn")
 			.on(exec(http("turn").post("/v1/conversations/#{conversationId}/turns")
 				.body(StringBody(AgentsSimulation::turnBody))
 				.check(status().is(200), bodyString().transform(AgentsSimulation::verdict).is("ok")))

@@ -16,11 +16,12 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
- * The OpenAI-compatible API, streaming, at a fixed arrival rate (an open model: arrivals do not wait for
- * answers). Every response must carry content and end with {@code data: [DONE]}.
+ * The OpenAI-compatible API, streaming, at a fixed arrival rate (an open model: arrivals
+ * do not wait for answers). Every response must carry content and end with
+ * {@code data: [DONE]}.
  * <p>
- * Parameters: {@code -DbaseUrl}, {@code -DapiKey}, {@code -Drate} (requests per second), {@code -Dduration}
- * (seconds of arrivals), {@code -DmaxDuration} (seconds).
+ * Parameters: {@code -DbaseUrl}, {@code -DapiKey}, {@code -Drate} (requests per second),
+ * {@code -Dduration} (seconds of arrivals), {@code -DmaxDuration} (seconds).
  */
 public class ChatCompletionsSimulation extends Simulation {
 
@@ -45,8 +46,7 @@ public class ChatCompletionsSimulation extends Simulation {
 
 	{
 		long expected = Math.round(this.rate * this.seconds);
-		setUp(this.chat.injectOpen(constantUsersPerSec(this.rate).during(this.seconds)))
-			.protocols(this.protocol)
+		setUp(this.chat.injectOpen(constantUsersPerSec(this.rate).during(this.seconds))).protocols(this.protocol)
 			.maxDuration(SimulationParameters.seconds("maxDuration", this.seconds + 30))
 			.assertions(global().successfulRequests().count().is(expected), global().failedRequests().count().is(0L));
 	}

@@ -21,17 +21,19 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
- * Many tenants against two replicas that share one Redis, each tenant limited to {@code limit} requests per window.
- * Each tenant sends {@code requests} requests one after another, alternating between the replicas, well inside
- * one window: the first {@code limit} must pass (request name {@code allowed}, status 200) and the rest must be
- * refused (request name {@code limited}, status 429 with {@code Retry-After}). A limit kept per replica instead of
- * shared would let about twice as many through and fail the {@code limited} count. {@code tolerance} allows that
- * many extra passes per tenant, for tokens refilled while the run lasts.
+ * Many tenants against two replicas that share one Redis, each tenant limited to
+ * {@code limit} requests per window. Each tenant sends {@code requests} requests one
+ * after another, alternating between the replicas, well inside one window: the first
+ * {@code limit} must pass (request name {@code allowed}, status 200) and the rest must be
+ * refused (request name {@code limited}, status 429 with {@code Retry-After}). A limit
+ * kept per replica instead of shared would let about twice as many through and fail the
+ * {@code limited} count. {@code tolerance} allows that many extra passes per tenant, for
+ * tokens refilled while the run lasts.
  * <p>
- * Tenant {@code i} (from 1) is {@code rl-<i>} with key {@code rl-key-<i>}: start the replicas with
- * {@code TOOLGATE_API_KEYS=rl-1:rl-key-1,...}. Parameters: {@code -DbaseUrls=a,b}, {@code -Dtenants},
- * {@code -Dlimit}, {@code -Drequests} (per tenant, more than {@code limit}), {@code -Dtolerance},
- * {@code -DmaxDuration} (seconds).
+ * Tenant {@code i} (from 1) is {@code rl-<i>} with key {@code rl-key-<i>}: start the
+ * replicas with {@code TOOLGATE_API_KEYS=rl-1:rl-key-1,...}. Parameters:
+ * {@code -DbaseUrls=a,b}, {@code -Dtenants}, {@code -Dlimit}, {@code -Drequests} (per
+ * tenant, more than {@code limit}), {@code -Dtolerance}, {@code -DmaxDuration} (seconds).
  */
 public class RateLimitSimulation extends Simulation {
 

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
-/** Reads a simulation's parameters from system properties ({@code -Dusers=50}), with defaults for a smoke run. */
+/**
+ * Reads a simulation's parameters from system properties ({@code -Dusers=50}), with
+ * defaults for a smoke run.
+ */
 final class SimulationParameters {
 
 	private SimulationParameters() {
@@ -26,7 +29,10 @@ final class SimulationParameters {
 		return Duration.ofSeconds(integer(name, fallback));
 	}
 
-	/** The base URLs, from {@code -DbaseUrls=a,b} or {@code -DbaseUrl=a}; default {@code http://localhost:8080}. */
+	/**
+	 * The base URLs, from {@code -DbaseUrls=a,b} or {@code -DbaseUrl=a}; default
+	 * {@code http://localhost:8080}.
+	 */
 	static List<String> baseUrls() {
 		String urls = System.getProperty("baseUrls", System.getProperty("baseUrl", "http://localhost:8080"));
 		return Arrays.stream(urls.split(",")).map(String::trim).filter((url) -> !url.isEmpty()).toList();

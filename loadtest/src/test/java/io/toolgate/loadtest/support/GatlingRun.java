@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import io.toolgate.loadtest.fleet.Fleet;
 
 /**
- * Runs one Gatling simulation in a JVM of its own (Gatling's event loops must not run under the BlockHound agent
- * this test JVM carries), with system properties as parameters. Its exit code is 0 when every assertion held.
+ * Runs one Gatling simulation in a JVM of its own (Gatling's event loops must not run
+ * under the BlockHound agent this test JVM carries), with system properties as
+ * parameters. Its exit code is 0 when every assertion held.
  *
  * @param exitCode the exit code, or -1 when it had to be killed
  * @param output the console output
@@ -34,7 +35,8 @@ public record GatlingRun(int exitCode, String output) {
 		List<String> command = new ArrayList<>();
 		command.add(Fleet.javaExecutable());
 		command.add("-Xmx512m");
-		// Gatling's log writer reads String internals, as the Gatling Maven plugin's forked JVM allows.
+		// Gatling's log writer reads String internals, as the Gatling Maven plugin's
+		// forked JVM allows.
 		command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
 		properties.forEach((name, value) -> command.add("-D" + name + "=" + value));
 		command.add("-cp");

@@ -13,7 +13,10 @@ public final class SampleRequests {
 
 	private static final JsonMapper JSON = StreamingJson.mapper();
 
-	/** A clock and an adder, with the schemas the streaming module's simulated-model tests use. */
+	/**
+	 * A clock and an adder, with the schemas the streaming module's simulated-model tests
+	 * use.
+	 */
 	public static final List<ToolDefinition> TOOLS = List.of(
 			tool("get_time", "Returns the current time in a timezone",
 					"{\"type\":\"object\",\"properties\":{\"timezone\":{\"type\":\"string\",\"minLength\":1}},"
@@ -26,13 +29,14 @@ public final class SampleRequests {
 	}
 
 	/**
-	 * A streaming request with a system prompt and a user message, offering {@link #TOOLS}.
+	 * A streaming request with a system prompt and a user message, offering
+	 * {@link #TOOLS}.
 	 * @param text the user's message
 	 * @return the request
 	 */
 	public static ChatCompletionRequest request(String text) {
-		return ChatCompletionRequest.of("toolgate-sim", List.of(ChatMessage.system("Be brief."), ChatMessage.user(text)),
-				TOOLS, true);
+		return ChatCompletionRequest.of("toolgate-sim",
+				List.of(ChatMessage.system("Be brief."), ChatMessage.user(text)), TOOLS, true);
 	}
 
 	private static ToolDefinition tool(String name, String description, String schema) {

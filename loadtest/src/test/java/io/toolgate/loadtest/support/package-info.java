@@ -1,4 +1,7 @@
-/** Test fixtures: running a Gatling simulation in its own JVM against a started fleet, and sample chat requests. */
+/**
+ * Test fixtures: running a Gatling simulation in its own JVM against a started fleet, and
+ * sample chat requests.
+ */
 @NullMarked
 package io.toolgate.loadtest.support;
 

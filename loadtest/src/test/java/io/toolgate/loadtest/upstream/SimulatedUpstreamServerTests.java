@@ -60,14 +60,11 @@ class SimulatedUpstreamServerTests {
 		ChatCompletionRequest request = SampleRequests.request("What time is it in Tokyo, and add 3 and 4");
 		SimulatedReply expected = this.server.model().reply(request);
 		assertThat(expected.toolCalls()).hasSize(2);
-		StepVerifier.create(client("sk-sim").stream(request))
-			.assertNext((event) -> {
-				ModelEvent.Completed completed = (ModelEvent.Completed) event;
-				assertThat(completed.message().toolCalls()).isEqualTo(expected.toolCalls());
-				assertThat(completed.finishReason()).isEqualTo("tool_calls");
-			})
-			.expectComplete()
-			.verify(VERIFY);
+		StepVerifier.create(client("sk-sim").stream(request)).assertNext((event) -> {
+			ModelEvent.Completed completed = (ModelEvent.Completed) event;
+			assertThat(completed.message().toolCalls()).isEqualTo(expected.toolCalls());
+			assertThat(completed.finishReason()).isEqualTo("tool_calls");
+		}).expectComplete().verify(VERIFY);
 	}
 
 	@Test
@@ -113,13 +110,11 @@ class SimulatedUpstreamServerTests {
 
 	@Test
 	void rejectsWrongKey() {
-		StepVerifier.create(client("sk-wrong").stream(SampleRequests.request("hi")))
-			.expectErrorSatisfies((error) -> {
-				assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.CLIENT_ERROR);
-				assertThat(((UpstreamException) error).status()).isEqualTo(401);
-				assertThat(error).hasMessageContaining("Incorrect API key");
-			})
-			.verify(VERIFY);
+		StepVerifier.create(client("sk-wrong").stream(SampleRequests.request("hi"))).expectErrorSatisfies((error) -> {
+			assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.CLIENT_ERROR);
+			assertThat(((UpstreamException) error).status()).isEqualTo(401);
+			assertThat(error).hasMessageContaining("Incorrect API key");
+		}).verify(VERIFY);
 	}
 
 	@Test
@@ -127,12 +122,15 @@ class SimulatedUpstreamServerTests {
 		this.server.closeNow(Duration.ofSeconds(5));
 		this.server = SimulatedUpstreamServer.start(0, SimulatedModelSettings.instant().withFailureRates(1, 0), null);
 		StepVerifier.create(client(null).stream(SampleRequests.request("hi")))
-			.expectErrorSatisfies((error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.SERVER_ERROR))
+			.expectErrorSatisfies(
+					(error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.SERVER_ERROR))
 			.verify(VERIFY);
 		this.server.closeNow(Duration.ofSeconds(5));
 		this.server = SimulatedUpstreamServer.start(0, SimulatedModelSettings.instant().withFailureRates(0, 1), null);
-		StepVerifier.create(client(null).stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("Hello there")),
-				List.of(), true)).filter(ModelEvent.Completed.class::isInstance))
+		StepVerifier
+			.create(client(null)
+				.stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("Hello there")), List.of(), true))
+				.filter(ModelEvent.Completed.class::isInstance))
 			.expectErrorSatisfies((error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.STREAM_CUT))
 			.verify(VERIFY);
 	}

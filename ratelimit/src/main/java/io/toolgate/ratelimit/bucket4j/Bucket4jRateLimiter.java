@@ -33,22 +33,26 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * {@link RateLimiter} over Bucket4j buckets kept in Redis, shared by every replica. Each bucket is one Redis key,
- * {@code tg:rl:{<key>}:<capacity>/<period in ms>}; the hash tag keeps it in one cluster slot, and the spec in the name
- * gives a changed limit a new, full bucket instead of a stale one. A key expires once its bucket would have refilled,
+ * {@link RateLimiter} over Bucket4j buckets kept in Redis, shared by every replica. Each
+ * bucket is one Redis key, {@code tg:rl:{<key>}:<capacity>/<period in ms>}; the hash tag
+ * keeps it in one cluster slot, and the spec in the name gives a changed limit a new,
+ * full bucket instead of a stale one. A key expires once its bucket would have refilled,
  * plus {@link Options#keepAfterRefill()}.
  * <p>
- * A decision is one Redis round trip: the limiter remembers each bucket's last state and sends the decision made on
- * it as a compare-and-swap, which Redis applies only if the bucket has not changed since (otherwise the limiter
- * decides again on the state Redis returns), so replicas never admit more than a bucket holds. Concurrent decisions
- * of this replica on one bucket go to Redis together (Bucket4j's batching). Returned tokens ({@link #adjust} with a
- * negative delta) are held for up to {@link Options#refundDelay()} and travel with the bucket's next decision on
- * this replica, or alone when the delay is over; until then the bucket holds fewer tokens than it should, never
- * more, and held tokens are lost if the replica stops.
+ * A decision is one Redis round trip: the limiter remembers each bucket's last state and
+ * sends the decision made on it as a compare-and-swap, which Redis applies only if the
+ * bucket has not changed since (otherwise the limiter decides again on the state Redis
+ * returns), so replicas never admit more than a bucket holds. Concurrent decisions of
+ * this replica on one bucket go to Redis together (Bucket4j's batching). Returned tokens
+ * ({@link #adjust} with a negative delta) are held for up to
+ * {@link Options#refundDelay()} and travel with the bucket's next decision on this
+ * replica, or alone when the delay is over; until then the bucket holds fewer tokens than
+ * it should, never more, and held tokens are lost if the replica stops.
  * <p>
- * Works over one shared standalone or cluster connection with {@link #CODEC}, passed in (and not closed by this
- * limiter) or opened by {@link #connect}. Every Redis call is bounded by {@link Options#timeout()}; a timeout or any
- * Redis failure is emitted as {@link RateLimiterUnavailableException}. Results are published on
+ * Works over one shared standalone or cluster connection with {@link #CODEC}, passed in
+ * (and not closed by this limiter) or opened by {@link #connect}. Every Redis call is
+ * bounded by {@link Options#timeout()}; a timeout or any Redis failure is emitted as
+ * {@link RateLimiterUnavailableException}. Results are published on
  * {@link Options#scheduler()}, never on Lettuce's I/O thread.
  */
 public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
@@ -75,18 +79,19 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 
 	/**
 	 * Creates a limiter over a standalone Redis.
-	 * @param connection a connection with {@link #CODEC}, shared and not closed by the limiter
+	 * @param connection a connection with {@link #CODEC}, shared and not closed by the
+	 * limiter
 	 * @param options timeouts, clock and scheduler
 	 * @return the limiter
 	 */
-	public static Bucket4jRateLimiter standalone(StatefulRedisConnection<String, byte[]> connection,
-			Options options) {
+	public static Bucket4jRateLimiter standalone(StatefulRedisConnection<String, byte[]> connection, Options options) {
 		return new Bucket4jRateLimiter(connection.async(), options, null);
 	}
 
 	/**
 	 * Creates a limiter over a Redis Cluster.
-	 * @param connection a cluster connection with {@link #CODEC}, shared and not closed by the limiter
+	 * @param connection a cluster connection with {@link #CODEC}, shared and not closed
+	 * by the limiter
 	 * @param options timeouts, clock and scheduler
 	 * @return the limiter
 	 */
@@ -96,9 +101,10 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	}
 
 	/**
-	 * Opens a dedicated connection with {@link #CODEC} on a standalone or cluster client and creates a limiter over
-	 * it; {@link #close()} closes that connection. The connection inherits the client's options (reconnects,
-	 * behaviour while disconnected). Blocks until connected: call it at startup, not on an event loop.
+	 * Opens a dedicated connection with {@link #CODEC} on a standalone or cluster client
+	 * and creates a limiter over it; {@link #close()} closes that connection. The
+	 * connection inherits the client's options (reconnects, behaviour while
+	 * disconnected). Blocks until connected: call it at startup, not on an event loop.
 	 * @param client a {@link RedisClient} or {@link RedisClusterClient}
 	 * @param options timeouts, clock and scheduler
 	 * @return the limiter
@@ -141,8 +147,8 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Returned tokens (a negative {@code delta}) are held and completed at once, without Redis, unless
-	 * {@link Options#refundDelay()} is zero; see the class description.
+	 * Returned tokens (a negative {@code delta}) are held and completed at once, without
+	 * Redis, unless {@link Options#refundDelay()} is zero; see the class description.
 	 */
 	@Override
 	public Mono<Void> adjust(LimitKey key, LimitSpec spec, long delta) {
@@ -158,7 +164,10 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 		return Mono.empty();
 	}
 
-	/** Closes the connection opened by {@link #connect}, if any; a connection passed in stays open. */
+	/**
+	 * Closes the connection opened by {@link #connect}, if any; a connection passed in
+	 * stays open.
+	 */
 	@Override
 	public void close() {
 		if (this.owned != null) {
@@ -167,10 +176,10 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	}
 
 	private CachingLettuceProxyManager.Slot slot(LimitKey key, LimitSpec spec) {
-		return this.proxies.slot(redisKey(key, spec), () -> CompletableFuture.completedFuture(BucketConfiguration
-			.builder()
-			.addLimit((limit) -> limit.capacity(spec.capacity()).refillGreedy(spec.capacity(), spec.period()))
-			.build()));
+		return this.proxies.slot(redisKey(key, spec),
+				() -> CompletableFuture.completedFuture(BucketConfiguration.builder()
+					.addLimit((limit) -> limit.capacity(spec.capacity()).refillGreedy(spec.capacity(), spec.period()))
+					.build()));
 	}
 
 	private void deferRefund(CachingLettuceProxyManager.Slot slot, long tokens) {
@@ -180,8 +189,9 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	}
 
 	/**
-	 * Sends a bucket's held tokens once the refund delay is over, unless a decision on the bucket has carried them
-	 * by then. Subscribed here, apart from the caller, which has long completed; bounded by the backend timeout.
+	 * Sends a bucket's held tokens once the refund delay is over, unless a decision on
+	 * the bucket has carried them by then. Subscribed here, apart from the caller, which
+	 * has long completed; bounded by the backend timeout.
 	 */
 	private void sendRefundLater(CachingLettuceProxyManager.Slot slot) {
 		Mono.delay(this.options.refundDelay(), this.options.scheduler()).then(Mono.defer(() -> {
@@ -210,13 +220,16 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	 * Settings of a {@link Bucket4jRateLimiter}.
 	 *
 	 * @param timeout the bound of every Redis call, positive
-	 * @param keepAfterRefill how long a bucket's key outlives the moment its bucket would be full again, not negative
-	 * @param clock the time source of refills; every replica must use a wall clock for buckets to agree
-	 * @param scheduler where results are published, off Lettuce's I/O thread, and where held refunds are timed
-	 * @param refundDelay how long returned tokens may wait for the bucket's next decision before they are sent
-	 * alone, not negative; zero sends them at once
-	 * @param maxBuckets how many buckets the limiter remembers the state of, at least 1; a forgotten bucket's next
-	 * decision costs a second round trip
+	 * @param keepAfterRefill how long a bucket's key outlives the moment its bucket would
+	 * be full again, not negative
+	 * @param clock the time source of refills; every replica must use a wall clock for
+	 * buckets to agree
+	 * @param scheduler where results are published, off Lettuce's I/O thread, and where
+	 * held refunds are timed
+	 * @param refundDelay how long returned tokens may wait for the bucket's next decision
+	 * before they are sent alone, not negative; zero sends them at once
+	 * @param maxBuckets how many buckets the limiter remembers the state of, at least 1;
+	 * a forgotten bucket's next decision costs a second round trip
 	 */
 	public record Options(Duration timeout, Duration keepAfterRefill, TimeMeter clock, Scheduler scheduler,
 			Duration refundDelay, int maxBuckets) {
@@ -239,8 +252,9 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 		}
 
 		/**
-		 * Returns options with the given timeout, keys kept 10 seconds after refill, the system's wall clock, the
-		 * parallel scheduler, refunds held up to 1 second and 100,000 buckets remembered.
+		 * Returns options with the given timeout, keys kept 10 seconds after refill, the
+		 * system's wall clock, the parallel scheduler, refunds held up to 1 second and
+		 * 100,000 buckets remembered.
 		 * @param timeout the bound of every Redis call
 		 * @return the options
 		 */
@@ -261,7 +275,8 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 
 		/**
 		 * Returns these options with another refund delay.
-		 * @param refundDelay how long returned tokens may be held, zero to send them at once
+		 * @param refundDelay how long returned tokens may be held, zero to send them at
+		 * once
 		 * @return the new options
 		 */
 		public Options withRefundDelay(Duration refundDelay) {

@@ -25,31 +25,36 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Bucket4j proxy manager over Redis (a Lettuce standalone or cluster connection) that makes a decision in one round
- * trip. Per key it remembers the last state it read or wrote, runs each command on that state here, and sends the
- * outcome in one {@link CompareAndSwapScript}: Redis stores the new state if it still holds the state the command ran
- * on, and otherwise answers with the state it holds, on which the command runs again. A result is returned only once
- * Redis has confirmed the state it was computed from (or, as with Bucket4j's own compare-and-swap manager, right
- * after Redis returned that state), so decisions are exact across replicas. Steady state: one round trip per
- * decision; a write by another replica in between costs one more. Bucket4j's compare-and-swap manager reads first
- * and then swaps: two.
+ * A Bucket4j proxy manager over Redis (a Lettuce standalone or cluster connection) that
+ * makes a decision in one round trip. Per key it remembers the last state it read or
+ * wrote, runs each command on that state here, and sends the outcome in one
+ * {@link CompareAndSwapScript}: Redis stores the new state if it still holds the state
+ * the command ran on, and otherwise answers with the state it holds, on which the command
+ * runs again. A result is returned only once Redis has confirmed the state it was
+ * computed from (or, as with Bucket4j's own compare-and-swap manager, right after Redis
+ * returned that state), so decisions are exact across replicas. Steady state: one round
+ * trip per decision; a write by another replica in between costs one more. Bucket4j's
+ * compare-and-swap manager reads first and then swaps: two.
  * <p>
- * Each key's bucket proxy is shared and uses Bucket4j's batching, so commands of one replica on one key never race
- * each other: while one is in flight, the next ones wait and go as one. Tokens returned with
- * {@link Slot#deferRefund(long)} travel with the key's next command instead of a round trip of their own.
+ * Each key's bucket proxy is shared and uses Bucket4j's batching, so commands of one
+ * replica on one key never race each other: while one is in flight, the next ones wait
+ * and go as one. Tokens returned with {@link Slot#deferRefund(long)} travel with the
+ * key's next command instead of a round trip of their own.
  * <p>
- * Asynchronous use only ({@link #asAsync()}); the blocking methods throw {@link UnsupportedOperationException}.
- * Proxies must keep Bucket4j's default recovery strategy (re-create a missing bucket): a command on a bucket believed
- * missing answers "not found" without asking Redis, and the re-creating command that follows is checked by its swap.
- * At most {@code maxKeys} keys are remembered; beyond that one is forgotten, which costs its next decision a round
- * trip, never its correctness.
+ * Asynchronous use only ({@link #asAsync()}); the blocking methods throw
+ * {@link UnsupportedOperationException}. Proxies must keep Bucket4j's default recovery
+ * strategy (re-create a missing bucket): a command on a bucket believed missing answers
+ * "not found" without asking Redis, and the re-creating command that follows is checked
+ * by its swap. At most {@code maxKeys} keys are remembered; beyond that one is forgotten,
+ * which costs its next decision a round trip, never its correctness.
  */
 final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 
 	/**
-	 * Each attempt after the first follows a write by another replica (this replica's own commands on a key are
-	 * batched, one in flight at a time), so a chain this long means something is wrong rather than busy. The caller's
-	 * timeout bounds the wait long before.
+	 * Each attempt after the first follows a write by another replica (this replica's own
+	 * commands on a key are batched, one in flight at a time), so a chain this long means
+	 * something is wrong rather than busy. The caller's timeout bounds the wait long
+	 * before.
 	 */
 	private static final int MAX_ATTEMPTS = 100;
 
@@ -78,7 +83,8 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 	/**
 	 * Returns the slot of a key, with its shared, batching bucket proxy.
 	 * @param key the Redis key
-	 * @param configuration the bucket's configuration, asked for when the bucket must be created
+	 * @param configuration the bucket's configuration, asked for when the bucket must be
+	 * created
 	 * @return the slot
 	 */
 	Slot slot(String key, Supplier<CompletableFuture<BucketConfiguration>> configuration) {
@@ -89,9 +95,8 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 		if (this.slots.size() >= this.maxKeys) {
 			forgetOne();
 		}
-		return this.slots.computeIfAbsent(key, (k) -> new Slot(asAsync().builder()
-			.withOptimization(Optimizations.batching())
-			.build(k, configuration)));
+		return this.slots.computeIfAbsent(key, (k) -> new Slot(
+				asAsync().builder().withOptimization(Optimizations.batching()).build(k, configuration)));
 	}
 
 	private void forgetOne() {
@@ -112,7 +117,8 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 	@Override
 	protected <T> CompletableFuture<CommandResult<T>> executeAsync(String key, Request<T> request) {
 		Slot slot = this.slots.get(key);
-		// A key forgotten since its proxy was handed out is decided without remembering anything.
+		// A key forgotten since its proxy was handed out is decided without remembering
+		// anything.
 		Slot target = (slot != null) ? slot : new Slot(null);
 		return attempt(key, request, target, target.known.get(), false, 1);
 	}
@@ -128,8 +134,10 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 		}
 		CommandResult<T> result = request.getCommand().execute(entry, now);
 		if (!entry.isStateModified() && (confirmed || expected == null)) {
-			// Nothing to write, and either Redis just returned this state, or the bucket is believed missing: the
-			// answer is then "not found", and the proxy follows it with a creating command whose swap checks that.
+			// Nothing to write, and either Redis just returned this state, or the bucket
+			// is believed missing: the
+			// answer is then "not found", and the proxy follows it with a creating
+			// command whose swap checks that.
 			slot.refund.addAndGet(refund);
 			return CompletableFuture.completedFuture(result);
 		}
@@ -143,7 +151,8 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 				}
 				return CompletableFuture.completedFuture(result);
 			}
-			// Not applied: the tokens held back are still owed, and the decision is made again on what Redis holds.
+			// Not applied: the tokens held back are still owed, and the decision is made
+			// again on what Redis holds.
 			slot.refund.addAndGet(refund);
 			return again(key, request, slot, outcome.current(), attempt);
 		});
@@ -186,7 +195,10 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 		return true;
 	}
 
-	/** A state read from or written to Redis, and when its key expires there (client clock). */
+	/**
+	 * A state read from or written to Redis, and when its key expires there (client
+	 * clock).
+	 */
 	private record Known(byte[] state, long expiresAtNanos) {
 	}
 
@@ -212,11 +224,13 @@ final class CachingLettuceProxyManager extends AbstractProxyManager<String> {
 		}
 
 		/**
-		 * Holds returned tokens until the key's next command carries them to Redis. Written off if that command
-		 * fails (it may or may not have been applied; a refund is never applied twice), or if the bucket no longer
-		 * exists (a new bucket starts full).
+		 * Holds returned tokens until the key's next command carries them to Redis.
+		 * Written off if that command fails (it may or may not have been applied; a
+		 * refund is never applied twice), or if the bucket no longer exists (a new bucket
+		 * starts full).
 		 * @param tokens the tokens, positive
-		 * @return whether nothing was held before, so the caller should arrange for a command to carry them
+		 * @return whether nothing was held before, so the caller should arrange for a
+		 * command to carry them
 		 */
 		boolean deferRefund(long tokens) {
 			return this.refund.getAndAdd(tokens) == 0;

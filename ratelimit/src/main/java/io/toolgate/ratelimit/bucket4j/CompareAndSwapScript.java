@@ -11,10 +11,12 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one Redis call of a bucket decision: a Lua script that compares a bucket's stored state with the state the
- * caller based its decision on and, when they match, stores the new state; when they differ it stores nothing and
- * returns the stored state, so the caller can decide again without another read. Run by its SHA-1 ({@code EVALSHA})
- * and sent in full ({@code EVAL}) only when the server does not have it yet ({@code NOSCRIPT}).
+ * The one Redis call of a bucket decision: a Lua script that compares a bucket's stored
+ * state with the state the caller based its decision on and, when they match, stores the
+ * new state; when they differ it stores nothing and returns the stored state, so the
+ * caller can decide again without another read. Run by its SHA-1 ({@code EVALSHA}) and
+ * sent in full ({@code EVAL}) only when the server does not have it yet
+ * ({@code NOSCRIPT}).
  */
 final class CompareAndSwapScript {
 
@@ -49,8 +51,10 @@ final class CompareAndSwapScript {
 	/**
 	 * Compares and, on a match, swaps. Completes on Lettuce's I/O thread.
 	 * @param key the bucket's Redis key
-	 * @param expected the state the decision was based on, {@code null} for a bucket that does not exist
-	 * @param update the state to store, {@code null} to store nothing (the decision changed nothing)
+	 * @param expected the state the decision was based on, {@code null} for a bucket that
+	 * does not exist
+	 * @param update the state to store, {@code null} to store nothing (the decision
+	 * changed nothing)
 	 * @param ttlMillis the new state's time to live, 0 for none
 	 * @return whether the stored state matched, with the stored state when it did not
 	 */
@@ -77,8 +81,7 @@ final class CompareAndSwapScript {
 	}
 
 	private static boolean isNoScript(Throwable error) {
-		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
-				: error;
+		Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
 		return cause instanceof RedisNoScriptException
 				|| (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
 	}
@@ -86,8 +89,10 @@ final class CompareAndSwapScript {
 	/**
 	 * What the script did.
 	 *
-	 * @param swapped whether the stored state matched (and the new state, if any, was stored)
-	 * @param current when it did not match, the stored state ({@code null} if the key does not exist)
+	 * @param swapped whether the stored state matched (and the new state, if any, was
+	 * stored)
+	 * @param current when it did not match, the stored state ({@code null} if the key
+	 * does not exist)
 	 */
 	record Outcome(boolean swapped, byte @Nullable [] current) {
 

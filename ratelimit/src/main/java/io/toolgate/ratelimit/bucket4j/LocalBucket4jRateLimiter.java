@@ -15,16 +15,18 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link RateLimiter} over Bucket4j buckets local to this JVM, for a single replica. Consumption is lock-free and
- * completes on the subscribing thread; the limiter never errors with
- * {@link io.toolgate.ratelimit.RateLimiterUnavailableException}.
+ * {@link RateLimiter} over Bucket4j buckets local to this JVM, for a single replica.
+ * Consumption is lock-free and completes on the subscribing thread; the limiter never
+ * errors with {@link io.toolgate.ratelimit.RateLimiterUnavailableException}.
  * <p>
- * Each bucket holds {@link LimitSpec#capacity()} tokens, refilled greedily at that many per {@link LimitSpec#period()}.
- * A key used with a different spec than before gets a new, full bucket. At most {@code maxBuckets} buckets are kept:
- * when a new key would exceed that, buckets idle for at least their period are dropped first (they have refilled, so
- * dropping them changes no decision); if none is idle, the least recently used bucket is dropped, and its key starts
- * over with a full bucket. Asking for more tokens than the capacity is always denied, with a {@code retryAfter} that
- * never comes ({@code Long.MAX_VALUE} nanoseconds).
+ * Each bucket holds {@link LimitSpec#capacity()} tokens, refilled greedily at that many
+ * per {@link LimitSpec#period()}. A key used with a different spec than before gets a
+ * new, full bucket. At most {@code maxBuckets} buckets are kept: when a new key would
+ * exceed that, buckets idle for at least their period are dropped first (they have
+ * refilled, so dropping them changes no decision); if none is idle, the least recently
+ * used bucket is dropped, and its key starts over with a full bucket. Asking for more
+ * tokens than the capacity is always denied, with a {@code retryAfter} that never comes
+ * ({@code Long.MAX_VALUE} nanoseconds).
  */
 public final class LocalBucket4jRateLimiter implements RateLimiter {
 
@@ -59,8 +61,8 @@ public final class LocalBucket4jRateLimiter implements RateLimiter {
 	@Override
 	public Mono<RateLimitDecision> tryConsume(LimitKey key, LimitSpec spec, long tokens) {
 		ProbeDecisions.requirePositive(tokens);
-		return Mono.fromSupplier(() -> ProbeDecisions.of(spec,
-				entry(key, spec).bucket().tryConsumeAndReturnRemaining(tokens)));
+		return Mono.fromSupplier(
+				() -> ProbeDecisions.of(spec, entry(key, spec).bucket().tryConsumeAndReturnRemaining(tokens)));
 	}
 
 	@Override

@@ -6,7 +6,10 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 
-/** Turns Bucket4j's consumption probes into decisions, the same way for local and distributed buckets. */
+/**
+ * Turns Bucket4j's consumption probes into decisions, the same way for local and
+ * distributed buckets.
+ */
 final class ProbeDecisions {
 
 	private ProbeDecisions() {

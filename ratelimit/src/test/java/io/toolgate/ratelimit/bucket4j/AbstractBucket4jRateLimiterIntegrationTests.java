@@ -19,8 +19,9 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behaviour every Redis topology must show: buckets shared by replicas on separate connections, separate keys,
- * refill, adjustments and expiring keys. Subclasses start the Redis and open the connections.
+ * Behaviour every Redis topology must show: buckets shared by replicas on separate
+ * connections, separate keys, refill, adjustments and expiring keys. Subclasses start the
+ * Redis and open the connections.
  */
 abstract class AbstractBucket4jRateLimiterIntegrationTests {
 
@@ -35,7 +36,10 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 	/** Opens a new connection and returns a limiter over it, as one replica would. */
 	abstract Bucket4jRateLimiter newReplica(Bucket4jRateLimiter.Options options);
 
-	/** Returns the remaining time to live of a Redis key in milliseconds (-2 if it does not exist). */
+	/**
+	 * Returns the remaining time to live of a Redis key in milliseconds (-2 if it does
+	 * not exist).
+	 */
 	abstract long pttl(String key);
 
 	Bucket4jRateLimiter newReplica() {
@@ -72,7 +76,8 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 	void twoReplicasRacingOnOneBucketAdmitExactlyItsCapacity() {
 		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
 		LimitSpec spec = LimitSpec.perMinute("requests", 100);
-		// Many decisions in flight on both connections at once, so each replica's swaps keep meeting the other's.
+		// Many decisions in flight on both connections at once, so each replica's swaps
+		// keep meeting the other's.
 		long admitted = Flux.range(0, 400)
 			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 64)
 			.filter(RateLimitDecision::allowed)

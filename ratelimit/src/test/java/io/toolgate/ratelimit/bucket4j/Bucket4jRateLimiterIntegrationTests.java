@@ -15,7 +15,10 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link Bucket4jRateLimiter} on a private standalone {@code redis-server}, including a hung Redis. */
+/**
+ * {@link Bucket4jRateLimiter} on a private standalone {@code redis-server}, including a
+ * hung Redis.
+ */
 class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterIntegrationTests {
 
 	private static RedisServerProcess redis;
@@ -47,7 +50,8 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 
 	@Test
 	void connectOpensItsOwnConnectionAndCloseClosesIt() {
-		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client, Bucket4jRateLimiter.Options.of(TIMEOUT))) {
+		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client,
+				Bucket4jRateLimiter.Options.of(TIMEOUT))) {
 			assertThat(consume(limiter, requestsKey(), LimitSpec.perMinute("requests", 2), 1).remaining()).isOne();
 		}
 	}
@@ -73,7 +77,8 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 		}
 		RateLimitDecision afterResume = consume(limiter, requestsKey(), spec, 1);
 		assertThat(afterResume.allowed()).isTrue();
-		// The timed-out calls may still have been applied once Redis woke up; never more than the four issued.
+		// The timed-out calls may still have been applied once Redis woke up; never more
+		// than the four issued.
 		assertThat(afterResume.remaining()).isBetween(0L, 3L);
 	}
 
@@ -92,8 +97,10 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 		finally {
 			redis.restart();
 		}
-		// Lettuce reconnects by itself; the restarted Redis has lost the bucket, which starts full. Lettuce replays
-		// commands queued while disconnected, so the timed-out attempt may have been applied too.
+		// Lettuce reconnects by itself; the restarted Redis has lost the bucket, which
+		// starts full. Lettuce replays
+		// commands queued while disconnected, so the timed-out attempt may have been
+		// applied too.
 		StepVerifier.create(limiter.tryConsume(requestsKey(), spec, 1).retry(20))
 			.assertNext((decision) -> assertThat(decision.remaining()).isBetween(0L, 4L))
 			.expectComplete()

@@ -25,8 +25,9 @@ import static io.toolgate.ratelimit.bucket4j.AbstractBucket4jRateLimiterIntegrat
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Round trips of {@link Bucket4jRateLimiter}, counted on a private standalone {@code redis-server} with
- * {@code MONITOR}: every command a client sends is one round trip; the commands its Lua script runs are not.
+ * Round trips of {@link Bucket4jRateLimiter}, counted on a private standalone
+ * {@code redis-server} with {@code MONITOR}: every command a client sends is one round
+ * trip; the commands its Lua script runs are not.
  */
 class Bucket4jRateLimiterRoundTripsIntegrationTests {
 
@@ -77,7 +78,10 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 		return replica(options());
 	}
 
-	/** Options with the shared manual clock and refunds held for a minute, i.e. until the next decision. */
+	/**
+	 * Options with the shared manual clock and refunds held for a minute, i.e. until the
+	 * next decision.
+	 */
 	private Bucket4jRateLimiter.Options options() {
 		return Bucket4jRateLimiter.Options.of(TIMEOUT).withClock(this.clock).withRefundDelay(Duration.ofMinutes(1));
 	}
@@ -96,8 +100,8 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 		for (int i = 0; i < 14; i++) {
 			allowed.add(consume(limiter, this.key, spec, 1).allowed());
 		}
-		assertThat(allowed).containsExactly(true, true, true, true, true, true, true, true, true, false, false,
-				false, false, false);
+		assertThat(allowed).containsExactly(true, true, true, true, true, true, true, true, true, false, false, false,
+				false, false);
 		assertThat(sent()).hasSize(14).allSatisfy((command) -> assertThat(command.get(0)).isEqualTo("evalsha"));
 	}
 
@@ -147,7 +151,8 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 		consume(other, this.key, spec, 100);
 		sent();
 		limiter.adjust(this.key, spec, -300).block(TIMEOUT);
-		// The held tokens meet the other replica's write: one round trip to learn of it, one to store them.
+		// The held tokens meet the other replica's write: one round trip to learn of it,
+		// one to store them.
 		List<List<String>> sent = new ArrayList<>();
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (sent.size() < 2 && System.nanoTime() - deadline < 0) {
@@ -183,7 +188,8 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 			.count()
 			.block(TIMEOUT);
 		assertThat(admitted).isEqualTo(99);
-		// Decisions made while one is in flight go together: at most one round trip each, none repeated.
+		// Decisions made while one is in flight go together: at most one round trip each,
+		// none repeated.
 		assertThat(sent()).hasSizeBetween(1, 120);
 	}
 

@@ -23,7 +23,8 @@ class ClusterBucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLim
 	@BeforeAll
 	static void startCluster() {
 		cluster = RedisClusterProcess.start();
-		// A short handshake timeout lets the topology refresh skip a node that is slow to answer right after the
+		// A short handshake timeout lets the topology refresh skip a node that is slow to
+		// answer right after the
 		// cluster was created, instead of waiting Lettuce's default minute.
 		client = RedisClusterClient.create(cluster.seedUris()
 			.stream()
@@ -44,7 +45,8 @@ class ClusterBucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLim
 
 	@Test
 	void connectOpensItsOwnClusterConnectionAndCloseClosesIt() {
-		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client, Bucket4jRateLimiter.Options.of(TIMEOUT))) {
+		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client,
+				Bucket4jRateLimiter.Options.of(TIMEOUT))) {
 			assertThat(consume(limiter, requestsKey(), LimitSpec.perMinute("requests", 2), 1).remaining()).isOne();
 		}
 	}

@@ -35,12 +35,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A measurement, not a test: Bucket4j's ways of keeping buckets in Redis side by side, on a private
- * {@code redis-server}, counting round trips with {@code MONITOR}. The build's test runs skip it (its name is no
- * {@code *Tests}); run it with
+ * A measurement, not a test: Bucket4j's ways of keeping buckets in Redis side by side, on
+ * a private {@code redis-server}, counting round trips with {@code MONITOR}. The build's
+ * test runs skip it (its name is no {@code *Tests}); run it with
  * {@code ./mvnw -q -B -o verify -pl ratelimit -am -Dtest=NONE -Dit.test=ProxyManagerComparison
- * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}. It prints a Markdown table and
- * writes it to {@code ratelimit/target/proxy-manager-comparison.md}.
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}. It
+ * prints a Markdown table and writes it to
+ * {@code ratelimit/target/proxy-manager-comparison.md}.
  */
 class ProxyManagerComparison {
 
@@ -76,7 +77,8 @@ class ProxyManagerComparison {
 				new Strategy("cached state, one script", (c) -> caching(c, false)),
 				new Strategy("cached state, one script + batching (shipped)", (c) -> caching(c, true)));
 		List<Row> rows = new ArrayList<>();
-		try (RedisServerProcess redis = RedisServerProcess.start(); RedisMonitor monitor = RedisMonitor.start(redis.port())) {
+		try (RedisServerProcess redis = RedisServerProcess.start();
+				RedisMonitor monitor = RedisMonitor.start(redis.port())) {
 			RedisClient client = RedisClient.create(redis.uri());
 			try {
 				for (Strategy strategy : strategies) {
@@ -138,7 +140,10 @@ class ProxyManagerComparison {
 		}
 	}
 
-	/** Two replicas ask a new bucket of 100 for 400 tokens, 64 at a time; returns how many they were given. */
+	/**
+	 * Two replicas ask a new bucket of 100 for 400 tokens, 64 at a time; returns how many
+	 * they were given.
+	 */
 	private static long race(List<Replica> replicas, AtomicLong failed) {
 		String key = key();
 		Long admitted = Flux.range(0, 400)
@@ -153,7 +158,10 @@ class ProxyManagerComparison {
 		return (admitted != null) ? admitted : -1;
 	}
 
-	/** Round trips per decision of sequential decisions, the replicas taking turns, after one each to warm up. */
+	/**
+	 * Round trips per decision of sequential decisions, the replicas taking turns, after
+	 * one each to warm up.
+	 */
 	private static double roundTrips(RedisMonitor monitor, List<Replica> replicas, BucketConfiguration configuration,
 			int decisions) {
 		String key = key();
@@ -193,9 +201,10 @@ class ProxyManagerComparison {
 		// An optimization keeps its state in the proxy, so each key keeps one.
 		Map<String, AsyncBucketProxy> proxies = new ConcurrentHashMap<>();
 		return (key, configuration, tokens) -> proxies
-			.computeIfAbsent(key, (k) -> manager.builder()
-				.withOptimization(optimization)
-				.build(k, () -> CompletableFuture.completedFuture(configuration)))
+			.computeIfAbsent(key,
+					(k) -> manager.builder()
+						.withOptimization(optimization)
+						.build(k, () -> CompletableFuture.completedFuture(configuration)))
 			.tryConsumeAndReturnRemaining(tokens);
 	}
 

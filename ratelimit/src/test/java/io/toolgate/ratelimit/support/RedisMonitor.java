@@ -23,8 +23,9 @@ import io.toolgate.store.support.RawRedis;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code MONITOR} feed on a Redis server, telling the commands clients sent (each one a round trip) from those Lua
- * scripts ran. Reads on a platform thread of its own; {@link #takeSent(Duration)} blocks the calling test thread.
+ * A {@code MONITOR} feed on a Redis server, telling the commands clients sent (each one a
+ * round trip) from those Lua scripts ran. Reads on a platform thread of its own;
+ * {@link #takeSent(Duration)} blocks the calling test thread.
  */
 public final class RedisMonitor implements AutoCloseable {
 
@@ -74,9 +75,10 @@ public final class RedisMonitor implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the commands clients sent since the previous call (or since the monitor started), in order, each as
-	 * its lower-case name followed by its arguments. Sends a marker command and waits until the feed has shown it,
-	 * so every command completed before this call is included.
+	 * Returns the commands clients sent since the previous call (or since the monitor
+	 * started), in order, each as its lower-case name followed by its arguments. Sends a
+	 * marker command and waits until the feed has shown it, so every command completed
+	 * before this call is included.
 	 * @param timeout how long to wait for the marker
 	 * @return the commands
 	 */
@@ -131,7 +133,10 @@ public final class RedisMonitor implements AutoCloseable {
 		}
 	}
 
-	/** Parses {@code +<time> [<db> <client>] "name" "arg"...}; {@code null} for commands run by a script. */
+	/**
+	 * Parses {@code +<time> [<db> <client>] "name" "arg"...}; {@code null} for commands
+	 * run by a script.
+	 */
 	private static @Nullable List<String> clientCommand(String line) {
 		int open = line.indexOf('[');
 		int close = line.indexOf(']', open + 1);

@@ -1,6 +1,6 @@
 /**
- * Test fixtures of the rate-limit module: a {@code MONITOR} feed that counts the commands clients send to a private
- * {@code redis-server}, i.e. the round trips a limiter makes.
+ * Test fixtures of the rate-limit module: a {@code MONITOR} feed that counts the commands
+ * clients send to a private {@code redis-server}, i.e. the round trips a limiter makes.
  */
 @NullMarked
 package io.toolgate.ratelimit.support;

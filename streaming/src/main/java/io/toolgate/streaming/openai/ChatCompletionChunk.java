@@ -69,8 +69,9 @@ public record ChatCompletionChunk(String id, String object, long created, @Nulla
 	}
 
 	/**
-	 * A fragment of a tool call. The first fragment of a call carries its {@code id}, {@code type} and name;
-	 * later ones carry argument fragments for the same {@code index}.
+	 * A fragment of a tool call. The first fragment of a call carries its {@code id},
+	 * {@code type} and name; later ones carry argument fragments for the same
+	 * {@code index}.
 	 *
 	 * @param index which call of the message this fragment belongs to
 	 * @param id the call id, on the first fragment

@@ -9,15 +9,17 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A chat-completions request. Unknown fields are ignored. {@code conversationId} is Toolgate's extension: when
- * present, the gateway loads and stores the conversation under that id.
+ * A chat-completions request. Unknown fields are ignored. {@code conversationId} is
+ * Toolgate's extension: when present, the gateway loads and stores the conversation under
+ * that id.
  *
  * @param model the model name
  * @param messages the conversation so far
  * @param stream whether to stream chunks
  * @param streamOptions stream options ({@code include_usage})
  * @param tools tools offered to the model
- * @param toolChoice {@code none}, {@code auto}, {@code required} or an object naming a function
+ * @param toolChoice {@code none}, {@code auto}, {@code required} or an object naming a
+ * function
  * @param parallelToolCalls whether the model may call several tools at once
  * @param temperature sampling temperature
  * @param maxTokens maximum tokens to generate (legacy name)
@@ -47,7 +49,9 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 		return Boolean.TRUE.equals(this.stream);
 	}
 
-	/** Returns a copy with other messages, tools and stream flag, for the upstream call. */
+	/**
+	 * Returns a copy with other messages, tools and stream flag, for the upstream call.
+	 */
 	public ChatCompletionRequest forUpstream(String model, List<ChatMessage> messages, List<ToolDefinition> tools,
 			boolean stream) {
 		return new ChatCompletionRequest(model, messages, stream, stream ? new StreamOptions(true) : null,
@@ -60,10 +64,12 @@ public record ChatCompletionRequest(@Nullable String model, @Nullable List<ChatM
 	 * Stream options.
 	 *
 	 * @param includeUsage whether the last chunk carries usage
-	 * @param resumable Toolgate's extension: whether the stream can be resumed (and so outlives its client's
-	 * connection); {@code null} for the gateway's default. Never sent upstream.
-	 * @param toolProgress Toolgate's extension: whether server-side tool calls show as they happen, in chunks with
-	 * no choices and a {@code toolgate} field. Never sent upstream.
+	 * @param resumable Toolgate's extension: whether the stream can be resumed (and so
+	 * outlives its client's connection); {@code null} for the gateway's default. Never
+	 * sent upstream.
+	 * @param toolProgress Toolgate's extension: whether server-side tool calls show as
+	 * they happen, in chunks with no choices and a {@code toolgate} field. Never sent
+	 * upstream.
 	 */
 	public record StreamOptions(@JsonProperty("include_usage") @Nullable Boolean includeUsage,
 			@JsonProperty("resumable") @Nullable Boolean resumable,

@@ -34,7 +34,8 @@ public record ChatCompletionResponse(String id, String object, long created, Str
 	 *
 	 * @param index its index
 	 * @param message the assistant message
-	 * @param finishReason {@code stop}, {@code tool_calls}, {@code length} or {@code content_filter}
+	 * @param finishReason {@code stop}, {@code tool_calls}, {@code length} or
+	 * {@code content_filter}
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	public record Choice(int index, ChatMessage message, @JsonProperty("finish_reason") @Nullable String finishReason) {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One message of a conversation: {@code system}, {@code user}, {@code assistant} (text and/or tool calls) or
- * {@code tool} (a tool result answering {@code toolCallId}).
+ * One message of a conversation: {@code system}, {@code user}, {@code assistant} (text
+ * and/or tool calls) or {@code tool} (a tool result answering {@code toolCallId}).
  *
  * @param role the author role
  * @param content the text; {@code null} for an assistant message that only calls tools

@@ -12,10 +12,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An object node that writes JSON it rendered once, for values written into every request but never changed, such
- * as the parameter schemas of the registry's tools, which were otherwise serialised node by node for every model
- * call. It reads like any {@link ObjectNode}; it must not be modified, since writes would
- * still produce the rendered text.
+ * An object node that writes JSON it rendered once, for values written into every request
+ * but never changed, such as the parameter schemas of the registry's tools, which were
+ * otherwise serialised node by node for every model call. It reads like any
+ * {@link ObjectNode}; it must not be modified, since writes would still produce the
+ * rendered text.
  */
 final class RenderedObjectNode extends ObjectNode {
 
@@ -28,7 +29,10 @@ final class RenderedObjectNode extends ObjectNode {
 		this.json = source.toString();
 	}
 
-	/** Returns a rendered copy of {@code node} when it is an object, else {@code node} itself. */
+	/**
+	 * Returns a rendered copy of {@code node} when it is an object, else {@code node}
+	 * itself.
+	 */
 	static JsonNode of(JsonNode node) {
 		return (node instanceof ObjectNode object && !(node instanceof RenderedObjectNode))
 				? new RenderedObjectNode(object) : node;
@@ -41,8 +45,8 @@ final class RenderedObjectNode extends ObjectNode {
 	}
 
 	/**
-	 * Writes the rendered text into JSON text; any other generator (a tree or token buffer being built) gets the
-	 * nodes.
+	 * Writes the rendered text into JSON text; any other generator (a tree or token
+	 * buffer being built) gets the nodes.
 	 */
 	@Override
 	public void serialize(JsonGenerator generator, SerializationContext context) throws JacksonException {

@@ -21,7 +21,8 @@ public record ToolCall(String id, String type, FunctionCall function) {
 	 * The function a tool call invokes.
 	 *
 	 * @param name the tool name
-	 * @param arguments the arguments as a JSON document, as the model produced it (possibly invalid JSON)
+	 * @param arguments the arguments as a JSON document, as the model produced it
+	 * (possibly invalid JSON)
 	 */
 	public record FunctionCall(String name, String arguments) {
 	}

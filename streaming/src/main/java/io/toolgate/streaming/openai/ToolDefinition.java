@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 public record ToolDefinition(String type, Function function) {
 
 	/**
-	 * Returns a function tool definition for a tool offered in many requests: its parameter schema is rendered to
-	 * JSON once, and written from that text afterwards. The schema must not be modified afterwards.
+	 * Returns a function tool definition for a tool offered in many requests: its
+	 * parameter schema is rendered to JSON once, and written from that text afterwards.
+	 * The schema must not be modified afterwards.
 	 */
 	public static ToolDefinition rendered(String name, @Nullable String description, JsonNode parameters) {
 		return new ToolDefinition("function", new Function(name, description, RenderedObjectNode.of(parameters)));

@@ -15,10 +15,12 @@ import reactor.util.context.ContextView;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The upstream's {@code /chat/completions} endpoint, reached over a {@link WebClient} on a Reactor Netty connection
- * pool of its own. It writes the request as the upstream is to see it (the stream flags set, Toolgate's
- * {@code conversation_id} dropped), adds the bearer key and the headers taken from the call's context, and turns an
- * HTTP error status into an {@link UpstreamException} (see {@link UpstreamErrors#statusError}). Thread-safe.
+ * The upstream's {@code /chat/completions} endpoint, reached over a {@link WebClient} on
+ * a Reactor Netty connection pool of its own. It writes the request as the upstream is to
+ * see it (the stream flags set, Toolgate's {@code conversation_id} dropped), adds the
+ * bearer key and the headers taken from the call's context, and turns an HTTP error
+ * status into an {@link UpstreamException} (see {@link UpstreamErrors#statusError}).
+ * Thread-safe.
  */
 final class ChatCompletionsEndpoint {
 
@@ -48,7 +50,8 @@ final class ChatCompletionsEndpoint {
 		this.jsonMapper = jsonMapper;
 		this.contextHeaders = contextHeaders;
 		this.errors = errors;
-		// A pool of its own: the shared default pool holds only 16 connections on two cores, which caps a
+		// A pool of its own: the shared default pool holds only 16 connections on two
+		// cores, which caps a
 		// streaming gateway at a few hundred calls per second.
 		this.connections = ConnectionProvider.builder("toolgate-upstream")
 			.maxConnections(settings.maxConnections())
@@ -57,8 +60,8 @@ final class ChatCompletionsEndpoint {
 			.maxIdleTime(Duration.ofSeconds(30))
 			.build();
 		HttpClient httpClient = HttpClient.create(this.connections)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-					settings.connectTimeout().toMillis()));
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+					(int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
 		this.webClient = webClientBuilder.clone()
 			.clientConnector(new ReactorClientHttpConnector(httpClient))
 			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(settings.maxEventBytes()))
@@ -66,15 +69,15 @@ final class ChatCompletionsEndpoint {
 	}
 
 	/**
-	 * Writes the request body now, and returns the exchange that posts it when its body is subscribed to.
+	 * Writes the request body now, and returns the exchange that posts it when its body
+	 * is subscribed to.
 	 * @param request the request as the caller made it
 	 * @param stream whether to ask for a stream (with usage) or for one JSON response
 	 * @param accept the media type accepted
 	 * @param context the call's context, for {@link OpenAiModelClient.ContextHeaders}
 	 * @return the response spec; an error status surfaces as an {@link UpstreamException}
 	 */
-	WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept,
-			ContextView context) {
+	WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept, ContextView context) {
 		byte[] body = this.jsonMapper.writeValueAsBytes(upstreamRequest(request, stream));
 		return this.webClient.post()
 			.uri(this.settings.chatCompletionsUrl())
@@ -103,8 +106,8 @@ final class ChatCompletionsEndpoint {
 	private static ChatCompletionRequest upstreamRequest(ChatCompletionRequest request, boolean stream) {
 		return new ChatCompletionRequest(request.model(), request.messages(), stream,
 				stream ? new ChatCompletionRequest.StreamOptions(true) : null, request.tools(), request.toolChoice(),
-				request.parallelToolCalls(), request.temperature(), request.maxTokens(),
-				request.maxCompletionTokens(), request.user(), null);
+				request.parallelToolCalls(), request.temperature(), request.maxTokens(), request.maxCompletionTokens(),
+				request.user(), null);
 	}
 
 }

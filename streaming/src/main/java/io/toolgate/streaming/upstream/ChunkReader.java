@@ -13,15 +13,19 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads streamed chat-completion chunks with Jackson's streaming parser instead of data binding: a chunk is read
- * once per token, and binding its record graph cost about a tenth of a streamed call's CPU. Text deltas, finish
- * reasons and usage, the shapes of nearly every chunk, are read here; anything else (tool-call fragments, a value
- * of an unexpected type) is handed to the mapper, so the result is always the one data binding gives.
- * Thread-safe.
+ * Reads streamed chat-completion chunks with Jackson's streaming parser instead of data
+ * binding: a chunk is read once per token, and binding its record graph cost about a
+ * tenth of a streamed call's CPU. Text deltas, finish reasons and usage, the shapes of
+ * nearly every chunk, are read here; anything else (tool-call fragments, a value of an
+ * unexpected type) is handed to the mapper, so the result is always the one data binding
+ * gives. Thread-safe.
  */
 final class ChunkReader {
 
-	/** Thrown, without a stack trace, where the parser meets a shape it leaves to the mapper. */
+	/**
+	 * Thrown, without a stack trace, where the parser meets a shape it leaves to the
+	 * mapper.
+	 */
 	private static final RuntimeException UNUSUAL = new RuntimeException("left to data binding", null, false, false) {
 	};
 
@@ -35,14 +39,16 @@ final class ChunkReader {
 	 */
 	ChunkReader(JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
-		// Built now: deserializers are built under a lock on first use, and reads run on event loops.
+		// Built now: deserializers are built under a lock on first use, and reads run on
+		// event loops.
 		this.chunkReader = jsonMapper.readerFor(ChatCompletionChunk.class);
 	}
 
 	/**
 	 * Reads one chunk.
 	 * @param json the chunk's JSON
-	 * @return the chunk, as {@code jsonMapper.readValue(json, ChatCompletionChunk.class)} returns it
+	 * @return the chunk, as {@code jsonMapper.readValue(json, ChatCompletionChunk.class)}
+	 * returns it
 	 * @throws JacksonException if the JSON is malformed or does not bind to a chunk
 	 */
 	ChatCompletionChunk read(String json) {
@@ -118,7 +124,9 @@ final class ChunkReader {
 		return new ChatCompletionChunk.ChunkChoice(index, delta, finishReason);
 	}
 
-	/** A text delta; anything else, tool-call fragments included, is left to the mapper. */
+	/**
+	 * A text delta; anything else, tool-call fragments included, is left to the mapper.
+	 */
 	private static ChatCompletionChunk.Delta readDelta(JsonParser parser, JsonToken value) {
 		expect(value == JsonToken.START_OBJECT);
 		String role = null;

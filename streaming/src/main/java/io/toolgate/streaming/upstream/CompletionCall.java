@@ -10,8 +10,9 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The non-streaming call of an {@link OpenAiModelClient}: posts with {@code stream: false}, decodes the one JSON
- * response, which must have a choice, and bounds the whole call by the request timeout. Thread-safe.
+ * The non-streaming call of an {@link OpenAiModelClient}: posts with
+ * {@code stream: false}, decodes the one JSON response, which must have a choice, and
+ * bounds the whole call by the request timeout. Thread-safe.
  */
 final class CompletionCall {
 
@@ -28,14 +29,16 @@ final class CompletionCall {
 		this.settings = settings;
 		this.endpoint = endpoint;
 		this.errors = errors;
-		// Deserializers are built under a lock on first use; built here, reads on event loops never wait for it.
+		// Deserializers are built under a lock on first use; built here, reads on event
+		// loops never wait for it.
 		this.responses = jsonMapper.readerFor(ChatCompletionResponse.class);
 	}
 
 	/** See {@link OpenAiModelClient#complete}. */
 	Mono<ChatCompletionResponse> complete(ChatCompletionRequest request) {
-		return Mono.deferContextual((context) -> this.endpoint.post(request, false, MediaType.APPLICATION_JSON, context)
-			.bodyToMono(byte[].class))
+		return Mono
+			.deferContextual((context) -> this.endpoint.post(request, false, MediaType.APPLICATION_JSON, context)
+				.bodyToMono(byte[].class))
 			.map(this::decodeResponse)
 			.timeout(this.settings.requestTimeout())
 			.onErrorMap(this.errors::ofCompletion);

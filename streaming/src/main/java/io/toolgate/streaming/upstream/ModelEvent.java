@@ -18,7 +18,8 @@ public sealed interface ModelEvent {
 	 * The end of the assistant message.
 	 *
 	 * @param message the whole assistant message, text and assembled tool calls
-	 * @param finishReason the upstream's finish reason ({@code stop}, {@code tool_calls}, {@code length}, ...)
+	 * @param finishReason the upstream's finish reason ({@code stop}, {@code tool_calls},
+	 * {@code length}, ...)
 	 * @param usage token usage; {@link Usage#ZERO} when the upstream reported none
 	 * @param model the model that answered
 	 */

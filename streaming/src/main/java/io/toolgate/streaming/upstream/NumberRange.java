@@ -3,8 +3,9 @@ package io.toolgate.streaming.upstream;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The bounds a JSON Schema puts on a number: {@code minimum}/{@code maximum}, {@code exclusiveMinimum} and
- * {@code exclusiveMaximum} as numbers (2019+) or as booleans (draft 4), and {@code multipleOf} for integers.
+ * The bounds a JSON Schema puts on a number: {@code minimum}/{@code maximum},
+ * {@code exclusiveMinimum} and {@code exclusiveMaximum} as numbers (2019+) or as booleans
+ * (draft 4), and {@code multipleOf} for integers.
  *
  * @param low the lowest allowed value, inclusive
  * @param high the highest allowed value, inclusive
@@ -14,7 +15,8 @@ import tools.jackson.databind.JsonNode;
 record NumberRange(double low, double high, boolean integer, double multipleOf) {
 
 	static NumberRange of(JsonNode schema, boolean integer) {
-		// Values step off an exclusive bound by one for integers and by a small amount for numbers.
+		// Values step off an exclusive bound by one for integers and by a small amount
+		// for numbers.
 		double step = integer ? 1 : 0.001;
 		double low = bound(schema, "minimum", "exclusiveMinimum", -Double.MAX_VALUE, step);
 		double high = bound(schema, "maximum", "exclusiveMaximum", Double.MAX_VALUE, -step);

@@ -8,20 +8,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of an {@link OpenAiModelClient}.
  * <p>
- * {@code baseUrl} follows the OpenAI SDKs' convention: it includes the version path and the client appends
- * {@code /chat/completions}, e.g. {@code https://api.openai.com/v1} or {@code http://localhost:8081/v1}. A
- * trailing slash is tolerated.
+ * {@code baseUrl} follows the OpenAI SDKs' convention: it includes the version path and
+ * the client appends {@code /chat/completions}, e.g. {@code https://api.openai.com/v1} or
+ * {@code http://localhost:8081/v1}. A trailing slash is tolerated.
  *
  * @param baseUrl the API base URL, absolute, {@code http} or {@code https}
- * @param apiKey the key sent as {@code Authorization: Bearer}; {@code null} or blank sends none
+ * @param apiKey the key sent as {@code Authorization: Bearer}; {@code null} or blank
+ * sends none
  * @param connectTimeout TCP connect timeout
- * @param firstTokenTimeout longest wait, from subscription, for the first SSE event of a stream
+ * @param firstTokenTimeout longest wait, from subscription, for the first SSE event of a
+ * stream
  * @param idleTimeout longest gap between two SSE events of a stream
  * @param requestTimeout longest non-streaming call, from subscription to decoded response
  * @param maxEventBytes the largest SSE event (and error body) accepted
- * @param maxConnections the bound of the client's connection pool to the upstream; calls beyond it wait for a
- * connection, at most {@code 4 × maxConnections} of them and each at most the connect timeout, then fail as
- * {@code CONNECT}
+ * @param maxConnections the bound of the client's connection pool to the upstream; calls
+ * beyond it wait for a connection, at most {@code 4 × maxConnections} of them and each at
+ * most the connect timeout, then fail as {@code CONNECT}
  */
 public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duration connectTimeout,
 		Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout, int maxEventBytes,
@@ -29,8 +31,8 @@ public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duratio
 
 	/**
 	 * Validates the settings.
-	 * @throws IllegalArgumentException if the base URL is not absolute http(s), a duration is not positive, or
-	 * {@code maxEventBytes} is not positive
+	 * @throws IllegalArgumentException if the base URL is not absolute http(s), a
+	 * duration is not positive, or {@code maxEventBytes} is not positive
 	 */
 	public OpenAiClientSettings {
 		if (baseUrl == null || !baseUrl.isAbsolute() || baseUrl.getHost() == null
@@ -50,8 +52,8 @@ public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duratio
 	}
 
 	/**
-	 * Returns settings with defaults: no key, connect 5 s, first token 30 s, idle 30 s, request 120 s, events up
-	 * to 1 MiB, 1,000 connections.
+	 * Returns settings with defaults: no key, connect 5 s, first token 30 s, idle 30 s,
+	 * request 120 s, events up to 1 MiB, 1,000 connections.
 	 * @param baseUrl the API base URL, e.g. {@code http://localhost:8081/v1}
 	 */
 	public static OpenAiClientSettings ofDefaults(URI baseUrl) {
@@ -99,8 +101,8 @@ public record OpenAiClientSettings(URI baseUrl, @Nullable String apiKey, Duratio
 		// Never print the key.
 		return "OpenAiClientSettings[baseUrl=" + this.baseUrl + ", apiKey=" + (hasApiKey() ? "****" : "none")
 				+ ", connectTimeout=" + this.connectTimeout + ", firstTokenTimeout=" + this.firstTokenTimeout
-				+ ", idleTimeout=" + this.idleTimeout + ", requestTimeout=" + this.requestTimeout
-				+ ", maxEventBytes=" + this.maxEventBytes + "]";
+				+ ", idleTimeout=" + this.idleTimeout + ", requestTimeout=" + this.requestTimeout + ", maxEventBytes="
+				+ this.maxEventBytes + "]";
 	}
 
 }

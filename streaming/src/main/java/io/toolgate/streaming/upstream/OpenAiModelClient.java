@@ -12,32 +12,37 @@ import reactor.util.context.ContextView;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A {@link ModelClient} for any OpenAI-compatible chat-completions API, over Spring's {@link WebClient} on
- * Reactor Netty.
+ * A {@link ModelClient} for any OpenAI-compatible chat-completions API, over Spring's
+ * {@link WebClient} on Reactor Netty.
  * <p>
- * {@link #stream} posts to {@code {baseUrl}/chat/completions} with {@code stream: true} and
- * {@code stream_options.include_usage: true}, parses the SSE body incrementally and emits a
- * {@link ModelEvent.Token} per text fragment the moment its chunk arrives. Tool-call fragments are assembled
- * by a {@link ToolCallAssembler}; {@code [DONE]} emits the single {@link ModelEvent.Completed}. A stream that
- * ends without {@code [DONE]} is accepted when a finish reason was seen, and is otherwise a
- * {@link Kind#STREAM_CUT}. Toolgate's {@code conversation_id} extension is never sent upstream.
+ * {@link #stream} posts to {@code {baseUrl}/chat/completions} with {@code stream: true}
+ * and {@code stream_options.include_usage: true}, parses the SSE body incrementally and
+ * emits a {@link ModelEvent.Token} per text fragment the moment its chunk arrives.
+ * Tool-call fragments are assembled by a {@link ToolCallAssembler}; {@code [DONE]} emits
+ * the single {@link ModelEvent.Completed}. A stream that ends without {@code [DONE]} is
+ * accepted when a finish reason was seen, and is otherwise a {@link Kind#STREAM_CUT}.
+ * Toolgate's {@code conversation_id} extension is never sent upstream.
  * <p>
- * Errors are {@link UpstreamException}s: 429 is {@link Kind#RATE_LIMITED}, other 4xx {@link Kind#CLIENT_ERROR}
- * and 5xx {@link Kind#SERVER_ERROR}, each with the upstream's {@code error.message} when its body has one; an
- * unreachable host is {@link Kind#CONNECT}; an undecodable or oversized event is {@link Kind#MALFORMED}; an
- * in-stream {@code {"error":...}} event is {@link Kind#SERVER_ERROR}. Timeouts count SSE events (comment
- * keep-alives do not reset them): none within {@code firstTokenTimeout} of subscription is
- * {@link Kind#FIRST_TOKEN_TIMEOUT}, a gap over {@code idleTimeout} is {@link Kind#IDLE_TIMEOUT}. A
- * non-streaming call over {@code requestTimeout} is also reported as {@link Kind#FIRST_TOKEN_TIMEOUT}, since
- * its whole response is its first token.
+ * Errors are {@link UpstreamException}s: 429 is {@link Kind#RATE_LIMITED}, other 4xx
+ * {@link Kind#CLIENT_ERROR} and 5xx {@link Kind#SERVER_ERROR}, each with the upstream's
+ * {@code error.message} when its body has one; an unreachable host is
+ * {@link Kind#CONNECT}; an undecodable or oversized event is {@link Kind#MALFORMED}; an
+ * in-stream {@code {"error":...}} event is {@link Kind#SERVER_ERROR}. Timeouts count SSE
+ * events (comment keep-alives do not reset them): none within {@code firstTokenTimeout}
+ * of subscription is {@link Kind#FIRST_TOKEN_TIMEOUT}, a gap over {@code idleTimeout} is
+ * {@link Kind#IDLE_TIMEOUT}. A non-streaming call over {@code requestTimeout} is also
+ * reported as {@link Kind#FIRST_TOKEN_TIMEOUT}, since its whole response is its first
+ * token.
  * <p>
  * Cancelling a subscription closes the HTTP exchange. Nothing is retried here:
- * {@link UpstreamException#isRetryable()} tells the caller whether it may. Instances are thread-safe.
+ * {@link UpstreamException#isRetryable()} tells the caller whether it may. Instances are
+ * thread-safe.
  * <p>
- * The work is done by package-private collaborators, one job each: {@code ChatCompletionsEndpoint} (connection
- * pool, request body and headers), {@code StreamingCall} with a {@code StreamState} per stream (SSE frames to
- * events, the timeouts' watchdog), {@code CompletionCall} (the non-streaming call) and {@code UpstreamErrors}
- * (failures to {@link UpstreamException}s).
+ * The work is done by package-private collaborators, one job each:
+ * {@code ChatCompletionsEndpoint} (connection pool, request body and headers),
+ * {@code StreamingCall} with a {@code StreamState} per stream (SSE frames to events, the
+ * timeouts' watchdog), {@code CompletionCall} (the non-streaming call) and
+ * {@code UpstreamErrors} (failures to {@link UpstreamException}s).
  */
 public final class OpenAiModelClient implements ModelClient {
 
@@ -60,24 +65,23 @@ public final class OpenAiModelClient implements ModelClient {
 	}
 
 	/**
-	 * Creates a client from a {@link WebClient.Builder} (for instance one with observation configured). The
-	 * builder is cloned, and its connector and codec size limit are replaced by ones built from
-	 * {@code settings}.
+	 * Creates a client from a {@link WebClient.Builder} (for instance one with
+	 * observation configured). The builder is cloned, and its connector and codec size
+	 * limit are replaced by ones built from {@code settings}.
 	 * @param settings the settings
 	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
 	 * mapper made once by {@link StreamingJson#adapt}
 	 * @param webClientBuilder the builder to start from; not changed
 	 * @throws IllegalArgumentException if the mapper lacks the streaming settings
 	 */
-	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
-			WebClient.Builder webClientBuilder) {
+	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper, WebClient.Builder webClientBuilder) {
 		this(settings, jsonMapper, webClientBuilder, (headers, context) -> {
 		});
 	}
 
 	/**
-	 * Creates a client from a {@link WebClient.Builder} whose requests also get headers from the Reactor context
-	 * of each call, such as the caller's trace context.
+	 * Creates a client from a {@link WebClient.Builder} whose requests also get headers
+	 * from the Reactor context of each call, such as the caller's trace context.
 	 * @param settings the settings
 	 * @param jsonMapper the mapper, used as given: {@link StreamingJson#mapper()} or a
 	 * mapper made once by {@link StreamingJson#adapt}
@@ -85,8 +89,8 @@ public final class OpenAiModelClient implements ModelClient {
 	 * @param contextHeaders adds headers from the context a call is subscribed with
 	 * @throws IllegalArgumentException if the mapper lacks the streaming settings
 	 */
-	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper,
-			WebClient.Builder webClientBuilder, ContextHeaders contextHeaders) {
+	public OpenAiModelClient(OpenAiClientSettings settings, JsonMapper jsonMapper, WebClient.Builder webClientBuilder,
+			ContextHeaders contextHeaders) {
 		this.settings = settings;
 		JsonMapper mapper = StreamingJson.requireSettings(jsonMapper);
 		UpstreamErrors errors = new UpstreamErrors(settings, mapper);
@@ -100,7 +104,9 @@ public final class OpenAiModelClient implements ModelClient {
 		return this.settings;
 	}
 
-	/** Closes the client's connection pool; calls made afterwards fail. Does not block. */
+	/**
+	 * Closes the client's connection pool; calls made afterwards fail. Does not block.
+	 */
 	public void close() {
 		this.endpoint.close();
 	}
@@ -120,7 +126,10 @@ public final class OpenAiModelClient implements ModelClient {
 		return "openai";
 	}
 
-	/** Adds headers to an upstream request from the Reactor context of its call, e.g. a W3C trace context. */
+	/**
+	 * Adds headers to an upstream request from the Reactor context of its call, e.g. a
+	 * W3C trace context.
+	 */
 	@FunctionalInterface
 	public interface ContextHeaders {
 

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Values found in a request's text, handed out in order: numbers, quoted phrases, and runs of capitalised
- * words (a sentence's first word excluded), plus the text itself and its significant words.
+ * Values found in a request's text, handed out in order: numbers, quoted phrases, and
+ * runs of capitalised words (a sentence's first word excluded), plus the text itself and
+ * its significant words.
  */
 final class RequestValues {
 
@@ -100,7 +101,10 @@ final class RequestValues {
 		return YES.matcher(this.text).find();
 	}
 
-	/** Returns the words that are neither stop words nor numbers, or {@code example} when there are none. */
+	/**
+	 * Returns the words that are neither stop words nor numbers, or {@code example} when
+	 * there are none.
+	 */
 	String significantWords() {
 		List<String> words = new ArrayList<>();
 		for (String word : this.text.split("[^\\p{L}\\p{N}'-]+")) {
@@ -111,7 +115,10 @@ final class RequestValues {
 		return words.isEmpty() ? "example" : String.join(" ", words);
 	}
 
-	/** Returns the first choice the text names (case-insensitively), else the first choice. */
+	/**
+	 * Returns the first choice the text names (case-insensitively), else the first
+	 * choice.
+	 */
 	JsonNode pick(JsonNode choices) {
 		String lower = this.text.toLowerCase(Locale.ROOT);
 		for (JsonNode choice : choices) {

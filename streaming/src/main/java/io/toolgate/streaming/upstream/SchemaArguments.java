@@ -11,15 +11,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Generates tool-call arguments that satisfy a tool's JSON Schema, taking values from the request text where
- * it has them (see {@link RequestValues}). Supported: {@code type} (a string or an array; {@code null} is
- * avoided when another type is allowed), {@code const}, {@code enum} (a value named in the text, else the
- * first), {@code default}, {@code examples}, objects (every declared property, plus required ones not
- * declared; nothing else, so {@code additionalProperties: false} holds), arrays ({@code items},
- * {@code minItems}, {@code maxItems}, {@code uniqueItems} for scalars), strings ({@code minLength},
- * {@code maxLength}, {@code format} date-time, date, time, email, uri and uuid), numbers and integers
- * ({@code minimum}, {@code maximum}, both forms of exclusive bounds, integer {@code multipleOf}), booleans,
- * local {@code $ref}s ({@code #/...}) and {@code anyOf}/{@code oneOf}/{@code allOf} (the first branch).
+ * Generates tool-call arguments that satisfy a tool's JSON Schema, taking values from the
+ * request text where it has them (see {@link RequestValues}). Supported: {@code type} (a
+ * string or an array; {@code null} is avoided when another type is allowed),
+ * {@code const}, {@code enum} (a value named in the text, else the first),
+ * {@code default}, {@code examples}, objects (every declared property, plus required ones
+ * not declared; nothing else, so {@code additionalProperties: false} holds), arrays
+ * ({@code items}, {@code minItems}, {@code maxItems}, {@code uniqueItems} for scalars),
+ * strings ({@code minLength}, {@code maxLength}, {@code format} date-time, date, time,
+ * email, uri and uuid), numbers and integers ({@code minimum}, {@code maximum}, both
+ * forms of exclusive bounds, integer {@code multipleOf}), booleans, local {@code $ref}s
+ * ({@code #/...}) and {@code anyOf}/{@code oneOf}/{@code allOf} (the first branch).
  * {@code pattern} is not honoured.
  */
 final class SchemaArguments {
@@ -33,10 +35,10 @@ final class SchemaArguments {
 	private static final Set<String> TEXT_PROPERTIES = Set.of("query", "q", "text", "message", "prompt", "content",
 			"input", "question", "expression", "sentence", "body", "search", "topic", "description");
 
-	private static final Map<String, String> FORMATS = Map.of("date-time", "2025-01-01T12:00:00Z", "date",
-			"2025-01-01", "time", "12:00:00Z", "email", "user@example.com", "uri", "https://example.com/",
-			"url", "https://example.com/", "uuid", "00000000-0000-4000-8000-000000000000", "hostname",
-			"example.com", "ipv4", "127.0.0.1");
+	private static final Map<String, String> FORMATS = Map.of("date-time", "2025-01-01T12:00:00Z", "date", "2025-01-01",
+			"time", "12:00:00Z", "email", "user@example.com", "uri", "https://example.com/", "url",
+			"https://example.com/", "uuid", "00000000-0000-4000-8000-000000000000", "hostname", "example.com", "ipv4",
+			"127.0.0.1");
 
 	private final JsonNode root;
 
@@ -48,8 +50,10 @@ final class SchemaArguments {
 	}
 
 	/**
-	 * Returns arguments for a tool with parameters schema {@code schema}, from the request {@code text}.
-	 * @param schema the parameters schema, or a missing/null node for a tool without parameters
+	 * Returns arguments for a tool with parameters schema {@code schema}, from the
+	 * request {@code text}.
+	 * @param schema the parameters schema, or a missing/null node for a tool without
+	 * parameters
 	 * @param text the request text values are taken from
 	 * @return the arguments object
 	 */
@@ -155,7 +159,8 @@ final class SchemaArguments {
 	private ArrayNode array(JsonNode schema, String name, int depth) {
 		JsonNode items = schema.path("items").isObject() ? schema.path("items") : NODES.objectNode();
 		int min = Math.max(0, schema.path("minItems").asInt(0));
-		int max = schema.path("maxItems").isNumber() ? schema.path("maxItems").asInt() : Math.max(min, DEFAULT_MAX_ITEMS);
+		int max = schema.path("maxItems").isNumber() ? schema.path("maxItems").asInt()
+				: Math.max(min, DEFAULT_MAX_ITEMS);
 		String itemType = type(resolve(items));
 		int wanted = ("number".equals(itemType) || "integer".equals(itemType)) ? this.values.numbersLeft() : 1;
 		int count = Math.min(max, Math.max(min, Math.max(1, wanted)));

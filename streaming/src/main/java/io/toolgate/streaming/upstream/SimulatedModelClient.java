@@ -20,32 +20,37 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A deterministic, offline {@link ModelClient}: the same request always gets the same reply.
+ * A deterministic, offline {@link ModelClient}: the same request always gets the same
+ * reply.
  * <p>
  * What it answers, by the last message of the request:
  * <ul>
- * <li>a {@code user} message with tools offered: the text is split into requests (at commas, semicolons,
- * sentence ends, "and", "then", "also"), each matched to the offered tool sharing the most words with it (name
- * and description, stop words ignored), and each matched request becomes one tool call, all in one assistant
- * message with no text and finish reason {@code tool_calls}. Arguments satisfy the tool's parameters schema and
- * take numbers, quoted phrases and capitalised names from the request's text. Call ids are
- * {@code call_<hex>}, derived from the conversation's content and the call's position. {@code tool_choice}
- * {@code none}, {@code required} and a named function are honoured, as is {@code parallel_tool_calls: false}
- * (one call) and {@link SimulatedModelSettings#parallelToolCalls()} (exactly that many calls, cycling over the
- * tools). When no tool matches, it answers in text.</li>
- * <li>{@code tool} messages: a text reply quoting each result, e.g.
- * {@code Here is what I found: add returned {"sum":7}.}</li>
+ * <li>a {@code user} message with tools offered: the text is split into requests (at
+ * commas, semicolons, sentence ends, "and", "then", "also"), each matched to the offered
+ * tool sharing the most words with it (name and description, stop words ignored), and
+ * each matched request becomes one tool call, all in one assistant message with no text
+ * and finish reason {@code tool_calls}. Arguments satisfy the tool's parameters schema
+ * and take numbers, quoted phrases and capitalised names from the request's text. Call
+ * ids are {@code call_<hex>}, derived from the conversation's content and the call's
+ * position. {@code tool_choice} {@code none}, {@code required} and a named function are
+ * honoured, as is {@code parallel_tool_calls: false} (one call) and
+ * {@link SimulatedModelSettings#parallelToolCalls()} (exactly that many calls, cycling
+ * over the tools). When no tool matches, it answers in text.</li>
+ * <li>{@code tool} messages: a text reply quoting each result, e.g. {@code Here is what I
+ * found: add returned {"sum":7}.}</li>
  * <li>anything else: a text reply that quotes the last user message.</li>
  * </ul>
- * Text streams one {@link ModelEvent.Token} per word (the word and its following space), first after
- * {@link SimulatedModelSettings#timeToFirstToken()}, then one per {@link SimulatedModelSettings#interTokenDelay()},
- * on Reactor's parallel scheduler. {@code max_completion_tokens} (or {@code max_tokens}) cuts text replies with
- * finish reason {@code length}. Usage: prompt tokens are the characters of all messages / 4 (at least 1);
- * completion tokens are the tokens streamed, or for tool calls the characters of names and arguments / 4 (at
- * least 1). Failures are drawn per request from a random seeded by the settings' seed and the request's
- * content, so an identical request fails identically: {@link Kind#SERVER_ERROR} before the first token, or
- * {@link Kind#STREAM_CUT} partway ({@link #complete} only fails with the former). The model reported is the
- * request's, else {@value #DEFAULT_MODEL}.
+ * Text streams one {@link ModelEvent.Token} per word (the word and its following space),
+ * first after {@link SimulatedModelSettings#timeToFirstToken()}, then one per
+ * {@link SimulatedModelSettings#interTokenDelay()}, on Reactor's parallel scheduler.
+ * {@code max_completion_tokens} (or {@code max_tokens}) cuts text replies with finish
+ * reason {@code length}. Usage: prompt tokens are the characters of all messages / 4 (at
+ * least 1); completion tokens are the tokens streamed, or for tool calls the characters
+ * of names and arguments / 4 (at least 1). Failures are drawn per request from a random
+ * seeded by the settings' seed and the request's content, so an identical request fails
+ * identically: {@link Kind#SERVER_ERROR} before the first token, or
+ * {@link Kind#STREAM_CUT} partway ({@link #complete} only fails with the former). The
+ * model reported is the request's, else {@value #DEFAULT_MODEL}.
  */
 public final class SimulatedModelClient implements ModelClient {
 
@@ -96,9 +101,8 @@ public final class SimulatedModelClient implements ModelClient {
 			Duration total = this.settings.timeToFirstToken()
 				.plus(this.settings.interTokenDelay().multipliedBy(reply.tokens().size()));
 			Mono<Long> delay = total.isZero() ? Mono.just(0L) : Mono.delay(total);
-			return delay.thenReturn(ChatCompletionResponse.of(reply.completionId(),
-					System.currentTimeMillis() / 1000, reply.model(), reply.message(), reply.finishReason(),
-					reply.usage()));
+			return delay.thenReturn(ChatCompletionResponse.of(reply.completionId(), System.currentTimeMillis() / 1000,
+					reply.model(), reply.message(), reply.finishReason(), reply.usage()));
 		});
 	}
 
@@ -108,8 +112,9 @@ public final class SimulatedModelClient implements ModelClient {
 	}
 
 	/**
-	 * Decides the reply to {@code request}, without delay and without failing: the same request always gets
-	 * the same reply. The {@link SimulatedReply#failure()} says how the reply is to fail, if it does.
+	 * Decides the reply to {@code request}, without delay and without failing: the same
+	 * request always gets the same reply. The {@link SimulatedReply#failure()} says how
+	 * the reply is to fail, if it does.
 	 * @param request the request
 	 * @return the reply
 	 */
@@ -157,8 +162,7 @@ public final class SimulatedModelClient implements ModelClient {
 		reply.tokens().forEach((token) -> events.add(new ModelEvent.Token(token)));
 		if (reply.failure() == Failure.STREAM_CUT) {
 			return this.settings.pace(Flux.fromIterable(events.subList(0, reply.cutAfterTokens())))
-				.concatWith(Mono.error(() -> new UpstreamException(Kind.STREAM_CUT, 0, "simulated stream cut",
-						null)));
+				.concatWith(Mono.error(() -> new UpstreamException(Kind.STREAM_CUT, 0, "simulated stream cut", null)));
 		}
 		events.add(new ModelEvent.Completed(reply.message(), reply.finishReason(), reply.usage(), reply.model()));
 		return this.settings.pace(Flux.fromIterable(events));

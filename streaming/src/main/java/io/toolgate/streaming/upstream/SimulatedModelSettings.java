@@ -8,13 +8,14 @@ import reactor.core.publisher.Mono;
 /**
  * Settings of a {@link SimulatedModelClient}.
  *
- * @param timeToFirstToken delay before the first event of a reply (a token, or the tool calls)
+ * @param timeToFirstToken delay before the first event of a reply (a token, or the tool
+ * calls)
  * @param interTokenDelay delay between two events of a reply
  * @param replyWords the length of text replies in words; 0 keeps the natural reply
- * @param parallelToolCalls how many tool calls to make when tools are offered; 0 makes as many as the prompt
- * asks for
- * @param errorRate the share of requests, 0 to 1, that fail with {@link UpstreamException.Kind#SERVER_ERROR}
- * before their first token
+ * @param parallelToolCalls how many tool calls to make when tools are offered; 0 makes as
+ * many as the prompt asks for
+ * @param errorRate the share of requests, 0 to 1, that fail with
+ * {@link UpstreamException.Kind#SERVER_ERROR} before their first token
  * @param streamCutRate the share of streamed requests, 0 to 1, cut off with
  * {@link UpstreamException.Kind#STREAM_CUT} partway
  * @param seed mixed into the per-request random choice of failures
@@ -24,7 +25,8 @@ public record SimulatedModelSettings(Duration timeToFirstToken, Duration interTo
 
 	/**
 	 * Validates the settings.
-	 * @throws IllegalArgumentException if a delay is negative, a count is negative, or a rate is outside 0..1
+	 * @throws IllegalArgumentException if a delay is negative, a count is negative, or a
+	 * rate is outside 0..1
 	 */
 	public SimulatedModelSettings {
 		if (timeToFirstToken == null || timeToFirstToken.isNegative()) {
@@ -47,7 +49,10 @@ public record SimulatedModelSettings(Duration timeToFirstToken, Duration interTo
 		}
 	}
 
-	/** Returns settings pleasant for a demo: first token after 200 ms, then one every 30 ms, no failures. */
+	/**
+	 * Returns settings pleasant for a demo: first token after 200 ms, then one every 30
+	 * ms, no failures.
+	 */
 	public static SimulatedModelSettings ofDefaults() {
 		return new SimulatedModelSettings(Duration.ofMillis(200), Duration.ofMillis(30), 0, 0, 0, 0, 0);
 	}
@@ -71,14 +76,14 @@ public record SimulatedModelSettings(Duration timeToFirstToken, Duration interTo
 
 	/** Returns a copy with another reply length and tool-call count. */
 	public SimulatedModelSettings withShape(int words, int toolCalls) {
-		return new SimulatedModelSettings(this.timeToFirstToken, this.interTokenDelay, words, toolCalls,
-				this.errorRate, this.streamCutRate, this.seed);
+		return new SimulatedModelSettings(this.timeToFirstToken, this.interTokenDelay, words, toolCalls, this.errorRate,
+				this.streamCutRate, this.seed);
 	}
 
 	/**
-	 * Paces items as a reply streams: the first after {@link #timeToFirstToken}, each next one
-	 * {@link #interTokenDelay} after the previous. Timing runs on Reactor's parallel scheduler; zero delays add
-	 * no scheduling at all.
+	 * Paces items as a reply streams: the first after {@link #timeToFirstToken}, each
+	 * next one {@link #interTokenDelay} after the previous. Timing runs on Reactor's
+	 * parallel scheduler; zero delays add no scheduling at all.
 	 * @param items the items
 	 * @param <T> their type
 	 * @return the paced items
@@ -93,7 +98,9 @@ public record SimulatedModelSettings(Duration timeToFirstToken, Duration interTo
 		});
 	}
 
-	/** Returns a delay of the time to first token, or an immediate signal when it is zero. */
+	/**
+	 * Returns a delay of the time to first token, or an immediate signal when it is zero.
+	 */
 	public Mono<Long> firstTokenDelay() {
 		return this.timeToFirstToken.isZero() ? Mono.just(0L) : Mono.delay(this.timeToFirstToken);
 	}

@@ -15,7 +15,10 @@ final class SimulatedReplies {
 	private SimulatedReplies() {
 	}
 
-	/** Returns the reply quoting the trailing {@code tool} messages, each under the name of its call. */
+	/**
+	 * Returns the reply quoting the trailing {@code tool} messages, each under the name
+	 * of its call.
+	 */
 	static String quoteToolResults(List<ChatMessage> messages, int maxQuoteChars) {
 		Map<String, String> names = new HashMap<>();
 		int first = messages.size();
@@ -50,8 +53,9 @@ final class SimulatedReplies {
 	}
 
 	/**
-	 * Splits {@code text} into tokens of one word and its following space; with {@code words > 0} the reply is
-	 * made exactly that many words long by repeating or cutting it.
+	 * Splits {@code text} into tokens of one word and its following space; with
+	 * {@code words > 0} the reply is made exactly that many words long by repeating or
+	 * cutting it.
 	 */
 	static List<String> tokens(String text, int words) {
 		String normalized = text.replaceAll("\\s+", " ").strip();

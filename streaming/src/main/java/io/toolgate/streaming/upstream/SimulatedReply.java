@@ -7,7 +7,8 @@ import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.streaming.openai.Usage;
 
 /**
- * What the simulated model answers to one request, decided up front and deterministically.
+ * What the simulated model answers to one request, decided up front and
+ * deterministically.
  *
  * @param model the model name reported
  * @param tokens the text tokens, each a word and its following space
@@ -15,7 +16,8 @@ import io.toolgate.streaming.openai.Usage;
  * @param finishReason {@code stop}, {@code length} or {@code tool_calls}
  * @param usage the usage reported
  * @param failure whether and how this reply fails
- * @param cutAfterTokens for {@link Failure#STREAM_CUT}, how many tokens are sent before the cut
+ * @param cutAfterTokens for {@link Failure#STREAM_CUT}, how many tokens are sent before
+ * the cut
  * @param completionId a completion id derived from the request
  */
 public record SimulatedReply(String model, List<String> tokens, List<ToolCall> toolCalls, String finishReason,
@@ -26,7 +28,9 @@ public record SimulatedReply(String model, List<String> tokens, List<ToolCall> t
 
 		/** It does not. */
 		NONE,
-		/** The upstream fails before the first token (HTTP 500 from the simulated server). */
+		/**
+		 * The upstream fails before the first token (HTTP 500 from the simulated server).
+		 */
 		SERVER_ERROR,
 		/** The stream breaks off after {@code cutAfterTokens} tokens. */
 		STREAM_CUT

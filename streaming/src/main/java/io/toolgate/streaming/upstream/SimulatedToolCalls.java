@@ -11,11 +11,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tool calls the simulated model makes for a user message: the requests {@link ToolMatcher} finds in it,
- * under {@code tool_choice} ({@code none} makes none, {@code required} at least one, a named function only that
- * one), {@code parallel_tool_calls: false} (one at most) and {@link SimulatedModelSettings#parallelToolCalls()}
- * (exactly that many, cycling over the tools). Arguments come from {@link SchemaArguments}; call ids are
- * {@code call_<hex>}, derived from the conversation's hash and the call's position. Thread-safe.
+ * The tool calls the simulated model makes for a user message: the requests
+ * {@link ToolMatcher} finds in it, under {@code tool_choice} ({@code none} makes none,
+ * {@code required} at least one, a named function only that one),
+ * {@code parallel_tool_calls: false} (one at most) and
+ * {@link SimulatedModelSettings#parallelToolCalls()} (exactly that many, cycling over the
+ * tools). Arguments come from {@link SchemaArguments}; call ids are {@code call_<hex>},
+ * derived from the conversation's hash and the call's position. Thread-safe.
  */
 final class SimulatedToolCalls {
 
@@ -26,7 +28,8 @@ final class SimulatedToolCalls {
 	/**
 	 * Creates the tool-call side of a simulated model.
 	 * @param jsonMapper writes the arguments
-	 * @param parallelToolCalls how many calls to make; 0 makes as many as the message asks for
+	 * @param parallelToolCalls how many calls to make; 0 makes as many as the message
+	 * asks for
 	 */
 	SimulatedToolCalls(JsonMapper jsonMapper, int parallelToolCalls) {
 		this.jsonMapper = jsonMapper;

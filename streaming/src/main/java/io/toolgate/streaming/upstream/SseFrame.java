@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param event the {@code event:} field of this event, or {@code null} when it had none
  * @param data the {@code data:} lines joined with {@code \n}
- * @param id the {@code id:} field of this event, or {@code null} when it had none (the last-event-id of earlier
- * events is not carried over)
+ * @param id the {@code id:} field of this event, or {@code null} when it had none (the
+ * last-event-id of earlier events is not carried over)
  */
 public record SseFrame(@Nullable String event, String data, @Nullable String id) {
 

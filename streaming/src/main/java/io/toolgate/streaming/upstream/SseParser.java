@@ -12,28 +12,35 @@ import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 
 /**
- * An incremental Server-Sent-Events parser (the WHATWG event-stream format) over a body of network chunks.
+ * An incremental Server-Sent-Events parser (the WHATWG event-stream format) over a body
+ * of network chunks.
  * <p>
- * Chunk boundaries may fall anywhere: inside a line, between the {@code \r} and {@code \n} of a {@code \r\n}
- * line end, or inside a multi-byte UTF-8 character. Lines end with {@code \n}, {@code \r\n} or {@code \r}.
- * Comment lines ({@code :...}) are skipped, a field without a colon has an empty value, one space after the
- * colon is dropped, several {@code data:} lines are joined with {@code \n}, and an event with no {@code data}
- * field is not dispatched. {@code retry:} is accepted and dropped: callers of this parser do not reconnect. An
- * unterminated event at the end of the body is discarded, as the format requires.
+ * Chunk boundaries may fall anywhere: inside a line, between the {@code \r} and
+ * {@code \n} of a {@code \r\n} line end, or inside a multi-byte UTF-8 character. Lines
+ * end with {@code \n}, {@code \r\n} or {@code \r}. Comment lines ({@code :...}) are
+ * skipped, a field without a colon has an empty value, one space after the colon is
+ * dropped, several {@code data:} lines are joined with {@code \n}, and an event with no
+ * {@code data} field is not dispatched. {@code retry:} is accepted and dropped: callers
+ * of this parser do not reconnect. An unterminated event at the end of the body is
+ * discarded, as the format requires.
  * <p>
- * Every buffer received is released, including those discarded on cancel or error. Instances are immutable
- * and thread-safe; each subscription to {@link #parse} has its own state.
+ * Every buffer received is released, including those discarded on cancel or error.
+ * Instances are immutable and thread-safe; each subscription to {@link #parse} has its
+ * own state.
  */
 public final class SseParser {
 
-	/** The default bound on one event's size (a line, or the data of one event): 1 MiB. */
+	/**
+	 * The default bound on one event's size (a line, or the data of one event): 1 MiB.
+	 */
 	public static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 	private final int maxEventBytes;
 
 	/**
 	 * Creates a parser.
-	 * @param maxEventBytes the largest event, in bytes of its lines, before the stream fails
+	 * @param maxEventBytes the largest event, in bytes of its lines, before the stream
+	 * fails
 	 * @throws IllegalArgumentException if {@code maxEventBytes} is not positive
 	 */
 	public SseParser(int maxEventBytes) {
@@ -54,11 +61,11 @@ public final class SseParser {
 	}
 
 	/**
-	 * Parses a body into events, lazily and incrementally: each event is emitted as soon as its terminating
-	 * blank line has arrived.
+	 * Parses a body into events, lazily and incrementally: each event is emitted as soon
+	 * as its terminating blank line has arrived.
 	 * @param body the body's chunks; each is released once read
-	 * @return the events; errors with {@link DataBufferLimitException} when an event exceeds the bound, and
-	 * with the body's own error if it fails
+	 * @return the events; errors with {@link DataBufferLimitException} when an event
+	 * exceeds the bound, and with the body's own error if it fails
 	 */
 	public Flux<SseFrame> parse(Flux<DataBuffer> body) {
 		return Flux.defer(() -> {
@@ -79,7 +86,9 @@ public final class SseParser {
 		}
 	}
 
-	/** The state of one parse: the current line's bytes and the current event's fields. */
+	/**
+	 * The state of one parse: the current line's bytes and the current event's fields.
+	 */
 	private static final class Decoder {
 
 		private final int maxEventBytes;

@@ -11,10 +11,11 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JacksonException;
 
 /**
- * The state of one stream: turns its SSE frames into {@link ModelEvent}s, keeping the assembler, the usage and the
- * model seen so far and whether {@code [DONE]} arrived, and records when the last frame arrived for the
- * {@link StreamingCall} watchdog. One instance per subscription. Frames come one at a time in order; what the
- * watchdog's timer and the error path read from other threads is volatile.
+ * The state of one stream: turns its SSE frames into {@link ModelEvent}s, keeping the
+ * assembler, the usage and the model seen so far and whether {@code [DONE]} arrived, and
+ * records when the last frame arrived for the {@link StreamingCall} watchdog. One
+ * instance per subscription. Frames come one at a time in order; what the watchdog's
+ * timer and the error path read from other threads is volatile.
  */
 final class StreamState {
 
@@ -37,7 +38,10 @@ final class StreamState {
 
 	private volatile boolean done;
 
-	/** The event of the frame {@link #accept} let through, until {@link #takeEvent} hands it on. */
+	/**
+	 * The event of the frame {@link #accept} let through, until {@link #takeEvent} hands
+	 * it on.
+	 */
 	private @Nullable ModelEvent pending;
 
 	/**
@@ -73,12 +77,17 @@ final class StreamState {
 		return this.lastFrameNanos;
 	}
 
-	/** Whether the message is complete: {@code [DONE]} arrived, or the body ended after a finish reason. */
+	/**
+	 * Whether the message is complete: {@code [DONE]} arrived, or the body ended after a
+	 * finish reason.
+	 */
 	boolean done() {
 		return this.done;
 	}
 
-	/** Reads a frame; true when it made an event, which {@link #takeEvent} then returns. */
+	/**
+	 * Reads a frame; true when it made an event, which {@link #takeEvent} then returns.
+	 */
 	boolean accept(SseFrame frame) {
 		this.pending = onFrame(frame);
 		return this.pending != null;
@@ -92,8 +101,9 @@ final class StreamState {
 	}
 
 	/**
-	 * Ends the stream when its body ended: nothing more after {@code [DONE]}; the {@link ModelEvent.Completed}
-	 * when a finish reason was seen (some compatible servers omit {@code [DONE]}); else a {@link Kind#STREAM_CUT}.
+	 * Ends the stream when its body ended: nothing more after {@code [DONE]}; the
+	 * {@link ModelEvent.Completed} when a finish reason was seen (some compatible servers
+	 * omit {@code [DONE]}); else a {@link Kind#STREAM_CUT}.
 	 */
 	Mono<ModelEvent> finish() {
 		if (this.done) {
@@ -104,7 +114,8 @@ final class StreamState {
 			return Mono.error(new UpstreamException(Kind.STREAM_CUT, 0,
 					"upstream stream ended before [DONE] and without a finish reason", null));
 		}
-		// A finish reason means the message is whole; some compatible servers omit [DONE].
+		// A finish reason means the message is whole; some compatible servers omit
+		// [DONE].
 		this.done = true;
 		return Mono.just(completed(finishReason));
 	}

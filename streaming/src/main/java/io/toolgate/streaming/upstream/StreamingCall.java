@@ -13,12 +13,13 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The streaming call of an {@link OpenAiModelClient}: posts with {@code stream: true}, parses the SSE body as it
- * arrives, turns each frame into at most one {@link ModelEvent} through a {@link StreamState}, and watches the gaps
- * between frames (the first-token and idle timeouts). This is the per-token path, tuned as bench/README.md
- * measured it: per frame, four operators ({@code doOnNext}, {@code takeUntilOther}, {@code filter}, {@code map})
- * and no allocation beyond the parser's, the chunk's and the event. Thread-safe; each subscription has its own
- * state.
+ * The streaming call of an {@link OpenAiModelClient}: posts with {@code stream: true},
+ * parses the SSE body as it arrives, turns each frame into at most one {@link ModelEvent}
+ * through a {@link StreamState}, and watches the gaps between frames (the first-token and
+ * idle timeouts). This is the per-token path, tuned as bench/README.md measured it: per
+ * frame, four operators ({@code doOnNext}, {@code takeUntilOther}, {@code filter},
+ * {@code map}) and no allocation beyond the parser's, the chunk's and the event.
+ * Thread-safe; each subscription has its own state.
  */
 final class StreamingCall {
 
@@ -53,9 +54,12 @@ final class StreamingCall {
 				.transform(this.parser::parse)
 				.doOnNext(state::frameSeen)
 				.takeUntilOther(watchdog(state, earliestCheck()))
-				// filter and map rather than handle (or mapNotNull, built on it): with context-propagation on the
-				// class path, handle restores the context's thread locals (the request's observation and trace
-				// scope) around every frame; with the scopes it opened, that was several percent of a streamed
+				// filter and map rather than handle (or mapNotNull, built on it): with
+				// context-propagation on the
+				// class path, handle restores the context's thread locals (the request's
+				// observation and trace
+				// scope) around every frame; with the scopes it opened, that was several
+				// percent of a streamed
 				// call's CPU (bench/README.md).
 				.filter(state::accept)
 				.map(state::takeEvent)
@@ -65,9 +69,10 @@ final class StreamingCall {
 	}
 
 	/**
-	 * Errors with a {@link TimeoutException} once the stream has sent nothing for the first-token timeout, or,
-	 * after its first frame, nothing for the idle timeout; never completes otherwise. One timer per check, not one
-	 * per frame: when it fires early (frames kept arriving), it re-arms for the remaining time.
+	 * Errors with a {@link TimeoutException} once the stream has sent nothing for the
+	 * first-token timeout, or, after its first frame, nothing for the idle timeout; never
+	 * completes otherwise. One timer per check, not one per frame: when it fires early
+	 * (frames kept arriving), it re-arms for the remaining time.
 	 */
 	private Mono<SseFrame> watchdog(StreamState state, Duration after) {
 		return Mono.delay(after).flatMap((tick) -> {
@@ -89,7 +94,8 @@ final class StreamingCall {
 
 	private Mono<ModelEvent> afterStreamError(StreamState state, Throwable error) {
 		if (state.done()) {
-			// The message is complete once [DONE] arrived; a late timeout or connection error changes nothing.
+			// The message is complete once [DONE] arrived; a late timeout or connection
+			// error changes nothing.
 			logger.debug("Ignoring upstream error after [DONE]: {}", error.toString());
 			return Mono.empty();
 		}

@@ -13,17 +13,19 @@ import io.toolgate.streaming.openai.ToolCall;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds one assistant message from streamed chunks: text fragments are concatenated, tool-call fragments are
- * grouped by their {@code index} and their argument fragments concatenated in arrival order, and the finish
- * reason is kept.
+ * Builds one assistant message from streamed chunks: text fragments are concatenated,
+ * tool-call fragments are grouped by their {@code index} and their argument fragments
+ * concatenated in arrival order, and the finish reason is kept.
  * <p>
- * Rules for fragments: the first non-null {@code id}, {@code type} and function name of an index win (later
- * repeats are ignored). A call that never received an id gets {@code call_<index>}, or
- * {@code call_<completionId>_<index>} when chunks were fed with {@link #accept(ChatCompletionChunk)} and carried
- * a completion id, which keeps generated ids unique across model calls. A call without argument fragments gets
- * {@code {}}; a call without a name gets the empty name, which tool lookup then rejects as unknown.
+ * Rules for fragments: the first non-null {@code id}, {@code type} and function name of
+ * an index win (later repeats are ignored). A call that never received an id gets
+ * {@code call_<index>}, or {@code call_<completionId>_<index>} when chunks were fed with
+ * {@link #accept(ChatCompletionChunk)} and carried a completion id, which keeps generated
+ * ids unique across model calls. A call without argument fragments gets {@code {}}; a
+ * call without a name gets the empty name, which tool lookup then rejects as unknown.
  * <p>
- * Not thread-safe: use one instance per stream, fed sequentially (as Reactor operators do).
+ * Not thread-safe: use one instance per stream, fed sequentially (as Reactor operators
+ * do).
  */
 public final class ToolCallAssembler {
 
@@ -36,8 +38,8 @@ public final class ToolCallAssembler {
 	private @Nullable String completionId;
 
 	/**
-	 * Feeds a chunk: its completion id, and text, tool-call fragments and finish reason of choice 0. Other
-	 * choices are ignored (Toolgate asks for one).
+	 * Feeds a chunk: its completion id, and text, tool-call fragments and finish reason
+	 * of choice 0. Other choices are ignored (Toolgate asks for one).
 	 * @param chunk the chunk
 	 * @return the text fragment of choice 0, or {@code null} when the chunk carries none
 	 */
@@ -136,8 +138,8 @@ public final class ToolCallAssembler {
 	}
 
 	/**
-	 * Returns the assistant message so far: its text ({@code null} when empty and there are tool calls, as
-	 * OpenAI does) and its tool calls.
+	 * Returns the assistant message so far: its text ({@code null} when empty and there
+	 * are tool calls, as OpenAI does) and its tool calls.
 	 */
 	public ChatMessage message() {
 		List<ToolCall> toolCalls = toolCalls();
@@ -149,8 +151,8 @@ public final class ToolCallAssembler {
 	}
 
 	/**
-	 * Returns the finish reason to report: the one seen, else {@code tool_calls} when there are calls, else
-	 * {@code stop}.
+	 * Returns the finish reason to report: the one seen, else {@code tool_calls} when
+	 * there are calls, else {@code stop}.
 	 */
 	public String effectiveFinishReason() {
 		if (this.finishReason != null) {

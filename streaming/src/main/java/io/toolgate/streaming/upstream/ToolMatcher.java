@@ -10,9 +10,10 @@ import io.toolgate.streaming.openai.ToolDefinition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits a user message into requests and matches each to the offered tool whose name and description share
- * the most significant words with it (a name word counts twice). A piece that matches no tool belongs to the
- * request before it ("add 3 and 4" stays one request), or to the next one when it comes first.
+ * Splits a user message into requests and matches each to the offered tool whose name and
+ * description share the most significant words with it (a name word counts twice). A
+ * piece that matches no tool belongs to the request before it ("add 3 and 4" stays one
+ * request), or to the next one when it comes first.
  */
 final class ToolMatcher {
 
@@ -71,7 +72,10 @@ final class ToolMatcher {
 		return matches;
 	}
 
-	/** Returns the tool best matching {@code text}, the first offered on a tie, or {@code null} if none shares a word. */
+	/**
+	 * Returns the tool best matching {@code text}, the first offered on a tie, or
+	 * {@code null} if none shares a word.
+	 */
 	@Nullable ToolDefinition bestTool(String text) {
 		Set<String> words = SimulatedWords.stems(text);
 		ToolDefinition best = null;

@@ -16,11 +16,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How the failures of an {@link OpenAiModelClient} call become {@link UpstreamException}s (the table is in the
- * client's Javadoc): an HTTP error status with the upstream's own error message, an error event inside a stream,
- * and the errors of the exchange itself (timeouts, a request that could not be sent, an oversized event, a body
- * that broke off). Nothing here retries; {@link UpstreamException#isRetryable()} tells callers whether they may.
- * Thread-safe.
+ * How the failures of an {@link OpenAiModelClient} call become {@link UpstreamException}s
+ * (the table is in the client's Javadoc): an HTTP error status with the upstream's own
+ * error message, an error event inside a stream, and the errors of the exchange itself
+ * (timeouts, a request that could not be sent, an oversized event, a body that broke
+ * off). Nothing here retries; {@link UpstreamException#isRetryable()} tells callers
+ * whether they may. Thread-safe.
  */
 final class UpstreamErrors {
 
@@ -39,8 +40,9 @@ final class UpstreamErrors {
 	}
 
 	/**
-	 * Reads an error response: 429 is {@link Kind#RATE_LIMITED}, other 4xx {@link Kind#CLIENT_ERROR}, 5xx
-	 * {@link Kind#SERVER_ERROR}, with the upstream's message when its body has one.
+	 * Reads an error response: 429 is {@link Kind#RATE_LIMITED}, other 4xx
+	 * {@link Kind#CLIENT_ERROR}, 5xx {@link Kind#SERVER_ERROR}, with the upstream's
+	 * message when its body has one.
 	 * @param response a response with an error status
 	 * @return the exception; never empty and never an error signal
 	 */
@@ -54,8 +56,8 @@ final class UpstreamErrors {
 	}
 
 	/**
-	 * The exception for a streamed chunk with neither choices nor usage: {@link Kind#SERVER_ERROR} when it is an
-	 * error event, else {@link Kind#MALFORMED}.
+	 * The exception for a streamed chunk with neither choices nor usage:
+	 * {@link Kind#SERVER_ERROR} when it is an error event, else {@link Kind#MALFORMED}.
 	 * @param data the chunk's JSON
 	 */
 	UpstreamException chunkWithoutChoices(String data) {
@@ -68,8 +70,9 @@ final class UpstreamErrors {
 	}
 
 	/**
-	 * Maps an error of a stream. A {@link TimeoutException} (from the watchdog) is {@link Kind#IDLE_TIMEOUT} once
-	 * frames arrived, else {@link Kind#FIRST_TOKEN_TIMEOUT}; a body that broke off is {@link Kind#STREAM_CUT}.
+	 * Maps an error of a stream. A {@link TimeoutException} (from the watchdog) is
+	 * {@link Kind#IDLE_TIMEOUT} once frames arrived, else
+	 * {@link Kind#FIRST_TOKEN_TIMEOUT}; a body that broke off is {@link Kind#STREAM_CUT}.
 	 * @param error the error
 	 * @param framesSeen whether any SSE event arrived before it
 	 */
@@ -78,8 +81,9 @@ final class UpstreamErrors {
 	}
 
 	/**
-	 * Maps an error of a non-streaming call: a {@link TimeoutException} is {@link Kind#FIRST_TOKEN_TIMEOUT}, since
-	 * the whole response is its first token; any other failure {@link Kind#SERVER_ERROR}.
+	 * Maps an error of a non-streaming call: a {@link TimeoutException} is
+	 * {@link Kind#FIRST_TOKEN_TIMEOUT}, since the whole response is its first token; any
+	 * other failure {@link Kind#SERVER_ERROR}.
 	 * @param error the error
 	 */
 	UpstreamException ofCompletion(Throwable error) {
@@ -117,12 +121,14 @@ final class UpstreamErrors {
 
 	private static UpstreamException statusException(int status, String upstreamMessage) {
 		Kind kind = (status == 429) ? Kind.RATE_LIMITED : (status < 500) ? Kind.CLIENT_ERROR : Kind.SERVER_ERROR;
-		String message = "upstream returned HTTP " + status
-				+ (upstreamMessage.isEmpty() ? "" : ": " + upstreamMessage);
+		String message = "upstream returned HTTP " + status + (upstreamMessage.isEmpty() ? "" : ": " + upstreamMessage);
 		return new UpstreamException(kind, status, message, null);
 	}
 
-	/** Extracts {@code error.message} (or a string {@code error}) from an error body, else returns "". */
+	/**
+	 * Extracts {@code error.message} (or a string {@code error}) from an error body, else
+	 * returns "".
+	 */
 	private String errorMessage(byte[] body) {
 		try {
 			JsonNode error = this.jsonMapper.readTree(body).path("error");

@@ -13,8 +13,8 @@ public class UpstreamException extends RuntimeException {
 	 * Creates an exception.
 	 * @param kind what failed
 	 * @param status the upstream HTTP status, or 0 when there was none
-	 * @param message a description safe to show to clients (no keys, no bodies beyond the upstream's error
-	 * message)
+	 * @param message a description safe to show to clients (no keys, no bodies beyond the
+	 * upstream's error message)
 	 * @param cause the cause, if any
 	 */
 	public UpstreamException(Kind kind, int status, String message, @Nullable Throwable cause) {

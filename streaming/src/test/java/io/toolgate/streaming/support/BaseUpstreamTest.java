@@ -18,21 +18,25 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of tests of {@link OpenAiModelClient} against a {@link ScriptedUpstream}, after reactor-netty's
- * {@code BaseHttpTest}: the upstream listens on a free port, and it and every client a test made are closed
- * after each test.
+ * Base of tests of {@link OpenAiModelClient} against a {@link ScriptedUpstream}, after
+ * reactor-netty's {@code BaseHttpTest}: the upstream listens on a free port, and it and
+ * every client a test made are closed after each test.
  */
 public abstract class BaseUpstreamTest {
 
 	/**
-	 * The bound of every verification. Generous, like the stream timeouts of {@link #settings()}: the first HTTP
-	 * test of a JVM pays for the cold start of the client stack, which took over 5 s on a loaded 2-core machine.
+	 * The bound of every verification. Generous, like the stream timeouts of
+	 * {@link #settings()}: the first HTTP test of a JVM pays for the cold start of the
+	 * client stack, which took over 5 s on a loaded 2-core machine.
 	 */
 	protected static final Duration VERIFY = Duration.ofSeconds(30);
 
 	protected final ScriptedUpstream upstream = new ScriptedUpstream();
 
-	/** A request with Toolgate's {@code conversation_id} extension, which is never sent upstream. */
+	/**
+	 * A request with Toolgate's {@code conversation_id} extension, which is never sent
+	 * upstream.
+	 */
 	protected final ChatCompletionRequest request = new ChatCompletionRequest("gpt-test",
 			List.of(ChatMessage.user("hi")), false, null, null, null, null, null, null, null, null, "conv-1");
 
@@ -45,8 +49,9 @@ public abstract class BaseUpstreamTest {
 	}
 
 	/**
-	 * Settings for the scripted upstream, with stream timeouts of 15 s: out of the way of tests not about them
-	 * (those set their own), and still shorter than {@link #VERIFY}, so a stalled stream fails as a timeout.
+	 * Settings for the scripted upstream, with stream timeouts of 15 s: out of the way of
+	 * tests not about them (those set their own), and still shorter than {@link #VERIFY},
+	 * so a stalled stream fails as a timeout.
 	 */
 	protected OpenAiClientSettings settings() {
 		return OpenAiClientSettings.ofDefaults(this.upstream.baseUrl())

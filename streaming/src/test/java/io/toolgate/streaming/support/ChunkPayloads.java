@@ -11,8 +11,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * SSE data payloads an OpenAI-compatible upstream streams: chat-completion chunks as JSON, all of completion
- * {@value #COMPLETION_ID} and model {@value #MODEL}, and {@value #DONE}.
+ * SSE data payloads an OpenAI-compatible upstream streams: chat-completion chunks as
+ * JSON, all of completion {@value #COMPLETION_ID} and model {@value #MODEL}, and
+ * {@value #DONE}.
  */
 public final class ChunkPayloads {
 

@@ -43,10 +43,13 @@ public final class SampleTools {
 	private SampleTools() {
 	}
 
-	/** Returns a streaming request with a system prompt and {@code text} from the user, offering {@link #TOOLS}. */
+	/**
+	 * Returns a streaming request with a system prompt and {@code text} from the user,
+	 * offering {@link #TOOLS}.
+	 */
 	public static ChatCompletionRequest request(String text) {
-		return ChatCompletionRequest.of("toolgate-sim", List.of(ChatMessage.system("Be brief."), ChatMessage.user(text)),
-				TOOLS, true);
+		return ChatCompletionRequest.of("toolgate-sim",
+				List.of(ChatMessage.system("Be brief."), ChatMessage.user(text)), TOOLS, true);
 	}
 
 	/** Asserts that a call's arguments validate against its tool's parameters schema. */

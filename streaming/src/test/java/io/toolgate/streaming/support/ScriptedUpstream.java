@@ -20,8 +20,8 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A real HTTP server on a free port whose {@code POST /v1/chat/completions} answer each test scripts. It
- * records request bodies and headers, and counts closed connections.
+ * A real HTTP server on a free port whose {@code POST /v1/chat/completions} answer each
+ * test scripts. It records request bodies and headers, and counts closed connections.
  */
 public final class ScriptedUpstream implements AutoCloseable {
 
@@ -44,10 +44,10 @@ public final class ScriptedUpstream implements AutoCloseable {
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
-			.doOnConnection((connection) -> connection.onDispose(
-					() -> this.closedConnections.emitNext(this.closed.incrementAndGet(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)))))
-			.route((routes) -> routes.post("/v1/chat/completions",
-					(request, response) -> request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
+			.doOnConnection((connection) -> connection.onDispose(() -> this.closedConnections
+				.emitNext(this.closed.incrementAndGet(), Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)))))
+			.route((routes) -> routes.post("/v1/chat/completions", (request,
+					response) -> request.receive().aggregate().asString().defaultIfEmpty("").flatMap((body) -> {
 						this.bodies.add(body);
 						String authorization = request.requestHeaders().get("Authorization");
 						this.authorizations.add((authorization != null) ? authorization : "");
@@ -67,7 +67,10 @@ public final class ScriptedUpstream implements AutoCloseable {
 		answer((response) -> sendSse(response, dataPayloads));
 	}
 
-	/** Scripts an SSE answer with these data payloads, after which the connection drops before the body ends. */
+	/**
+	 * Scripts an SSE answer with these data payloads, after which the connection drops
+	 * before the body ends.
+	 */
 	public void answerSseThenDisconnect(Flux<String> dataPayloads) {
 		answer((response) -> Mono.from(sendSse(response, dataPayloads))
 			.then(Mono.fromRunnable(() -> response.withConnection(Connection::dispose))));
@@ -80,7 +83,9 @@ public final class ScriptedUpstream implements AutoCloseable {
 
 	/** Scripts a JSON answer. */
 	public void answerJson(int status, String json) {
-		answer((response) -> response.status(status).header("Content-Type", "application/json").sendString(Mono.just(json)));
+		answer((response) -> response.status(status)
+			.header("Content-Type", "application/json")
+			.sendString(Mono.just(json)));
 	}
 
 	public URI baseUrl() {

@@ -34,8 +34,7 @@ class ChunkReaderTests {
 			"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"clock\",\"arguments\":\"\"}}]}}]}",
 			"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"tz\\\":\"}}]}}]}",
 			"{\"id\":\"c1\",\"choices\":[{\"index\":1,\"delta\":{\"content\":\"a\"}},{\"index\":0,\"delta\":{\"content\":\"b\"}}]}",
-			"{\"id\":\"c1\",\"choices\":null}",
-			"{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}",
+			"{\"id\":\"c1\",\"choices\":null}", "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}",
 			"{\"id\":\"c1\",\"id\":\"c2\",\"choices\":[]}",
 			"{\"id\":42,\"created\":\"1700000000\",\"choices\":[{\"index\":0,\"delta\":{\"content\":7}}]}",
 			"{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":true}}],\"usage\":{\"total_tokens\":1.5}}",
@@ -69,12 +68,14 @@ class ChunkReaderTests {
 	void handsToolCallFragmentsToDataBinding() {
 		ChatCompletionChunk chunk = this.reader.read("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":"
 				+ "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"clock\",\"arguments\":\"{}\"}}]}}]}");
-		assertThat(chunk.choices().get(0).delta().toolCalls()).isEqualTo(List.of(new ChatCompletionChunk.ToolCallDelta(0,
-				"call_1", "function", new ChatCompletionChunk.FunctionDelta("clock", "{}"))));
+		assertThat(chunk.choices().get(0).delta().toolCalls())
+			.isEqualTo(List.of(new ChatCompletionChunk.ToolCallDelta(0, "call_1", "function",
+					new ChatCompletionChunk.FunctionDelta("clock", "{}"))));
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "{\"id\":\"c1\",\"choices\":[", "not json", "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} trailing",
+	@ValueSource(strings = { "{\"id\":\"c1\",\"choices\":[", "not json",
+			"{\"choices\":[{\"delta\":{\"content\":\"x\"}}]} trailing",
 			"{\"choices\":[{\"index\":3000000000,\"delta\":{\"content\":\"x\"}}]}" })
 	void failsWhereDataBindingFails(String json) {
 		assertThatExceptionOfType(JacksonException.class)

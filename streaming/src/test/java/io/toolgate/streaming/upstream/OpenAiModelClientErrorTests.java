@@ -19,19 +19,23 @@ import static io.toolgate.streaming.support.ChunkPayloads.chunk;
 import static io.toolgate.streaming.support.ChunkPayloads.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How {@link OpenAiModelClient} reports the upstream's failures: each as an {@link UpstreamException} of its kind. */
+/**
+ * How {@link OpenAiModelClient} reports the upstream's failures: each as an
+ * {@link UpstreamException} of its kind.
+ */
 class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 
 	@Test
 	void mapsBadRequestWithUpstreamMessage() {
-		this.upstream.answerJson(400, "{\"error\":{\"message\":\"Invalid model 'x'\",\"type\":\"invalid_request_error\"}}");
-		expectFailure(client(settings()).stream(this.request), (error) -> assertThat(error)
-			.isInstanceOfSatisfying(UpstreamException.class, (e) -> {
-				assertThat(e.kind()).isEqualTo(Kind.CLIENT_ERROR);
-				assertThat(e.status()).isEqualTo(400);
-				assertThat(e.getMessage()).contains("Invalid model 'x'");
-				assertThat(e.isRetryable()).isFalse();
-			}));
+		this.upstream.answerJson(400,
+				"{\"error\":{\"message\":\"Invalid model 'x'\",\"type\":\"invalid_request_error\"}}");
+		expectFailure(client(settings()).stream(this.request),
+				(error) -> assertThat(error).isInstanceOfSatisfying(UpstreamException.class, (e) -> {
+					assertThat(e.kind()).isEqualTo(Kind.CLIENT_ERROR);
+					assertThat(e.status()).isEqualTo(400);
+					assertThat(e.getMessage()).contains("Invalid model 'x'");
+					assertThat(e.isRetryable()).isFalse();
+				}));
 	}
 
 	@Test
@@ -105,8 +109,9 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 	@Test
 	void timesOutWhenStreamGoesIdle() {
 		this.upstream.answerSse(Flux.concat(Flux.just(text("a")), Flux.never()));
-		StepVerifier.create(client(settings().withStreamTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)))
-			.stream(this.request))
+		StepVerifier
+			.create(client(settings().withStreamTimeouts(Duration.ofSeconds(10), Duration.ofMillis(300)))
+				.stream(this.request))
 			.expectNext(new ModelEvent.Token("a"))
 			.expectErrorSatisfies((error) -> assertKind(error, Kind.IDLE_TIMEOUT))
 			.verify(VERIFY);
@@ -118,7 +123,8 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
 		}
-		OpenAiModelClient client = client(OpenAiClientSettings.ofDefaults(URI.create("http://127.0.0.1:" + port + "/v1")));
+		OpenAiModelClient client = client(
+				OpenAiClientSettings.ofDefaults(URI.create("http://127.0.0.1:" + port + "/v1")));
 		expectFailure(client.stream(this.request), (error) -> assertKind(error, Kind.CONNECT));
 		expectFailure(client.complete(this.request), (error) -> assertKind(error, Kind.CONNECT));
 	}
@@ -141,12 +147,18 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 				"upstream response is not a chat completion");
 	}
 
-	/** Verifies that a call fails, before emitting anything, with an error {@code assertion} accepts. */
+	/**
+	 * Verifies that a call fails, before emitting anything, with an error
+	 * {@code assertion} accepts.
+	 */
 	private static void expectFailure(Publisher<?> call, Consumer<Throwable> assertion) {
 		StepVerifier.create(call).expectErrorSatisfies(assertion).verify(VERIFY);
 	}
 
-	/** Verifies that a call fails, before emitting anything, with an exception of this kind and message. */
+	/**
+	 * Verifies that a call fails, before emitting anything, with an exception of this
+	 * kind and message.
+	 */
 	private static void expectFailure(Publisher<?> call, Kind kind, String message) {
 		expectFailure(call, (error) -> {
 			assertKind(error, kind);
@@ -154,7 +166,10 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 		});
 	}
 
-	/** Verifies that a stream of the default client emits {@code first}, then fails as {@code assertion} accepts. */
+	/**
+	 * Verifies that a stream of the default client emits {@code first}, then fails as
+	 * {@code assertion} accepts.
+	 */
 	private void expectFailureAfter(ModelEvent first, Consumer<Throwable> assertion) {
 		StepVerifier.create(client(settings()).stream(this.request))
 			.expectNext(first)

@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * What {@link OpenAiModelClient} sends, and what it makes of the answers it accepts; its failures are in
- * {@link OpenAiModelClientErrorTests}.
+ * What {@link OpenAiModelClient} sends, and what it makes of the answers it accepts; its
+ * failures are in {@link OpenAiModelClientErrorTests}.
  */
 class OpenAiModelClientTests extends BaseUpstreamTest {
 
@@ -83,8 +83,8 @@ class OpenAiModelClientTests extends BaseUpstreamTest {
 			.expectNextCount(2)
 			.expectComplete()
 			.verify(VERIFY);
-		this.upstream.answerJson(200, json(ChatCompletionResponse.of("cmpl-2", 1, "m", ChatMessage.assistant("x"),
-				"stop", Usage.ZERO)));
+		this.upstream.answerJson(200,
+				json(ChatCompletionResponse.of("cmpl-2", 1, "m", ChatMessage.assistant("x"), "stop", Usage.ZERO)));
 		StepVerifier.create(client.complete(this.request).contextWrite(Context.of("trace", "00-b-01")))
 			.expectNextCount(1)
 			.expectComplete()
@@ -102,12 +102,13 @@ class OpenAiModelClientTests extends BaseUpstreamTest {
 				toolCall(new ToolCallDelta(0, null, null, new FunctionDelta(null, "{\"zone\":"))),
 				toolCall(new ToolCallDelta(1, null, null, new FunctionDelta(null, "{\"a\":3,"))),
 				toolCall(new ToolCallDelta(0, null, null, new FunctionDelta(null, "\"UTC\"}"))),
-				toolCall(new ToolCallDelta(1, null, null, new FunctionDelta(null, "\"b\":4}"))),
-				finish("tool_calls"), usage(Usage.of(12, 7)), DONE));
+				toolCall(new ToolCallDelta(1, null, null, new FunctionDelta(null, "\"b\":4}"))), finish("tool_calls"),
+				usage(Usage.of(12, 7)), DONE));
 		StepVerifier.create(client(settings()).stream(this.request)).assertNext((event) -> {
 			ModelEvent.Completed completed = (ModelEvent.Completed) event;
 			assertThat(completed.message().toolCalls()).containsExactly(
-					ToolCall.of("call_a", "get_time", "{\"zone\":\"UTC\"}"), ToolCall.of("call_b", "add", "{\"a\":3,\"b\":4}"));
+					ToolCall.of("call_a", "get_time", "{\"zone\":\"UTC\"}"),
+					ToolCall.of("call_b", "add", "{\"a\":3,\"b\":4}"));
 			assertThat(completed.message().content()).isNull();
 			assertThat(completed.finishReason()).isEqualTo("tool_calls");
 			assertThat(completed.usage()).isEqualTo(Usage.of(12, 7));

@@ -28,20 +28,23 @@ class SimulatedModelClientTests {
 
 	@Test
 	void callsOneToolPerRequestInOneMessage() {
-		ChatMessage message = completed(
-				SampleTools.request("What time is it in Tokyo, and add 3 and 4; then get the weather in Paris in fahrenheit"))
+		ChatMessage message = completed(SampleTools
+			.request("What time is it in Tokyo, and add 3 and 4; then get the weather in Paris in fahrenheit"))
 			.message();
 		assertThat(message.toolCalls()).extracting((call) -> call.function().name())
 			.containsExactly("get_time", "add", "get-weather");
 		Map<String, JsonNode> arguments = message.toolCalls()
 			.stream()
-			.collect(Collectors.toMap((call) -> call.function().name(), (call) -> JSON.readTree(call.function().arguments())));
+			.collect(Collectors.toMap((call) -> call.function().name(),
+					(call) -> JSON.readTree(call.function().arguments())));
 		assertThat(arguments.get("get_time").path("timezone").asString()).isEqualTo("Tokyo");
 		assertThat(arguments.get("add").path("a").asInt()).isEqualTo(3);
 		assertThat(arguments.get("add").path("b").asInt()).isEqualTo(4);
 		assertThat(arguments.get("get-weather").path("city").asString()).isEqualTo("Paris");
 		assertThat(arguments.get("get-weather").path("units").asString()).isEqualTo("fahrenheit");
-		assertThat(message.toolCalls()).extracting(ToolCall::id).doesNotHaveDuplicates().allMatch((id) -> id.startsWith("call_"));
+		assertThat(message.toolCalls()).extracting(ToolCall::id)
+			.doesNotHaveDuplicates()
+			.allMatch((id) -> id.startsWith("call_"));
 	}
 
 	@Test
@@ -70,8 +73,8 @@ class SimulatedModelClientTests {
 	void isDeterministic() {
 		ChatCompletionRequest request = SampleTools.request("add 1 and 2, and what time is it in Berlin");
 		assertThat(completed(request)).isEqualTo(completed(request));
-		assertThat(this.model.reply(request)).isEqualTo(new SimulatedModelClient(SimulatedModelSettings.instant())
-			.reply(request));
+		assertThat(this.model.reply(request))
+			.isEqualTo(new SimulatedModelClient(SimulatedModelSettings.instant()).reply(request));
 	}
 
 	@Test
@@ -93,7 +96,8 @@ class SimulatedModelClientTests {
 			.map((event) -> ((ModelEvent.Token) event).text())
 			.toList();
 		ModelEvent.Completed completed = (ModelEvent.Completed) events.get(events.size() - 1);
-		assertThat(tokens).hasSizeGreaterThan(3).allMatch((token) -> !token.isBlank() && token.strip().indexOf(' ') < 0);
+		assertThat(tokens).hasSizeGreaterThan(3)
+			.allMatch((token) -> !token.isBlank() && token.strip().indexOf(' ') < 0);
 		assertThat(String.join("", tokens)).isEqualTo(completed.message().content()).contains("Hello there");
 		assertThat(completed.usage().completionTokens()).isEqualTo(tokens.size());
 		assertThat(completed.usage().promptTokens()).isEqualTo(2);
@@ -116,7 +120,8 @@ class SimulatedModelClientTests {
 	@Test
 	void honoursReplyWordsAndToolCallCount() {
 		SimulatedModelClient shaped = new SimulatedModelClient(SimulatedModelSettings.instant().withShape(50, 3));
-		SimulatedReply text = shaped.reply(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hi")), List.of(), true));
+		SimulatedReply text = shaped
+			.reply(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hi")), List.of(), true));
 		assertThat(text.tokens()).hasSize(50);
 		SimulatedReply calls = shaped.reply(SampleTools.request("add 1 and 2"));
 		assertThat(calls.toolCalls()).extracting((call) -> call.function().name())
@@ -126,16 +131,20 @@ class SimulatedModelClientTests {
 
 	@Test
 	void failsDeterministicallyAtConfiguredRates() {
-		SimulatedModelClient failing = new SimulatedModelClient(SimulatedModelSettings.instant().withFailureRates(1, 0));
+		SimulatedModelClient failing = new SimulatedModelClient(
+				SimulatedModelSettings.instant().withFailureRates(1, 0));
 		StepVerifier.create(failing.stream(SampleTools.request("add 1 and 2")))
-			.expectErrorSatisfies((error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.SERVER_ERROR))
+			.expectErrorSatisfies(
+					(error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.SERVER_ERROR))
 			.verify(VERIFY);
 		StepVerifier.create(failing.complete(SampleTools.request("add 1 and 2")))
 			.expectError(UpstreamException.class)
 			.verify(VERIFY);
-		SimulatedModelClient cutting = new SimulatedModelClient(SimulatedModelSettings.instant().withFailureRates(0, 1));
-		StepVerifier.create(cutting.stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hello")), List.of(), true))
-			.filter(ModelEvent.Completed.class::isInstance))
+		SimulatedModelClient cutting = new SimulatedModelClient(
+				SimulatedModelSettings.instant().withFailureRates(0, 1));
+		StepVerifier
+			.create(cutting.stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hello")), List.of(), true))
+				.filter(ModelEvent.Completed.class::isInstance))
 			.expectErrorSatisfies((error) -> assertThat(((UpstreamException) error).kind()).isEqualTo(Kind.STREAM_CUT))
 			.verify(VERIFY);
 	}
@@ -144,9 +153,10 @@ class SimulatedModelClientTests {
 	void pacesTokensOnTheParallelScheduler() {
 		SimulatedModelClient paced = new SimulatedModelClient(
 				SimulatedModelSettings.instant().withDelays(Duration.ofMillis(20), Duration.ofMillis(1)));
-		StepVerifier.create(paced.stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hi")), List.of(), true))
-			.map((event) -> Thread.currentThread().getName())
-			.distinct())
+		StepVerifier
+			.create(paced.stream(ChatCompletionRequest.of("m", List.of(ChatMessage.user("hi")), List.of(), true))
+				.map((event) -> Thread.currentThread().getName())
+				.distinct())
 			.expectNextMatches((thread) -> thread.startsWith("parallel"))
 			.thenConsumeWhile((thread) -> thread.startsWith("parallel"))
 			.expectComplete()
@@ -188,6 +198,5 @@ class SimulatedModelClientTests {
 	private List<ModelEvent> events(ChatCompletionRequest request) {
 		return this.model.stream(request).collectList().block(VERIFY);
 	}
-
 
 }

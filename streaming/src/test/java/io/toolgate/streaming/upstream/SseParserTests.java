@@ -20,11 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SseParserTests {
 
-	private static final String STREAM = "\uFEFF: a comment\n" + "data: plain\n\n" + "event: update\r\n"
-			+ "id: 7\r\n" + "data:first line\r\n" + "data:  second line starts with a space\r\n\r\n"
-			+ "retry: 3000\r" + "data: carriage returns only\r\r" + "data: h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00\n\n"
-			+ "data\n\n" + "id: no data here\n\n" + "unknown: field\n" + "data: after unknown\n\n"
-			+ "data: {\"x\": \"y:z\"}\n\n" + "data: unterminated at the end\n";
+	private static final String STREAM = "\uFEFF: a comment\n" + "data: plain\n\n" + "event: update\r\n" + "id: 7\r\n"
+			+ "data:first line\r\n" + "data:  second line starts with a space\r\n\r\n" + "retry: 3000\r"
+			+ "data: carriage returns only\r\r" + "data: h\u00e9llo w\u00f6rld \u20ac \uD83D\uDE00\n\n" + "data\n\n"
+			+ "id: no data here\n\n" + "unknown: field\n" + "data: after unknown\n\n" + "data: {\"x\": \"y:z\"}\n\n"
+			+ "data: unterminated at the end\n";
 
 	private static final List<SseFrame> EXPECTED = List.of(SseFrame.of("plain"),
 			new SseFrame("update", "first line\n second line starts with a space", "7"),
@@ -113,7 +113,8 @@ class SseParserTests {
 		List<CountingBuffer> counted = List.of(new CountingBuffer(bytes("data: 0123456789\n")),
 				new CountingBuffer(bytes("data: 0123456789\n\n")));
 		NettyDataBufferFactory factory = new NettyDataBufferFactory(UnpooledByteBufAllocator.DEFAULT);
-		// hide(): buffers are pushed one by one, as a network body's are, not pulled through a fused queue
+		// hide(): buffers are pushed one by one, as a network body's are, not pulled
+		// through a fused queue
 		StepVerifier.create(new SseParser(16).parse(Flux.fromIterable(counted).<DataBuffer>map(factory::wrap).hide()))
 			.expectError(DataBufferLimitException.class)
 			.verify(Duration.ofSeconds(5));
@@ -130,8 +131,7 @@ class SseParserTests {
 
 	@Test
 	void emitsEventsAsSoonAsTheyEnd() {
-		StepVerifier.create(this.parser.parse(buffers(List.of(bytes("data: a\n\n")))
-			.concatWith(Flux.never())))
+		StepVerifier.create(this.parser.parse(buffers(List.of(bytes("data: a\n\n"))).concatWith(Flux.never())))
 			.expectNext(SseFrame.of("a"))
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
@@ -148,7 +148,10 @@ class SseParserTests {
 			.verify(Duration.ofSeconds(5));
 	}
 
-	/** A heap buffer that counts the calls to release it, a second one included (which then throws). */
+	/**
+	 * A heap buffer that counts the calls to release it, a second one included (which
+	 * then throws).
+	 */
 	private static final class CountingBuffer extends UnpooledHeapByteBuf {
 
 		private int releases;

@@ -16,8 +16,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sends one command to a Redis server over a fresh blocking socket, for test fixtures that must not depend on a Redis
- * client library. Call it only from test threads.
+ * Sends one command to a Redis server over a fresh blocking socket, for test fixtures
+ * that must not depend on a Redis client library. Call it only from test threads.
  */
 public final class RawRedis {
 
@@ -31,8 +31,8 @@ public final class RawRedis {
 	 * @param port the server's port on 127.0.0.1
 	 * @param timeout the bound on connecting and on reading the reply
 	 * @param args the command and its arguments
-	 * @return the reply: a simple or bulk string, an integer as text, an array's elements joined by newlines, or
-	 * {@code null} for a nil reply
+	 * @return the reply: a simple or bulk string, an integer as text, an array's elements
+	 * joined by newlines, or {@code null} for a nil reply
 	 * @throws IOException if the server cannot be reached or answers with an error
 	 */
 	public static @Nullable String call(int port, Duration timeout, String... args) throws IOException {

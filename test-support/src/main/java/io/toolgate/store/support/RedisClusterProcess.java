@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private Redis Cluster of three masters (no replicas) for integration tests. Each node is a {@code redis-server} on
- * 127.0.0.1 with free client and bus ports, in a container or as a process as {@link RedisContainers} decides; the
- * slots are assigned with the host's {@code redis-cli --cluster create} (needed in both cases), and {@link #start()}
- * returns once every node reports {@code cluster_state:ok}.
- * Methods block and belong on test threads only.
+ * A private Redis Cluster of three masters (no replicas) for integration tests. Each node
+ * is a {@code redis-server} on 127.0.0.1 with free client and bus ports, in a container
+ * or as a process as {@link RedisContainers} decides; the slots are assigned with the
+ * host's {@code redis-cli --cluster create} (needed in both cases), and {@link #start()}
+ * returns once every node reports {@code cluster_state:ok}. Methods block and belong on
+ * test threads only.
  */
 public final class RedisClusterProcess implements AutoCloseable {
 
@@ -30,17 +31,18 @@ public final class RedisClusterProcess implements AutoCloseable {
 	/**
 	 * Starts three masters, joins them into one cluster and waits until it is ready.
 	 * @return the running cluster
-	 * @throws IllegalStateException if {@code redis-server} or {@code redis-cli} is missing or the cluster does not
-	 * become ready
+	 * @throws IllegalStateException if {@code redis-server} or {@code redis-cli} is
+	 * missing or the cluster does not become ready
 	 */
 	public static RedisClusterProcess start() {
 		int[] ports = RedisNode.freePorts(MASTERS * 2);
 		List<RedisNode> nodes = new ArrayList<>(MASTERS);
 		try {
 			for (int i = 0; i < MASTERS; i++) {
-				RedisNode node = new RedisNode(ports[i], List.of("--cluster-enabled", "yes", "--cluster-config-file",
-						"nodes.conf", "--cluster-node-timeout", "2000", "--cluster-port",
-						Integer.toString(ports[MASTERS + i])));
+				RedisNode node = new RedisNode(ports[i],
+						List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+								"--cluster-node-timeout", "2000", "--cluster-port",
+								Integer.toString(ports[MASTERS + i])));
 				nodes.add(node);
 				node.start();
 			}
@@ -82,8 +84,8 @@ public final class RedisClusterProcess implements AutoCloseable {
 	}
 
 	private static void createCluster(List<RedisNode> nodes) {
-		List<String> command = new ArrayList<>(List.of(RedisNode.executable("redis-cli").toString(), "--cluster",
-				"create"));
+		List<String> command = new ArrayList<>(
+				List.of(RedisNode.executable("redis-cli").toString(), "--cluster", "create"));
 		nodes.forEach((node) -> command.add("127.0.0.1:" + node.port()));
 		command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
 		File log = nodes.get(0).dir().resolve("cluster-create.log").toFile();

@@ -12,21 +12,24 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Decides once per JVM whether the Redis fixtures run in containers or as local {@code redis-server} processes, and
- * creates the containers. Containers are used when a Docker engine answers and the image is there (or was named
- * explicitly, and may then be pulled); otherwise the fixtures fall back to processes. The choice is logged once.
+ * Decides once per JVM whether the Redis fixtures run in containers or as local
+ * {@code redis-server} processes, and creates the containers. Containers are used when a
+ * Docker engine answers and the image is there (or was named explicitly, and may then be
+ * pulled); otherwise the fixtures fall back to processes. The choice is logged once.
  * <p>
  * Settings, each a system property or else an environment variable:
  * <ul>
- * <li>{@code toolgate.test.redis.image} / {@code TOOLGATE_TEST_REDIS_IMAGE}: the image, by default
- * {@value #LOCAL_IMAGE} (built by {@code .ci/redis-test-image}, never pulled); a machine with Docker Hub can name
- * {@code redis:8}.</li>
- * <li>{@code toolgate.test.redis} / {@code TOOLGATE_TEST_REDIS}: {@code process} forces processes.</li>
+ * <li>{@code toolgate.test.redis.image} / {@code TOOLGATE_TEST_REDIS_IMAGE}: the image,
+ * by default {@value #LOCAL_IMAGE} (built by {@code .ci/redis-test-image}, never pulled);
+ * a machine with Docker Hub can name {@code redis:8}.</li>
+ * <li>{@code toolgate.test.redis} / {@code TOOLGATE_TEST_REDIS}: {@code process} forces
+ * processes.</li>
  * </ul>
  * The local image is used only with {@code TESTCONTAINERS_RYUK_DISABLED=true} and
- * {@code TESTCONTAINERS_HOST_OVERRIDE} set, since both would otherwise make Testcontainers pull images.
- * Containers share the host's network (the CI engine runs without a bridge), so each listens on the free loopback
- * port the fixture chose, as a process would.
+ * {@code TESTCONTAINERS_HOST_OVERRIDE} set, since both would otherwise make
+ * Testcontainers pull images. Containers share the host's network (the CI engine runs
+ * without a bridge), so each listens on the free loopback port the fixture chose, as a
+ * process would.
  */
 final class RedisContainers {
 
@@ -40,8 +43,8 @@ final class RedisContainers {
 	}
 
 	/**
-	 * Tells whether this JVM's Redis fixtures run in containers; the first call probes the engine (under a second
-	 * when none runs) and logs the outcome.
+	 * Tells whether this JVM's Redis fixtures run in containers; the first call probes
+	 * the engine (under a second when none runs) and logs the outcome.
 	 */
 	static synchronized boolean enabled() {
 		Boolean decided = enabled;
@@ -64,8 +67,9 @@ final class RedisContainers {
 	}
 
 	/**
-	 * {@code docker pause} when {@code frozen}, else {@code docker unpause}; the port and connections stay. Like
-	 * SIGCONT to a running process, unpausing a running container (as tests' clean-up does) changes nothing.
+	 * {@code docker pause} when {@code frozen}, else {@code docker unpause}; the port and
+	 * connections stay. Like SIGCONT to a running process, unpausing a running container
+	 * (as tests' clean-up does) changes nothing.
 	 */
 	static void freeze(GenericContainer<?> container, boolean frozen) {
 		DockerClient client = DockerClientFactory.instance().client();
@@ -88,8 +92,10 @@ final class RedisContainers {
 			return false;
 		}
 		if (setting("toolgate.test.redis.image") == null && !registryFreeSettings()) {
-			// Without them Testcontainers would try to pull its Ryuk image and, inside a container, an image to find
-			// the gateway: minutes of timeouts on a machine with no registry, before any fixture starts.
+			// Without them Testcontainers would try to pull its Ryuk image and, inside a
+			// container, an image to find
+			// the gateway: minutes of timeouts on a machine with no registry, before any
+			// fixture starts.
 			logger.info("Redis test fixtures: redis-server processes (the local image needs "
 					+ "TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=localhost, as .ci/run sets)");
 			return false;

@@ -18,10 +18,12 @@ import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.GenericContainer;
 
 /**
- * One {@code redis-server} listening on 127.0.0.1, without persistence: in a container on the host's network when
- * {@link RedisContainers#enabled()}, otherwise a local process with its working directory and log in a temporary
- * directory of its own. It can be stopped and started again on the same port (a new container or process each time);
- * {@link #close()} stops it for good and deletes the directory. A JVM shutdown hook does both if the test forgets to.
+ * One {@code redis-server} listening on 127.0.0.1, without persistence: in a container on
+ * the host's network when {@link RedisContainers#enabled()}, otherwise a local process
+ * with its working directory and log in a temporary directory of its own. It can be
+ * stopped and started again on the same port (a new container or process each time);
+ * {@link #close()} stops it for good and deletes the directory. A JVM shutdown hook does
+ * both if the test forgets to.
  */
 final class RedisNode {
 
@@ -72,7 +74,8 @@ final class RedisNode {
 	}
 
 	private void startContainer() {
-		// No --dir: the image's working directory (/data) holds a cluster node's nodes.conf.
+		// No --dir: the image's working directory (/data) holds a cluster node's
+		// nodes.conf.
 		List<String> args = new ArrayList<>(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1",
 				"--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
 		args.addAll(this.extraArgs);
@@ -149,7 +152,9 @@ final class RedisNode {
 		freeze(false);
 	}
 
-	/** SIGSTOP/SIGCONT to a process, {@code docker pause}/{@code unpause} to a container. */
+	/**
+	 * SIGSTOP/SIGCONT to a process, {@code docker pause}/{@code unpause} to a container.
+	 */
 	private void freeze(boolean frozen) {
 		GenericContainer<?> inContainer = this.container;
 		if (inContainer != null) {
@@ -220,7 +225,8 @@ final class RedisNode {
 				inContainer.stop();
 			}
 			catch (RuntimeException ex) {
-				// The engine may be gone already; Testcontainers' own hook removes what is left.
+				// The engine may be gone already; Testcontainers' own hook removes what
+				// is left.
 			}
 		}
 		Process running = this.process;
@@ -269,7 +275,8 @@ final class RedisNode {
 			.map((dir) -> Path.of(dir, name))
 			.filter(Files::isExecutable)
 			.findFirst()
-			.orElseThrow(() -> new IllegalStateException(name + " not found on the PATH (apt-get install redis-server)"));
+			.orElseThrow(
+					() -> new IllegalStateException(name + " not found on the PATH (apt-get install redis-server)"));
 	}
 
 	static boolean isInstalled() {
@@ -303,7 +310,8 @@ final class RedisNode {
 					socket.close();
 				}
 				catch (IOException ex) {
-					// A socket that will not close keeps its port; the server will fail to bind and say so.
+					// A socket that will not close keeps its port; the server will fail
+					// to bind and say so.
 				}
 			}
 		}

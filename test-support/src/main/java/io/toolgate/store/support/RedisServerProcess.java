@@ -3,11 +3,12 @@ package io.toolgate.store.support;
 import java.util.List;
 
 /**
- * A private standalone Redis for integration tests: a Testcontainers container on the host's network when a Docker
- * engine is reachable, else a local {@code redis-server} process (see {@link RedisContainers} for the choice and its
- * settings). Either way it listens on 127.0.0.1 on a free port, keeps nothing on disk, and can be paused, resumed and
- * restarted to simulate a hung or crashed Redis. Methods block and belong on test threads only.
- * <pre>{@code
+ * A private standalone Redis for integration tests: a Testcontainers container on the
+ * host's network when a Docker engine is reachable, else a local {@code redis-server}
+ * process (see {@link RedisContainers} for the choice and its settings). Either way it
+ * listens on 127.0.0.1 on a free port, keeps nothing on disk, and can be paused, resumed
+ * and restarted to simulate a hung or crashed Redis. Methods block and belong on test
+ * threads only. <pre>{@code
  * try (RedisServerProcess redis = RedisServerProcess.start()) {
  *     RedisClient client = RedisClient.create(redis.uri());
  *     ...
@@ -23,8 +24,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether a server can be started: in a container, or with {@code redis-server} and {@code redis-cli}
-	 * installed.
+	 * Tells whether a server can be started: in a container, or with {@code redis-server}
+	 * and {@code redis-cli} installed.
 	 * @return whether either way is open
 	 */
 	public static boolean isAvailable() {
@@ -34,8 +35,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	/**
 	 * Starts a server on a free port and waits until it answers {@code PING}.
 	 * @return the running server
-	 * @throws IllegalStateException if neither a container nor {@code redis-server} can be started, or the server
-	 * does not come up
+	 * @throws IllegalStateException if neither a container nor {@code redis-server} can
+	 * be started, or the server does not come up
 	 */
 	public static RedisServerProcess start() {
 		RedisNode node = new RedisNode(RedisNode.freePorts(1)[0], List.of());
@@ -74,8 +75,8 @@ public final class RedisServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Freezes the server (SIGSTOP to the process, {@code docker pause} to the container): connections stay open but
-	 * nothing is answered until {@link #resume()}.
+	 * Freezes the server (SIGSTOP to the process, {@code docker pause} to the container):
+	 * connections stay open but nothing is answered until {@link #resume()}.
 	 */
 	public void pause() {
 		this.node.pause();
@@ -86,7 +87,10 @@ public final class RedisServerProcess implements AutoCloseable {
 		this.node.resume();
 	}
 
-	/** Stops the server and starts a new one on the same port; all data is lost, as after a crash. */
+	/**
+	 * Stops the server and starts a new one on the same port; all data is lost, as after
+	 * a crash.
+	 */
 	public void restart() {
 		this.node.stop();
 		this.node.start();

@@ -19,10 +19,11 @@ import reactor.core.scheduler.Schedulers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link LockWaitBlockHoundIntegration} on the races that made requests of in-JVM test applications hang on a
- * loaded machine: each test makes non-blocking threads contend for a lock inside Reactor or Netty many times over
- * and requires that no wait was reported and no clean-up was skipped. Without the integration, on two busy
- * cores, the first failed after 0.2 s and the second after 1.9 s.
+ * {@link LockWaitBlockHoundIntegration} on the races that made requests of in-JVM test
+ * applications hang on a loaded machine: each test makes non-blocking threads contend for
+ * a lock inside Reactor or Netty many times over and requires that no wait was reported
+ * and no clean-up was skipped. Without the integration, on two busy cores, the first
+ * failed after 0.2 s and the second after 1.9 s.
  */
 @Timeout(60)
 class LockWaitBlockHoundIntegrationTests {
@@ -46,7 +47,8 @@ class LockWaitBlockHoundIntegrationTests {
 		int rounds = 0;
 		long deadline = System.nanoTime() + BUDGET.toNanos();
 		while (System.nanoTime() < deadline && errors.isEmpty()) {
-			// A 1 µs period keeps the scheduler thread in its DelayedWorkQueue, whose lock cancel must take.
+			// A 1 µs period keeps the scheduler thread in its DelayedWorkQueue, whose
+			// lock cancel must take.
 			Disposable ticking = Flux.interval(Duration.ZERO, Duration.ofNanos(1000), this.ticks)
 				.onBackpressureDrop()
 				.doFinally(signal -> finished.incrementAndGet())
@@ -68,7 +70,8 @@ class LockWaitBlockHoundIntegrationTests {
 		List<Throwable> errors = new CopyOnWriteArrayList<>();
 		long deadline = System.nanoTime() + BUDGET.toNanos();
 		while (System.nanoTime() < deadline && errors.isEmpty()) {
-			// A fresh allocator starts with one shared magazine; contention grows the magazines and frees the old
+			// A fresh allocator starts with one shared magazine; contention grows the
+			// magazines and frees the old
 			// ones under their locks, as on the event loops of a fresh JVM.
 			AdaptiveByteBufAllocator allocator = new AdaptiveByteBufAllocator(true, false);
 			AtomicInteger ready = new AtomicInteger();

@@ -10,10 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The floor proxy's settings ({@code floor.*}).
  *
- * @param upstream base URL of the OpenAI-compatible upstream, e.g. {@code http://127.0.0.1:8081/v1}
+ * @param upstream base URL of the OpenAI-compatible upstream, e.g.
+ * {@code http://127.0.0.1:8081/v1}
  * @param key the bearer key clients must present, usually from {@code FLOOR_KEY}
  * @param upstreamKey a bearer key sent to the upstream, or none
- * @param maxConnections the upstream connection pool's size (Toolgate's default upstream pool is 1000)
+ * @param maxConnections the upstream connection pool's size (Toolgate's default upstream
+ * pool is 1000)
  * @param responseTimeout the longest wait for the upstream between two reads
  */
 @ConfigurationProperties("floor")
@@ -22,7 +24,8 @@ public record FloorProperties(@Nullable URI upstream, @Nullable String key, @Nul
 
 	/**
 	 * Checks the settings.
-	 * @throws IllegalArgumentException if the upstream or the key is missing, or the pool is empty
+	 * @throws IllegalArgumentException if the upstream or the key is missing, or the pool
+	 * is empty
 	 */
 	public FloorProperties {
 		if (upstream == null) {

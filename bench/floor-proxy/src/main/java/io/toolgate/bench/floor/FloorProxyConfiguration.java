@@ -15,7 +15,10 @@ import reactor.netty.resources.ConnectionProvider;
 @Configuration(proxyBeanMethods = false)
 public class FloorProxyConfiguration {
 
-	/** A pool of its own, as Toolgate's model client has: Reactor Netty's shared pool holds 16 on two cores. */
+	/**
+	 * A pool of its own, as Toolgate's model client has: Reactor Netty's shared pool
+	 * holds 16 on two cores.
+	 */
 	@Bean(destroyMethod = "dispose")
 	ConnectionProvider upstreamConnections(FloorProperties properties) {
 		return ConnectionProvider.builder("floor-upstream")

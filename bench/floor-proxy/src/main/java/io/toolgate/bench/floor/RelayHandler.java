@@ -20,8 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Relays a chat completion: checks the bearer key, posts the request bytes to the upstream and answers with the
- * upstream's status, content type and bytes, unparsed. Event streams are flushed chunk by chunk.
+ * Relays a chat completion: checks the bearer key, posts the request bytes to the
+ * upstream and answers with the upstream's status, content type and bytes, unparsed.
+ * Event streams are flushed chunk by chunk.
  */
 public class RelayHandler {
 

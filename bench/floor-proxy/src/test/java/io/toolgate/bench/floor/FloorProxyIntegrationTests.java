@@ -29,8 +29,9 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The floor proxy on a random port in front of a tiny upstream on another: request and response bytes pass
- * through unchanged, streamed or not. Both start once for the class; what the upstream saw is reset per test.
+ * The floor proxy on a random port in front of a tiny upstream on another: request and
+ * response bytes pass through unchanged, streamed or not. Both start once for the class;
+ * what the upstream saw is reset per test.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FloorProxyIntegrationTests {
@@ -58,7 +59,10 @@ class FloorProxyIntegrationTests {
 
 	private final AtomicInteger upstreamCalls = new AtomicInteger();
 
-	/** Holds the rest of the stream back until the client has the first event: proves the proxy does not buffer. */
+	/**
+	 * Holds the rest of the stream back until the client has the first event: proves the
+	 * proxy does not buffer.
+	 */
 	private volatile Sinks.One<Boolean> release = Sinks.one();
 
 	private DisposableServer upstream;
@@ -74,9 +78,8 @@ class FloorProxyIntegrationTests {
 			.port(0)
 			.route((routes) -> routes.post("/v1/chat/completions", this::answer))
 			.bindNow(TIMEOUT);
-		this.proxy = SpringApplication.run(FloorProxyApplication.class, "--server.port=0",
-				"--server.address=127.0.0.1", "--floor.upstream=http://127.0.0.1:" + this.upstream.port() + "/v1",
-				"--floor.key=" + KEY);
+		this.proxy = SpringApplication.run(FloorProxyApplication.class, "--server.port=0", "--server.address=127.0.0.1",
+				"--floor.upstream=http://127.0.0.1:" + this.upstream.port() + "/v1", "--floor.key=" + KEY);
 		String port = this.proxy.getEnvironment().getRequiredProperty("local.server.port");
 		this.client = HttpClient.create().baseUrl("http://127.0.0.1:" + port);
 	}

@@ -30,7 +30,10 @@ public final class BuiltinToolExecutor implements ToolExecutor {
 		}
 	}
 
-	/** An executor over the demo built-ins: clock, calculator, lookup, slow_echo and weather. */
+	/**
+	 * An executor over the demo built-ins: clock, calculator, lookup, slow_echo and
+	 * weather.
+	 */
 	public static BuiltinToolExecutor withDemoTools(JsonMapper json) {
 		return new BuiltinToolExecutor(List.of(new ClockTool(json), new CalculatorTool(json), new LookupTool(json),
 				new SlowEchoTool(json), new WeatherTool(json)));
@@ -50,7 +53,8 @@ public final class BuiltinToolExecutor implements ToolExecutor {
 		if (tool == null) {
 			return Mono.error(ToolExecutionException.toolError("No built-in tool '" + builtin.name() + "'"));
 		}
-		// Defer so that a synchronous failure of the tool is an error signal of this attempt, not a throw.
+		// Defer so that a synchronous failure of the tool is an error signal of this
+		// attempt, not a throw.
 		return Mono.defer(() -> tool.invoke(execution.arguments()));
 	}
 

@@ -7,8 +7,9 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code calculator}: one arithmetic operation. Arguments {@code {a, b, op}} with {@code op} one of {@code add},
- * {@code subtract}, {@code multiply}, {@code divide}. Dividing by zero is a non-retryable {@code tool_error}.
+ * {@code calculator}: one arithmetic operation. Arguments {@code {a, b, op}} with
+ * {@code op} one of {@code add}, {@code subtract}, {@code multiply}, {@code divide}.
+ * Dividing by zero is a non-retryable {@code tool_error}.
  */
 public final class CalculatorTool implements BuiltinTool {
 

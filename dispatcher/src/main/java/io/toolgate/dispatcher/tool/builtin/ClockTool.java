@@ -14,7 +14,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** {@code clock}: the current date and time in an IANA time zone. Arguments {@code {timezone}}, default UTC. */
+/**
+ * {@code clock}: the current date and time in an IANA time zone. Arguments
+ * {@code {timezone}}, default UTC.
+ */
 public final class ClockTool implements BuiltinTool {
 
 	private final JsonMapper json;
@@ -22,7 +25,8 @@ public final class ClockTool implements BuiltinTool {
 	private final Map<String, String> zonesByCity;
 
 	/**
-	 * Creates the tool. Loads the time-zone rules now (a file read) so that calls never touch the disk.
+	 * Creates the tool. Loads the time-zone rules now (a file read) so that calls never
+	 * touch the disk.
 	 * @param json the mapper building outputs
 	 */
 	public ClockTool(JsonMapper json) {

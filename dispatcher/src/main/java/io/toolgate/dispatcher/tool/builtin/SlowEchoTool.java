@@ -8,8 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code slow_echo}: replies with the text after a delay ({@link Mono#delay}, no thread held). Arguments
- * {@code {ms, text}}. For demos and tests of parallelism and timeouts.
+ * {@code slow_echo}: replies with the text after a delay ({@link Mono#delay}, no thread
+ * held). Arguments {@code {ms, text}}. For demos and tests of parallelism and timeouts.
  */
 public final class SlowEchoTool implements BuiltinTool {
 

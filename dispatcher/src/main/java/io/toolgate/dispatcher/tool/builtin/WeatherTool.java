@@ -9,8 +9,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code weather}: fake current weather for a city, derived from a hash of its name, so the same city always gets
- * the same answer. Arguments {@code {city}}.
+ * {@code weather}: fake current weather for a city, derived from a hash of its name, so
+ * the same city always gets the same answer. Arguments {@code {city}}.
  */
 public final class WeatherTool implements BuiltinTool {
 

@@ -2,7 +2,10 @@ package io.toolgate.dispatcher.tool.registry;
 
 import java.util.List;
 
-/** The tool registry file is unreadable or declares an invalid tool; start-up stops with this. */
+/**
+ * The tool registry file is unreadable or declares an invalid tool; start-up stops with
+ * this.
+ */
 public class InvalidToolRegistryException extends RuntimeException {
 
 	private final List<String> problems;
@@ -10,7 +13,8 @@ public class InvalidToolRegistryException extends RuntimeException {
 	/**
 	 * Creates the exception.
 	 * @param source the registry file, for the message
-	 * @param problems each problem, naming its tool, e.g. {@code tool 'get_weather': timeout must be positive}
+	 * @param problems each problem, naming its tool, e.g.
+	 * {@code tool 'get_weather': timeout must be positive}
 	 * @param cause the underlying failure, if any
 	 */
 	public InvalidToolRegistryException(String source, List<String> problems, Throwable cause) {

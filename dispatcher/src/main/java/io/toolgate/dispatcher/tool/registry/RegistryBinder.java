@@ -23,10 +23,11 @@ import tools.jackson.databind.type.LogicalType;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Reads registry YAML and binds it to a {@link RegistryFile}. Keys are kebab-case and unknown keys are rejected;
- * values must have their declared type (no string-to-number or number-to-string coercion); durations are written as
- * Spring Boot reads them ({@code 500ms}, {@code 5s}, {@code PT5S}). A binding error becomes one problem naming the
- * tool (by name, else by position) and the key.
+ * Reads registry YAML and binds it to a {@link RegistryFile}. Keys are kebab-case and
+ * unknown keys are rejected; values must have their declared type (no string-to-number or
+ * number-to-string coercion); durations are written as Spring Boot reads them
+ * ({@code 500ms}, {@code 5s}, {@code PT5S}). A binding error becomes one problem naming
+ * the tool (by name, else by position) and the key.
  */
 final class RegistryBinder {
 
@@ -125,7 +126,10 @@ final class RegistryBinder {
 		return subject + "must be a mapping";
 	}
 
-	/** Reads a scalar as Spring Boot reads durations: {@code 500ms}, {@code 5s}, {@code PT5S}, or a number of ms. */
+	/**
+	 * Reads a scalar as Spring Boot reads durations: {@code 500ms}, {@code 5s},
+	 * {@code PT5S}, or a number of ms.
+	 */
 	private static final class DurationDeserializer extends ValueDeserializer<Duration> {
 
 		@Override

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A tool registry file as written, bound by {@link RegistryBinder}: kebab-case keys, unknown keys rejected, every
- * value optional here. {@link ToolRegistryValidator} applies the defaults and checks the rules.
+ * A tool registry file as written, bound by {@link RegistryBinder}: kebab-case keys,
+ * unknown keys rejected, every value optional here. {@link ToolRegistryValidator} applies
+ * the defaults and checks the rules.
  *
  * <pre>
  * defaults: { timeout: 5s, max-concurrency: 64, retry: { max-attempts: 3, initial-backoff: 100ms, max-backoff: 2s, jitter: 0.5 }, risk-tier: low }
@@ -58,7 +59,8 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	}
 
 	/**
-	 * A tool's {@code executor}: {@code url} belongs to {@code http}, {@code name} to {@code builtin}.
+	 * A tool's {@code executor}: {@code url} belongs to {@code http}, {@code name} to
+	 * {@code builtin}.
 	 *
 	 * @param type {@code http} or {@code builtin}
 	 * @param url the worker's absolute http(s) URL

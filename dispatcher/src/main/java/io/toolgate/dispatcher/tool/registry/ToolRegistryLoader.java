@@ -15,10 +15,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads the tool registry YAML file (see {@link RegistryFile} for its shape) into {@link ToolSpec}s: reads it through
- * a {@link ResourceLoader}, binds it ({@link RegistryBinder}) and checks it ({@link ToolRegistryValidator}). Binding
- * stops at the first structural problem (an unknown key, a value of the wrong type); rule checks report every
- * problem, each naming its tool. Blocking (file I/O): call at start-up only.
+ * Reads the tool registry YAML file (see {@link RegistryFile} for its shape) into
+ * {@link ToolSpec}s: reads it through a {@link ResourceLoader}, binds it
+ * ({@link RegistryBinder}) and checks it ({@link ToolRegistryValidator}). Binding stops
+ * at the first structural problem (an unknown key, a value of the wrong type); rule
+ * checks report every problem, each naming its tool. Blocking (file I/O): call at
+ * start-up only.
  */
 public final class ToolRegistryLoader {
 
@@ -34,9 +36,11 @@ public final class ToolRegistryLoader {
 	/**
 	 * Creates a loader.
 	 * @param json the mapper tool schemas are compiled with
-	 * @param builtinNames the names of the built-in tools a {@code builtin} executor may reference
-	 * @param resources resolves registry locations; Spring Boot's {@code ApplicationResourceLoader} reads a plain
-	 * path as a file, {@code classpath:} and {@code file:} as usual
+	 * @param builtinNames the names of the built-in tools a {@code builtin} executor may
+	 * reference
+	 * @param resources resolves registry locations; Spring Boot's
+	 * {@code ApplicationResourceLoader} reads a plain path as a file, {@code classpath:}
+	 * and {@code file:} as usual
 	 */
 	public ToolRegistryLoader(JsonMapper json, Set<String> builtinNames, ResourceLoader resources) {
 		this.validator = new ToolRegistryValidator(json, builtinNames);
@@ -47,7 +51,8 @@ public final class ToolRegistryLoader {
 	 * Reads and checks a registry. Blocking.
 	 * @param location a resource location, or {@code null} for {@link #DEFAULT_REGISTRY}
 	 * @return the tools in file order
-	 * @throws InvalidToolRegistryException if the file cannot be read or declares anything invalid
+	 * @throws InvalidToolRegistryException if the file cannot be read or declares
+	 * anything invalid
 	 */
 	public List<ToolSpec> load(@Nullable String location) {
 		String source = (location != null && !location.isBlank()) ? location : DEFAULT_REGISTRY;

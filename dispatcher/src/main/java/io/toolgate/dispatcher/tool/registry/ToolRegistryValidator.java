@@ -19,10 +19,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns a bound {@link RegistryFile} into {@link ToolSpec}s: applies the file's {@code defaults} (and the built-in
- * ones under them) to each tool and checks every rule: name pattern and uniqueness, a description, a valid input
- * schema for an arguments object, an executor target, positive bounds, a valid retry policy and risk tier. Every
- * problem is collected, each naming its tool. CPU only, but compiles schemas: call it at start-up.
+ * Turns a bound {@link RegistryFile} into {@link ToolSpec}s: applies the file's
+ * {@code defaults} (and the built-in ones under them) to each tool and checks every rule:
+ * name pattern and uniqueness, a description, a valid input schema for an arguments
+ * object, an executor target, positive bounds, a valid retry policy and risk tier. Every
+ * problem is collected, each naming its tool. CPU only, but compiles schemas: call it at
+ * start-up.
  */
 final class ToolRegistryValidator {
 
@@ -38,7 +40,8 @@ final class ToolRegistryValidator {
 	/**
 	 * Creates a validator.
 	 * @param json the mapper tool schemas are compiled with
-	 * @param builtinNames the names of the built-in tools a {@code builtin} executor may reference
+	 * @param builtinNames the names of the built-in tools a {@code builtin} executor may
+	 * reference
 	 */
 	ToolRegistryValidator(JsonMapper json, Set<String> builtinNames) {
 		this.json = json;
@@ -172,8 +175,7 @@ final class ToolRegistryValidator {
 		return null;
 	}
 
-	private static ToolRetryPolicy retry(RegistryFile.@Nullable Retry retry, ToolRetryPolicy base,
-			Problems problems) {
+	private static ToolRetryPolicy retry(RegistryFile.@Nullable Retry retry, ToolRetryPolicy base, Problems problems) {
 		if (retry == null) {
 			return base;
 		}
@@ -209,7 +211,9 @@ final class ToolRegistryValidator {
 	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier) {
 	}
 
-	/** Problems about one subject (a tool or the defaults), added to the registry's list. */
+	/**
+	 * Problems about one subject (a tool or the defaults), added to the registry's list.
+	 */
 	private static final class Problems {
 
 		private final List<String> all;

@@ -41,14 +41,11 @@ class BuiltinToolsTests {
 
 	@Test
 	void tellsTheTimeInAZone() {
-		StepVerifier.create(run("clock", "{\"timezone\":\"Asia/Tokyo\"}"))
-			.assertNext(output -> {
-				assertThat(output.path("timezone").asString()).isEqualTo("Asia/Tokyo");
-				assertThat(ZonedDateTime.parse(output.path("datetime").asString()).getOffset().getTotalSeconds())
-					.isEqualTo(9 * 3600);
-			})
-			.expectComplete()
-			.verify(VERIFY);
+		StepVerifier.create(run("clock", "{\"timezone\":\"Asia/Tokyo\"}")).assertNext(output -> {
+			assertThat(output.path("timezone").asString()).isEqualTo("Asia/Tokyo");
+			assertThat(ZonedDateTime.parse(output.path("datetime").asString()).getOffset().getTotalSeconds())
+				.isEqualTo(9 * 3600);
+		}).expectComplete().verify(VERIFY);
 	}
 
 	@Test
@@ -60,10 +57,14 @@ class BuiltinToolsTests {
 
 	@Test
 	void calculates() {
-		assertThat(run("calculator", "{\"a\":2,\"b\":3,\"op\":\"add\"}").block(VERIFY).path("result").asInt()).isEqualTo(5);
-		assertThat(run("calculator", "{\"a\":2,\"b\":3,\"op\":\"subtract\"}").block(VERIFY).path("result").asInt()).isEqualTo(-1);
-		assertThat(run("calculator", "{\"a\":2.5,\"b\":4,\"op\":\"multiply\"}").block(VERIFY).path("result").asInt()).isEqualTo(10);
-		assertThat(run("calculator", "{\"a\":1,\"b\":4,\"op\":\"divide\"}").block(VERIFY).path("result").asDouble()).isEqualTo(0.25);
+		assertThat(run("calculator", "{\"a\":2,\"b\":3,\"op\":\"add\"}").block(VERIFY).path("result").asInt())
+			.isEqualTo(5);
+		assertThat(run("calculator", "{\"a\":2,\"b\":3,\"op\":\"subtract\"}").block(VERIFY).path("result").asInt())
+			.isEqualTo(-1);
+		assertThat(run("calculator", "{\"a\":2.5,\"b\":4,\"op\":\"multiply\"}").block(VERIFY).path("result").asInt())
+			.isEqualTo(10);
+		assertThat(run("calculator", "{\"a\":1,\"b\":4,\"op\":\"divide\"}").block(VERIFY).path("result").asDouble())
+			.isEqualTo(0.25);
 	}
 
 	@Test
@@ -105,8 +106,9 @@ class BuiltinToolsTests {
 	}
 
 	private Mono<JsonNode> run(String builtin, String arguments) {
-		ToolSpec spec = new ToolSpec(builtin, "d", JSON.readTree("{\"type\":\"object\"}"), new ExecutorSpec.Builtin(builtin),
-				Duration.ofSeconds(1), ToolRetryPolicy.ofDefaults(), 1, RiskTier.LOW);
+		ToolSpec spec = new ToolSpec(builtin, "d", JSON.readTree("{\"type\":\"object\"}"),
+				new ExecutorSpec.Builtin(builtin), Duration.ofSeconds(1), ToolRetryPolicy.ofDefaults(), 1,
+				RiskTier.LOW);
 		return this.executor.execute(new ToolExecution(spec, JSON.readTree(arguments), "c1", "acme", null, 1));
 	}
 

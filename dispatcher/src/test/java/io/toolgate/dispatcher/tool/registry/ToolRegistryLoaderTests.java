@@ -51,8 +51,10 @@ class ToolRegistryLoaderTests {
 		assertThat(weather.timeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(weather.maxConcurrency()).isEqualTo(16);
 		assertThat(weather.riskTier()).isEqualTo(RiskTier.MEDIUM);
-		assertThat(weather.retry()).isEqualTo(new ToolRetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(2), 0.5));
-		assertThat(weather.executor()).isEqualTo(new ExecutorSpec.Http(java.net.URI.create("http://weather-worker:8080/invoke")));
+		assertThat(weather.retry())
+			.isEqualTo(new ToolRetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(2), 0.5));
+		assertThat(weather.executor())
+			.isEqualTo(new ExecutorSpec.Http(java.net.URI.create("http://weather-worker:8080/invoke")));
 		ToolSpec add = specs.get(1);
 		assertThat(add.timeout()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(add.maxConcurrency()).isEqualTo(64);
@@ -118,8 +120,9 @@ class ToolRegistryLoaderTests {
 	void quotesAnUnreadableDuration() {
 		assertThatExceptionOfType(InvalidToolRegistryException.class)
 			.isThrownBy(() -> this.loader.parse("defaults: { timeout: soon }\ntools: []", "r.yaml"))
-			.withMessage("Invalid tool registry r.yaml: defaults: timeout must be a duration such as 500ms, 5s or PT5S, "
-					+ "got 'soon'");
+			.withMessage(
+					"Invalid tool registry r.yaml: defaults: timeout must be a duration such as 500ms, 5s or PT5S, "
+							+ "got 'soon'");
 	}
 
 	@Test
@@ -139,7 +142,8 @@ class ToolRegistryLoaderTests {
 				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
 				  - { description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, timout: 1s }
 				""";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
 			.withMessage("Invalid tool registry r.yaml: tool #2: unknown property 'timout'");
 	}
 
@@ -149,40 +153,42 @@ class ToolRegistryLoaderTests {
 				tools:
 				  - { name: bare, input-schema: { type: object }, executor: { type: builtin, name: clock } }
 				""";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
 			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'bare': description is required"));
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-			timeout: 0s                                       | tool 'get_weather': timeout must be positive
-			timeout: -1s                                      | tool 'get_weather': timeout must be positive
-			timeout: soon                                     | tool 'get_weather': timeout must be a duration
-			max-concurrency: 0                                | tool 'get_weather': max-concurrency must be at least 1
-			max-concurrency: many                             | tool 'get_weather': max-concurrency must be an integer
-			retry: { max-attempts: 0 }                        | tool 'get_weather': retry.max-attempts must be at least 1
-			retry: { jitter: 2 }                              | tool 'get_weather': retry.jitter must be between 0 and 1
-			retry: { initial-backoff: 5s, max-backoff: 1s }   | tool 'get_weather': retry.max-backoff must not be less than
-			retry: { attempts: 2 }                            | tool 'get_weather': unknown property 'retry.attempts'
-			risk-tier: extreme                                | tool 'get_weather': risk-tier must be one of low, medium, high
-			timout: 2s                                        | tool 'get_weather': unknown property 'timout'
-			executor: { type: http, url: /invoke }            | tool 'get_weather': executor.url must be an absolute http(s) URL
-			executor: { type: http, url: 'ftp://host/x' }     | tool 'get_weather': executor.url must be an absolute http(s) URL
-			executor: { type: http }                          | tool 'get_weather': executor.url is required
-			executor: { type: builtin, name: teleport }       | tool 'get_weather': executor.name 'teleport' is not a built-in tool
-			executor: { type: grpc }                          | tool 'get_weather': executor.type must be 'http' or 'builtin'
-			input-schema: { type: array }                     | tool 'get_weather': input-schema must have "type": "object"
-			input-schema: { type: object, properties: { a: { minLength: -1 } } } | tool 'get_weather': input-schema is not a valid JSON Schema: schema/properties/a/minLength
-			input-schema: { type: object, required: city }    | tool 'get_weather': input-schema is not a valid JSON Schema
-			description: '  '                                 | tool 'get_weather': description must not be blank
-			description: 5                                    | tool 'get_weather': description must be a string
-			max-concurrency: 1.5                              | tool 'get_weather': max-concurrency must be an integer
-			retry: { jitter: high }                           | tool 'get_weather': retry.jitter must be a number
-			retry: 3                                          | tool 'get_weather': retry must be a mapping
-			executor: http                                    | tool 'get_weather': executor is required and must be a mapping with a 'type'
-			executor: { type: builtin, name: clock, url: 'http://w/x' } | tool 'get_weather': unknown property 'executor.url'
-			executor: { type: http, url: 'http://w/x', name: clock }    | tool 'get_weather': unknown property 'executor.name'
-			""")
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			textBlock = """
+					timeout: 0s                                       | tool 'get_weather': timeout must be positive
+					timeout: -1s                                      | tool 'get_weather': timeout must be positive
+					timeout: soon                                     | tool 'get_weather': timeout must be a duration
+					max-concurrency: 0                                | tool 'get_weather': max-concurrency must be at least 1
+					max-concurrency: many                             | tool 'get_weather': max-concurrency must be an integer
+					retry: { max-attempts: 0 }                        | tool 'get_weather': retry.max-attempts must be at least 1
+					retry: { jitter: 2 }                              | tool 'get_weather': retry.jitter must be between 0 and 1
+					retry: { initial-backoff: 5s, max-backoff: 1s }   | tool 'get_weather': retry.max-backoff must not be less than
+					retry: { attempts: 2 }                            | tool 'get_weather': unknown property 'retry.attempts'
+					risk-tier: extreme                                | tool 'get_weather': risk-tier must be one of low, medium, high
+					timout: 2s                                        | tool 'get_weather': unknown property 'timout'
+					executor: { type: http, url: /invoke }            | tool 'get_weather': executor.url must be an absolute http(s) URL
+					executor: { type: http, url: 'ftp://host/x' }     | tool 'get_weather': executor.url must be an absolute http(s) URL
+					executor: { type: http }                          | tool 'get_weather': executor.url is required
+					executor: { type: builtin, name: teleport }       | tool 'get_weather': executor.name 'teleport' is not a built-in tool
+					executor: { type: grpc }                          | tool 'get_weather': executor.type must be 'http' or 'builtin'
+					input-schema: { type: array }                     | tool 'get_weather': input-schema must have "type": "object"
+					input-schema: { type: object, properties: { a: { minLength: -1 } } } | tool 'get_weather': input-schema is not a valid JSON Schema: schema/properties/a/minLength
+					input-schema: { type: object, required: city }    | tool 'get_weather': input-schema is not a valid JSON Schema
+					description: '  '                                 | tool 'get_weather': description must not be blank
+					description: 5                                    | tool 'get_weather': description must be a string
+					max-concurrency: 1.5                              | tool 'get_weather': max-concurrency must be an integer
+					retry: { jitter: high }                           | tool 'get_weather': retry.jitter must be a number
+					retry: 3                                          | tool 'get_weather': retry must be a mapping
+					executor: http                                    | tool 'get_weather': executor is required and must be a mapping with a 'type'
+					executor: { type: builtin, name: clock, url: 'http://w/x' } | tool 'get_weather': unknown property 'executor.url'
+					executor: { type: http, url: 'http://w/x', name: clock }    | tool 'get_weather': unknown property 'executor.name'
+					""")
 	void rejectsAnInvalidToolNamingItAndTheProblem(String override, String expected) {
 		String key = override.substring(0, override.indexOf(':'));
 		String yaml = """
@@ -190,9 +196,10 @@ class ToolRegistryLoaderTests {
 				  - name: get_weather
 				""" + (key.equals("description") ? "" : "    description: Weather\n")
 				+ (key.equals("input-schema") ? "" : "    input-schema: { type: object }\n")
-				+ (key.equals("executor") ? "" : "    executor: { type: http, url: 'http://w:8080/invoke' }\n")
-				+ "    " + override + "\n";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "/etc/tools.yaml"))
+				+ (key.equals("executor") ? "" : "    executor: { type: http, url: 'http://w:8080/invoke' }\n") + "    "
+				+ override + "\n";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "/etc/tools.yaml"))
 			.withMessageStartingWith("Invalid tool registry /etc/tools.yaml: ")
 			.withMessageContaining(expected);
 	}
@@ -206,10 +213,10 @@ class ToolRegistryLoaderTests {
 				  - { name: clock, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
 				  - { description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
 				""";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
 			.satisfies(ex -> assertThat(ex.problems()).containsExactly(
-					"tool 'get weather': name must match ^[a-zA-Z0-9_-]{1,64}$",
-					"tool 'clock': duplicate tool name",
+					"tool 'get weather': name must match ^[a-zA-Z0-9_-]{1,64}$", "tool 'clock': duplicate tool name",
 					"tool #4: name is required"));
 	}
 
@@ -219,7 +226,8 @@ class ToolRegistryLoaderTests {
 				tools:
 				  - { name: bare, description: d }
 				""";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
 			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'bare': input-schema is required",
 					"tool 'bare': executor is required and must be a mapping with a 'type'"));
 	}
@@ -230,7 +238,8 @@ class ToolRegistryLoaderTests {
 				defaults: { timeout: 0ms }
 				tools: []
 				""";
-		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
 			.withMessage("Invalid tool registry r.yaml: defaults: timeout must be positive");
 	}
 

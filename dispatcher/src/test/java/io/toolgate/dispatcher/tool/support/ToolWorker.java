@@ -23,15 +23,17 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * A real HTTP tool worker on a free port of 127.0.0.1. It counts requests and in-flight requests (the in-flight
- * count drops before the response is written, so a client never sees a count that includes a request it already
- * got the answer to) and records every request's headers and body.
+ * A real HTTP tool worker on a free port of 127.0.0.1. It counts requests and in-flight
+ * requests (the in-flight count drops before the response is written, so a client never
+ * sees a count that includes a request it already got the answer to) and records every
+ * request's headers and body.
  * <ul>
  * <li>{@code POST /echo} answers {@code {"echo": <body>}}</li>
- * <li>{@code POST /barrier} holds each request until {@code barrierParties} requests are in flight at once (or 5s
- * pass, then 500)</li>
+ * <li>{@code POST /barrier} holds each request until {@code barrierParties} requests are
+ * in flight at once (or 5s pass, then 500)</li>
  * <li>{@code POST /delay?ms=N} answers after N ms</li>
- * <li>{@code POST /flaky?failures=N} answers 503 to its first N requests, then like /echo</li>
+ * <li>{@code POST /flaky?failures=N} answers 503 to its first N requests, then like
+ * /echo</li>
  * <li>{@code POST /status?code=N} answers status N with a JSON error body</li>
  * <li>{@code POST /big?bytes=N} answers a JSON string of about N bytes</li>
  * <li>{@code POST /text} answers plain text</li>
@@ -57,7 +59,11 @@ public final class ToolWorker implements AutoCloseable {
 
 	private ToolWorker(int barrierParties) {
 		this.barrierParties = barrierParties;
-		this.server = HttpServer.create().host("127.0.0.1").port(0).handle(this::handle).bindNow(Duration.ofSeconds(10));
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.handle(this::handle)
+			.bindNow(Duration.ofSeconds(10));
 	}
 
 	/**
@@ -116,7 +122,8 @@ public final class ToolWorker implements AutoCloseable {
 			.aggregate()
 			.asString(StandardCharsets.UTF_8)
 			.defaultIfEmpty("")
-			// A client that gave up (timeout) closes the connection: stop instead of answering a closed channel.
+			// A client that gave up (timeout) closes the connection: stop instead of
+			// answering a closed channel.
 			.flatMap(body -> answer(uri.getPath(), query, body).takeUntilOther(closed(request)))
 			.flatMap(reply -> {
 				leave.run();
@@ -137,9 +144,10 @@ public final class ToolWorker implements AutoCloseable {
 				.onErrorReturn(new Reply(500, "application/json", "{\"error\":\"barrier not reached\"}"));
 			case "/delay" -> Mono.delay(Duration.ofMillis(Long.parseLong(query.getOrDefault("ms", "0"))))
 				.thenReturn(Reply.json("{\"delayed\":true}"));
-			case "/flaky" -> (this.flakyCount.incrementAndGet() <= Integer.parseInt(query.getOrDefault("failures", "0")))
-					? Mono.just(new Reply(503, "application/json", "{\"error\":\"try later\"}"))
-					: Mono.just(Reply.json("{\"echo\":" + body + "}"));
+			case "/flaky" ->
+				(this.flakyCount.incrementAndGet() <= Integer.parseInt(query.getOrDefault("failures", "0")))
+						? Mono.just(new Reply(503, "application/json", "{\"error\":\"try later\"}"))
+						: Mono.just(Reply.json("{\"echo\":" + body + "}"));
 			case "/status" -> Mono.just(new Reply(Integer.parseInt(query.get("code")), "application/json",
 					"{\"error\":\"status " + query.get("code") + "\"}"));
 			case "/big" -> Mono.just(Reply.json("\"" + "x".repeat(Integer.parseInt(query.get("bytes"))) + "\""));

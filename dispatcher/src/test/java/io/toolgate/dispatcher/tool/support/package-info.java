@@ -1,4 +1,7 @@
-/** Test fixtures for the tool subsystem: a real HTTP tool worker on a free port and tool spec builders. */
+/**
+ * Test fixtures for the tool subsystem: a real HTTP tool worker on a free port and tool
+ * spec builders.
+ */
 @NullMarked
 package io.toolgate.dispatcher.tool.support;
 
