@@ -99,7 +99,11 @@ public class CompletionStreams {
 			this.running.put(key, feed);
 			record(key, feed.asFlux());
 			long[] ids = { 0 };
+			// The one place a completion is subscribed, detached from its client. The
+			// turn ends by its deadline; the timeout bounds a run that stops emitting
+			// anyway, and its error reaches the readers as the feed's.
 			payloads.map(payload -> new StoredEvent(++ids[0], CHUNK, payload.data(), payload.terminal()))
+				.timeout(this.quietTimeout)
 				.doFinally(signal -> this.running.remove(key, feed))
 				.contextWrite(context)
 				.subscribe(feed::tryEmitNext, feed::tryEmitError, feed::tryEmitComplete);
@@ -120,9 +124,13 @@ public class CompletionStreams {
 		Flux<EventDraft> drafts = events.map(event -> new EventDraft(event.type(), event.data(), event.terminal()));
 		Flux<List<EventDraft>> batches = this.flushInterval.isZero() ? drafts.collectList().flux()
 				: drafts.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true);
-		batches.concatMap(batch -> this.eventLog.appendAll(key, batch), 1).subscribe(stored -> {
-		}, ex -> logger.warn("Completion {} could not record its stream; it cannot be resumed past the failure: {}",
-				key.turnId(), ex.toString()));
+		// Fire-and-forget: nothing waits for the log. Every batch follows a payload
+		// within the turn deadline, so a recording silent for twice that is stuck.
+		batches.concatMap(batch -> this.eventLog.appendAll(key, batch), 1)
+			.timeout(this.quietTimeout.multipliedBy(2))
+			.subscribe(stored -> {
+			}, ex -> logger.warn("Completion {} could not record its stream; it cannot be resumed past the failure: {}",
+					key.turnId(), ex.toString()));
 	}
 
 	/**
