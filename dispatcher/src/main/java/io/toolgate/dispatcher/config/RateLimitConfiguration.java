@@ -10,7 +10,9 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.policy.FailoverRateLimiter;
 import io.toolgate.dispatcher.policy.RateLimitPlans;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.RequestRateLimit;
+import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.policy.ToolRateLimitGate;
 import io.toolgate.dispatcher.policy.RatePlan;
 import io.toolgate.dispatcher.policy.TenantRateLimitFilter;
 import io.toolgate.dispatcher.policy.TokenEstimator;
@@ -102,18 +104,23 @@ public class RateLimitConfiguration {
 	}
 
 	@Bean
-	RateLimitPolicy rateLimitPolicy(RateLimiter rateLimiter, RateLimitPlans plans, RateLimitProperties properties,
+	TokenBudget tokenBudget(RateLimiter rateLimiter, RateLimitPlans plans, RateLimitProperties properties,
 			MeterRegistry meters) {
 		TokenEstimator estimator = new TokenEstimator(properties.tokenEstimate().charsPerToken(),
 				properties.tokenEstimate().completionTokens());
-		return new RateLimitPolicy(rateLimiter, plans, properties.toolWaitMax(), estimator, Schedulers.parallel(),
-				meters);
+		return new TokenBudget(rateLimiter, plans, estimator, meters);
+	}
+
+	@Bean
+	ToolRateLimitGate toolRateLimitGate(RateLimiter rateLimiter, RateLimitPlans plans, RateLimitProperties properties,
+			MeterRegistry meters) {
+		return new ToolRateLimitGate(rateLimiter, plans, properties.toolWaitMax(), Schedulers.parallel(), meters);
 	}
 
 	@Bean
 	@Order(FilterOrders.TENANT_RATE_LIMIT)
-	TenantRateLimitFilter tenantRateLimitFilter(RateLimitPolicy policy) {
-		return new TenantRateLimitFilter(policy);
+	TenantRateLimitFilter tenantRateLimitFilter(RateLimiter rateLimiter, RateLimitPlans plans, MeterRegistry meters) {
+		return new TenantRateLimitFilter(new RequestRateLimit(rateLimiter, plans, meters));
 	}
 
 }

@@ -5,8 +5,6 @@ import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
-import io.toolgate.dispatcher.policy.ToolRateLimitGate;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
@@ -77,9 +75,8 @@ public class ToolsConfiguration {
 
 	@Bean
 	ToolDispatcher toolDispatcher(ToolRegistry registry, ToolsProperties properties,
-			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<RateLimitPolicy> rateLimits) {
-		RateLimitPolicy policy = rateLimits.getIfAvailable();
-		ToolCallGate gate = (policy == null) ? ToolCallGate.OPEN : new ToolRateLimitGate(policy);
+			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<ToolCallGate> gates) {
+		ToolCallGate gate = gates.getIfAvailable(() -> ToolCallGate.OPEN);
 		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
 				metrics.getIfAvailable(ToolgateMetrics::noop).tools(), gate);
 	}

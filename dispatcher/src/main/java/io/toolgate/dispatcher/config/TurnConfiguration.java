@@ -3,7 +3,7 @@ package io.toolgate.dispatcher.config;
 import io.toolgate.dispatcher.admission.AdmissionCheckFilter;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.auth.StreamTokens;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
@@ -57,8 +57,8 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
-		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, rateLimits);
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget) {
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget);
 	}
 
 	@Bean

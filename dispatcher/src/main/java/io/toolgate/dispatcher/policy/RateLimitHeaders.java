@@ -3,6 +3,8 @@ package io.toolgate.dispatcher.policy;
 import java.time.Duration;
 import java.util.Map;
 
+import io.toolgate.dispatcher.error.ErrorType;
+import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 
@@ -69,6 +71,21 @@ public final class RateLimitHeaders {
 		}
 		long seconds = duration.getSeconds();
 		return (duration.getNano() > 0) ? seconds + 1 : seconds;
+	}
+
+	/**
+	 * Returns the 429 refusal of a per-minute limit, with {@code Retry-After} and both
+	 * fields.
+	 * @param code the error code
+	 * @param limit what is limited, as the message names it (e.g. "Request rate")
+	 * @param spec the bucket
+	 * @param decision the denial
+	 * @return the error
+	 */
+	static ToolgateException exceeded(String code, String limit, LimitSpec spec, RateLimitDecision decision) {
+		return new ToolgateException(ErrorType.RATE_LIMITED, code, limit + " limit of " + spec.capacity()
+				+ " per minute exceeded; retry in " + ceilSeconds(decision.retryAfter()) + "s", decision.retryAfter(),
+				of(spec, decision));
 	}
 
 }

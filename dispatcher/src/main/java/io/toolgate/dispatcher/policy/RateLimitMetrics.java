@@ -6,6 +6,10 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.toolgate.dispatcher.error.PublicErrors;
+import io.toolgate.ratelimit.RateLimitDecision;
+import io.toolgate.ratelimit.RateLimiterUnavailableException;
+import reactor.core.publisher.Mono;
 
 /**
  * The counters of {@code toolgate.ratelimit.decisions}, registered once for every limit
@@ -49,6 +53,22 @@ final class RateLimitMetrics {
 		if (counter != null) {
 			counter.increment();
 		}
+	}
+
+	/**
+	 * Counts a decision of a limit that refuses with an HTTP error: allowed or denied as
+	 * it comes, and an unreachable backend as {@value #UNAVAILABLE}, turned into the 503
+	 * public error.
+	 * @param limit the limit ({@value #REQUESTS} or {@value #TOKENS})
+	 * @param decision the limiter's decision
+	 * @return the decision, counted
+	 */
+	Mono<RateLimitDecision> counted(String limit, Mono<RateLimitDecision> decision) {
+		return decision.doOnNext((result) -> count(limit, result.allowed() ? ALLOWED : DENIED))
+			.onErrorMap(RateLimiterUnavailableException.class, (ex) -> {
+				count(limit, UNAVAILABLE);
+				return PublicErrors.of(ex);
+			});
 	}
 
 }

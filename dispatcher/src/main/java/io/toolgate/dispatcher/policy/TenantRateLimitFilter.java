@@ -10,19 +10,19 @@ import reactor.core.publisher.Mono;
  * Counts every authenticated {@code /v1/**} request against its tenant's
  * requests-per-minute limit. Allowed responses carry the {@code RateLimit-Policy} and
  * {@code RateLimit} headers; a request over the limit fails with 429 (see
- * {@link RateLimitPolicy#admitRequest(String)}) before it reaches a handler. Other paths
+ * {@link RequestRateLimit#admit(String)}) before it reaches a handler. Other paths
  * (actuator) pass. Runs after authentication and admission (see {@code FilterOrders}).
  */
 public class TenantRateLimitFilter implements WebFilter {
 
-	private final RateLimitPolicy policy;
+	private final RequestRateLimit limit;
 
 	/**
 	 * Creates the filter.
-	 * @param policy the rate-limit policy
+	 * @param limit the requests-per-minute limit
 	 */
-	public TenantRateLimitFilter(RateLimitPolicy policy) {
-		this.policy = policy;
+	public TenantRateLimitFilter(RequestRateLimit limit) {
+		this.limit = limit;
 	}
 
 	@Override
@@ -30,7 +30,7 @@ public class TenantRateLimitFilter implements WebFilter {
 		if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
 			return chain.filter(exchange);
 		}
-		return Mono.defer(() -> this.policy.admitRequest(Tenant.from(exchange).id())).flatMap((headers) -> {
+		return Mono.defer(() -> this.limit.admit(Tenant.from(exchange).id())).flatMap((headers) -> {
 			headers.forEach(exchange.getResponse().getHeaders()::set);
 			return chain.filter(exchange);
 		});

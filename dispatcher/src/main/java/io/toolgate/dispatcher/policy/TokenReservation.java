@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Model tokens taken from a tenant's bucket before a model call, to be reconciled with
  * the actual usage after it through
- * {@link RateLimitPolicy#reconcile(TokenReservation, long)}.
+ * {@link TokenBudget#reconcile(TokenReservation, long)}.
  *
  * @param tenant the tenant
  * @param tokens the tokens taken

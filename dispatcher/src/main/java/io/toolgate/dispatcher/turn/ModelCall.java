@@ -2,10 +2,9 @@ package io.toolgate.dispatcher.turn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatCompletionResponse;
@@ -32,15 +31,15 @@ final class ModelCall {
 
 	private final ToolgateMetrics metrics;
 
-	private final RateLimitPolicy rateLimits;
+	private final TokenBudget budget;
 
 	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
-			RateLimitPolicy rateLimits) {
+			TokenBudget budget) {
 		this.model = model;
 		this.tools = tools;
-		this.trimmer = new HistoryTrimmer(historyTokenBudget, rateLimits.tokenEstimator());
+		this.trimmer = new HistoryTrimmer(historyTokenBudget, budget.estimator());
 		this.metrics = metrics;
-		this.rateLimits = rateLimits;
+		this.budget = budget;
 	}
 
 	/**
@@ -55,26 +54,11 @@ final class ModelCall {
 			.stream(this.model.providerName(), state.request.model(), limited(state, request(state)));
 	}
 
-	/**
-	 * Calls the model under the tenant's token budget: an estimate is reserved before the
-	 * call and reconciled with what the call really used, however it ends.
-	 */
+	/** Calls the model under the tenant's token budget. */
 	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-		long promptEstimate = this.rateLimits.estimateTokens(request.messages(), 0);
-		long estimate = this.rateLimits.estimateTokens(request.messages(), maxTokens);
-		AtomicLong used = new AtomicLong(promptEstimate);
-		return Flux.usingWhen(this.rateLimits.reserve(state.request.tenant(), estimate),
-				reservation -> send(state, request).doOnNext(event -> {
-					if (event instanceof ModelEvent.Token) {
-						used.incrementAndGet();
-					}
-					else if (event instanceof ModelEvent.Completed done && done.usage().totalTokens() > 0) {
-						used.set(done.usage().totalTokens());
-					}
-				}), reservation -> this.rateLimits.reconcile(reservation, used.get()),
-				(reservation, error) -> this.rateLimits.reconcile(reservation, used.get()),
-				reservation -> this.rateLimits.reconcile(reservation, used.get()));
+		return send(state, request)
+			.transformDeferred(this.budget.limit(state.request.tenant(), request.messages(), maxTokens));
 	}
 
 	/**

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.streaming.TurnEvent;
@@ -47,11 +47,11 @@ public class TurnEngine {
 	 * @param settings loop bounds
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
-	 * @param rateLimits the tenants' model-token budgets
+	 * @param budget the tenants' model-token budgets
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, RateLimitPolicy rateLimits) {
-		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, rateLimits);
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget) {
+		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget);
 		this.toolRound = new ToolRound(dispatcher, jsonMapper, settings.maxParallelTools(), settings.leaseTtl());
 		this.settings = settings;
 		this.metrics = metrics;

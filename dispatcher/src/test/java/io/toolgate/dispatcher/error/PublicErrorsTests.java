@@ -10,7 +10,8 @@ import java.util.stream.Stream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.policy.RateLimitPlans;
-import io.toolgate.dispatcher.policy.RateLimitPolicy;
+import io.toolgate.dispatcher.policy.RequestRateLimit;
+import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.policy.RatePlan;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.dispatcher.policy.ToolRateDecision;
@@ -40,7 +41,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -156,23 +156,27 @@ class PublicErrorsTests {
 		return new ToolExecutionException(type, "Tool call failed: " + type, false);
 	}
 
-	private static RateLimitPolicy policy(RateLimiter limiter) {
-		RateLimitPlans plans = new RateLimitPlans(Map.of("tiny", new RatePlan(1, 10, Map.of(), 0)),
-				Map.of("acme", "tiny"), RateLimitPlans.DEFAULT_PLAN, Map.of());
-		return new RateLimitPolicy(limiter, plans, Duration.ZERO, new TokenEstimator(4, 100), Schedulers.parallel(),
-				new SimpleMeterRegistry());
+	private static final RateLimitPlans TINY = new RateLimitPlans(Map.of("tiny", new RatePlan(1, 10, Map.of(), 0)),
+			Map.of("acme", "tiny"), RateLimitPlans.DEFAULT_PLAN, Map.of());
+
+	private static RequestRateLimit requestLimit(RateLimiter limiter) {
+		return new RequestRateLimit(limiter, TINY, new SimpleMeterRegistry());
+	}
+
+	private static TokenBudget tokenBudget(RateLimiter limiter) {
+		return new TokenBudget(limiter, TINY, new TokenEstimator(4, 100), new SimpleMeterRegistry());
 	}
 
 	private static Throwable requestLimitDenial() {
-		RateLimitPolicy policy = policy(new LocalBucket4jRateLimiter());
-		policy.admitRequest("acme").block(WAIT);
-		return failureOf(() -> policy.admitRequest("acme").block(WAIT));
+		RequestRateLimit limit = requestLimit(new LocalBucket4jRateLimiter());
+		limit.admit("acme").block(WAIT);
+		return failureOf(() -> limit.admit("acme").block(WAIT));
 	}
 
 	private static Throwable tokenLimitDenial() {
-		RateLimitPolicy policy = policy(new LocalBucket4jRateLimiter());
-		policy.reserve("acme", 10).block(WAIT);
-		return failureOf(() -> policy.reserve("acme", 10).block(WAIT));
+		TokenBudget budget = tokenBudget(new LocalBucket4jRateLimiter());
+		budget.reserve("acme", 10).block(WAIT);
+		return failureOf(() -> budget.reserve("acme", 10).block(WAIT));
 	}
 
 	private static Throwable policyWithLimiterDown() {
@@ -189,7 +193,7 @@ class PublicErrorsTests {
 			}
 
 		};
-		return failureOf(() -> policy(down).admitRequest("acme").block(WAIT));
+		return failureOf(() -> requestLimit(down).admit("acme").block(WAIT));
 	}
 
 	private static Throwable saturated() {

@@ -29,7 +29,9 @@ class RateLimitConfigurationTests {
 	@Test
 	void defaultsToLocalLimitsAndTheGenerousDefaultPlan() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(TenantRateLimitFilter.class).hasSingleBean(RateLimitPolicy.class);
+			assertThat(context).hasSingleBean(TenantRateLimitFilter.class)
+				.hasSingleBean(TokenBudget.class)
+				.hasSingleBean(ToolRateLimitGate.class);
 			assertThat(context.getBean(RateLimiter.class)).isInstanceOf(LocalBucket4jRateLimiter.class);
 			RateLimitProperties properties = context.getBean(RateLimitProperties.class);
 			assertThat(properties.enabled()).isTrue();

@@ -16,7 +16,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebHandler;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,10 +45,9 @@ class TenantRateLimitFilterTests {
 			Map.of("acme", "tiny"), RateLimitPlans.DEFAULT_PLAN, Map.of());
 
 	private WebTestClient client(RateLimiter limiter) {
-		RateLimitPolicy policy = new RateLimitPolicy(limiter, this.plans, Duration.ofSeconds(1),
-				new TokenEstimator(4, 100), Schedulers.parallel(), new SimpleMeterRegistry());
+		RequestRateLimit limit = new RequestRateLimit(limiter, this.plans, new SimpleMeterRegistry());
 		return WebTestClient.bindToWebHandler(OK)
-			.webFilter(AUTHENTICATED_AS_ACME, new TenantRateLimitFilter(policy))
+			.webFilter(AUTHENTICATED_AS_ACME, new TenantRateLimitFilter(limit))
 			.apply(WITH_ERROR_WRITER)
 			.build();
 	}
