@@ -9,6 +9,7 @@ import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Wraps reactive work in an {@link Observation} used for tracing only: its name starts
@@ -44,14 +45,10 @@ final class Spans {
 			return source;
 		}
 		return Flux.deferContextual(context -> {
-			Observation parent = context.getOrDefault(CONTEXT_KEY, null);
-			if (sampledOut(parent)) {
-				return source;
-			}
-			Observation observation = start(name, details, parent);
-			return source.doOnError(observation::error)
+			Observation observation = open(name, details, context);
+			return (observation != null) ? source.doOnError(observation::error)
 				.doFinally(signal -> observation.stop())
-				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
+				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation)) : source;
 		});
 	}
 
@@ -60,15 +57,20 @@ final class Spans {
 			return source;
 		}
 		return Mono.deferContextual(context -> {
-			Observation parent = context.getOrDefault(CONTEXT_KEY, null);
-			if (sampledOut(parent)) {
-				return source;
-			}
-			Observation observation = start(name, details, parent);
-			return source.doOnError(observation::error)
+			Observation observation = open(name, details, context);
+			return (observation != null) ? source.doOnError(observation::error)
 				.doFinally(signal -> observation.stop())
-				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation));
+				.contextWrite(inner -> inner.put(CONTEXT_KEY, observation)) : source;
 		});
+	}
+
+	/**
+	 * Starts the observation of a step under the context's current one, unless that one
+	 * was sampled out.
+	 */
+	private @Nullable Observation open(String name, Function<Observation, Observation> details, ContextView context) {
+		Observation parent = context.getOrDefault(CONTEXT_KEY, null);
+		return sampledOut(parent) ? null : start(name, details, parent);
 	}
 
 	/** Whether the parent carries a span that the sampler decided not to record. */

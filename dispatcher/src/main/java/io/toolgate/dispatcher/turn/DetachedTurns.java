@@ -11,7 +11,6 @@ import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.error.UpstreamErrors;
 import io.toolgate.dispatcher.metrics.TurnMetrics;
 import io.toolgate.store.ConversationStore;
-import io.toolgate.store.EventDraft;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
@@ -38,9 +37,6 @@ public class DetachedTurns {
 
 	private static final Logger logger = LoggerFactory.getLogger(DetachedTurns.class);
 
-	/** Most events written to the event log in one write. */
-	private static final int APPEND_BATCH_SIZE = 64;
-
 	/**
 	 * The code of the terminal error event of a turn whose replica stopped before the
 	 * turn ended.
@@ -60,7 +56,7 @@ public class DetachedTurns {
 
 	private final TurnSettings settings;
 
-	private final JsonMapper jsonMapper;
+	private final TurnEventWriter writer;
 
 	private final Set<Disposable> detached = ConcurrentHashMap.newKeySet();
 
@@ -99,7 +95,7 @@ public class DetachedTurns {
 		this.turns = turns;
 		this.eventLog = eventLog;
 		this.settings = settings;
-		this.jsonMapper = jsonMapper;
+		this.writer = new TurnEventWriter(eventLog, settings.eventLogFlushInterval(), jsonMapper);
 		this.takeover = sharedStore && settings.takeover();
 		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, settings.leaseTtl(), jsonMapper,
 				this::launchTakenOver);
@@ -145,9 +141,8 @@ public class DetachedTurns {
 	 * @return the events; errors with {@code TurnNotFoundException}
 	 */
 	public Flux<StoredEvent> events(TurnKey key, long afterId) {
-		// A turn running on this replica feeds its readers here straight from its writes;
-		// the log is read only
-		// for turns that run elsewhere or have ended.
+		// A turn running on this replica feeds its readers here straight from its
+		// writes; the log is read only for turns that run elsewhere or have ended.
 		Sinks.Many<StoredEvent> feed = this.localFeeds.get(key);
 		if (feed == null) {
 			return this.watch.follow(key, this.eventLog.read(key, afterId));
@@ -159,9 +154,8 @@ public class DetachedTurns {
 				last.set(event.id());
 				ended.set(event.terminal());
 			})
-				// A turn this replica gave up (it lost its lease, or a drain stopped it)
-				// may go on elsewhere: its
-				// readers here follow it in the log.
+				// A turn this replica gave up (it lost its lease, or a drain stopped
+				// it) may go on elsewhere: its readers here follow it in the log.
 				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
 				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
 						: this.watch.follow(key, this.eventLog.read(key, last.get()))));
@@ -217,25 +211,18 @@ public class DetachedTurns {
 		AtomicBoolean ended = new AtomicBoolean();
 		// Appends are fenced by the turn's lease: once another replica takes the turn
 		// over, this one's are refused.
-		String writer = Objects.requireNonNull(turn.lease(), "lease").fence();
+		String fence = Objects.requireNonNull(turn.lease(), "lease").fence();
 		Mono<Void> run = events.transformDeferred(this.turns.leaseRenewal(turn))
 			.onErrorResume(ex -> stopped(key, ex))
 			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
-			// A replica that stops before its turns end says so in their logs (or leaves
-			// them to be taken over),
-			// rather than letting its cut upstream connections speak for it.
+			// A replica that stops before its turns end says so in their logs (or
+			// leaves them to be taken over), rather than letting its cut upstream
+			// connections speak for it.
 			.takeUntilOther(this.stopping.asMono())
 			.concatWith(
 					Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty() : Mono.just(abandonedByShutdown())))
 			.concatMap(event -> this.turns.releasingAtEnd(turn, event))
-			.map(this::draft)
-			// Events share a write: those arriving within the flush interval (or while a
-			// write is in flight) go
-			// out in one Redis round trip. Readers get an event once it is stored, never
-			// before: a client must
-			// not hold an event id that a replica crash could leave out of the log.
-			.bufferTimeout(APPEND_BATCH_SIZE, this.settings.eventLogFlushInterval(), true)
-			.concatMap(batch -> this.eventLog.appendAll(key, batch, writer), 1)
+			.transform(stream -> this.writer.write(key, stream, fence))
 			.doOnNext(feed::tryEmitNext)
 			.then()
 			.timeout(this.settings.deadline().plus(this.settings.leaseTtl()))
@@ -271,24 +258,6 @@ public class DetachedTurns {
 		}
 		logger.warn("Turn {} failed: {}", key.turnId(), UpstreamErrors.redact(error.toString()));
 		return Mono.just(TurnEngine.errorEvent(error));
-	}
-
-	/**
-	 * Frees the turn's slot and lease before its terminal event goes out, so that a
-	 * client that sends its next turn as soon as it reads {@code turn.completed} is never
-	 * refused with 409. Every message of the turn is stored by then; releasing again
-	 * later does nothing.
-	 */
-	private Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
-		return event.isTerminal() ? this.turns.finish(turn).thenReturn(event) : Mono.just(event);
-	}
-
-	private EventDraft draft(TurnEvent event) {
-		return draft(this.jsonMapper, event);
-	}
-
-	static EventDraft draft(JsonMapper jsonMapper, TurnEvent event) {
-		return new EventDraft(event.type(), jsonMapper.writeValueAsString(event), event.isTerminal());
 	}
 
 }

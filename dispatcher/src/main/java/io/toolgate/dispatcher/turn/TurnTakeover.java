@@ -112,7 +112,7 @@ final class TurnTakeover {
 	private Mono<Outcome> close(TurnKey key, TurnLease lease, Throwable cause) {
 		logger.warn("Could not take over turn {}; it ends as {}: {}", key.turnId(), DetachedTurns.TURN_ABANDONED,
 				cause.toString());
-		return this.eventLog.appendAll(key, List.of(DetachedTurns.draft(this.jsonMapper, abandoned())), lease.fence())
+		return this.eventLog.appendAll(key, List.of(TurnEventWriter.draft(this.jsonMapper, abandoned())), lease.fence())
 			.then(Mono.just(Outcome.CLOSED))
 			.onErrorReturn(Outcome.FAILED)
 			.flatMap(outcome -> release(lease).thenReturn(outcome));

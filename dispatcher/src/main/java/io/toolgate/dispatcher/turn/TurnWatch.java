@@ -145,7 +145,7 @@ final class TurnWatch {
 		// The closer claims the log first, so that a replica that lost the turn cannot
 		// add to it afterwards.
 		String closer = "closer-" + TurnCoordinator.newTurnId();
-		List<EventDraft> abandoned = List.of(DetachedTurns.draft(this.jsonMapper, TurnTakeover.abandoned()));
+		List<EventDraft> abandoned = List.of(TurnEventWriter.draft(this.jsonMapper, TurnTakeover.abandoned()));
 		return this.eventLog.claim(key, closer)
 			.filter(Boolean::booleanValue)
 			.flatMap(claimed -> this.eventLog.appendAll(key, abandoned, closer).then())
