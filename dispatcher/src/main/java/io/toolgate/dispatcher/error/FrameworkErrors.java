@@ -29,14 +29,14 @@ final class FrameworkErrors {
 		if (ex instanceof ResponseStatusException rse) {
 			return fromResponseStatus(rse);
 		}
-		if (findCause(ex, DataBufferLimitException.class) != null) {
+		if (PublicErrors.findCause(ex, DataBufferLimitException.class) != null) {
 			return payloadTooLarge();
 		}
 		return null;
 	}
 
 	private static ToolgateException fromResponseStatus(ResponseStatusException ex) {
-		if (findCause(ex, DataBufferLimitException.class) != null) {
+		if (PublicErrors.findCause(ex, DataBufferLimitException.class) != null) {
 			return payloadTooLarge();
 		}
 		if (ex instanceof UnsupportedMediaTypeStatusException) {
@@ -66,12 +66,13 @@ final class FrameworkErrors {
 	}
 
 	private static ToolgateException fromInput(ResponseStatusException ex) {
-		DatabindException databind = findCause(ex, DatabindException.class);
+		DatabindException databind = PublicErrors.findCause(ex, DatabindException.class);
 		if (databind != null && !databind.getPath().isEmpty()) {
 			String field = fieldPath(databind);
 			return ToolgateException.invalidField(field, "has the wrong type or shape");
 		}
-		if (findCause(ex, JacksonException.class) != null || findCause(ex, DecodingException.class) != null) {
+		if (PublicErrors.findCause(ex, JacksonException.class) != null
+				|| PublicErrors.findCause(ex, DecodingException.class) != null) {
 			return new ToolgateException(ErrorType.MALFORMED_JSON, "Request body is not valid JSON");
 		}
 		return new ToolgateException(ErrorType.INVALID_REQUEST, "invalid_request",
@@ -96,20 +97,6 @@ final class FrameworkErrors {
 			}
 		}
 		return path.isEmpty() ? "body" : path.toString();
-	}
-
-	/**
-	 * The first of {@code ex} and its causes (at most 16 deep) that is a {@code type}.
-	 */
-	static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
-		Throwable current = ex;
-		for (int depth = 0; current != null && depth < 16; depth++) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			current = current.getCause();
-		}
-		return null;
 	}
 
 }

@@ -48,7 +48,7 @@ public final class PublicErrors {
 		}
 		// A codec may wrap a failure of the request body (e.g. its UTF-8 check) in its
 		// own exception.
-		ToolgateException wrapped = FrameworkErrors.findCause(ex, ToolgateException.class);
+		ToolgateException wrapped = findCause(ex, ToolgateException.class);
 		if (wrapped != null) {
 			return wrapped;
 		}
@@ -145,6 +145,25 @@ public final class PublicErrors {
 
 	private static ToolgateException internal() {
 		return new ToolgateException(ErrorType.INTERNAL, "Internal error");
+	}
+
+	/**
+	 * Returns the first of {@code ex} and its causes (at most 16 deep) that is a
+	 * {@code type}.
+	 * @param <T> the type
+	 * @param ex the failure
+	 * @param type the type to find
+	 * @return the cause, or {@code null}
+	 */
+	public static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
+		Throwable current = ex;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+			current = current.getCause();
+		}
+		return null;
 	}
 
 }

@@ -12,7 +12,6 @@ import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.streaming.upstream.UpstreamException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -111,9 +110,9 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 	 * upload.
 	 */
 	static boolean isClientGone(Throwable ex) {
-		return AbortedException.isConnectionReset(ex) || findCause(ex, AbortedException.class) != null
-				|| findCause(ex, PrematureCloseException.class) != null
-				|| findCause(ex, ClosedChannelException.class) != null;
+		return AbortedException.isConnectionReset(ex) || PublicErrors.findCause(ex, AbortedException.class) != null
+				|| PublicErrors.findCause(ex, PrematureCloseException.class) != null
+				|| PublicErrors.findCause(ex, ClosedChannelException.class) != null;
 	}
 
 	private Mono<Void> write(ServerHttpResponse response, ToolgateException error) {
@@ -141,17 +140,6 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 	 */
 	static ToolgateException toToolgateException(Throwable ex) {
 		return PublicErrors.of(ex);
-	}
-
-	private static <T extends Throwable> @Nullable T findCause(Throwable ex, Class<T> type) {
-		Throwable current = ex;
-		for (int depth = 0; current != null && depth < 16; depth++) {
-			if (type.isInstance(current)) {
-				return type.cast(current);
-			}
-			current = current.getCause();
-		}
-		return null;
 	}
 
 }
