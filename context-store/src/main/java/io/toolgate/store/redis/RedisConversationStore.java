@@ -135,7 +135,7 @@ public final class RedisConversationStore implements ConversationStore {
 			.map((reply) -> ((Long) reply.get(1)) == 1L);
 	}
 
-	private static Conversation toConversation(ConversationKey key, List<Object> reply) {
+	static Conversation toConversation(ConversationKey key, List<Object> reply) {
 		long version = (Long) reply.get(1);
 		Instant createdAt = Instant.ofEpochMilli(Long.parseLong((String) reply.get(2)));
 		Instant updatedAt = Instant.ofEpochMilli(Long.parseLong((String) reply.get(3)));

@@ -39,19 +39,28 @@ final class RedisScripts {
 			return reply
 			""";
 
-	/** Reads a conversation: version, timestamps and messages. */
-	static final String CONVERSATION_FIND = """
-			-- KEYS: conv, msgs
-			local fields = redis.call('HMGET', KEYS[1], 'v', 'c', 'u')
+	/**
+	 * The Lua that reads a conversation and returns it, on the locals {@code conv} (its
+	 * hash) and {@code msgs} (its messages): {@code missing}, or {@code ok}, version,
+	 * created and updated millis, then the messages.
+	 */
+	private static final String CONVERSATION_READ = """
+			local fields = redis.call('HMGET', conv, 'v', 'c', 'u')
 			if not fields[1] then
 				return {'missing'}
 			end
 			local reply = {'ok', tonumber(fields[1]), fields[2], fields[3]}
-			for _, message in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+			for _, message in ipairs(redis.call('LRANGE', msgs, 0, -1)) do
 				reply[#reply + 1] = message
 			end
 			return reply
 			""";
+
+	/** Reads a conversation: version, timestamps and messages. */
+	static final String CONVERSATION_FIND = """
+			-- KEYS: conv, msgs
+			local conv, msgs = KEYS[1], KEYS[2]
+			""" + CONVERSATION_READ;
 
 	/**
 	 * Deletes a conversation and the turn logs named in ARGV; asks for a retry while
@@ -92,21 +101,49 @@ final class RedisScripts {
 			return {'ok'}
 			""";
 
+	/**
+	 * The Lua that creates a turn log and registers it with its conversation, unless it
+	 * exists; on the locals {@code meta}, {@code events}, {@code turns} (keys),
+	 * {@code turnId} and {@code ttl}; sets {@code created}.
+	 */
+	private static final String CREATE_TURN_LOG = """
+			local created = 0
+			if redis.call('EXISTS', meta) == 0 then
+				redis.call('DEL', events)
+				redis.call('HSET', meta, 'n', 0, 'ended', 0, 'ttl', ttl)
+				redis.call('PEXPIRE', meta, ttl)
+				redis.call('SADD', turns, turnId)
+				if redis.call('PTTL', turns) < tonumber(ttl) then
+					redis.call('PEXPIRE', turns, ttl)
+				end
+				created = 1
+			end
+			""";
+
 	/** Creates a turn log and registers it with its conversation, unless it exists. */
 	static final String TURN_LOG_CREATE = """
 			-- KEYS: meta, events, turns; ARGV: turn id, ttl
-			if redis.call('EXISTS', KEYS[1]) == 1 then
-				return {'ok', 0}
-			end
-			redis.call('DEL', KEYS[2])
-			redis.call('HSET', KEYS[1], 'n', 0, 'ended', 0, 'ttl', ARGV[2])
-			redis.call('PEXPIRE', KEYS[1], ARGV[2])
-			redis.call('SADD', KEYS[3], ARGV[1])
-			if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[2]) then
-				redis.call('PEXPIRE', KEYS[3], ARGV[2])
-			end
-			return {'ok', 1}
+			local meta, events, turns, turnId, ttl = KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2]
+			""" + CREATE_TURN_LOG + """
+			return {'ok', created}
 			""";
+
+	/**
+	 * Starts a turn: takes the conversation's lease unless another turn holds it, creates
+	 * the turn's log when asked to, and reads the conversation as
+	 * {@link #CONVERSATION_FIND} does.
+	 */
+	static final String TURN_START = """
+			-- KEYS: lease, conv, msgs, meta, events, turns; ARGV: lease value, lease ttl, turn id, log ttl or ''
+			if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+				return {'conflict', redis.call('GET', KEYS[1]) or ''}
+			end
+			if ARGV[4] ~= '' then
+				local meta, events, turns, turnId, ttl = KEYS[4], KEYS[5], KEYS[6], ARGV[3], ARGV[4]
+			""" + CREATE_TURN_LOG + """
+			end
+			local conv, msgs = KEYS[2], KEYS[3]
+			""" + CONVERSATION_READ;
 
 	/**
 	 * Appends a batch of events to a turn log, all or none, assigns their ids and

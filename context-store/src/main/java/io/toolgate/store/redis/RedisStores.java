@@ -31,6 +31,8 @@ public final class RedisStores implements AutoCloseable {
 
 	private final RedisIdempotencyStore idempotency;
 
+	private final RedisTurnStarts starts;
+
 	/**
 	 * Builds the stores on open connections, which they then own: {@link #close()} closes
 	 * them.
@@ -48,6 +50,7 @@ public final class RedisStores implements AutoCloseable {
 		this.leases = new RedisTurnLeases(commands, keys, settings);
 		this.eventLog = new RedisTurnEventLog(commands, connections.pubSub(), keys, settings);
 		this.idempotency = new RedisIdempotencyStore(commands, keys, settings);
+		this.starts = new RedisTurnStarts(commands, keys, this.leases, settings);
 	}
 
 	/**
@@ -118,6 +121,14 @@ public final class RedisStores implements AutoCloseable {
 	 */
 	public RedisTurnEventLog eventLog() {
 		return this.eventLog;
+	}
+
+	/**
+	 * Returns the turn starts: lease, conversation and turn log in one round trip.
+	 * @return the turn starts
+	 */
+	public RedisTurnStarts starts() {
+		return this.starts;
 	}
 
 	/**

@@ -64,7 +64,7 @@ public final class RedisTurnLeases implements TurnLeases {
 	public Mono<TurnLease> acquire(ConversationKey key, String turnId, Duration ttl) {
 		long ttlMillis = positiveMillis(ttl);
 		return Mono.defer(() -> {
-			TurnLease lease = new TurnLease(key, turnId, nextFence());
+			TurnLease lease = newLease(key, turnId);
 			return this.commands
 				.set(this.keys.lease(key), this.keys.leaseValue(lease), SetArgs.Builder.nx().px(ttlMillis))
 				.map((ok) -> lease)
@@ -107,15 +107,20 @@ public final class RedisTurnLeases implements TurnLeases {
 		return this.commands.get(this.keys.lease(key))
 			.map(this.keys::turnOfLeaseValue)
 			.defaultIfEmpty("another turn")
-			.flatMap((holder) -> Mono.error(
-					new TurnConflictException("Conversation " + key.conversationId() + " is running turn " + holder)));
+			.flatMap((holder) -> Mono.error(conflict(key, holder)));
 	}
 
-	private String nextFence() {
-		return this.fencePrefix + "-" + Long.toHexString(this.acquisitions.incrementAndGet());
+	static TurnConflictException conflict(ConversationKey key, String holder) {
+		return new TurnConflictException("Conversation " + key.conversationId() + " is running turn " + holder);
 	}
 
-	private static long positiveMillis(Duration ttl) {
+	/** A lease with a new fence, not taken yet. */
+	TurnLease newLease(ConversationKey key, String turnId) {
+		return new TurnLease(key, turnId,
+				this.fencePrefix + "-" + Long.toHexString(this.acquisitions.incrementAndGet()));
+	}
+
+	static long positiveMillis(Duration ttl) {
 		if (ttl.isZero() || ttl.isNegative() || ttl.toMillis() < 1) {
 			throw new IllegalArgumentException("ttl must be at least 1 ms");
 		}

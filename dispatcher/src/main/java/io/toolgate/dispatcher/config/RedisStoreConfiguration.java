@@ -10,6 +10,7 @@ import io.toolgate.store.ConversationStore;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.store.TurnStarts;
 import io.toolgate.store.redis.RedisStoreSettings;
 import io.toolgate.store.redis.RedisStores;
 import org.slf4j.Logger;
@@ -74,6 +75,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	TurnEventLog turnEventLog(RedisStores stores) {
 		return stores.eventLog();
+	}
+
+	@Bean
+	TurnStarts turnStarts(RedisStores stores) {
+		return stores.starts();
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
+import io.toolgate.store.TurnStarts;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
@@ -38,6 +39,12 @@ public class StoreConfiguration {
 		return new InMemoryConversationStore(leases, eventLog,
 				new InMemoryConversationStore.Limits(properties.conversationTtl(), properties.maxConversations()),
 				Clock.systemUTC());
+	}
+
+	@Bean
+	TurnStarts turnStarts(InMemoryTurnLeases leases, InMemoryConversationStore conversations,
+			InMemoryTurnEventLog eventLog) {
+		return TurnStarts.sequential(leases, conversations, eventLog);
 	}
 
 	@Bean

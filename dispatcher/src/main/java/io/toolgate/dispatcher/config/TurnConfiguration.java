@@ -20,6 +20,7 @@ import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.store.TurnStarts;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
 import io.toolgate.streaming.upstream.ModelClient;
 import org.springframework.context.annotation.Bean;
@@ -62,9 +63,9 @@ public class TurnConfiguration {
 	}
 
 	@Bean
-	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases,
+	TurnCoordinator turnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, TurnStarts starts,
 			AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper) {
-		return new TurnCoordinator(engine, store, leases, admission, settings, jsonMapper);
+		return new TurnCoordinator(engine, store, leases, starts, admission, settings, jsonMapper);
 	}
 
 	@Bean

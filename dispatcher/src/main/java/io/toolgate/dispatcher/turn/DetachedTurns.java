@@ -107,30 +107,17 @@ public class DetachedTurns {
 	 * Starts a native conversation turn detached from the client: it runs to completion
 	 * (or its deadline) even if the client goes away, appending every event to the turn's
 	 * event log.
-	 * @param turn the prepared turn, which must hold a conversation
+	 * @param turn the prepared turn, which must hold a conversation and whose event log
+	 * exists ({@link TurnCoordinator#prepare prepared} with its event log)
 	 * @param request the turn request
-	 * @return the turn's key once its event log exists; read events with
-	 * {@link #events(TurnKey, long)}
+	 * @return the turn's key; read events with {@link #events(TurnKey, long)}
 	 */
-	public Mono<TurnKey> startDetached(PreparedTurn turn, TurnRequest request) {
-		TurnKey key = new TurnKey(turn.conversation(), turn.turnId());
-		AtomicBoolean launched = new AtomicBoolean();
-		return this.eventLog.create(key, this.settings.eventLogTtl())
-			.onErrorResume(ex -> this.turns.finish(turn).then(Mono.error(ex)))
-			.doOnSuccess(ignored -> {
-				Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
-				this.localFeeds.put(key, feed);
-				launched.set(true);
-				launch(key, turn, this.engine.run(request), feed);
-			})
-			.thenReturn(key)
-			// Until it is launched the turn is the caller's: an error or a client leaving
-			// frees it at once.
-			.doFinally(signal -> {
-				if (!launched.get()) {
-					this.turns.releaseAbandoned(turn);
-				}
-			});
+	public TurnKey startDetached(PreparedTurn turn, TurnRequest request) {
+		TurnKey key = new TurnKey(Objects.requireNonNull(turn.conversation(), "conversation"), turn.turnId());
+		Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
+		this.localFeeds.put(key, feed);
+		launch(key, turn, this.engine.run(request), feed);
+		return key;
 	}
 
 	/**

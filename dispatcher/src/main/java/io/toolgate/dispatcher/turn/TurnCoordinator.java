@@ -14,8 +14,10 @@ import io.toolgate.store.ConversationStore;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.TurnLease;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.store.TurnStarts;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -41,6 +43,8 @@ public class TurnCoordinator {
 
 	private final TurnLeases leases;
 
+	private final TurnStarts starts;
+
 	private final AdmissionController admission;
 
 	private final TurnSettings settings;
@@ -52,15 +56,17 @@ public class TurnCoordinator {
 	 * @param engine runs turns
 	 * @param store conversations
 	 * @param leases one running turn per conversation
+	 * @param starts the start of a turn in the store: lease, conversation and event log
 	 * @param admission the per-replica bound
 	 * @param settings turn settings
 	 * @param jsonMapper JSON of messages
 	 */
-	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, AdmissionController admission,
-			TurnSettings settings, JsonMapper jsonMapper) {
+	public TurnCoordinator(TurnEngine engine, ConversationStore store, TurnLeases leases, TurnStarts starts,
+			AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper) {
 		this.engine = engine;
 		this.store = store;
 		this.leases = leases;
+		this.starts = starts;
 		this.admission = admission;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
@@ -86,43 +92,45 @@ public class TurnCoordinator {
 	}
 
 	/**
-	 * Admits a turn of a stored conversation: loads it (absent means new) and takes its
-	 * lease.
+	 * Admits a turn of a stored conversation: takes its lease and loads it (absent means
+	 * new), in one store operation ({@link TurnStarts}) that also creates the turn's
+	 * event log when asked to.
 	 * @param key the conversation
+	 * @param eventLog whether to create the turn's event log (a turn run by
+	 * {@link DetachedTurns})
 	 * @return the prepared turn; errors with 503 when saturated,
 	 * {@code TurnConflictException} when another turn runs, or the store's failures
 	 */
-	public Mono<PreparedTurn> prepare(ConversationKey key) {
+	public Mono<PreparedTurn> prepare(ConversationKey key, boolean eventLog) {
 		String turnId = newTurnId();
 		return Mono.fromSupplier(this.admission::admit)
-			.flatMap(
-					permit -> acquireLease(key, turnId)
-						.flatMap(
-								lease -> load(key, turnId, permit, lease)
-									.onErrorResume(ex -> this.leases.release(lease)
-										.onErrorResume(releaseError -> Mono.empty())
-										.then(Mono.error(ex)))
-									.doOnCancel(() -> releaseLeaseOfAbandoned(lease)))
-						.doOnError(ex -> permit.release())
-						.doOnCancel(permit::release));
+			.flatMap(permit -> start(key, turnId, eventLog)
+				.flatMap(started -> Mono
+					.fromCallable(() -> prepared(key, turnId, permit, started.lease(), started.conversation()))
+					.onErrorResume(ex -> this.leases.release(started.lease())
+						.onErrorResume(releaseError -> Mono.empty())
+						.then(Mono.error(ex))))
+				.doOnError(ex -> permit.release())
+				.doOnCancel(permit::release));
 	}
 
 	/**
-	 * Takes the conversation's lease. A lease granted after its caller left (the command
+	 * Starts the turn in the store. A lease granted after its caller left (the command
 	 * was already on its way) is released at once, instead of refusing the conversation's
 	 * next turns until its TTL.
 	 */
-	private Mono<TurnLease> acquireLease(ConversationKey key, String turnId) {
+	private Mono<TurnStarts.StartedTurn> start(ConversationKey key, String turnId, boolean eventLog) {
 		return Mono.defer(() -> {
 			AtomicBoolean abandoned = new AtomicBoolean();
-			CompletableFuture<TurnLease> acquired = this.leases.acquire(key, turnId, this.settings.leaseTtl())
+			CompletableFuture<TurnStarts.StartedTurn> started = this.starts
+				.start(key, turnId, this.settings.leaseTtl(), eventLog ? this.settings.eventLogTtl() : null)
 				.toFuture();
-			acquired.thenAccept(lease -> {
+			started.thenAccept(turn -> {
 				if (abandoned.get()) {
-					releaseLeaseOfAbandoned(lease);
+					releaseLeaseOfAbandoned(turn.lease());
 				}
 			});
-			return Mono.fromFuture(acquired, true).doOnCancel(() -> abandoned.set(true));
+			return Mono.fromFuture(started, true).doOnCancel(() -> abandoned.set(true));
 		});
 	}
 
@@ -139,16 +147,12 @@ public class TurnCoordinator {
 		}).subscribe();
 	}
 
-	private Mono<PreparedTurn> load(ConversationKey key, String turnId, AdmissionController.Permit permit,
-			TurnLease lease) {
-		return this.store.find(key)
-			.map(conversation -> prepared(key, turnId, permit, lease, conversation))
-			.switchIfEmpty(Mono.fromSupplier(() -> new PreparedTurn(turnId, key, permit, lease, List.of(),
-					new StoredConversationWriter(this.store, key, lease, 0, this.jsonMapper))));
-	}
-
 	private PreparedTurn prepared(ConversationKey key, String turnId, AdmissionController.Permit permit,
-			TurnLease lease, Conversation conversation) {
+			TurnLease lease, @Nullable Conversation conversation) {
+		if (conversation == null) {
+			return new PreparedTurn(turnId, key, permit, lease, List.of(),
+					new StoredConversationWriter(this.store, key, lease, 0, this.jsonMapper));
+		}
 		List<ChatMessage> history = conversation.messages()
 			.stream()
 			.map(json -> this.jsonMapper.readValue(json, ChatMessage.class))

@@ -162,7 +162,7 @@ public class ChatCompletionsHandler {
 		if (body.conversationId() == null) {
 			return this.coordinator.prepareStateless();
 		}
-		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()));
+		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), false);
 	}
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body, Mono<Void> ended,

@@ -110,7 +110,7 @@ public class ConversationsHandler {
 		return this.bodies.read(request, TurnBody.class)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.map(body -> RequestValidation.turn(body, this.settings.maxContentLength()))
-			.flatMap(body -> this.coordinator.prepare(key).flatMap(turn -> start(turn, tenant, key, body)))
+			.flatMap(body -> this.coordinator.prepare(key, true).map(turn -> start(turn, tenant, key, body)))
 			.flatMap(turnKey -> {
 				String token = this.streamTokens.issue(tenant.id(), key.conversationId(), turnKey.turnId());
 				return ServerResponse.ok()
@@ -124,7 +124,7 @@ public class ConversationsHandler {
 			});
 	}
 
-	private Mono<TurnKey> start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
+	private TurnKey start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
 		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), key.conversationId(), model,
 				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer(), true);

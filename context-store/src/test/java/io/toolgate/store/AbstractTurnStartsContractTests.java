@@ -1,0 +1,129 @@
+package io.toolgate.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The behaviour every {@link TurnStarts} implementation must have, observed through the
+ * stores it starts turns in.
+ */
+public abstract class AbstractTurnStartsContractTests {
+
+	/** Bound of every reactive wait. */
+	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private static final Duration LEASE_TTL = Duration.ofSeconds(30);
+
+	private static final Duration LOG_TTL = Duration.ofMinutes(5);
+
+	private Backend backend;
+
+	private ConversationKey key;
+
+	/**
+	 * Creates the implementation under test and the stores it works on; called before
+	 * each test.
+	 * @return the turn starts and their stores (every test uses new keys)
+	 */
+	protected abstract Backend createBackend();
+
+	@BeforeEach
+	void createBackendAndKey() {
+		this.backend = createBackend();
+		this.key = new ConversationKey("tenant-" + UUID.randomUUID(), "conv-" + UUID.randomUUID());
+	}
+
+	@Test
+	void startOfANewConversationTakesTheLeaseAndCreatesTheLog() {
+		TurnStarts.StartedTurn started = start("turn-1", LOG_TTL);
+
+		assertThat(started.conversation()).isNull();
+		assertThat(started.lease().key()).isEqualTo(this.key);
+		assertThat(started.lease().turnId()).isEqualTo("turn-1");
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-1")).block(TIMEOUT)).isTrue();
+		List<StoredEvent> stored = this.backend.eventLog()
+			.appendAll(new TurnKey(this.key, "turn-1"), List.of(new EventDraft("turn.started", "{}", false)))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(stored).extracting(StoredEvent::id).containsExactly(1L);
+	}
+
+	@Test
+	void startReadsTheConversationAsStoredAndItsLeaseFencesTheWrites() {
+		TurnStarts.StartedTurn first = start("turn-1", null);
+		Conversation written = this.backend.conversations()
+			.append(this.key, 0, List.of("{\"role\":\"user\"}", "{\"role\":\"assistant\"}"), first.lease())
+			.block(TIMEOUT);
+		this.backend.leases().release(first.lease()).block(TIMEOUT);
+
+		TurnStarts.StartedTurn second = start("turn-2", null);
+
+		assertThat(second.conversation()).isNotNull();
+		assertThat(second.conversation().messages()).containsExactly("{\"role\":\"user\"}", "{\"role\":\"assistant\"}");
+		assertThat(second.conversation().version()).isEqualTo(written.version());
+		assertThat(second.conversation().createdAt()).isEqualTo(written.createdAt());
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> this.backend.conversations()
+			.append(this.key, written.version(), List.of("{}"), first.lease())
+			.block(TIMEOUT));
+		assertThat(this.backend.conversations()
+			.append(this.key, written.version(), List.of("{}"), second.lease())
+			.block(TIMEOUT)
+			.messages()).hasSize(3);
+	}
+
+	@Test
+	void startWhileAnotherTurnHoldsTheLeaseConflictsNamingItAndCreatesNoLog() {
+		start("turn-1", LOG_TTL);
+
+		assertThatExceptionOfType(TurnConflictException.class).isThrownBy(() -> start("turn-2", LOG_TTL))
+			.withMessageContaining("turn-1");
+		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-2")).block(TIMEOUT)).isFalse();
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+	}
+
+	@Test
+	void startWithoutAnEventLogCreatesNone() {
+		start("turn-1", null);
+
+		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-1")).block(TIMEOUT)).isFalse();
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+	}
+
+	@Test
+	void aReleasedLeaseLetsTheNextTurnStart() {
+		TurnStarts.StartedTurn first = start("turn-1", LOG_TTL);
+		this.backend.leases().release(first.lease()).block(TIMEOUT);
+
+		TurnStarts.StartedTurn second = start("turn-2", LOG_TTL);
+
+		assertThat(second.lease().fence()).isNotEqualTo(first.lease().fence());
+		assertThat(this.backend.leases().isHeld(this.key, "turn-2").block(TIMEOUT)).isTrue();
+		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-1")).block(TIMEOUT)).isTrue();
+		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-2")).block(TIMEOUT)).isTrue();
+	}
+
+	private TurnStarts.StartedTurn start(String turnId, Duration logTtl) {
+		return this.backend.starts().start(this.key, turnId, LEASE_TTL, logTtl).block(TIMEOUT);
+	}
+
+	/**
+	 * The implementation under test and the stores it starts turns in.
+	 *
+	 * @param starts the turn starts
+	 * @param leases their leases
+	 * @param conversations their conversations
+	 * @param eventLog their turn event logs
+	 */
+	public record Backend(TurnStarts starts, TurnLeases leases, ConversationStore conversations,
+			TurnEventLog eventLog) {
+	}
+
+}
