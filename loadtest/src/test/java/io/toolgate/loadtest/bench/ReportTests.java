@@ -26,7 +26,7 @@ class ReportTests {
 
 	@Test
 	void rendersEverySectionAsBefore() throws IOException {
-		Report report = new Report(BenchmarkRunner.Scale.quick(), true, false, "bench/run.sh --quick");
+		Report report = new Report(Scale.quick(), true, false, "bench/run.sh --quick");
 		report.load("overhead", "1.00, 2.00, 3.00", "1.50, 2.10, 3.00");
 		report.overhead(List.of(
 				new OverheadBenchmark.Row(500, false, stats(1000, 0, 21.5, 30.25), stats(1000, 2, 22.75, 33.5), 41,
@@ -43,7 +43,7 @@ class ReportTests {
 						new AgentsBenchmark.Step(500, 1100, 3, 55.25, latencies(260, 400, 1500), "status 503 | busy")),
 				"");
 		report.redis(counts(), List.of("native turn, a new conversation per turn", "stateless chat"), idle(),
-				List.of(new RedisBenchmark.Pair("`GET /v1/models`", 200, stats(12000, 0, 1.25, 4.5),
+				List.of(new RateLimitLatency.Pair("`GET /v1/models`", 200, stats(12000, 0, 1.25, 4.5),
 						stats(12000, 1, 1.0, 3.75), 0)),
 				"");
 		report.floor(List.of(new FloorBenchmark.Cell(false, 50, List.of(run()))),
@@ -74,7 +74,7 @@ class ReportTests {
 		return latencies;
 	}
 
-	private static List<RedisBenchmark.Count> counts() {
+	private static List<RedisCommandCounter.Count> counts() {
 		return List.of(
 				count("plain turn", true, map("evalsha", 2.0, "xadd", 9.5), map("evalsha", 2.0, "xadd", 9.75),
 						map("evalsha tg:{…}:rl", 2.0, "xadd tg:{…}:turn:…", 9.75), map("set", 2.0)),
@@ -84,9 +84,10 @@ class ReportTests {
 				count("chat completion", false, map(), map(), map(), map()));
 	}
 
-	private static RedisBenchmark.Count count(String kind, boolean limits, Map<String, Double> executed,
+	private static RedisCommandCounter.Count count(String kind, boolean limits, Map<String, Double> executed,
 			Map<String, Double> sent, Map<String, Double> sentByKey, Map<String, Double> inScripts) {
-		return new RedisBenchmark.Count(kind, limits, 50, limits ? 0 : 1, executed, sent, sentByKey, inScripts, 2.5);
+		return new RedisCommandCounter.Count(kind, limits, 50, limits ? 0 : 1, executed, sent, sentByKey, inScripts,
+				2.5);
 	}
 
 	private static Map<String, Double> idle() {
