@@ -1,6 +1,5 @@
 package io.toolgate.loadtest.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -177,9 +176,7 @@ final class FloorBenchmark {
 
 	private Sample measure(Target target, ManagedProcess upstream, boolean streaming, int connections,
 			Duration window) {
-		byte[] body = ("{\"model\":\"toolgate-sim\",\"stream\":" + streaming
-				+ ",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}")
-			.getBytes(StandardCharsets.UTF_8);
+		byte[] body = LoadClient.chatBody(PROMPT, streaming);
 		String url = target.baseUrl() + "/chat/completions";
 		Latencies total = new Latencies();
 		Latencies first = new Latencies();

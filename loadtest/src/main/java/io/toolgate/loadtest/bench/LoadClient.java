@@ -45,6 +45,18 @@ final class LoadClient implements AutoCloseable {
 	}
 
 	/**
+	 * Returns a chat completion request for the simulated model with one user message.
+	 * @param prompt the message, plain text that needs no JSON escaping
+	 * @param streaming whether the request asks for a stream
+	 * @return the request's UTF-8 bytes
+	 */
+	static byte[] chatBody(String prompt, boolean streaming) {
+		return ("{\"model\":\"toolgate-sim\",\"stream\":" + streaming
+				+ ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
 	 * Posts a chat completion and times it.
 	 * @param url the full URL
 	 * @param apiKey a bearer key, or {@code null}

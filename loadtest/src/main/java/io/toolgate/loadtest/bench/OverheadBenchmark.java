@@ -1,6 +1,5 @@
 package io.toolgate.loadtest.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +65,7 @@ final class OverheadBenchmark {
 	}
 
 	private Stats measure(String baseUrl, @Nullable String apiKey, boolean streaming, double rate, Duration duration) {
-		byte[] body = ("{\"model\":\"toolgate-sim\",\"stream\":" + streaming
-				+ ",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}")
-			.getBytes(StandardCharsets.UTF_8);
+		byte[] body = LoadClient.chatBody(PROMPT, streaming);
 		String url = baseUrl + "/chat/completions";
 		Latencies total = new Latencies();
 		Latencies first = new Latencies();

@@ -81,12 +81,7 @@ public final class Fleet implements AutoCloseable {
 	 * @return the process; its base URL is {@code http://127.0.0.1:<port>/v1}
 	 */
 	public ManagedProcess upstreamNow(List<String> options) {
-		int port = Ports.free();
-		List<String> command = javaCommand(List.of("-Xmx512m", "-XX:+UseParallelGC"), UpstreamSimulator.class);
-		command.add("--port=" + port);
-		command.addAll(options);
-		return register(ManagedProcess.start(name("upstream"), command, Map.of(), this.workDirectory, port))
-			.awaitHttpNow("/v1/models", START_TIMEOUT);
+		return simulator("upstream", UpstreamSimulator.class, options).awaitHttpNow("/v1/models", START_TIMEOUT);
 	}
 
 	/**
@@ -95,12 +90,7 @@ public final class Fleet implements AutoCloseable {
 	 * @return the process; its URL is {@code http://127.0.0.1:<port>/tool}
 	 */
 	public ManagedProcess toolWorkerNow(List<String> options) {
-		int port = Ports.free();
-		List<String> command = javaCommand(List.of("-Xmx512m", "-XX:+UseParallelGC"), ToolWorkerSimulator.class);
-		command.add("--port=" + port);
-		command.addAll(options);
-		return register(ManagedProcess.start(name("tool-worker"), command, Map.of(), this.workDirectory, port))
-			.awaitPortNow(START_TIMEOUT);
+		return simulator("tool-worker", ToolWorkerSimulator.class, options).awaitPortNow(START_TIMEOUT);
 	}
 
 	/**
@@ -186,6 +176,15 @@ public final class Fleet implements AutoCloseable {
 		Collections.reverse(started);
 		started.forEach(ManagedProcess::close);
 		this.processes.clear();
+	}
+
+	/** Starts a simulator of this module on a free port, without waiting for it. */
+	private ManagedProcess simulator(String role, Class<?> mainClass, List<String> options) {
+		int port = Ports.free();
+		List<String> command = javaCommand(List.of("-Xmx512m", "-XX:+UseParallelGC"), mainClass);
+		command.add("--port=" + port);
+		command.addAll(options);
+		return register(ManagedProcess.start(name(role), command, Map.of(), this.workDirectory, port));
 	}
 
 	private ManagedProcess register(ManagedProcess process) {

@@ -66,19 +66,41 @@ public final class Registries {
 	 * @return the YAML
 	 */
 	public static String singleWorkerTool(String workerUrl, int maxConcurrency) {
+		return topicTools(maxConcurrency, topicTool("work", "Do a unit of work on a topic.", workerUrl));
+	}
+
+	/**
+	 * Returns two tools served by a tool worker, {@code work} and {@code review}, so a
+	 * model told to make 2 calls calls each once.
+	 * @param workerUrl the worker's {@code /tool} URL
+	 * @param maxConcurrency each tool's bulkhead
+	 * @return the YAML
+	 */
+	public static String workAndReviewTools(String workerUrl, int maxConcurrency) {
+		return topicTools(maxConcurrency, topicTool("work", "Do a unit of work on a topic.", workerUrl)
+				+ topicTool("review", "Review a unit of work on a topic.", workerUrl));
+	}
+
+	/** Tools that take a topic, tried once each with a 5 s timeout. */
+	private static String topicTools(int maxConcurrency, String tools) {
 		return """
 				defaults:
 				  timeout: 5s
 				  max-concurrency: %d
 				  retry: { max-attempts: 1 }
 				tools:
-				  - name: work
-				    description: Do a unit of work on a topic.
+				""".formatted(maxConcurrency) + tools;
+	}
+
+	private static String topicTool(String name, String description, String workerUrl) {
+		return """
+				  - name: %s
+				    description: %s
 				    input-schema:
 				      type: object
 				      properties: { topic: { type: string } }
-				    executor: { type: http, url: %s/work }
-				""".formatted(maxConcurrency, workerUrl);
+				    executor: { type: http, url: %s/%s }
+				""".formatted(name, description, workerUrl, name);
 	}
 
 }
