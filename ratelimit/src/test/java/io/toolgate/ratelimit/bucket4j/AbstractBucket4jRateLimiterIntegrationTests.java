@@ -3,11 +3,11 @@ package io.toolgate.ratelimit.bucket4j;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.api.StatefulConnection;
+import io.toolgate.ratelimit.AbstractRateLimiterContractTests;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
@@ -19,19 +19,15 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behaviour every Redis topology must show: buckets shared by replicas on separate
- * connections, separate keys, refill, adjustments and expiring keys. Subclasses start the
- * Redis and open the connections.
+ * The {@link RateLimiter} contract on Redis, plus what every Redis topology must show:
+ * buckets shared by replicas on separate connections and expiring, hash-tagged keys.
+ * Subclasses start the Redis and open the connections.
  */
-abstract class AbstractBucket4jRateLimiterIntegrationTests {
-
-	static final Duration TIMEOUT = Duration.ofSeconds(10);
+abstract class AbstractBucket4jRateLimiterIntegrationTests extends AbstractRateLimiterContractTests {
 
 	final ManualWallClock clock = new ManualWallClock();
 
 	private final List<StatefulConnection<?, ?>> connections = new ArrayList<>();
-
-	private final String tenant = "t-" + UUID.randomUUID();
 
 	/** Opens a new connection and returns a limiter over it, as one replica would. */
 	abstract Bucket4jRateLimiter newReplica(Bucket4jRateLimiter.Options options);
@@ -56,8 +52,14 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 		this.connections.forEach(StatefulConnection::close);
 	}
 
-	LimitKey requestsKey() {
-		return LimitKey.tenantRequests(this.tenant);
+	@Override
+	protected RateLimiter newLimiter() {
+		return newReplica();
+	}
+
+	@Override
+	protected void advance(Duration duration) {
+		this.clock.advance(duration);
 	}
 
 	@Test
@@ -102,45 +104,6 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 	}
 
 	@Test
-	void separateKeysHaveSeparateBuckets() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("requests", 2);
-		consume(limiter, requestsKey(), spec, 2);
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isFalse();
-		assertThat(consume(limiter, LimitKey.tenantTokens(this.tenant), spec, 1).allowed()).isTrue();
-		assertThat(consume(limiter, LimitKey.tenantRequests(this.tenant + "-other"), spec, 1).allowed()).isTrue();
-	}
-
-	@Test
-	void refillsAsTheClockAdvances() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("requests", 6);
-		consume(limiter, requestsKey(), spec, 6);
-		RateLimitDecision denied = consume(limiter, requestsKey(), spec, 1);
-		assertThat(denied.allowed()).isFalse();
-		this.clock.advance(denied.retryAfter());
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isTrue();
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isFalse();
-		this.clock.advance(Duration.ofMinutes(1));
-		assertThat(consume(limiter, requestsKey(), spec, 1).remaining()).isEqualTo(5);
-	}
-
-	@Test
-	void adjustTakesAndReturnsTokens() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("tokens", 1_000);
-		LimitKey key = LimitKey.tenantTokens(this.tenant);
-		consume(limiter, key, spec, 400);
-		limiter.adjust(key, spec, -300).block(TIMEOUT);
-		assertThat(consume(limiter, key, spec, 1).remaining()).isEqualTo(899);
-		limiter.adjust(key, spec, 1_500).block(TIMEOUT);
-		RateLimitDecision inDebt = consume(limiter, key, spec, 1);
-		assertThat(inDebt.allowed()).isFalse();
-		assertThat(inDebt.remaining()).isZero();
-		assertThat(inDebt.retryAfter()).isGreaterThan(Duration.ofSeconds(30));
-	}
-
-	@Test
 	void bucketLivesUnderOneHashTaggedKeyThatExpires() {
 		RateLimiter limiter = newReplica();
 		LimitSpec spec = LimitSpec.perSecond("calls", 3);
@@ -149,12 +112,6 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 		String redisKey = Bucket4jRateLimiter.redisKey(key, spec);
 		assertThat(redisKey).isEqualTo("tg:rl:{tenant:" + this.tenant + ":tool:weather}:3/1000");
 		assertThat(pttl(redisKey)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(11).toMillis());
-	}
-
-	static RateLimitDecision consume(RateLimiter limiter, LimitKey key, LimitSpec spec, long tokens) {
-		RateLimitDecision decision = limiter.tryConsume(key, spec, tokens).block(TIMEOUT);
-		assertThat(decision).isNotNull();
-		return decision;
 	}
 
 	/** A wall clock that moves only when told, shared by the replicas of one test. */

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
-import static io.toolgate.ratelimit.bucket4j.AbstractBucket4jRateLimiterIntegrationTests.consume;
+import static io.toolgate.ratelimit.AbstractRateLimiterContractTests.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
