@@ -20,12 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provide the three sharing one backend, and the passage of time: an in-memory
  * implementation advances its clock, a Redis one sleeps past a short time to live.
  */
-public abstract class AbstractConversationStoreContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-	private static final Duration LONG_TTL = Duration.ofHours(1);
+public abstract class AbstractConversationStoreContractTests extends AbstractExpiringStoreContractTests {
 
 	private Backend backend;
 
@@ -40,37 +35,6 @@ public abstract class AbstractConversationStoreContractTests {
 	 * @return a store with the leases and event log of the same backend
 	 */
 	protected abstract Backend createBackend(Duration conversationTtl);
-
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The short time to live the expiry tests use; an implementation on real time may
-	 * choose a longer one.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
-
-	/**
-	 * Extra time {@link #awaitExpiry(Duration)} waits beyond a time to live.
-	 * @return 100 ms unless overridden
-	 */
-	protected Duration expiryMargin() {
-		return Duration.ofMillis(100);
-	}
-
-	/**
-	 * Lets a time to live pass.
-	 * @param ttl the time to live
-	 */
-	protected final void awaitExpiry(Duration ttl) {
-		elapse(ttl.plus(expiryMargin()));
-	}
 
 	@BeforeEach
 	void createBackendAndKey() {

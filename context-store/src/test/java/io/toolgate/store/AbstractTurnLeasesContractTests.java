@@ -19,10 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * implementation and the passage of time: an in-memory implementation advances its clock,
  * a Redis one sleeps past a short time to live.
  */
-public abstract class AbstractTurnLeasesContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
+public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringStoreContractTests {
 
 	private TurnLeases leases;
 
@@ -34,37 +31,6 @@ public abstract class AbstractTurnLeasesContractTests {
 	 * new keys)
 	 */
 	protected abstract TurnLeases createLeases();
-
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The lease time to live the tests use; an implementation on real time may choose a
-	 * longer one.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
-
-	/**
-	 * Extra time {@link #awaitExpiry(Duration)} waits beyond a time to live.
-	 * @return 100 ms unless overridden
-	 */
-	protected Duration expiryMargin() {
-		return Duration.ofMillis(100);
-	}
-
-	/**
-	 * Lets a time to live pass.
-	 * @param ttl the time to live
-	 */
-	protected final void awaitExpiry(Duration ttl) {
-		elapse(ttl.plus(expiryMargin()));
-	}
 
 	@BeforeEach
 	void createLeasesAndKey() {
