@@ -3,15 +3,15 @@ package io.toolgate.ratelimit.bucket4j;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.bucket4j.TimeMeter;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.toolgate.ratelimit.AbstractRateLimiterContractTests;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 import io.toolgate.ratelimit.RateLimiter;
+import io.toolgate.ratelimit.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -25,12 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class AbstractBucket4jRateLimiterIntegrationTests extends AbstractRateLimiterContractTests {
 
-	final ManualWallClock clock = new ManualWallClock();
+	final ManualClock clock = ManualClock.wallClock();
 
 	private final List<StatefulConnection<?, ?>> connections = new ArrayList<>();
 
 	/** Opens a new connection and returns a limiter over it, as one replica would. */
 	abstract Bucket4jRateLimiter newReplica(Bucket4jRateLimiter.Options options);
+
+	/** The client the replicas connect with. */
+	abstract AbstractRedisClient client();
 
 	/**
 	 * Returns the remaining time to live of a Redis key in milliseconds (-2 if it does
@@ -63,29 +66,23 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests extends AbstractRateL
 	}
 
 	@Test
+	void connectOpensItsOwnConnectionAndCloseClosesIt() {
+		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client(),
+				Bucket4jRateLimiter.Options.of(TIMEOUT))) {
+			assertThat(consume(limiter, requestsKey(), LimitSpec.perMinute("requests", 2), 1).remaining()).isOne();
+		}
+	}
+
+	@Test
 	void fleetWideLimitAdmitsExactlyCapacityAcrossTwoReplicas() {
-		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
-		LimitSpec spec = LimitSpec.perMinute("requests", 20);
-		long admitted = Flux.range(0, 30)
-			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 8)
-			.filter(RateLimitDecision::allowed)
-			.count()
-			.block(TIMEOUT);
-		assertThat(admitted).isEqualTo(20);
+		assertThat(admittedByTwoReplicas(LimitSpec.perMinute("requests", 20), 30, 8)).isEqualTo(20);
 	}
 
 	@Test
 	void twoReplicasRacingOnOneBucketAdmitExactlyItsCapacity() {
-		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
-		LimitSpec spec = LimitSpec.perMinute("requests", 100);
 		// Many decisions in flight on both connections at once, so each replica's swaps
 		// keep meeting the other's.
-		long admitted = Flux.range(0, 400)
-			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 64)
-			.filter(RateLimitDecision::allowed)
-			.count()
-			.block(TIMEOUT);
-		assertThat(admitted).isEqualTo(100);
+		assertThat(admittedByTwoReplicas(LimitSpec.perMinute("requests", 100), 400, 64)).isEqualTo(100);
 	}
 
 	@Test
@@ -114,25 +111,19 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests extends AbstractRateL
 		assertThat(pttl(redisKey)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(11).toMillis());
 	}
 
-	/** A wall clock that moves only when told, shared by the replicas of one test. */
-	static final class ManualWallClock implements TimeMeter {
-
-		private final AtomicLong nanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
-
-		void advance(Duration duration) {
-			this.nanos.addAndGet(duration.toNanos());
-		}
-
-		@Override
-		public long currentTimeNanos() {
-			return this.nanos.get();
-		}
-
-		@Override
-		public boolean isWallClockBased() {
-			return true;
-		}
-
+	/**
+	 * Sends single-token decisions on one bucket to two replicas in turn, up to
+	 * {@code inFlight} at once, and counts the admitted ones.
+	 */
+	private long admittedByTwoReplicas(LimitSpec spec, int decisions, int inFlight) {
+		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
+		Long admitted = Flux.range(0, decisions)
+			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), inFlight)
+			.filter(RateLimitDecision::allowed)
+			.count()
+			.block(TIMEOUT);
+		assertThat(admitted).isNotNull();
+		return admitted;
 	}
 
 }

@@ -1,14 +1,13 @@
 package io.toolgate.ratelimit.bucket4j;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.bucket4j.TimeMeter;
 import io.toolgate.ratelimit.AbstractRateLimiterContractTests;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 import io.toolgate.ratelimit.RateLimiter;
+import io.toolgate.ratelimit.support.ManualClock;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -20,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalBucket4jRateLimiterTests extends AbstractRateLimiterContractTests {
 
-	private final ManualTimeMeter time = new ManualTimeMeter();
+	private final ManualClock time = ManualClock.monotonic();
 
 	private final LocalBucket4jRateLimiter limiter = new LocalBucket4jRateLimiter(100, this.time);
 
@@ -66,27 +65,6 @@ class LocalBucket4jRateLimiterTests extends AbstractRateLimiterContractTests {
 		var pending = this.limiter.tryConsume(requestsKey(), FIVE_PER_MINUTE, 5);
 		assertThat(this.limiter.size()).isZero();
 		StepVerifier.create(pending.map(RateLimitDecision::allowed)).expectNext(true).expectComplete().verify(TIMEOUT);
-	}
-
-	/** A clock that moves only when told. */
-	private static final class ManualTimeMeter implements TimeMeter {
-
-		private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-		void advance(Duration duration) {
-			this.nanos.addAndGet(duration.toNanos());
-		}
-
-		@Override
-		public long currentTimeNanos() {
-			return this.nanos.get();
-		}
-
-		@Override
-		public boolean isWallClockBased() {
-			return false;
-		}
-
 	}
 
 }
