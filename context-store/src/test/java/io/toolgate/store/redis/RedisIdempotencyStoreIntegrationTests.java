@@ -7,13 +7,10 @@ import io.toolgate.store.IdempotencyStore;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** The {@link IdempotencyStore} contract on standalone Redis and on Redis Cluster. */
 @Timeout(60)
-@ParameterizedClass
-@EnumSource(RedisFixture.Topology.class)
+@EachRedisTopology
 class RedisIdempotencyStoreIntegrationTests extends AbstractIdempotencyStoreContractTests {
 
 	@RegisterExtension

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,8 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Redis-specific behaviour of the stores, run against standalone Redis and Redis Cluster.
  */
 @Timeout(60)
-@ParameterizedClass
-@EnumSource(RedisFixture.Topology.class)
+@EachRedisTopology
 class RedisStoresIntegrationTests {
 
 	@RegisterExtension
