@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -50,12 +51,8 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 	@Test
 	void acquireConflictsWhileAnotherTurnHoldsLease() {
 		acquire("turn-1");
-		StepVerifier.create(this.leases.acquire(this.key, "turn-2", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		StepVerifier.create(this.leases.acquire(this.key, "turn-1", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
+		assertAcquireConflicts("turn-2");
+		assertAcquireConflicts("turn-1");
 	}
 
 	@Test
@@ -85,32 +82,30 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 		TurnLease lease = acquire("turn-1");
 		Duration most = ttl().multipliedBy(6).dividedBy(10);
 		elapse(most);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lease)).isTrue();
 		elapse(most);
-		StepVerifier.create(this.leases.acquire(this.key, "turn-2", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertAcquireConflicts("turn-2");
+		assertThat(renew(lease)).isTrue();
 	}
 
 	@Test
 	void tellsWhetherATurnStillHoldsItsLease() {
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isFalse();
 		TurnLease lease = acquire("turn-1");
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
-		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isTrue();
+		assertThat(isHeld("turn-2")).isFalse();
 		this.leases.release(lease).block(TIMEOUT);
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isFalse();
 		acquire("turn-2");
 		awaitExpiry(ttl());
-		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-2")).isFalse();
 	}
 
 	@Test
 	void renewReturnsFalseAfterExpiry() {
 		TurnLease lease = acquire("turn-1");
 		awaitExpiry(ttl());
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isFalse();
+		assertThat(renew(lease)).isFalse();
 	}
 
 	@Test
@@ -118,15 +113,15 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 		TurnLease lost = acquire("turn-1");
 		awaitExpiry(ttl());
 		TurnLease current = acquire("turn-2");
-		assertThat(this.leases.renew(lost, ttl()).block(TIMEOUT)).isFalse();
-		assertThat(this.leases.renew(current, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lost)).isFalse();
+		assertThat(renew(current)).isTrue();
 	}
 
 	@Test
 	void renewReturnsFalseAfterRelease() {
 		TurnLease lease = acquire("turn-1");
 		this.leases.release(lease).block(TIMEOUT);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isFalse();
+		assertThat(renew(lease)).isFalse();
 	}
 
 	@Test
@@ -135,10 +130,8 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 		awaitExpiry(ttl());
 		TurnLease current = acquire("turn-2");
 		StepVerifier.create(this.leases.release(lost)).verifyComplete();
-		StepVerifier.create(this.leases.acquire(this.key, "turn-3", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		assertThat(this.leases.renew(current, ttl()).block(TIMEOUT)).isTrue();
+		assertAcquireConflicts("turn-3");
+		assertThat(renew(current)).isTrue();
 	}
 
 	@Test
@@ -146,7 +139,7 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 		TurnLease lease = acquire("turn-1");
 		StepVerifier.create(this.leases.release(new TurnLease(this.key, "turn-1", lease.fence() + "-forged")))
 			.verifyComplete();
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lease)).isTrue();
 	}
 
 	@Test
@@ -178,6 +171,20 @@ public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringSt
 			.block(TIMEOUT);
 		assertThat(outcomes).hasSize(contenders);
 		assertThat(outcomes).filteredOn(Optional::isPresent).hasSize(1);
+	}
+
+	private void assertAcquireConflicts(String turnId) {
+		StepVerifier.create(this.leases.acquire(this.key, turnId, ttl()))
+			.expectError(TurnConflictException.class)
+			.verify(TIMEOUT);
+	}
+
+	private @Nullable Boolean renew(TurnLease lease) {
+		return this.leases.renew(lease, ttl()).block(TIMEOUT);
+	}
+
+	private @Nullable Boolean isHeld(String turnId) {
+		return this.leases.isHeld(this.key, turnId).block(TIMEOUT);
 	}
 
 	private TurnLease acquire(String turnId) {
