@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -20,12 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * provide the three sharing one backend, and the passage of time: an in-memory
  * implementation advances its clock, a Redis one sleeps past a short time to live.
  */
-public abstract class AbstractConversationStoreContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-	private static final Duration LONG_TTL = Duration.ofHours(1);
+public abstract class AbstractConversationStoreContractTests extends AbstractExpiringStoreContractTests {
 
 	private Backend backend;
 
@@ -41,37 +37,6 @@ public abstract class AbstractConversationStoreContractTests {
 	 */
 	protected abstract Backend createBackend(Duration conversationTtl);
 
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The short time to live the expiry tests use; an implementation on real time may
-	 * choose a longer one.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
-
-	/**
-	 * Extra time {@link #awaitExpiry(Duration)} waits beyond a time to live.
-	 * @return 100 ms unless overridden
-	 */
-	protected Duration expiryMargin() {
-		return Duration.ofMillis(100);
-	}
-
-	/**
-	 * Lets a time to live pass.
-	 * @param ttl the time to live
-	 */
-	protected final void awaitExpiry(Duration ttl) {
-		elapse(ttl.plus(expiryMargin()));
-	}
-
 	@BeforeEach
 	void createBackendAndKey() {
 		this.backend = createBackend(LONG_TTL);
@@ -81,7 +46,7 @@ public abstract class AbstractConversationStoreContractTests {
 
 	@Test
 	void findReturnsEmptyForUnknownConversation() {
-		StepVerifier.create(this.store.find(this.key)).expectComplete().verify(TIMEOUT);
+		assertNotFound();
 	}
 
 	@Test
@@ -110,9 +75,7 @@ public abstract class AbstractConversationStoreContractTests {
 	void appendWithStaleVersionConflictsAndChangesNothing() {
 		append(this.store, 0, "m1");
 		append(this.store, 1, "m2");
-		StepVerifier.create(this.store.append(this.key, 1, List.of("stale"), null))
-			.expectError(VersionConflictException.class)
-			.verify(TIMEOUT);
+		assertAppendFails(1, "stale", null, VersionConflictException.class);
 		Conversation stored = this.store.find(this.key).block(TIMEOUT);
 		assertThat(stored.version()).isEqualTo(2);
 		assertThat(stored.messages()).containsExactly("m1", "m2");
@@ -121,17 +84,13 @@ public abstract class AbstractConversationStoreContractTests {
 	@Test
 	void createConflictsWhenConversationExists() {
 		append(this.store, 0, "m1");
-		StepVerifier.create(this.store.append(this.key, 0, List.of("again"), null))
-			.expectError(VersionConflictException.class)
-			.verify(TIMEOUT);
+		assertAppendFails(0, "again", null, VersionConflictException.class);
 	}
 
 	@Test
 	void appendToMissingConversationConflicts() {
-		StepVerifier.create(this.store.append(this.key, 3, List.of("m1"), null))
-			.expectError(VersionConflictException.class)
-			.verify(TIMEOUT);
-		StepVerifier.create(this.store.find(this.key)).expectComplete().verify(TIMEOUT);
+		assertAppendFails(3, "m1", null, VersionConflictException.class);
+		assertNotFound();
 	}
 
 	@Test
@@ -179,9 +138,7 @@ public abstract class AbstractConversationStoreContractTests {
 		this.store.append(this.key, 0, List.of("m1"), stale).block(TIMEOUT);
 		this.backend.leases().release(stale).block(TIMEOUT);
 		TurnLease current = acquire(this.key, "turn-2", LONG_TTL);
-		StepVerifier.create(this.store.append(this.key, 1, List.of("late"), stale))
-			.expectError(LeaseLostException.class)
-			.verify(TIMEOUT);
+		assertAppendFails(1, "late", stale, LeaseLostException.class);
 		assertThat(this.store.find(this.key).block(TIMEOUT).version()).isEqualTo(1);
 		assertThat(this.store.append(this.key, 1, List.of("m2"), current).block(TIMEOUT).version()).isEqualTo(2);
 	}
@@ -190,10 +147,8 @@ public abstract class AbstractConversationStoreContractTests {
 	void fencedAppendAfterReleaseFailsWithLeaseLost() {
 		TurnLease lease = acquire(this.key, "turn-1", LONG_TTL);
 		this.backend.leases().release(lease).block(TIMEOUT);
-		StepVerifier.create(this.store.append(this.key, 0, List.of("m1"), lease))
-			.expectError(LeaseLostException.class)
-			.verify(TIMEOUT);
-		StepVerifier.create(this.store.find(this.key)).expectComplete().verify(TIMEOUT);
+		assertAppendFails(0, "m1", lease, LeaseLostException.class);
+		assertNotFound();
 	}
 
 	@Test
@@ -201,9 +156,7 @@ public abstract class AbstractConversationStoreContractTests {
 		TurnLease lease = acquire(this.key, "turn-1", ttl());
 		this.store.append(this.key, 0, List.of("m1"), lease).block(TIMEOUT);
 		awaitExpiry(ttl());
-		StepVerifier.create(this.store.append(this.key, 1, List.of("late"), lease))
-			.expectError(LeaseLostException.class)
-			.verify(TIMEOUT);
+		assertAppendFails(1, "late", lease, LeaseLostException.class);
 		assertThat(this.store.find(this.key).block(TIMEOUT).version()).isEqualTo(1);
 	}
 
@@ -211,9 +164,7 @@ public abstract class AbstractConversationStoreContractTests {
 	void fencedAppendWithLeaseOfAnotherConversationFailsWithLeaseLost() {
 		ConversationKey other = newKey();
 		TurnLease otherLease = acquire(other, "turn-1", LONG_TTL);
-		StepVerifier.create(this.store.append(this.key, 0, List.of("m1"), otherLease))
-			.expectError(LeaseLostException.class)
-			.verify(TIMEOUT);
+		assertAppendFails(0, "m1", otherLease, LeaseLostException.class);
 	}
 
 	@Test
@@ -252,7 +203,7 @@ public abstract class AbstractConversationStoreContractTests {
 	void deleteRemovesConversation() {
 		append(this.store, 0, "m1");
 		assertThat(this.store.delete(this.key).block(TIMEOUT)).isTrue();
-		StepVerifier.create(this.store.find(this.key)).expectComplete().verify(TIMEOUT);
+		assertNotFound();
 		assertThat(this.store.delete(this.key).block(TIMEOUT)).isFalse();
 		assertThat(append(this.store, 0, "fresh").version()).isEqualTo(1);
 	}
@@ -279,6 +230,18 @@ public abstract class AbstractConversationStoreContractTests {
 		this.store.delete(this.key).block(TIMEOUT);
 		StepVerifier.create(eventLog.read(mine, 0)).expectError(TurnNotFoundException.class).verify(TIMEOUT);
 		StepVerifier.create(eventLog.read(others, 0)).expectNextCount(1).expectComplete().verify(TIMEOUT);
+	}
+
+	/** Appends one message to the test's conversation and expects the error. */
+	private void assertAppendFails(long expectedVersion, String message, @Nullable TurnLease lease,
+			Class<? extends Throwable> error) {
+		StepVerifier.create(this.store.append(this.key, expectedVersion, List.of(message), lease))
+			.expectError(error)
+			.verify(TIMEOUT);
+	}
+
+	private void assertNotFound() {
+		StepVerifier.create(this.store.find(this.key)).expectComplete().verify(TIMEOUT);
 	}
 
 	private Conversation append(ConversationStore target, long expectedVersion, String... messages) {

@@ -19,12 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in-memory implementation advances its clock, a Redis one sleeps past a short time to
  * live.
  */
-public abstract class AbstractIdempotencyStoreContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-	private static final Duration LONG_TTL = Duration.ofHours(1);
+public abstract class AbstractIdempotencyStoreContractTests extends AbstractExpiringStoreContractTests {
 
 	private IdempotencyStore store;
 
@@ -38,20 +33,6 @@ public abstract class AbstractIdempotencyStoreContractTests {
 	 * keys)
 	 */
 	protected abstract IdempotencyStore createStore();
-
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The short time to live the expiry test uses.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
 
 	@BeforeEach
 	void createStoreAndKey() {
@@ -134,7 +115,7 @@ public abstract class AbstractIdempotencyStoreContractTests {
 	void recordExpiresAfterTtl() {
 		IdempotencyClaim.Claimed first = (IdempotencyClaim.Claimed) claim("body-1", ttl());
 		this.store.complete(first, "{}").block(TIMEOUT);
-		elapse(ttl().plusMillis(100));
+		awaitExpiry(ttl());
 		assertThat(claim("body-2", LONG_TTL)).isInstanceOf(IdempotencyClaim.Claimed.class);
 	}
 

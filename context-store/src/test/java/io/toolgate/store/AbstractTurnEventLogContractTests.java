@@ -23,12 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * passage of time: an in-memory implementation advances its clock, a Redis one sleeps
  * past a short time to live.
  */
-public abstract class AbstractTurnEventLogContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-	private static final Duration LONG_TTL = Duration.ofHours(1);
+public abstract class AbstractTurnEventLogContractTests extends AbstractExpiringStoreContractTests {
 
 	private TurnEventLog log;
 
@@ -40,37 +35,6 @@ public abstract class AbstractTurnEventLogContractTests {
 	 * new keys)
 	 */
 	protected abstract TurnEventLog createEventLog();
-
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The short time to live the expiry tests use; an implementation on real time may
-	 * choose a longer one.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
-
-	/**
-	 * Extra time {@link #awaitExpiry(Duration)} waits beyond a time to live.
-	 * @return 100 ms unless overridden
-	 */
-	protected Duration expiryMargin() {
-		return Duration.ofMillis(100);
-	}
-
-	/**
-	 * Lets a time to live pass.
-	 * @param ttl the time to live
-	 */
-	protected final void awaitExpiry(Duration ttl) {
-		elapse(ttl.plus(expiryMargin()));
-	}
 
 	/**
 	 * How many events the concurrent test appends.
@@ -89,9 +53,9 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void appendAssignsConsecutiveIdsFromOne() {
-		assertThat(append("token", false).id()).isEqualTo(1);
-		assertThat(append("token", false).id()).isEqualTo(2);
-		assertThat(append("turn.completed", true).id()).isEqualTo(3);
+		assertThat(appendToken().id()).isEqualTo(1);
+		assertThat(appendToken().id()).isEqualTo(2);
+		assertThat(appendEnd().id()).isEqualTo(3);
 	}
 
 	@Test
@@ -105,15 +69,12 @@ public abstract class AbstractTurnEventLogContractTests {
 			.expectNext(new StoredEvent(4, "turn.completed", "{}", true))
 			.expectComplete()
 			.verify(TIMEOUT);
-		StepVerifier.create(this.log.read(this.turn, 1).map(StoredEvent::id))
-			.expectNext(2L, 3L, 4L)
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(ids(1)).expectNext(2L, 3L, 4L).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
 	void batchAppendAfterTheTerminalEventFails() {
-		append("turn.completed", true);
+		appendEnd();
 		StepVerifier.create(this.log.appendAll(this.turn, List.of(new EventDraft("token", "{}", false))))
 			.expectError(IllegalStateException.class)
 			.verify(TIMEOUT);
@@ -134,8 +95,8 @@ public abstract class AbstractTurnEventLogContractTests {
 	void turnsKeepSeparateIds() {
 		TurnKey other = new TurnKey(this.turn.conversation(), this.turn.turnId() + "-next");
 		this.log.create(other, LONG_TTL).block(TIMEOUT);
-		append("token", false);
-		append("token", false);
+		appendToken();
+		appendToken();
 		assertThat(append(other, "token", "{}", false).block(TIMEOUT).id()).isEqualTo(1);
 	}
 
@@ -154,19 +115,13 @@ public abstract class AbstractTurnEventLogContractTests {
 	@Test
 	void readOfEndedTurnReplaysEverythingAndCompletes() {
 		appendAll(5);
-		StepVerifier.create(this.log.read(this.turn, 0).map(StoredEvent::id))
-			.expectNext(1L, 2L, 3L, 4L, 5L)
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(ids(0)).expectNext(1L, 2L, 3L, 4L, 5L).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
 	void readResumesAfterLastEventId() {
 		appendAll(5);
-		StepVerifier.create(this.log.read(this.turn, 3).map(StoredEvent::id))
-			.expectNext(4L, 5L)
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(ids(3)).expectNext(4L, 5L).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -177,14 +132,14 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void readTailsLiveEventsUntilTerminal() {
-		append("token", false);
-		StepVerifier.create(this.log.read(this.turn, 0).map(StoredEvent::id))
+		appendToken();
+		StepVerifier.create(ids(0))
 			.expectNext(1L)
-			.then(() -> append("token", false))
+			.then(() -> appendToken())
 			.expectNext(2L)
-			.then(() -> append("token", false))
+			.then(() -> appendToken())
 			.expectNext(3L)
-			.then(() -> append("turn.completed", true))
+			.then(() -> appendEnd())
 			.expectNext(4L)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -192,11 +147,11 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void readOfEmptyTurnWaitsForFirstEvent() {
-		StepVerifier.create(this.log.read(this.turn, 0).map(StoredEvent::id))
+		StepVerifier.create(ids(0))
 			.expectSubscription()
-			.then(() -> append("token", false))
+			.then(() -> appendToken())
 			.expectNext(1L)
-			.then(() -> append("turn.completed", true))
+			.then(() -> appendEnd())
 			.expectNext(2L)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -204,13 +159,13 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void readAheadOfLogSkipsEventsUpToAfterId() {
-		append("token", false);
-		StepVerifier.create(this.log.read(this.turn, 2).map(StoredEvent::id))
+		appendToken();
+		StepVerifier.create(ids(2))
 			.expectSubscription()
-			.then(() -> append("token", false))
-			.then(() -> append("token", false))
+			.then(() -> appendToken())
+			.then(() -> appendToken())
 			.expectNext(3L)
-			.then(() -> append("turn.completed", true))
+			.then(() -> appendEnd())
 			.expectNext(4L)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -218,8 +173,8 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void everyLiveReaderReceivesEveryEvent() {
-		Flux<Long> first = this.log.read(this.turn, 0).map(StoredEvent::id);
-		Flux<Long> second = this.log.read(this.turn, 0).map(StoredEvent::id);
+		Flux<Long> first = ids(0);
+		Flux<Long> second = ids(0);
 		StepVerifier.create(Flux.merge(first, second).collectList())
 			.expectSubscription()
 			.then(() -> appendAll(3))
@@ -230,18 +185,15 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void cancelledReaderDoesNotDisturbAppendsOrOtherReaders() {
-		StepVerifier.create(this.log.read(this.turn, 0).map(StoredEvent::id))
+		StepVerifier.create(ids(0))
 			.expectSubscription()
-			.then(() -> append("token", false))
+			.then(() -> appendToken())
 			.expectNext(1L)
 			.thenCancel()
 			.verify(TIMEOUT);
-		append("token", false);
-		append("turn.completed", true);
-		StepVerifier.create(this.log.read(this.turn, 0).map(StoredEvent::id))
-			.expectNext(1L, 2L, 3L)
-			.expectComplete()
-			.verify(TIMEOUT);
+		appendToken();
+		appendEnd();
+		StepVerifier.create(ids(0)).expectNext(1L, 2L, 3L).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
@@ -314,9 +266,9 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	@Test
 	void createOfExistingLogKeepsItsEvents() {
-		append("token", false);
+		appendToken();
 		this.log.create(this.turn, LONG_TTL).block(TIMEOUT);
-		assertThat(append("token", false).id()).isEqualTo(2);
+		assertThat(appendToken().id()).isEqualTo(2);
 	}
 
 	@Test
@@ -357,6 +309,19 @@ public abstract class AbstractTurnEventLogContractTests {
 
 	private static long afterIdOf(int reader, int events) {
 		return (long) (reader % 4) * (events / 5);
+	}
+
+	private StoredEvent appendToken() {
+		return append("token", false);
+	}
+
+	private StoredEvent appendEnd() {
+		return append("turn.completed", true);
+	}
+
+	/** Reads the turn after an id, live, as ids. */
+	private Flux<Long> ids(long afterId) {
+		return this.log.read(this.turn, afterId).map(StoredEvent::id);
 	}
 
 	private StoredEvent append(String type, boolean terminal) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,10 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * implementation and the passage of time: an in-memory implementation advances its clock,
  * a Redis one sleeps past a short time to live.
  */
-public abstract class AbstractTurnLeasesContractTests {
-
-	/** Bound of every reactive verification. */
-	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
+public abstract class AbstractTurnLeasesContractTests extends AbstractExpiringStoreContractTests {
 
 	private TurnLeases leases;
 
@@ -34,37 +32,6 @@ public abstract class AbstractTurnLeasesContractTests {
 	 * new keys)
 	 */
 	protected abstract TurnLeases createLeases();
-
-	/**
-	 * Lets at least {@code duration} pass as the implementation measures time.
-	 * @param duration how long
-	 */
-	protected abstract void elapse(Duration duration);
-
-	/**
-	 * The lease time to live the tests use; an implementation on real time may choose a
-	 * longer one.
-	 * @return 1 second unless overridden
-	 */
-	protected Duration ttl() {
-		return Duration.ofSeconds(1);
-	}
-
-	/**
-	 * Extra time {@link #awaitExpiry(Duration)} waits beyond a time to live.
-	 * @return 100 ms unless overridden
-	 */
-	protected Duration expiryMargin() {
-		return Duration.ofMillis(100);
-	}
-
-	/**
-	 * Lets a time to live pass.
-	 * @param ttl the time to live
-	 */
-	protected final void awaitExpiry(Duration ttl) {
-		elapse(ttl.plus(expiryMargin()));
-	}
 
 	@BeforeEach
 	void createLeasesAndKey() {
@@ -84,12 +51,8 @@ public abstract class AbstractTurnLeasesContractTests {
 	@Test
 	void acquireConflictsWhileAnotherTurnHoldsLease() {
 		acquire("turn-1");
-		StepVerifier.create(this.leases.acquire(this.key, "turn-2", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		StepVerifier.create(this.leases.acquire(this.key, "turn-1", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
+		assertAcquireConflicts("turn-2");
+		assertAcquireConflicts("turn-1");
 	}
 
 	@Test
@@ -119,32 +82,30 @@ public abstract class AbstractTurnLeasesContractTests {
 		TurnLease lease = acquire("turn-1");
 		Duration most = ttl().multipliedBy(6).dividedBy(10);
 		elapse(most);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lease)).isTrue();
 		elapse(most);
-		StepVerifier.create(this.leases.acquire(this.key, "turn-2", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertAcquireConflicts("turn-2");
+		assertThat(renew(lease)).isTrue();
 	}
 
 	@Test
 	void tellsWhetherATurnStillHoldsItsLease() {
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isFalse();
 		TurnLease lease = acquire("turn-1");
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
-		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isTrue();
+		assertThat(isHeld("turn-2")).isFalse();
 		this.leases.release(lease).block(TIMEOUT);
-		assertThat(this.leases.isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-1")).isFalse();
 		acquire("turn-2");
 		awaitExpiry(ttl());
-		assertThat(this.leases.isHeld(this.key, "turn-2").block(TIMEOUT)).isFalse();
+		assertThat(isHeld("turn-2")).isFalse();
 	}
 
 	@Test
 	void renewReturnsFalseAfterExpiry() {
 		TurnLease lease = acquire("turn-1");
 		awaitExpiry(ttl());
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isFalse();
+		assertThat(renew(lease)).isFalse();
 	}
 
 	@Test
@@ -152,15 +113,15 @@ public abstract class AbstractTurnLeasesContractTests {
 		TurnLease lost = acquire("turn-1");
 		awaitExpiry(ttl());
 		TurnLease current = acquire("turn-2");
-		assertThat(this.leases.renew(lost, ttl()).block(TIMEOUT)).isFalse();
-		assertThat(this.leases.renew(current, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lost)).isFalse();
+		assertThat(renew(current)).isTrue();
 	}
 
 	@Test
 	void renewReturnsFalseAfterRelease() {
 		TurnLease lease = acquire("turn-1");
 		this.leases.release(lease).block(TIMEOUT);
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isFalse();
+		assertThat(renew(lease)).isFalse();
 	}
 
 	@Test
@@ -169,10 +130,8 @@ public abstract class AbstractTurnLeasesContractTests {
 		awaitExpiry(ttl());
 		TurnLease current = acquire("turn-2");
 		StepVerifier.create(this.leases.release(lost)).verifyComplete();
-		StepVerifier.create(this.leases.acquire(this.key, "turn-3", ttl()))
-			.expectError(TurnConflictException.class)
-			.verify(TIMEOUT);
-		assertThat(this.leases.renew(current, ttl()).block(TIMEOUT)).isTrue();
+		assertAcquireConflicts("turn-3");
+		assertThat(renew(current)).isTrue();
 	}
 
 	@Test
@@ -180,7 +139,7 @@ public abstract class AbstractTurnLeasesContractTests {
 		TurnLease lease = acquire("turn-1");
 		StepVerifier.create(this.leases.release(new TurnLease(this.key, "turn-1", lease.fence() + "-forged")))
 			.verifyComplete();
-		assertThat(this.leases.renew(lease, ttl()).block(TIMEOUT)).isTrue();
+		assertThat(renew(lease)).isTrue();
 	}
 
 	@Test
@@ -212,6 +171,20 @@ public abstract class AbstractTurnLeasesContractTests {
 			.block(TIMEOUT);
 		assertThat(outcomes).hasSize(contenders);
 		assertThat(outcomes).filteredOn(Optional::isPresent).hasSize(1);
+	}
+
+	private void assertAcquireConflicts(String turnId) {
+		StepVerifier.create(this.leases.acquire(this.key, turnId, ttl()))
+			.expectError(TurnConflictException.class)
+			.verify(TIMEOUT);
+	}
+
+	private @Nullable Boolean renew(TurnLease lease) {
+		return this.leases.renew(lease, ttl()).block(TIMEOUT);
+	}
+
+	private @Nullable Boolean isHeld(String turnId) {
+		return this.leases.isHeld(this.key, turnId).block(TIMEOUT);
 	}
 
 	private TurnLease acquire(String turnId) {

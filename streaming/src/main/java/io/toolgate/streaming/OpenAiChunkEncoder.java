@@ -6,12 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import io.toolgate.streaming.openai.ChatCompletionChunk;
-import io.toolgate.streaming.openai.ChatCompletionChunk.Delta;
-import io.toolgate.streaming.openai.ChatCompletionChunk.FunctionDelta;
-import io.toolgate.streaming.openai.ChatCompletionChunk.ToolCallDelta;
-import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,26 +41,13 @@ public final class OpenAiChunkEncoder {
 	/** The data of the last SSE event of a chat-completions stream. */
 	public static final String DONE = "[DONE]";
 
-	private static final Map<String, String> FINISH_REASONS = Map.of("stop", "stop", "length", "length", "tool_calls",
-			"tool_calls", "content_filter", "content_filter", "max_iterations", "length", "deadline", "length",
-			"loop_detected", "length");
-
-	private final String completionId;
-
-	private final long created;
-
-	private final String model;
+	private final CompletionChunks completion;
 
 	private final boolean includeUsage;
 
 	private final JsonMapper jsonMapper;
 
 	private boolean roleSent;
-
-	/**
-	 * The bytes every content chunk of this stream starts with, built on the first one.
-	 */
-	private byte @Nullable [] contentPrefix;
 
 	private boolean finishSent;
 
@@ -82,9 +64,7 @@ public final class OpenAiChunkEncoder {
 	 */
 	public OpenAiChunkEncoder(String completionId, long created, String model, boolean includeUsage,
 			JsonMapper jsonMapper) {
-		this.completionId = completionId;
-		this.created = created;
-		this.model = model;
+		this.completion = new CompletionChunks(completionId, created, model);
 		this.includeUsage = includeUsage;
 		this.jsonMapper = StreamingJson.requireSettings(jsonMapper);
 	}
@@ -104,17 +84,17 @@ public final class OpenAiChunkEncoder {
 
 	/** Returns the completion id. */
 	public String completionId() {
-		return this.completionId;
+		return this.completion.completionId();
 	}
 
 	/** Returns the creation time in epoch seconds. */
 	public long created() {
-		return this.created;
+		return this.completion.created();
 	}
 
 	/** Returns the model name. */
 	public String model() {
-		return this.model;
+		return this.completion.model();
 	}
 
 	/**
@@ -130,18 +110,17 @@ public final class OpenAiChunkEncoder {
 			case TurnEvent.Token token -> {
 				addRole(chunks);
 				if (!token.text().isEmpty()) {
-					chunks.add(chunk(Delta.content(token.text()), null));
+					chunks.add(this.completion.content(token.text()));
 				}
 			}
 			case TurnEvent.TurnCompleted completed -> {
 				addRole(chunks);
 				if (!this.finishSent) {
 					this.finishSent = true;
-					chunks.add(chunk(new Delta(null, null, null), finishReason(completed.reason())));
+					chunks.add(this.completion.finish(completed.reason()));
 				}
 				if (this.includeUsage) {
-					chunks
-						.add(ChatCompletionChunk.usage(this.completionId, this.created, this.model, completed.usage()));
+					chunks.add(this.completion.usage(completed.usage()));
 				}
 			}
 			case TurnEvent.ToolCallStarted call -> {
@@ -180,20 +159,15 @@ public final class OpenAiChunkEncoder {
 
 	/**
 	 * Returns the UTF-8 JSON of a content-delta chunk, the same bytes {@link #toJson}
-	 * writes for {@code chunk(Delta.content(text), null)}, written from a per-stream
-	 * prefix and the escaped text: a token is the most frequent event of a stream, and
-	 * this skips the object mapper for it. Marks the role chunk as sent only through
+	 * writes for the content chunk of {@code text}, written from a per-stream prefix and
+	 * the escaped text: a token is the most frequent event of a stream, and this skips
+	 * the object mapper for it. Marks the role chunk as sent only through
 	 * {@link #chunks}; call {@link #roleChunkIfNeeded()} first.
 	 * @param text the delta's text, not empty
 	 * @return the chunk's JSON
 	 */
 	public byte[] contentChunkJson(String text) {
-		byte[] prefix = this.contentPrefix;
-		if (prefix == null) {
-			prefix = ContentChunkJson.prefix(this.completionId, this.created, this.model);
-			this.contentPrefix = prefix;
-		}
-		return ContentChunkJson.write(prefix, text);
+		return this.completion.contentJson(text);
 	}
 
 	/** Whether the role chunk went out already. */
@@ -220,14 +194,8 @@ public final class OpenAiChunkEncoder {
 	 * @return the chunk
 	 */
 	public ChatCompletionChunk toolCallsChunk(List<ToolCall> toolCalls) {
-		List<ToolCallDelta> deltas = new ArrayList<>(toolCalls.size());
-		for (int i = 0; i < toolCalls.size(); i++) {
-			ToolCall call = toolCalls.get(i);
-			deltas.add(new ToolCallDelta(i, call.id(), call.type(),
-					new FunctionDelta(call.function().name(), call.function().arguments())));
-		}
 		this.finishSent = true;
-		return chunk(new Delta(null, null, deltas), "tool_calls");
+		return this.completion.toolCalls(toolCalls);
 	}
 
 	/**
@@ -245,18 +213,14 @@ public final class OpenAiChunkEncoder {
 	 * class comment).
 	 */
 	public static String finishReason(String turnReason) {
-		return FINISH_REASONS.getOrDefault(turnReason, "stop");
+		return CompletionChunks.finishReason(turnReason);
 	}
 
 	private void addRole(List<ChatCompletionChunk> chunks) {
 		if (!this.roleSent) {
 			this.roleSent = true;
-			chunks.add(chunk(new Delta(ChatMessage.ASSISTANT, "", null), null));
+			chunks.add(this.completion.role());
 		}
-	}
-
-	private ChatCompletionChunk chunk(Delta delta, @Nullable String finishReason) {
-		return ChatCompletionChunk.of(this.completionId, this.created, this.model, delta, finishReason);
 	}
 
 }

@@ -3,13 +3,8 @@ package io.toolgate.store.memory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.Predicate;
 
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.EventDraft;
@@ -51,15 +46,9 @@ import reactor.core.publisher.Mono;
  */
 public final class InMemoryTurnEventLog implements TurnEventLog {
 
-	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
-
-	private final ConcurrentMap<TurnKey, TurnLog> logs = new ConcurrentHashMap<>();
-
-	private final Limits limits;
+	private final TurnLogs logs;
 
 	private final Clock clock;
-
-	private volatile Instant nextSweep;
 
 	/**
 	 * Creates an empty event log.
@@ -67,9 +56,8 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	 * @param clock the clock that measures time to live
 	 */
 	public InMemoryTurnEventLog(Limits limits, Clock clock) {
-		this.limits = Objects.requireNonNull(limits, "limits");
 		this.clock = Objects.requireNonNull(clock, "clock");
-		this.nextSweep = clock.instant().plus(SWEEP_INTERVAL);
+		this.logs = new TurnLogs(Objects.requireNonNull(limits, "limits"), clock.instant());
 	}
 
 	/**
@@ -92,35 +80,7 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 		if (ttl.isZero() || ttl.isNegative()) {
 			throw new IllegalArgumentException("ttl must be positive");
 		}
-		return Mono.fromRunnable(() -> {
-			Instant now = this.clock.instant();
-			sweepIfDue(now);
-			TurnLog current = this.logs.get(key);
-			if (current != null && !current.isExpired(now)) {
-				return;
-			}
-			if (this.logs.size() >= this.limits.maxTurns()) {
-				evictExpired();
-			}
-			if (this.logs.size() >= this.limits.maxTurns()) {
-				evictOldestEnded(Math.max(1, this.limits.maxTurns() / 10));
-			}
-			List<TurnLog> replaced = new ArrayList<>(1);
-			this.logs.compute(key, (k, existing) -> {
-				if (existing != null && !existing.isExpired(now)) {
-					return existing;
-				}
-				if (existing != null) {
-					replaced.add(existing);
-				}
-				else if (this.logs.size() >= this.limits.maxTurns()) {
-					throw new StoreUnavailableException(
-							"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
-				}
-				return new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
-			});
-			replaced.forEach(TurnLog::close);
-		});
+		return Mono.fromRunnable(() -> this.logs.create(key, ttl, this.clock.instant()));
 	}
 
 	/**
@@ -156,11 +116,8 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	@Override
 	public Flux<StoredEvent> readStored(TurnKey key, long afterId) {
 		return Flux.defer(() -> {
-			TurnLog log = this.logs.get(key);
-			if (log == null || log.isExpired(this.clock.instant())) {
-				return Flux.empty();
-			}
-			return Flux.fromIterable(log.stored(afterId));
+			TurnLog log = this.logs.find(key, this.clock.instant());
+			return (log != null) ? Flux.fromIterable(log.stored(afterId)) : Flux.empty();
 		});
 	}
 
@@ -202,27 +159,7 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	 * @return how many logs were dropped
 	 */
 	public int evictExpired() {
-		Instant now = this.clock.instant();
-		return removeWhere((log) -> log.isExpired(now));
-	}
-
-	/**
-	 * Drops up to {@code count} logs of ended turns, those whose last write is oldest
-	 * first.
-	 */
-	private void evictOldestEnded(int count) {
-		List<TurnLog> ended = new ArrayList<>();
-		for (TurnLog log : this.logs.values()) {
-			if (log.isEnded()) {
-				ended.add(log);
-			}
-		}
-		ended.sort(Comparator.comparing(TurnLog::expiresAt));
-		for (TurnLog log : ended.subList(0, Math.min(count, ended.size()))) {
-			if (this.logs.remove(log.key(), log)) {
-				log.close();
-			}
-		}
+		return this.logs.removeExpired(this.clock.instant());
 	}
 
 	/**
@@ -230,39 +167,11 @@ public final class InMemoryTurnEventLog implements TurnEventLog {
 	 * {@link TurnNotFoundException}.
 	 */
 	int deleteConversation(ConversationKey conversation) {
-		return removeWhere((log) -> log.key().conversation().equals(conversation));
+		return this.logs.removeConversation(conversation);
 	}
 
 	private TurnLog liveLog(TurnKey key, Instant now) {
-		TurnLog log = this.logs.get(key);
-		if (log == null) {
-			throw TurnLog.notFound(key);
-		}
-		if (log.isExpired(now)) {
-			if (this.logs.remove(key, log)) {
-				log.close();
-			}
-			throw TurnLog.notFound(key);
-		}
-		return log;
-	}
-
-	private int removeWhere(Predicate<TurnLog> condition) {
-		int removed = 0;
-		for (TurnLog log : this.logs.values()) {
-			if (condition.test(log) && this.logs.remove(log.key(), log)) {
-				log.close();
-				removed++;
-			}
-		}
-		return removed;
-	}
-
-	private void sweepIfDue(Instant now) {
-		if (!now.isBefore(this.nextSweep)) {
-			this.nextSweep = now.plus(SWEEP_INTERVAL);
-			evictExpired();
-		}
+		return this.logs.live(key, now);
 	}
 
 	/**

@@ -9,6 +9,21 @@ package io.toolgate.store.redis;
 final class RedisScripts {
 
 	/**
+	 * Returns {@code missing} if the turn log whose meta fields {@code n} and
+	 * {@code ended} a script read into {@code meta[1]} and {@code meta[2]} does not
+	 * exist, {@code ended} if its turn has ended; the part of the turn-log scripts that
+	 * write only to a live log.
+	 */
+	private static final String TURN_LOG_REQUIRE_LIVE = """
+			if not meta[1] then
+				return {'missing'}
+			end
+			if meta[2] == '1' then
+				return {'ended'}
+			end
+			""";
+
+	/**
 	 * Appends messages to a conversation after checking the lease fence and the expected
 	 * version; refreshes the time to live.
 	 */
@@ -153,12 +168,7 @@ final class RedisScripts {
 			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, writer or '', then type, data, terminal
 			-- (0 or 1) per event
 			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl', 'w')
-			if not meta[1] then
-				return {'missing'}
-			end
-			if meta[2] == '1' then
-				return {'ended'}
-			end
+			""" + TURN_LOG_REQUIRE_LIVE + """
 			-- A log claimed by a writer takes fenced appends from that writer only.
 			if ARGV[4] ~= '' and meta[4] and meta[4] ~= ARGV[4] then
 				return {'fenced'}
@@ -203,12 +213,7 @@ final class RedisScripts {
 	static final String TURN_LOG_CLAIM = """
 			-- KEYS: meta; ARGV: writer
 			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended')
-			if not meta[1] then
-				return {'missing'}
-			end
-			if meta[2] == '1' then
-				return {'ended'}
-			end
+			""" + TURN_LOG_REQUIRE_LIVE + """
 			redis.call('HSET', KEYS[1], 'w', ARGV[1])
 			return {'ok', tonumber(meta[1])}
 			""";

@@ -3,12 +3,8 @@ package io.toolgate.store.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.toolgate.store.StoreUnavailableException;
@@ -47,17 +43,9 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisTurnEventLog implements TurnEventLog {
 
-	private static final int BATCH = 256;
-
-	/**
-	 * Emitted by a read that finds the turn ended and nothing after the reader's id;
-	 * never reaches the caller.
-	 */
-	private static final StoredEvent END = new StoredEvent(0, "", "", true);
-
 	private final RedisClusterReactiveCommands<String, String> commands;
 
-	private final TurnNotifications notifications;
+	private final RedisTurnEventReader reader;
 
 	private final RedisKeys keys;
 
@@ -82,7 +70,8 @@ public final class RedisTurnEventLog implements TurnEventLog {
 		this.commands = Objects.requireNonNull(commands, "commands");
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.notifications = new TurnNotifications(pubSub, settings.commandTimeout());
+		this.reader = new RedisTurnEventReader(commands, new TurnNotifications(pubSub, settings.commandTimeout()), keys,
+				settings);
 		this.create = new RedisScript(commands, RedisScripts.TURN_LOG_CREATE);
 		this.appendAll = new RedisScript(commands, RedisScripts.TURN_LOG_APPEND_ALL);
 		this.claim = new RedisScript(commands, RedisScripts.TURN_LOG_CLAIM);
@@ -142,21 +131,6 @@ public final class RedisTurnEventLog implements TurnEventLog {
 			});
 	}
 
-	@Override
-	public Flux<StoredEvent> readStored(TurnKey key, long afterId) {
-		Range<String> after = Range.from(Range.Boundary.including((Math.max(afterId, 0) + 1) + "-0"),
-				Range.Boundary.unbounded());
-		return Flux.defer(() -> this.commands.xrange(this.keys.turnEvents(key), after, Limit.from(BATCH)))
-			.map(RedisTurnEventLog::toEvent)
-			.collectList()
-			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
-			.flatMapMany((batch) -> {
-				Flux<StoredEvent> stored = Flux.fromIterable(batch);
-				return (batch.size() < BATCH) ? stored
-						: stored.concatWith(Flux.defer(() -> readStored(key, batch.get(batch.size() - 1).id())));
-			});
-	}
-
 	private Flux<StoredEvent> append(TurnKey key, List<EventDraft> events, String writer) {
 		if (events.isEmpty()) {
 			return Flux.empty();
@@ -196,17 +170,13 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	}
 
 	@Override
+	public Flux<StoredEvent> readStored(TurnKey key, long afterId) {
+		return this.reader.readStored(key, afterId);
+	}
+
+	@Override
 	public Flux<StoredEvent> read(TurnKey key, long afterId) {
-		return Flux.defer(() -> {
-			Cursor cursor = new Cursor(Math.max(afterId, 0));
-			Flux<Object> wakeUps = Flux
-				.<Object>merge(this.notifications.listen(this.keys.turnChannel(key)),
-						Flux.interval(this.settings.tailPollInterval()))
-				.onBackpressureLatest();
-			return wakeUps.concatMap((wakeUp) -> readNew(key, cursor), 1)
-				.takeUntil(StoredEvent::terminal)
-				.filter((event) -> event != END);
-		});
+		return this.reader.read(key, afterId);
 	}
 
 	@Override
@@ -216,68 +186,13 @@ public final class RedisTurnEventLog implements TurnEventLog {
 			.map((count) -> count > 0);
 	}
 
-	/**
-	 * Reads every event after the cursor, in batches; when there is none, tells whether
-	 * the turn has ended.
-	 */
-	private Flux<StoredEvent> readNew(TurnKey key, Cursor cursor) {
-		Range<String> after = Range.from(Range.Boundary.including((cursor.last + 1) + "-0"),
-				Range.Boundary.unbounded());
-		return this.commands.xrange(this.keys.turnEvents(key), after, Limit.from(BATCH))
-			.map(RedisTurnEventLog::toEvent)
-			.collectList()
-			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
-			.flatMapMany((batch) -> {
-				if (batch.isEmpty()) {
-					return endOrNothing(key, cursor);
-				}
-				Flux<StoredEvent> fresh = Flux.fromIterable(batch)
-					.filter((event) -> event.id() > cursor.last)
-					.doOnNext((event) -> cursor.last = event.id());
-				boolean more = batch.size() == BATCH && !batch.get(batch.size() - 1).terminal();
-				return more ? fresh.concatWith(Flux.defer(() -> readNew(key, cursor))) : fresh;
-			});
-	}
-
-	private Mono<StoredEvent> endOrNothing(TurnKey key, Cursor cursor) {
-		return this.commands.hmget(this.keys.turnMeta(key), "n", "ended")
-			.collectList()
-			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Reading a turn log"))
-			.flatMap((fields) -> {
-				if (fields.isEmpty() || !fields.get(0).hasValue()) {
-					return Mono.error(notFound(key));
-				}
-				boolean ended = "1".equals(fields.get(1).getValueOrElse("0"));
-				long last = Long.parseLong(fields.get(0).getValue());
-				return (ended && last <= cursor.last) ? Mono.just(END) : Mono.empty();
-			});
-	}
-
 	private String[] turnKeys(TurnKey key) {
 		return new String[] { this.keys.turnMeta(key), this.keys.turnEvents(key), this.keys.turns(key.conversation()) };
 	}
 
-	private static StoredEvent toEvent(StreamMessage<String, String> message) {
-		String id = message.getId();
-		Map<String, String> body = message.getBody();
-		return new StoredEvent(Long.parseLong(id.substring(0, id.indexOf('-'))), body.getOrDefault("type", ""),
-				body.getOrDefault("data", ""), "1".equals(body.get("t")));
-	}
-
-	private static TurnNotFoundException notFound(TurnKey key) {
+	static TurnNotFoundException notFound(TurnKey key) {
 		return new TurnNotFoundException(
 				"No event log for turn " + key.turnId() + " of conversation " + key.conversation().conversationId());
-	}
-
-	/** A reader's position; touched only by its own reads, which never overlap. */
-	private static final class Cursor {
-
-		private long last;
-
-		Cursor(long last) {
-			this.last = last;
-		}
-
 	}
 
 }

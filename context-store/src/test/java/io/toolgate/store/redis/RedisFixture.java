@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.toolgate.store.support.RawRedis;
 import io.toolgate.store.support.RedisClusterProcess;
 import io.toolgate.store.support.RedisServerProcess;
@@ -33,6 +34,15 @@ final class RedisFixture implements AutoCloseable {
 		this.cluster = cluster;
 		this.url = url;
 		this.stores = RedisStores.connect(url, SETTINGS);
+	}
+
+	/**
+	 * Starts a fixture of the given topology.
+	 * @param topology standalone or cluster
+	 * @return the started fixture
+	 */
+	static RedisFixture start(Topology topology) {
+		return (topology == Topology.CLUSTER) ? cluster() : standalone();
 	}
 
 	static RedisFixture standalone() {
@@ -99,9 +109,15 @@ final class RedisFixture implements AutoCloseable {
 		throw new IllegalStateException("No node serves slot " + slot);
 	}
 
-	/** The cluster slot of a key, asked of the server. */
+	/**
+	 * The cluster slot of a key: asked of a cluster, computed by Lettuce for a standalone
+	 * server, which has no slots.
+	 */
 	long slotOf(String key) throws IOException {
-		int port = (this.cluster != null) ? this.cluster.ports().get(0) : server().port();
+		if (this.cluster == null) {
+			return SlotHash.getSlot(key);
+		}
+		int port = this.cluster.ports().get(0);
 		return Long.parseLong(RawRedis.call(port, Duration.ofSeconds(2), "CLUSTER", "KEYSLOT", key));
 	}
 
@@ -114,6 +130,17 @@ final class RedisFixture implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** The Redis deployments the integration tests run against. */
+	enum Topology {
+
+		/** One {@code redis-server}. */
+		STANDALONE,
+
+		/** A three-master Redis Cluster. */
+		CLUSTER
+
 	}
 
 	@Override

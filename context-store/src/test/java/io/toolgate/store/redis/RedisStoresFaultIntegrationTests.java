@@ -43,7 +43,7 @@ class RedisStoresFaultIntegrationTests {
 
 	@Test
 	void pausedRedisGivesStoreUnavailableAndSameClientRecoversAfterResume() {
-		ConversationKey conversation = AbstractRedisStoresIntegrationTests.newConversation();
+		ConversationKey conversation = RedisStoresIntegrationTests.newConversation();
 		this.stores.conversations().append(conversation, 0, List.of("m1"), null).block(BOUND);
 		this.server.pause();
 		try {
@@ -65,7 +65,7 @@ class RedisStoresFaultIntegrationTests {
 
 	@Test
 	void stoppedRedisFailsFastAndRestartedRedisIsUsedWithoutNewClient() {
-		ConversationKey conversation = AbstractRedisStoresIntegrationTests.newConversation();
+		ConversationKey conversation = RedisStoresIntegrationTests.newConversation();
 		this.stores.conversations().append(conversation, 0, List.of("m1"), null).block(BOUND);
 		this.server.stop();
 		StepVerifier.create(this.stores.conversations().append(conversation, 1, List.of("m2"), null))

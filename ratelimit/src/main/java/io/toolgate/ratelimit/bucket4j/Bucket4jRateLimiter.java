@@ -3,9 +3,6 @@ package io.toolgate.ratelimit.bucket4j;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
@@ -24,10 +21,7 @@ import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 import io.toolgate.ratelimit.RateLimiter;
-import io.toolgate.ratelimit.RateLimiterUnavailableException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -57,14 +51,14 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 
-	private static final Logger logger = LoggerFactory.getLogger(Bucket4jRateLimiter.class);
-
 	/** The codec the connection must use: UTF-8 string keys and byte-array values. */
 	public static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
 	private final CachingLettuceProxyManager proxies;
 
 	private final Options options;
+
+	private final BoundedRedisCalls calls;
 
 	private final @Nullable StatefulConnection<String, byte[]> owned;
 
@@ -74,6 +68,7 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 				ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(options.keepAfterRefill()),
 				options.maxBuckets());
 		this.options = options;
+		this.calls = new BoundedRedisCalls(options.timeout(), options.scheduler(), options.refundDelay());
 		this.owned = owned;
 	}
 
@@ -140,7 +135,7 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	@Override
 	public Mono<RateLimitDecision> tryConsume(LimitKey key, LimitSpec spec, long tokens) {
 		ProbeDecisions.requirePositive(tokens);
-		return remote(() -> slot(key, spec).bucket().tryConsumeAndReturnRemaining(tokens))
+		return this.calls.remote(() -> slot(key, spec).bucket().tryConsumeAndReturnRemaining(tokens))
 			.map((probe) -> ProbeDecisions.of(spec, probe));
 	}
 
@@ -153,13 +148,13 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 	@Override
 	public Mono<Void> adjust(LimitKey key, LimitSpec spec, long delta) {
 		if (delta > 0) {
-			return remote(() -> slot(key, spec).bucket().consumeIgnoringRateLimits(delta)).then();
+			return this.calls.remote(() -> slot(key, spec).bucket().consumeIgnoringRateLimits(delta)).then();
 		}
 		if (delta < 0 && this.options.refundDelay().isZero()) {
-			return remote(() -> slot(key, spec).bucket().addTokens(-delta)).then();
+			return this.calls.remote(() -> slot(key, spec).bucket().addTokens(-delta)).then();
 		}
 		if (delta < 0) {
-			return Mono.fromRunnable(() -> deferRefund(slot(key, spec), -delta));
+			return Mono.fromRunnable(() -> this.calls.holdRefund(slot(key, spec), -delta));
 		}
 		return Mono.empty();
 	}
@@ -180,40 +175,6 @@ public final class Bucket4jRateLimiter implements RateLimiter, AutoCloseable {
 				() -> CompletableFuture.completedFuture(BucketConfiguration.builder()
 					.addLimit((limit) -> limit.capacity(spec.capacity()).refillGreedy(spec.capacity(), spec.period()))
 					.build()));
-	}
-
-	private void deferRefund(CachingLettuceProxyManager.Slot slot, long tokens) {
-		if (slot.deferRefund(tokens)) {
-			sendRefundLater(slot);
-		}
-	}
-
-	/**
-	 * Sends a bucket's held tokens once the refund delay is over, unless a decision on
-	 * the bucket has carried them by then. Subscribed here, apart from the caller, which
-	 * has long completed; bounded by the backend timeout.
-	 */
-	private void sendRefundLater(CachingLettuceProxyManager.Slot slot) {
-		Mono.delay(this.options.refundDelay(), this.options.scheduler()).then(Mono.defer(() -> {
-			long tokens = slot.takeRefund();
-			return (tokens > 0) ? remote(() -> slot.bucket().addTokens(tokens)) : Mono.empty();
-		})).subscribe(null, (ex) -> logger.debug("Could not return held tokens: {}", ex.toString()));
-	}
-
-	private <T> Mono<T> remote(Supplier<CompletableFuture<T>> call) {
-		return Mono.fromFuture(call)
-			.timeout(this.options.timeout())
-			.onErrorMap(this::unavailable)
-			.publishOn(this.options.scheduler());
-	}
-
-	private Throwable unavailable(Throwable ex) {
-		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-		if (cause instanceof TimeoutException) {
-			return new RateLimiterUnavailableException(
-					"Rate-limit backend did not answer within " + this.options.timeout().toMillis() + "ms", cause);
-		}
-		return new RateLimiterUnavailableException("Rate-limit backend failed: " + cause, cause);
 	}
 
 	/**

@@ -3,15 +3,15 @@ package io.toolgate.ratelimit.bucket4j;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.bucket4j.TimeMeter;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulConnection;
+import io.toolgate.ratelimit.AbstractRateLimiterContractTests;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 import io.toolgate.ratelimit.RateLimiter;
+import io.toolgate.ratelimit.support.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,22 +19,21 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behaviour every Redis topology must show: buckets shared by replicas on separate
- * connections, separate keys, refill, adjustments and expiring keys. Subclasses start the
- * Redis and open the connections.
+ * The {@link RateLimiter} contract on Redis, plus what every Redis topology must show:
+ * buckets shared by replicas on separate connections and expiring, hash-tagged keys.
+ * Subclasses start the Redis and open the connections.
  */
-abstract class AbstractBucket4jRateLimiterIntegrationTests {
+abstract class AbstractBucket4jRateLimiterIntegrationTests extends AbstractRateLimiterContractTests {
 
-	static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-	final ManualWallClock clock = new ManualWallClock();
+	final ManualClock clock = ManualClock.wallClock();
 
 	private final List<StatefulConnection<?, ?>> connections = new ArrayList<>();
 
-	private final String tenant = "t-" + UUID.randomUUID();
-
 	/** Opens a new connection and returns a limiter over it, as one replica would. */
 	abstract Bucket4jRateLimiter newReplica(Bucket4jRateLimiter.Options options);
+
+	/** The client the replicas connect with. */
+	abstract AbstractRedisClient client();
 
 	/**
 	 * Returns the remaining time to live of a Redis key in milliseconds (-2 if it does
@@ -56,34 +55,34 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 		this.connections.forEach(StatefulConnection::close);
 	}
 
-	LimitKey requestsKey() {
-		return LimitKey.tenantRequests(this.tenant);
+	@Override
+	protected RateLimiter newLimiter() {
+		return newReplica();
+	}
+
+	@Override
+	protected void advance(Duration duration) {
+		this.clock.advance(duration);
+	}
+
+	@Test
+	void connectOpensItsOwnConnectionAndCloseClosesIt() {
+		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client(),
+				Bucket4jRateLimiter.Options.of(TIMEOUT))) {
+			assertThat(consume(limiter, requestsKey(), LimitSpec.perMinute("requests", 2), 1).remaining()).isOne();
+		}
 	}
 
 	@Test
 	void fleetWideLimitAdmitsExactlyCapacityAcrossTwoReplicas() {
-		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
-		LimitSpec spec = LimitSpec.perMinute("requests", 20);
-		long admitted = Flux.range(0, 30)
-			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 8)
-			.filter(RateLimitDecision::allowed)
-			.count()
-			.block(TIMEOUT);
-		assertThat(admitted).isEqualTo(20);
+		assertThat(admittedByTwoReplicas(LimitSpec.perMinute("requests", 20), 30, 8)).isEqualTo(20);
 	}
 
 	@Test
 	void twoReplicasRacingOnOneBucketAdmitExactlyItsCapacity() {
-		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
-		LimitSpec spec = LimitSpec.perMinute("requests", 100);
 		// Many decisions in flight on both connections at once, so each replica's swaps
 		// keep meeting the other's.
-		long admitted = Flux.range(0, 400)
-			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), 64)
-			.filter(RateLimitDecision::allowed)
-			.count()
-			.block(TIMEOUT);
-		assertThat(admitted).isEqualTo(100);
+		assertThat(admittedByTwoReplicas(LimitSpec.perMinute("requests", 100), 400, 64)).isEqualTo(100);
 	}
 
 	@Test
@@ -102,45 +101,6 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 	}
 
 	@Test
-	void separateKeysHaveSeparateBuckets() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("requests", 2);
-		consume(limiter, requestsKey(), spec, 2);
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isFalse();
-		assertThat(consume(limiter, LimitKey.tenantTokens(this.tenant), spec, 1).allowed()).isTrue();
-		assertThat(consume(limiter, LimitKey.tenantRequests(this.tenant + "-other"), spec, 1).allowed()).isTrue();
-	}
-
-	@Test
-	void refillsAsTheClockAdvances() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("requests", 6);
-		consume(limiter, requestsKey(), spec, 6);
-		RateLimitDecision denied = consume(limiter, requestsKey(), spec, 1);
-		assertThat(denied.allowed()).isFalse();
-		this.clock.advance(denied.retryAfter());
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isTrue();
-		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isFalse();
-		this.clock.advance(Duration.ofMinutes(1));
-		assertThat(consume(limiter, requestsKey(), spec, 1).remaining()).isEqualTo(5);
-	}
-
-	@Test
-	void adjustTakesAndReturnsTokens() {
-		RateLimiter limiter = newReplica();
-		LimitSpec spec = LimitSpec.perMinute("tokens", 1_000);
-		LimitKey key = LimitKey.tenantTokens(this.tenant);
-		consume(limiter, key, spec, 400);
-		limiter.adjust(key, spec, -300).block(TIMEOUT);
-		assertThat(consume(limiter, key, spec, 1).remaining()).isEqualTo(899);
-		limiter.adjust(key, spec, 1_500).block(TIMEOUT);
-		RateLimitDecision inDebt = consume(limiter, key, spec, 1);
-		assertThat(inDebt.allowed()).isFalse();
-		assertThat(inDebt.remaining()).isZero();
-		assertThat(inDebt.retryAfter()).isGreaterThan(Duration.ofSeconds(30));
-	}
-
-	@Test
 	void bucketLivesUnderOneHashTaggedKeyThatExpires() {
 		RateLimiter limiter = newReplica();
 		LimitSpec spec = LimitSpec.perSecond("calls", 3);
@@ -151,31 +111,19 @@ abstract class AbstractBucket4jRateLimiterIntegrationTests {
 		assertThat(pttl(redisKey)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(11).toMillis());
 	}
 
-	static RateLimitDecision consume(RateLimiter limiter, LimitKey key, LimitSpec spec, long tokens) {
-		RateLimitDecision decision = limiter.tryConsume(key, spec, tokens).block(TIMEOUT);
-		assertThat(decision).isNotNull();
-		return decision;
-	}
-
-	/** A wall clock that moves only when told, shared by the replicas of one test. */
-	static final class ManualWallClock implements TimeMeter {
-
-		private final AtomicLong nanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
-
-		void advance(Duration duration) {
-			this.nanos.addAndGet(duration.toNanos());
-		}
-
-		@Override
-		public long currentTimeNanos() {
-			return this.nanos.get();
-		}
-
-		@Override
-		public boolean isWallClockBased() {
-			return true;
-		}
-
+	/**
+	 * Sends single-token decisions on one bucket to two replicas in turn, up to
+	 * {@code inFlight} at once, and counts the admitted ones.
+	 */
+	private long admittedByTwoReplicas(LimitSpec spec, int decisions, int inFlight) {
+		List<RateLimiter> replicas = List.of(newReplica(), newReplica());
+		Long admitted = Flux.range(0, decisions)
+			.flatMap((i) -> replicas.get(i % 2).tryConsume(requestsKey(), spec, 1), inFlight)
+			.filter(RateLimitDecision::allowed)
+			.count()
+			.block(TIMEOUT);
+		assertThat(admitted).isNotNull();
+		return admitted;
 	}
 
 }

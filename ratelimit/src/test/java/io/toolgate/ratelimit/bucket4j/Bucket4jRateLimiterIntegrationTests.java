@@ -2,15 +2,14 @@ package io.toolgate.ratelimit.bucket4j;
 
 import java.time.Duration;
 
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
 import io.toolgate.ratelimit.RateLimiterUnavailableException;
-import io.toolgate.store.support.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.toolgate.ratelimit.support.RedisClientExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,39 +20,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterIntegrationTests {
 
-	private static RedisServerProcess redis;
-
-	private static RedisClient client;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-		client = RedisClient.create(redis.uri());
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		redis.close();
-	}
+	@RegisterExtension
+	static final RedisClientExtension redis = RedisClientExtension.standalone();
 
 	@Override
 	Bucket4jRateLimiter newReplica(Bucket4jRateLimiter.Options options) {
-		return Bucket4jRateLimiter.standalone(track(client.connect(Bucket4jRateLimiter.CODEC)), options);
+		return Bucket4jRateLimiter.standalone(track(redis.client().connect(Bucket4jRateLimiter.CODEC)), options);
 	}
 
 	@Override
 	long pttl(String key) {
-		StatefulRedisConnection<String, String> connection = track(client.connect());
+		StatefulRedisConnection<String, String> connection = track(redis.client().connect());
 		return connection.sync().pttl(key);
 	}
 
-	@Test
-	void connectOpensItsOwnConnectionAndCloseClosesIt() {
-		try (Bucket4jRateLimiter limiter = Bucket4jRateLimiter.connect(client,
-				Bucket4jRateLimiter.Options.of(TIMEOUT))) {
-			assertThat(consume(limiter, requestsKey(), LimitSpec.perMinute("requests", 2), 1).remaining()).isOne();
-		}
+	@Override
+	AbstractRedisClient client() {
+		return redis.client();
 	}
 
 	@Test
@@ -62,7 +45,7 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 				Bucket4jRateLimiter.Options.of(Duration.ofMillis(300)).withClock(this.clock));
 		LimitSpec spec = LimitSpec.perMinute("requests", 5);
 		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isTrue();
-		redis.pause();
+		redis.server().pause();
 		try {
 			StepVerifier.create(limiter.tryConsume(requestsKey(), spec, 1))
 				.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(RateLimiterUnavailableException.class)
@@ -73,7 +56,7 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 				.verify(TIMEOUT);
 		}
 		finally {
-			redis.resume();
+			redis.server().resume();
 		}
 		RateLimitDecision afterResume = consume(limiter, requestsKey(), spec, 1);
 		assertThat(afterResume.allowed()).isTrue();
@@ -88,14 +71,14 @@ class Bucket4jRateLimiterIntegrationTests extends AbstractBucket4jRateLimiterInt
 				Bucket4jRateLimiter.Options.of(Duration.ofMillis(300)).withClock(this.clock));
 		LimitSpec spec = LimitSpec.perMinute("requests", 5);
 		assertThat(consume(limiter, requestsKey(), spec, 1).allowed()).isTrue();
-		redis.stop();
+		redis.server().stop();
 		try {
 			StepVerifier.create(limiter.tryConsume(requestsKey(), spec, 1))
 				.expectError(RateLimiterUnavailableException.class)
 				.verify(TIMEOUT);
 		}
 		finally {
-			redis.restart();
+			redis.server().restart();
 		}
 		// Lettuce reconnects by itself; the restarted Redis has lost the bucket, which
 		// starts full. Lettuce replays

@@ -5,23 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.toolgate.ratelimit.LimitKey;
 import io.toolgate.ratelimit.LimitSpec;
 import io.toolgate.ratelimit.RateLimitDecision;
-import io.toolgate.ratelimit.bucket4j.AbstractBucket4jRateLimiterIntegrationTests.ManualWallClock;
+import io.toolgate.ratelimit.support.ManualClock;
+import io.toolgate.ratelimit.support.RedisClientExtension;
 import io.toolgate.ratelimit.support.RedisMonitor;
-import io.toolgate.store.support.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
-import static io.toolgate.ratelimit.bucket4j.AbstractBucket4jRateLimiterIntegrationTests.consume;
+import static io.toolgate.ratelimit.AbstractRateLimiterContractTests.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,11 +31,10 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private static RedisServerProcess redis;
+	@RegisterExtension
+	static final RedisClientExtension redis = RedisClientExtension.standalone();
 
-	private static RedisClient client;
-
-	private final ManualWallClock clock = new ManualWallClock();
+	private final ManualClock clock = ManualClock.wallClock();
 
 	private final List<StatefulConnection<?, ?>> connections = new ArrayList<>();
 
@@ -45,21 +42,9 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 
 	private RedisMonitor monitor;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServerProcess.start();
-		client = RedisClient.create(redis.uri());
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-		redis.close();
-	}
-
 	@BeforeEach
 	void startMonitor() {
-		this.monitor = RedisMonitor.start(redis.port());
+		this.monitor = RedisMonitor.start(redis.server().port());
 	}
 
 	@AfterEach
@@ -69,7 +54,7 @@ class Bucket4jRateLimiterRoundTripsIntegrationTests {
 	}
 
 	private Bucket4jRateLimiter replica(Bucket4jRateLimiter.Options options) {
-		StatefulRedisConnection<String, byte[]> connection = client.connect(Bucket4jRateLimiter.CODEC);
+		StatefulRedisConnection<String, byte[]> connection = redis.client().connect(Bucket4jRateLimiter.CODEC);
 		this.connections.add(connection);
 		return Bucket4jRateLimiter.standalone(connection, options);
 	}

@@ -1,5 +1,6 @@
 /**
- * Test fixtures of the rate-limit module: a {@code MONITOR} feed that counts the commands
+ * Test fixtures of the rate-limit module: a private Redis with its Lettuce client per
+ * test class, a clock moved by hand, and a {@code MONITOR} feed that counts the commands
  * clients send to a private {@code redis-server}, i.e. the round trips a limiter makes.
  */
 @NullMarked

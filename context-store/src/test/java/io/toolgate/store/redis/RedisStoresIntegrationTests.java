@@ -16,6 +16,9 @@ import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,16 +28,39 @@ import reactor.test.StepVerifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Redis-specific behaviour of the stores, run against standalone Redis and Redis Cluster
- * by the subclasses.
+ * Redis-specific behaviour of the stores, run against standalone Redis and Redis Cluster.
  */
-abstract class AbstractRedisStoresIntegrationTests {
+@Timeout(60)
+@EachRedisTopology
+class RedisStoresIntegrationTests {
+
+	@RegisterExtension
+	static final RedisFixtureExtension redis = new RedisFixtureExtension();
 
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	private final RedisKeys keys = new RedisKeys(RedisFixture.SETTINGS.keyPrefix());
 
-	abstract RedisFixture redis();
+	@Parameter
+	RedisFixture.Topology topology;
+
+	RedisFixture redis() {
+		return redis.of(this.topology);
+	}
+
+	@Test
+	void keysOfOneConversationLieInOneSlot() throws IOException {
+		ConversationKey conversation = new ConversationKey("te:n{a}nt", "con}ver:sation");
+		TurnKey turn = new TurnKey(conversation, "turn:{1}");
+		List<String> all = List.of(this.keys.conversation(conversation), this.keys.messages(conversation),
+				this.keys.lease(conversation), this.keys.turns(conversation), this.keys.turnMeta(turn),
+				this.keys.turnEvents(turn));
+		long slot = redis().slotOf(all.get(0));
+		for (String key : all) {
+			assertThat(redis().slotOf(key)).as("slot of %s", key).isEqualTo(slot);
+		}
+		assertThat(redis().stores().isCluster()).isEqualTo(this.topology == RedisFixture.Topology.CLUSTER);
+	}
 
 	@Test
 	void everyWrittenKeyHasTimeToLive() throws IOException {

@@ -1,0 +1,143 @@
+package io.toolgate.store.memory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
+
+import io.toolgate.store.ConversationKey;
+import io.toolgate.store.StoreUnavailableException;
+import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnNotFoundException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The bounded map of an {@link InMemoryTurnEventLog}'s turn logs: lookup with lazy
+ * expiry, creation within {@link InMemoryTurnEventLog.Limits#maxTurns()}, and eviction of
+ * expired and ended logs. A dropped log is closed, which ends its live readers with
+ * {@link TurnNotFoundException}. Thread-safe; never blocks.
+ */
+final class TurnLogs {
+
+	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
+
+	private final ConcurrentMap<TurnKey, TurnLog> logs = new ConcurrentHashMap<>();
+
+	private final InMemoryTurnEventLog.Limits limits;
+
+	private volatile Instant nextSweep;
+
+	TurnLogs(InMemoryTurnEventLog.Limits limits, Instant now) {
+		this.limits = limits;
+		this.nextSweep = now.plus(SWEEP_INTERVAL);
+	}
+
+	/**
+	 * Creates a log unless an unexpired one exists, making room first if the map is full.
+	 * @throws StoreUnavailableException if every log belongs to a running turn
+	 */
+	void create(TurnKey key, Duration ttl, Instant now) {
+		sweepIfDue(now);
+		TurnLog current = this.logs.get(key);
+		if (current != null && !current.isExpired(now)) {
+			return;
+		}
+		if (this.logs.size() >= this.limits.maxTurns()) {
+			removeExpired(now);
+		}
+		if (this.logs.size() >= this.limits.maxTurns()) {
+			evictOldestEnded(Math.max(1, this.limits.maxTurns() / 10));
+		}
+		List<TurnLog> replaced = new ArrayList<>(1);
+		this.logs.compute(key, (k, existing) -> {
+			if (existing != null && !existing.isExpired(now)) {
+				return existing;
+			}
+			if (existing != null) {
+				replaced.add(existing);
+			}
+			else if (this.logs.size() >= this.limits.maxTurns()) {
+				throw new StoreUnavailableException(
+						"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
+			}
+			return new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
+		});
+		replaced.forEach(TurnLog::close);
+	}
+
+	/**
+	 * Returns the unexpired log of a turn, dropping it if it has expired.
+	 * @throws TurnNotFoundException if there is none
+	 */
+	TurnLog live(TurnKey key, Instant now) {
+		TurnLog log = this.logs.get(key);
+		if (log == null) {
+			throw TurnLog.notFound(key);
+		}
+		if (log.isExpired(now)) {
+			if (this.logs.remove(key, log)) {
+				log.close();
+			}
+			throw TurnLog.notFound(key);
+		}
+		return log;
+	}
+
+	/** Returns the unexpired log of a turn, or {@code null}; drops nothing. */
+	@Nullable TurnLog find(TurnKey key, Instant now) {
+		TurnLog log = this.logs.get(key);
+		return (log == null || log.isExpired(now)) ? null : log;
+	}
+
+	/** Drops every expired log and returns how many were dropped. */
+	int removeExpired(Instant now) {
+		return removeWhere((log) -> log.isExpired(now));
+	}
+
+	/** Drops every turn log of a conversation and returns how many were dropped. */
+	int removeConversation(ConversationKey conversation) {
+		return removeWhere((log) -> log.key().conversation().equals(conversation));
+	}
+
+	/**
+	 * Drops up to {@code count} logs of ended turns, those whose last write is oldest
+	 * first.
+	 */
+	private void evictOldestEnded(int count) {
+		List<TurnLog> ended = new ArrayList<>();
+		for (TurnLog log : this.logs.values()) {
+			if (log.isEnded()) {
+				ended.add(log);
+			}
+		}
+		ended.sort(Comparator.comparing(TurnLog::expiresAt));
+		for (TurnLog log : ended.subList(0, Math.min(count, ended.size()))) {
+			if (this.logs.remove(log.key(), log)) {
+				log.close();
+			}
+		}
+	}
+
+	private int removeWhere(Predicate<TurnLog> condition) {
+		int removed = 0;
+		for (TurnLog log : this.logs.values()) {
+			if (condition.test(log) && this.logs.remove(log.key(), log)) {
+				log.close();
+				removed++;
+			}
+		}
+		return removed;
+	}
+
+	private void sweepIfDue(Instant now) {
+		if (!now.isBefore(this.nextSweep)) {
+			this.nextSweep = now.plus(SWEEP_INTERVAL);
+			removeExpired(now);
+		}
+	}
+
+}
