@@ -1,0 +1,26 @@
+package io.toolgate.store.redis;
+
+import io.toolgate.store.AbstractTurnStartsContractTests;
+import io.toolgate.store.TurnStarts;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+
+/** The {@link TurnStarts} contract on standalone Redis and on Redis Cluster. */
+@Timeout(60)
+@EachRedisTopology
+class RedisTurnStartsIntegrationTests extends AbstractTurnStartsContractTests {
+
+	@RegisterExtension
+	static final RedisFixtureExtension redis = new RedisFixtureExtension();
+
+	@Parameter
+	RedisFixture.Topology topology;
+
+	@Override
+	protected Backend createBackend() {
+		RedisStores stores = redis.of(this.topology).stores();
+		return new Backend(stores.starts(), stores.leases(), stores.conversations(), stores.eventLog());
+	}
+
+}
