@@ -162,11 +162,12 @@ final class RedisScripts {
 
 	/**
 	 * Appends a batch of events to a turn log, all or none, assigns their ids and
-	 * announces the last id.
+	 * announces the last id; with a lease value, then releases the turn's lease if it
+	 * still holds that value (the batch of a turn's terminal event).
 	 */
 	static final String TURN_LOG_APPEND_ALL = """
-			-- KEYS: meta, events, turns; ARGV: turn id, max events, channel, writer or '', then type, data, terminal
-			-- (0 or 1) per event
+			-- KEYS: meta, events, turns, lease (when ARGV[5] is not ''); ARGV: turn id, max events, channel,
+			-- writer or '', lease value to release or '', then type, data, terminal (0 or 1) per event
 			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl', 'w')
 			""" + TURN_LOG_REQUIRE_LIVE + """
 			-- A log claimed by a writer takes fenced appends from that writer only.
@@ -175,10 +176,10 @@ final class RedisScripts {
 			end
 			local first = tonumber(meta[1]) + 1
 			local max = tonumber(ARGV[2])
-			local count = (#ARGV - 4) / 3
+			local count = (#ARGV - 5) / 3
 			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
 			for i = 0, count - 1 do
-				local terminal = ARGV[5 + i * 3 + 2]
+				local terminal = ARGV[6 + i * 3 + 2]
 				if terminal == '1' and i < count - 1 then
 					return {'ended'}
 				end
@@ -190,7 +191,7 @@ final class RedisScripts {
 			local ended = '0'
 			for i = 0, count - 1 do
 				id = id + 1
-				local base = 5 + i * 3
+				local base = 6 + i * 3
 				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
 					't', ARGV[base + 2])
 				ended = ARGV[base + 2]
@@ -201,6 +202,9 @@ final class RedisScripts {
 			redis.call('SADD', KEYS[3], ARGV[1])
 			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
 				redis.call('PEXPIRE', KEYS[3], meta[3])
+			end
+			if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then
+				redis.call('DEL', KEYS[4])
 			end
 			redis.call('PUBLISH', ARGV[3], id)
 			return {'ok', first}

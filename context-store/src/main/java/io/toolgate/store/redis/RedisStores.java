@@ -33,6 +33,8 @@ public final class RedisStores implements AutoCloseable {
 
 	private final RedisTurnStarts starts;
 
+	private final RedisTurnEnds ends;
+
 	/**
 	 * Builds the stores on open connections, which they then own: {@link #close()} closes
 	 * them.
@@ -51,6 +53,7 @@ public final class RedisStores implements AutoCloseable {
 		this.eventLog = new RedisTurnEventLog(commands, connections.pubSub(), keys, settings);
 		this.idempotency = new RedisIdempotencyStore(commands, keys, settings);
 		this.starts = new RedisTurnStarts(commands, keys, this.leases, settings);
+		this.ends = new RedisTurnEnds(this.eventLog);
 	}
 
 	/**
@@ -129,6 +132,14 @@ public final class RedisStores implements AutoCloseable {
 	 */
 	public RedisTurnStarts starts() {
 		return this.starts;
+	}
+
+	/**
+	 * Returns the turn ends: last events and lease release in one round trip.
+	 * @return the turn ends
+	 */
+	public RedisTurnEnds ends() {
+		return this.ends;
 	}
 
 	/**

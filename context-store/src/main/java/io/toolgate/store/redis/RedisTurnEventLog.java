@@ -13,8 +13,10 @@ import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
 import io.toolgate.store.TurnLogFullException;
 import io.toolgate.store.TurnNotFoundException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -104,7 +106,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 	 */
 	@Override
 	public Flux<StoredEvent> appendAll(TurnKey key, List<EventDraft> events) {
-		return append(key, events, "");
+		return append(key, events, "", null);
 	}
 
 	/**
@@ -117,7 +119,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 		if (writer.isEmpty()) {
 			throw new IllegalArgumentException("writer must not be empty");
 		}
-		return append(key, events, writer);
+		return append(key, events, writer, null);
 	}
 
 	@Override
@@ -131,22 +133,29 @@ public final class RedisTurnEventLog implements TurnEventLog {
 			});
 	}
 
-	private Flux<StoredEvent> append(TurnKey key, List<EventDraft> events, String writer) {
+	/**
+	 * Appends a batch in one script call, fenced by {@code writer} unless it is empty;
+	 * with a lease, releases it in the same call once the batch is stored.
+	 */
+	Flux<StoredEvent> append(TurnKey key, List<EventDraft> events, String writer, @Nullable TurnLease release) {
 		if (events.isEmpty()) {
 			return Flux.empty();
 		}
 		return Mono.defer(() -> {
-			List<String> args = new ArrayList<>(4 + events.size() * 3);
+			List<String> args = new ArrayList<>(5 + events.size() * 3);
 			args.add(key.turnId());
 			args.add(Integer.toString(this.settings.maxEventsPerTurn()));
 			args.add(this.keys.turnChannel(key));
 			args.add(writer);
+			args.add((release != null) ? this.keys.leaseValue(release) : "");
 			for (EventDraft event : events) {
 				args.add(event.type());
 				args.add(event.data());
 				args.add(event.terminal() ? "1" : "0");
 			}
-			return this.appendAll.run(this.commands, turnKeys(key), args.toArray(String[]::new));
+			String[] scriptKeys = (release != null) ? new String[] { this.keys.turnMeta(key), this.keys.turnEvents(key),
+					this.keys.turns(key.conversation()), this.keys.lease(key.conversation()) } : turnKeys(key);
+			return this.appendAll.run(this.commands, scriptKeys, args.toArray(String[]::new));
 		})
 			.transform(RedisOperators.guard(this.settings.commandTimeout(), "Appending to a turn log"))
 			.flatMapIterable((reply) -> switch ((String) reply.get(0)) {

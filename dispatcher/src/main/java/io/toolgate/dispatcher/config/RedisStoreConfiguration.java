@@ -10,6 +10,7 @@ import io.toolgate.store.ConversationStore;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
 import io.toolgate.store.redis.RedisStoreSettings;
 import io.toolgate.store.redis.RedisStores;
@@ -80,6 +81,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	TurnStarts turnStarts(RedisStores stores) {
 		return stores.starts();
+	}
+
+	@Bean
+	TurnEnds turnEnds(RedisStores stores) {
+		return stores.ends();
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
@@ -45,6 +46,11 @@ public class StoreConfiguration {
 	TurnStarts turnStarts(InMemoryTurnLeases leases, InMemoryConversationStore conversations,
 			InMemoryTurnEventLog eventLog) {
 		return TurnStarts.sequential(leases, conversations, eventLog);
+	}
+
+	@Bean
+	TurnEnds turnEnds(InMemoryTurnEventLog eventLog, InMemoryTurnLeases leases) {
+		return TurnEnds.sequential(eventLog, leases);
 	}
 
 	@Bean

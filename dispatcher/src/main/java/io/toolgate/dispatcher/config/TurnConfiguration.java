@@ -19,6 +19,7 @@ import io.toolgate.dispatcher.web.ClientToolConflicts;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnLeases;
 import io.toolgate.store.TurnStarts;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
@@ -70,11 +71,11 @@ public class TurnConfiguration {
 
 	@Bean
 	DetachedTurns detachedTurns(TurnEngine engine, TurnCoordinator coordinator, ConversationStore store,
-			TurnLeases leases, TurnEventLog eventLog, AdmissionController admission, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics) {
+			TurnLeases leases, TurnEventLog eventLog, TurnEnds ends, AdmissionController admission,
+			TurnSettings settings, JsonMapper jsonMapper, ToolgateMetrics metrics) {
 		// Only a store the replicas share lets another replica take a turn over.
 		boolean sharedStore = !(eventLog instanceof InMemoryTurnEventLog);
-		return new DetachedTurns(engine, coordinator, store, leases, eventLog, admission, settings, jsonMapper,
+		return new DetachedTurns(engine, coordinator, store, leases, eventLog, ends, admission, settings, jsonMapper,
 				sharedStore, metrics.turns());
 	}
 

@@ -14,7 +14,9 @@ import io.toolgate.store.ConversationStore;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
 import io.toolgate.store.TurnLeases;
 import io.toolgate.streaming.TurnEvent;
 import org.slf4j.Logger;
@@ -81,6 +83,7 @@ public class DetachedTurns {
 	 * @param store conversations, for turns taken over
 	 * @param leases one running turn per conversation
 	 * @param eventLog turn event logs
+	 * @param ends the end of a turn in the store: its last events and the lease release
 	 * @param admission the per-replica bound, for turns taken over
 	 * @param settings turn settings
 	 * @param jsonMapper JSON of messages and events
@@ -89,13 +92,13 @@ public class DetachedTurns {
 	 * @param metrics counts takeovers
 	 */
 	public DetachedTurns(TurnEngine engine, TurnCoordinator turns, ConversationStore store, TurnLeases leases,
-			TurnEventLog eventLog, AdmissionController admission, TurnSettings settings, JsonMapper jsonMapper,
-			boolean sharedStore, TurnMetrics metrics) {
+			TurnEventLog eventLog, TurnEnds ends, AdmissionController admission, TurnSettings settings,
+			JsonMapper jsonMapper, boolean sharedStore, TurnMetrics metrics) {
 		this.engine = engine;
 		this.turns = turns;
 		this.eventLog = eventLog;
 		this.settings = settings;
-		this.writer = new TurnEventWriter(eventLog, settings.eventLogFlushInterval(), jsonMapper);
+		this.writer = new TurnEventWriter(eventLog, ends, settings.eventLogFlushInterval(), jsonMapper);
 		this.takeover = sharedStore && settings.takeover();
 		TurnTakeover takeovers = new TurnTakeover(admission, leases, eventLog, store, settings.leaseTtl(), jsonMapper,
 				this::launchTakenOver);
@@ -198,7 +201,7 @@ public class DetachedTurns {
 		AtomicBoolean ended = new AtomicBoolean();
 		// Appends are fenced by the turn's lease: once another replica takes the turn
 		// over, this one's are refused.
-		String fence = Objects.requireNonNull(turn.lease(), "lease").fence();
+		TurnLease lease = Objects.requireNonNull(turn.lease(), "lease");
 		Mono<Void> run = events.transformDeferred(this.turns.leaseRenewal(turn))
 			.onErrorResume(ex -> stopped(key, ex))
 			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
@@ -208,9 +211,15 @@ public class DetachedTurns {
 			.takeUntilOther(this.stopping.asMono())
 			.concatWith(
 					Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty() : Mono.just(abandonedByShutdown())))
-			.concatMap(event -> this.turns.releasingAtEnd(turn, event))
-			.transform(stream -> this.writer.write(key, stream, fence))
-			.doOnNext(feed::tryEmitNext)
+			.transform(stream -> this.writer.write(key, stream, lease))
+			.doOnNext(stored -> {
+				// The terminal event's write released the lease: the slot goes too,
+				// before a client reads it and sends the conversation's next turn.
+				if (stored.terminal()) {
+					this.turns.endedWithLease(turn);
+				}
+				feed.tryEmitNext(stored);
+			})
 			.then()
 			.timeout(this.settings.deadline().plus(this.settings.leaseTtl()))
 			.doOnSuccess(ignored -> feed.tryEmitComplete())

@@ -180,6 +180,15 @@ public class TurnCoordinator {
 	}
 
 	/**
+	 * Finishes a turn whose lease the store released along with its terminal event
+	 * ({@code TurnEnds}): releases its permit, and a later {@link #finish} does nothing.
+	 * @param turn the turn
+	 */
+	void endedWithLease(PreparedTurn turn) {
+		turn.permit().tryRelease();
+	}
+
+	/**
 	 * Releases a turn whose exchange ended, however it ended; does nothing for a turn
 	 * that finished already. The one place where that release is subscribed: the exchange
 	 * is gone, and the lease must not wait for its TTL.
@@ -243,7 +252,7 @@ public class TurnCoordinator {
 	 * @param event an event of the turn
 	 * @return the event, once the turn is released if it is terminal
 	 */
-	Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
+	private Mono<TurnEvent> releasingAtEnd(PreparedTurn turn, TurnEvent event) {
 		return event.isTerminal() ? finish(turn).thenReturn(event) : Mono.just(event);
 	}
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnKey;
+import io.toolgate.store.TurnLease;
 import io.toolgate.streaming.TurnEvent;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes a running turn's events to its event log in batches: the events arriving within
  * the flush interval (or while a write is in flight) share one write, one Redis round
- * trip. Readers get an event once it is stored, never before: a client must not hold an
- * event id that a replica crash could leave out of the log.
+ * trip; the batch of the terminal event releases the turn's lease in the same write
+ * ({@link TurnEnds}). Readers get an event once it is stored, never before: a client must
+ * not hold an event id that a replica crash could leave out of the log.
  */
 final class TurnEventWriter {
 
@@ -23,12 +26,15 @@ final class TurnEventWriter {
 
 	private final TurnEventLog eventLog;
 
+	private final TurnEnds ends;
+
 	private final Duration flushInterval;
 
 	private final JsonMapper jsonMapper;
 
-	TurnEventWriter(TurnEventLog eventLog, Duration flushInterval, JsonMapper jsonMapper) {
+	TurnEventWriter(TurnEventLog eventLog, TurnEnds ends, Duration flushInterval, JsonMapper jsonMapper) {
 		this.eventLog = eventLog;
+		this.ends = ends;
 		this.flushInterval = flushInterval;
 		this.jsonMapper = jsonMapper;
 	}
@@ -37,14 +43,17 @@ final class TurnEventWriter {
 	 * Writes the events, one batch at a time.
 	 * @param key the turn
 	 * @param events its events, in order
-	 * @param fence the writer's lease fence; the log refuses the writes of a replica
-	 * whose lease another replica took
-	 * @return the events as stored, with their ids; errors with the log's failure
+	 * @param lease the turn's lease: its fence makes the log refuse the writes of a
+	 * replica whose lease another replica took, and it is released with the terminal
+	 * event
+	 * @return the events as stored, with their ids (the terminal one once the lease is
+	 * released); errors with the log's failure
 	 */
-	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, String fence) {
+	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, TurnLease lease) {
 		return events.map(this::draft)
 			.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true)
-			.concatMap(batch -> this.eventLog.appendAll(key, batch, fence), 1);
+			.concatMap(batch -> batch.getLast().terminal() ? this.ends.end(key, batch, lease)
+					: this.eventLog.appendAll(key, batch, lease.fence()), 1);
 	}
 
 	private EventDraft draft(TurnEvent event) {

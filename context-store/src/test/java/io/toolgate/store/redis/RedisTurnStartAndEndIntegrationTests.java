@@ -1,15 +1,19 @@
 package io.toolgate.store.redis;
 
-import io.toolgate.store.AbstractTurnStartsContractTests;
+import io.toolgate.store.AbstractTurnStartAndEndContractTests;
+import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 
-/** The {@link TurnStarts} contract on standalone Redis and on Redis Cluster. */
+/**
+ * The {@link TurnStarts} and {@link TurnEnds} contract on standalone Redis and on Redis
+ * Cluster.
+ */
 @Timeout(60)
 @EachRedisTopology
-class RedisTurnStartsIntegrationTests extends AbstractTurnStartsContractTests {
+class RedisTurnStartAndEndIntegrationTests extends AbstractTurnStartAndEndContractTests {
 
 	@RegisterExtension
 	static final RedisFixtureExtension redis = new RedisFixtureExtension();
@@ -20,7 +24,7 @@ class RedisTurnStartsIntegrationTests extends AbstractTurnStartsContractTests {
 	@Override
 	protected Backend createBackend() {
 		RedisStores stores = redis.of(this.topology).stores();
-		return new Backend(stores.starts(), stores.leases(), stores.conversations(), stores.eventLog());
+		return new Backend(stores.starts(), stores.ends(), stores.leases(), stores.conversations(), stores.eventLog());
 	}
 
 }

@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The behaviour every {@link TurnStarts} implementation must have, observed through the
- * stores it starts turns in.
+ * The behaviour every {@link TurnStarts} and {@link TurnEnds} implementation must have,
+ * observed through the stores they start and end turns in.
  */
-public abstract class AbstractTurnStartsContractTests {
+public abstract class AbstractTurnStartAndEndContractTests {
 
 	/** Bound of every reactive wait. */
 	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -110,6 +110,57 @@ public abstract class AbstractTurnStartsContractTests {
 		assertThat(this.backend.eventLog().exists(new TurnKey(this.key, "turn-2")).block(TIMEOUT)).isTrue();
 	}
 
+	@Test
+	void endStoresTheLastEventsAfterTheOthersAndReleasesTheLease() {
+		TurnStarts.StartedTurn started = start("turn-1", LOG_TTL);
+		TurnKey turn = new TurnKey(this.key, "turn-1");
+		this.backend.eventLog()
+			.appendAll(turn, List.of(new EventDraft("turn.started", "{}", false)), started.lease().fence())
+			.blockLast(TIMEOUT);
+
+		List<StoredEvent> last = this.backend.ends()
+			.end(turn,
+					List.of(new EventDraft("token", "{\"text\":\"hi\"}", false),
+							new EventDraft("turn.completed", "{}", true)),
+					started.lease())
+			.collectList()
+			.block(TIMEOUT);
+
+		assertThat(last).extracting(StoredEvent::id).containsExactly(2L, 3L);
+		assertThat(last).extracting(StoredEvent::terminal).containsExactly(false, true);
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(this.backend.eventLog().readStored(turn, 0).collectList().block(TIMEOUT))
+			.extracting(StoredEvent::type)
+			.containsExactly("turn.started", "token", "turn.completed");
+		assertThat(start("turn-2", LOG_TTL).lease().turnId()).isEqualTo("turn-2");
+	}
+
+	@Test
+	void endOfATurnWhoseLogAnotherWriterClaimedStoresNothingAndKeepsTheLease() {
+		TurnStarts.StartedTurn started = start("turn-1", LOG_TTL);
+		TurnKey turn = new TurnKey(this.key, "turn-1");
+		assertThat(this.backend.eventLog().claim(turn, "another-writer").block(TIMEOUT)).isTrue();
+
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> this.backend.ends()
+			.end(turn, List.of(new EventDraft("turn.completed", "{}", true)), started.lease())
+			.blockLast(TIMEOUT));
+		assertThat(this.backend.eventLog().readStored(turn, 0).collectList().block(TIMEOUT)).isEmpty();
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+	}
+
+	@Test
+	void endLeavesALeaseThatAnotherTurnNowHolds() {
+		TurnStarts.StartedTurn first = start("turn-1", LOG_TTL);
+		this.backend.leases().release(first.lease()).block(TIMEOUT);
+		start("turn-2", LOG_TTL);
+
+		this.backend.ends()
+			.end(new TurnKey(this.key, "turn-1"), List.of(new EventDraft("turn.completed", "{}", true)), first.lease())
+			.blockLast(TIMEOUT);
+
+		assertThat(this.backend.leases().isHeld(this.key, "turn-2").block(TIMEOUT)).isTrue();
+	}
+
 	private TurnStarts.StartedTurn start(String turnId, Duration logTtl) {
 		return this.backend.starts().start(this.key, turnId, LEASE_TTL, logTtl).block(TIMEOUT);
 	}
@@ -118,11 +169,12 @@ public abstract class AbstractTurnStartsContractTests {
 	 * The implementation under test and the stores it starts turns in.
 	 *
 	 * @param starts the turn starts
+	 * @param ends the turn ends
 	 * @param leases their leases
 	 * @param conversations their conversations
 	 * @param eventLog their turn event logs
 	 */
-	public record Backend(TurnStarts starts, TurnLeases leases, ConversationStore conversations,
+	public record Backend(TurnStarts starts, TurnEnds ends, TurnLeases leases, ConversationStore conversations,
 			TurnEventLog eventLog) {
 	}
 
