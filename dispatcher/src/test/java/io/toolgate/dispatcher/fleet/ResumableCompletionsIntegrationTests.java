@@ -9,14 +9,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -42,9 +42,6 @@ class ResumableCompletionsIntegrationTests {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
-
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
 
 	private static final List<String> PACED = List.of("one ", "two ", "three ", "four ", "five ", "six ", "seven ",
 			"eight");
@@ -145,7 +142,7 @@ class ResumableCompletionsIntegrationTests {
 			.get()
 			.uri("/v1/chat/completions/{id}/events?last_event_id=2&token={token}", started.id(), started.token())
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(rest).isNotNull();
@@ -201,7 +198,7 @@ class ResumableCompletionsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.retrieve()
-			.toEntityFlux(SSE)
+			.toEntityFlux(SseClient.EVENTS)
 			.block(WAIT);
 		assertThat(response).isNotNull();
 		assertThat(response.getHeaders().getFirst("Toolgate-Stream-Token")).isNull();
@@ -223,7 +220,7 @@ class ResumableCompletionsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(request(prompt, true))
 			.retrieve()
-			.toEntityFlux(SSE)
+			.toEntityFlux(SseClient.EVENTS)
 			.block(WAIT);
 		assertThat(response).isNotNull();
 		String token = response.getHeaders().getFirst("Toolgate-Stream-Token");
@@ -243,7 +240,7 @@ class ResumableCompletionsIntegrationTests {
 				}
 			})
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(events).isNotNull();

@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class TakeoverIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayProcess survivor;
 
@@ -57,7 +57,7 @@ class TakeoverIntegrationTests {
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(TakeoverIntegrationTests::script);
-		worker = ToolWorkerServer.start(TOOL_LATENCY);
+		worker = ToolWorker.start(1, TOOL_LATENCY);
 		survivor = replica(Map.of());
 	}
 

@@ -7,8 +7,8 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ScriptedUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.http.MediaType;

@@ -1,7 +1,6 @@
 package io.toolgate.dispatcher.tool;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.test.FreePorts;
+import io.toolgate.test.ToolWorker;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,10 +151,7 @@ class ToolDispatcherTests {
 
 	@Test
 	void retriesUnreachableWorker() throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = FreePorts.free();
 		ToolDispatcher dispatcher = dispatcher(TestTools.http("gone",
 				URI.create("http://127.0.0.1:" + closedPort + "/x"), Duration.ofSeconds(5), 2, 4));
 		StepVerifier.create(dispatcher.dispatch(call("c1", "gone", "{}"))).assertNext(result -> {

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,7 +44,7 @@ class ConversationTurnIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -53,7 +53,7 @@ class ConversationTurnIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(ConversationTurnIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(50));
+		worker = ToolWorker.start(1, Duration.ofMillis(50));
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				TestRegistry.withWeatherWorker(worker.weatherUrl()).toString(), "toolgate.turn.loop-threshold", 2,
 				"toolgate.turn.max-iterations", 4));
@@ -176,7 +176,7 @@ class ConversationTurnIntegrationTests {
 			.toList();
 		assertThat(results).allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("ok"));
 		JsonNode completed = JSON.readTree(events.get(events.size() - 1).data());
-		assertThat(completed.path("content").asString()).contains(ToolWorkerServer.markerFor("Paris")).contains("84");
+		assertThat(completed.path("content").asString()).contains(ToolWorker.markerFor("Paris")).contains("84");
 		assertThat(completed.path("iterations").asInt()).isEqualTo(2);
 		// Results go back to the model in the order of the calls, whatever order they
 		// finished in.

@@ -9,15 +9,15 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
 import io.toolgate.dispatcher.tool.ToolFanOut;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.redis.RedisIdempotencyStore;
 import io.toolgate.store.support.RawRedis;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class ToolIdempotencyConflictIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -55,7 +55,7 @@ class ToolIdempotencyConflictIntegrationTests {
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(ToolIdempotencyConflictIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(200));
+		worker = ToolWorker.start(1, Duration.ofMillis(200));
 		app = GatewayApp
 			.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
 					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));

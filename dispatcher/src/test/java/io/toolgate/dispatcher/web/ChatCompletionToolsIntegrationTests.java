@@ -8,14 +8,14 @@ import java.util.Map;
 import ch.qos.logback.classic.Level;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,12 +37,9 @@ class ChatCompletionToolsIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
-
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp preferring;
 
@@ -51,7 +48,7 @@ class ChatCompletionToolsIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(ChatCompletionToolsIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(20));
+		worker = ToolWorker.start(1, Duration.ofMillis(20));
 		String registry = TestRegistry.withWeatherWorker(worker.weatherUrl()).toString();
 		preferring = GatewayApp
 			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry", registry));
@@ -174,7 +171,7 @@ class ChatCompletionToolsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(events).isNotEmpty();

@@ -2,7 +2,6 @@ package io.toolgate.dispatcher.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.RawHttp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.FreePorts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,7 @@ class EdgeHardeningIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static DisposableServer hangingUpWorker;
 
@@ -84,7 +84,7 @@ class EdgeHardeningIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("Echo: ", "ok"));
-		worker = ToolWorkerServer.start(Duration.ZERO);
+		worker = ToolWorker.start(1, Duration.ZERO);
 		// Reads the request, then closes the connection without a word.
 		hangingUpWorker = TcpServer.create()
 			.host("127.0.0.1")
@@ -117,7 +117,8 @@ class EdgeHardeningIntegrationTests {
 				    retry: { max-attempts: 1 }
 				""";
 		String yaml = "tools:\n" + tool.formatted("weather", "Weather from a worker", worker.weatherUrl())
-				+ tool.formatted("refused", "A worker nobody listens for", "http://127.0.0.1:" + closedPort() + "/x")
+				+ tool.formatted("refused", "A worker nobody listens for",
+						"http://127.0.0.1:" + FreePorts.free() + "/x")
 				+ tool.formatted("hangup", "A worker that hangs up",
 						"http://127.0.0.1:" + hangingUpWorker.port() + "/x")
 				+ """
@@ -137,15 +138,6 @@ class EdgeHardeningIntegrationTests {
 			file.toFile().deleteOnExit();
 			Files.writeString(file, yaml);
 			return file;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

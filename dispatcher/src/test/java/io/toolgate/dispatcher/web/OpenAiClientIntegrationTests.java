@@ -20,9 +20,9 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.models.Model;
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class OpenAiClientIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -63,7 +63,7 @@ class OpenAiClientIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(OpenAiClientIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(20));
+		worker = ToolWorker.start(1, Duration.ofMillis(20));
 		app = GatewayApp
 			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.default-model", MODEL,
 					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
@@ -190,7 +190,7 @@ class OpenAiClientIntegrationTests {
 		int workerCalls = worker.requests();
 		List<ChatCompletionChunk> chunks = streamAll(ask("#weather in Paris?").build());
 		assertThat(String.join("", contents(chunks))).startsWith("The forecast: ")
-			.contains(ToolWorkerServer.markerFor("Paris"));
+			.contains(ToolWorker.markerFor("Paris"));
 		assertThat(toolCallDeltas(chunks)).isEmpty();
 		assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
 		assertThat(worker.requests()).isGreaterThan(workerCalls);
@@ -201,7 +201,7 @@ class OpenAiClientIntegrationTests {
 		ChatCompletion completion = client.chat().completions().create(ask("#weather in Paris, please").build());
 		ChatCompletionMessage message = completion.choices().get(0).message();
 		assertThat(message.content())
-			.hasValueSatisfying(content -> assertThat(content).contains(ToolWorkerServer.markerFor("Paris")));
+			.hasValueSatisfying(content -> assertThat(content).contains(ToolWorker.markerFor("Paris")));
 		assertThat(message.toolCalls().orElse(List.of())).isEmpty();
 		assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
 	}
