@@ -119,6 +119,14 @@ public final class ToolWorker implements AutoCloseable {
 		return this.requests.get();
 	}
 
+	/**
+	 * How many requests are in flight now: arrived, neither answered nor abandoned by
+	 * their client.
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
+	}
+
 	/** The most requests that were in flight at once. */
 	public int maxInFlight() {
 		return this.maxInFlight.get();
