@@ -30,12 +30,8 @@ public class ManagedProcess implements AutoCloseable {
 	private final Thread reaper;
 
 	/**
-	 * Wraps a started process.
-	 * @param name a short name for messages
-	 * @param process the process
-	 * @param log the file its output goes to
-	 * @param port the port it listens on
-	 * @param managementPort the port of its health and metrics endpoints
+	 * Wraps a started process listening on {@code port}, with its health and metrics
+	 * endpoints on {@code managementPort}, its output in {@code log}.
 	 */
 	protected ManagedProcess(String name, Process process, Path log, int port, int managementPort) {
 		this.name = name;
@@ -66,12 +62,7 @@ public class ManagedProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a process with its output appended to {@code log}.
-	 * @param name a short name for messages
-	 * @param command the command line
-	 * @param environment extra environment variables
-	 * @param log the log file; its directory is created if missing
-	 * @return the started process
+	 * Starts a process with its output in {@code log} (its directory created if missing).
 	 * @throws UncheckedIOException if the process cannot be started
 	 */
 	protected static Process launch(String name, List<String> command, Map<String, String> environment, Path log) {

@@ -29,12 +29,13 @@ import tools.jackson.databind.node.MissingNode;
 /**
  * A scripted OpenAI-compatible upstream: a real HTTP server on a free port of 127.0.0.1
  * whose {@code POST /v1/chat/completions} answers are scripted by the test, either call
- * by call as SSE {@code data:} payloads ({@link #start(Script)}, {@link #script}) or as
- * raw HTTP responses ({@link #answer}, {@link #answerSse}, {@link #answerJson}). Until
- * scripted it answers 404. Every {@code data:} payload is flushed on its own, so a test
- * controls exactly when each chunk leaves. It records every request (body, headers) and
- * counts answers cancelled by the client, answers sent to the end and closed connections.
- * Methods do not block, except {@link #close()}.
+ * by call as SSE {@code data:} payloads ({@link #start(Script)}, {@link #script}, built
+ * with {@link ChatScripts}) or as raw HTTP responses ({@link #answer},
+ * {@link #answerSse}, {@link #answerJson}). Until scripted it answers 404. Every
+ * {@code data:} payload is flushed on its own, so a test controls exactly when each chunk
+ * leaves. It records every request (body, headers) and counts answers cancelled by the
+ * client, answers sent to the end and closed connections. Methods do not block, except
+ * {@link #close()}.
  */
 public final class ScriptedUpstream implements AutoCloseable {
 
@@ -178,20 +179,6 @@ public final class ScriptedUpstream implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow(Duration.ofSeconds(5));
-	}
-
-	/** Text chunks followed by a stop chunk, a usage chunk and {@code [DONE]}. */
-	public static Flux<String> text(String... tokens) {
-		return Flux.fromIterable(ScriptedChunks.text(tokens));
-	}
-
-	/**
-	 * One assistant message calling tools, then a {@code tool_calls} finish, a usage
-	 * chunk and {@code [DONE]}: each call as {@code {id, name, arguments}}, the arguments
-	 * split in two fragments.
-	 */
-	public static Flux<String> toolCalls(String[]... calls) {
-		return Flux.fromIterable(ScriptedChunks.toolCalls(calls));
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {

@@ -7,6 +7,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Reads the gateway's SSE streams over HTTP with a {@link WebClient}: a turn started, a
@@ -54,6 +55,16 @@ public final class SseClient {
 			.header("Last-Event-ID", Long.toString(lastEventId))
 			.retrieve()
 			.bodyToFlux(EVENTS);
+	}
+
+	/**
+	 * The first event of a type; the stream is cancelled once it arrives.
+	 * @param events the stream
+	 * @param type the event name, e.g. {@code token}
+	 * @return the event, or empty if the stream ends without one
+	 */
+	public static Mono<ServerSentEvent<String>> first(Flux<ServerSentEvent<String>> events, String type) {
+		return events.filter((event) -> type.equals(event.event())).next();
 	}
 
 	/** The events that carry data: comments (opening comment, heartbeats) dropped. */

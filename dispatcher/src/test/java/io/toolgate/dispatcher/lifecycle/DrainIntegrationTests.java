@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import io.toolgate.dispatcher.support.GatewayProcess;
+import io.toolgate.test.ChatScripts;
 import io.toolgate.test.ScriptedUpstream;
 import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterEach;
@@ -116,19 +117,18 @@ class DrainIntegrationTests {
 	}
 
 	private Flux<String> script(JsonNode request) {
-		JsonNode messages = request.path("messages");
-		String prompt = messages.path(messages.size() - 1).path("content").asString();
+		String prompt = ChatScripts.lastMessage(request).path("content").asString();
 		if (prompt.startsWith("#long")) {
 			// The rest of the answer waits until the test releases it, after SIGTERM.
-			return ScriptedUpstream.text("Working", " on", " it")
+			return ChatScripts.text("Working", " on", " it")
 				.index()
 				.concatMap(indexed -> indexed.getT1() < 2 ? Mono.just(indexed.getT2())
 						: this.releaseLongTurn.asMono().thenReturn(indexed.getT2()));
 		}
 		if (prompt.startsWith("#stall")) {
-			return ScriptedUpstream.text("Still").take(2).concatWith(Flux.never());
+			return ChatScripts.text("Still").take(2).concatWith(Flux.never());
 		}
-		return ScriptedUpstream.text("Late");
+		return ChatScripts.text("Late");
 	}
 
 	private Recorded record(Flux<ServerSentEvent<String>> stream) {

@@ -7,18 +7,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.support.TestTools;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.test.FreePorts;
 import io.toolgate.test.ToolWorker;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import static io.toolgate.dispatcher.tool.support.WorkerTools.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,20 +29,13 @@ class ToolDispatcherTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(15);
 
-	private ToolWorker worker;
+	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
-	private HttpToolExecutor http;
-
-	@BeforeEach
-	void startWorker() {
-		this.worker = ToolWorker.start(5);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 50, DataSize.ofKilobytes(1));
-	}
+	private final ToolWorker worker = this.tools.worker();
 
 	@AfterEach
 	void stopWorker() {
-		this.http.dispose();
-		this.worker.close();
+		this.tools.close();
 	}
 
 	@Test
@@ -185,7 +178,8 @@ class ToolDispatcherTests {
 
 		};
 		ToolDispatcher dispatcher = new ToolDispatcher(
-				registry(TestTools.http("flaky", this.worker.uri("/flaky?failures=2"), Duration.ofSeconds(5), 3, 4)),
+				this.tools.registry(
+						TestTools.http("flaky", this.worker.uri("/flaky?failures=2"), Duration.ofSeconds(5), 3, 4)),
 				Duration.ofSeconds(1), observer);
 		StepVerifier
 			.create(dispatcher.dispatch(call("c1", "flaky", "{}")).then(dispatcher.dispatch(call("c2", "nope", "{}"))))
@@ -202,15 +196,7 @@ class ToolDispatcherTests {
 	}
 
 	private ToolDispatcher dispatcher(ToolSpec... specs) {
-		return new ToolDispatcher(registry(specs), Duration.ofSeconds(1), ToolgateMetrics.noop().tools());
-	}
-
-	private ToolRegistry registry(ToolSpec... specs) {
-		return ToolRegistry.of(List.of(specs), spec -> this.http, 64, TestTools.JSON);
-	}
-
-	private static ToolInvocation call(String callId, String tool, String arguments) {
-		return new ToolInvocation(callId, tool, arguments, "acme", null);
+		return WorkerTools.dispatcher(this.tools.registry(specs), Duration.ofSeconds(1));
 	}
 
 }

@@ -6,20 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import static io.toolgate.dispatcher.tool.support.WorkerTools.call;
+import static io.toolgate.dispatcher.tool.support.WorkerTools.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,20 +33,13 @@ class ToolFanOutTests {
 
 	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
 
-	private ToolWorker worker;
+	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
-	private HttpToolExecutor http;
-
-	@BeforeEach
-	void startWorker() {
-		this.worker = ToolWorker.start(5);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 50, DataSize.ofKilobytes(1));
-	}
+	private final ToolWorker worker = this.tools.worker();
 
 	@AfterEach
 	void stopWorker() {
-		this.http.dispose();
-		this.worker.close();
+		this.tools.close();
 	}
 
 	@Test
@@ -184,9 +178,8 @@ class ToolFanOutTests {
 	void givesACallWhoseKeyIsStillRunningAConflictResultAfterTheWait() {
 		ToolRegistry registry = registry(
 				TestTools.http("slow", this.worker.uri("/delay?ms=1500"), Duration.ofSeconds(5), 1, 4));
-		IdempotentDispatch dispatch = new IdempotentDispatch(
-				new ToolDispatcher(registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()), this.store,
-				Duration.ofMinutes(5), Duration.ofMillis(200), TestTools.JSON);
+		IdempotentDispatch dispatch = WorkerTools.idempotent(registry, this.store, Duration.ofSeconds(1),
+				Duration.ofMillis(200));
 		ToolFanOut fanOut = new ToolFanOut(dispatch, 2);
 		List<ToolInvocation> calls = List.of(keyed("call_1", "slow", "{}", "k1"), keyed("call_1", "slow", "{ }", "k1"));
 		StepVerifier.create(fanOut.dispatchAll(calls, "scope")).assertNext(first -> {
@@ -259,26 +252,17 @@ class ToolFanOutTests {
 	}
 
 	private IdempotentDispatch idempotent(ToolRegistry registry, Duration bulkheadMaxWait) {
-		return new IdempotentDispatch(new ToolDispatcher(registry, bulkheadMaxWait, ToolgateMetrics.noop().tools()),
-				this.store, Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
+		return WorkerTools.idempotent(registry, this.store, bulkheadMaxWait, Duration.ofSeconds(5));
 	}
 
 	private ToolRegistry registry(ToolSpec... specs) {
-		return ToolRegistry.of(List.of(specs), spec -> this.http, 64, TestTools.JSON);
+		return this.tools.registry(specs);
 	}
 
 	private static Map<String, ToolResult> byCallId(List<ToolResult> results) {
 		Map<String, ToolResult> byCallId = new java.util.HashMap<>();
 		results.forEach(result -> byCallId.put(result.callId(), result));
 		return byCallId;
-	}
-
-	private static ToolInvocation call(String callId, String tool, String arguments) {
-		return new ToolInvocation(callId, tool, arguments, "acme", null);
-	}
-
-	private static ToolInvocation keyed(String callId, String tool, String arguments, String key) {
-		return new ToolInvocation(callId, tool, arguments, "acme", key);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.test.ScriptGate;
 import io.toolgate.test.ScriptedUpstream;
 import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +32,7 @@ class AdmissionOrderIntegrationTests {
 
 	private static final int REQUESTS_PER_MINUTE = 3;
 
-	private static final Sinks.Empty<Void> gate = Sinks.empty();
+	private static final ScriptGate gate = new ScriptGate();
 
 	private static ScriptedUpstream upstream;
 
@@ -45,10 +44,7 @@ class AdmissionOrderIntegrationTests {
 	static void start() {
 		// The first answer holds its end until the gate opens, so the first turn keeps
 		// the only slot.
-		upstream = ScriptedUpstream.start((request, index) -> {
-			Flux<String> all = ScriptedUpstream.text("held", " answer");
-			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
-		});
+		upstream = ScriptedUpstream.start(gate.holdingFirstAnswer("held", " answer"));
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
 				"toolgate.admission.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
 				REQUESTS_PER_MINUTE, "toolgate.ratelimit.tenants.acme", "tight"));
@@ -57,17 +53,14 @@ class AdmissionOrderIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		gate.tryEmitEmpty();
+		gate.open();
 		app.close();
 		upstream.close();
 	}
 
 	@Test
 	void refusesWhenSaturatedWithoutSpendingTheTenantsRequests() {
-		SseClient.startTurn(acme, "held-1", "hold the slot")
-			.filter(event -> "token".equals(event.event()))
-			.take(1)
-			.blockLast(WAIT);
+		SseClient.first(SseClient.startTurn(acme, "held-1", "hold the slot"), "token").block(WAIT);
 		double decisionsBefore = requestDecisions();
 		for (int i = 0; i < 2 * REQUESTS_PER_MINUTE; i++) {
 			ErrorReply turn = ErrorReply.of(acme.post()

@@ -9,6 +9,8 @@ import ch.qos.logback.classic.Level;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.TestRegistry;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
 import io.toolgate.test.ScriptedUpstream;
 import io.toolgate.test.SseClient;
 import io.toolgate.test.ToolWorker;
@@ -58,26 +60,16 @@ class ChatCompletionToolsIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		preferring.close();
-		rejecting.close();
-		worker.close();
-		upstream.close();
+		Closeables.closeAll(preferring, rejecting, worker, upstream);
 	}
 
 	/** Calls both tools first, then answers with what the tool messages hold. */
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			List<String> results = new ArrayList<>();
-			for (JsonNode message : messages) {
-				if ("tool".equals(message.path("role").asString())) {
-					results.add(message.path("content").asString());
-				}
-			}
-			return ScriptedUpstream.text("Results: ", String.join(" | ", results));
+			return ChatScripts.text("Results: ", String.join(" | ", ChatScripts.toolResults(request)));
 		}
-		return ScriptedUpstream.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
+		return ChatScripts.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
 				new String[] { "call_c", "calculator", "{\"a\":12,\"b\":7,\"op\":\"multiply\"}" });
 	}
 

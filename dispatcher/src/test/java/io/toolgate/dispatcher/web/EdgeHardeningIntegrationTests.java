@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.RawHttp;
+import io.toolgate.test.ChatScripts;
 import io.toolgate.test.FreePorts;
 import io.toolgate.test.ScriptedUpstream;
 import io.toolgate.test.SseClient;
@@ -83,7 +84,7 @@ class EdgeHardeningIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("Echo: ", "ok"));
+		upstream = ScriptedUpstream.start((request, index) -> ChatScripts.text("Echo: ", "ok"));
 		worker = ToolWorker.start(1, Duration.ZERO);
 		// Reads the request, then closes the connection without a word.
 		hangingUpWorker = TcpServer.create()

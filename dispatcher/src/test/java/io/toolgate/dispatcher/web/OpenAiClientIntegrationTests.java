@@ -21,6 +21,8 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.models.Model;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.TestRegistry;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
 import io.toolgate.test.ScriptedUpstream;
 import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
@@ -78,9 +80,7 @@ class OpenAiClientIntegrationTests {
 	@AfterAll
 	static void stop() {
 		client.close();
-		app.close();
-		worker.close();
-		upstream.close();
+		Closeables.closeAll(app, worker, upstream);
 	}
 
 	/**
@@ -89,18 +89,17 @@ class OpenAiClientIntegrationTests {
 	 * registered {@code weather} tool. Otherwise the fixed answer.
 	 */
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			return ScriptedUpstream.text("The forecast: ", last.path("content").asString());
+			return ChatScripts.text("The forecast: ", last.path("content").asString());
 		}
 		if (offers(request, CLIENT_TOOL)) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_stock", CLIENT_TOOL, STOCK_ARGUMENTS });
+			return ChatScripts.toolCalls(new String[] { "call_stock", CLIENT_TOOL, STOCK_ARGUMENTS });
 		}
 		if (last.path("content").asString().startsWith("#weather")) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_weather", "weather", "{\"city\":\"Paris\"}" });
+			return ChatScripts.toolCalls(new String[] { "call_weather", "weather", "{\"city\":\"Paris\"}" });
 		}
-		return ScriptedUpstream.text(ANSWER);
+		return ChatScripts.text(ANSWER);
 	}
 
 	private static boolean offers(JsonNode request, String toolName) {

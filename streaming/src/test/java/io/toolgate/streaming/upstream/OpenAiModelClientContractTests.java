@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.toolgate.streaming.StreamingJson;
+import io.toolgate.test.ChatScripts;
 import io.toolgate.test.ScriptedUpstream;
 import org.junit.jupiter.api.AfterEach;
 import reactor.core.publisher.Flux;
@@ -29,13 +30,13 @@ class OpenAiModelClientContractTests extends AbstractModelClientContractTests {
 
 	@Override
 	protected ModelClient answeringText() {
-		this.upstream.script((request, index) -> ScriptedUpstream.text("Hello", " there"));
+		this.upstream.script((request, index) -> ChatScripts.text("Hello", " there"));
 		return client();
 	}
 
 	@Override
 	protected ModelClient callingTools() {
-		this.upstream.script((request, index) -> ScriptedUpstream
+		this.upstream.script((request, index) -> ChatScripts
 			.toolCalls(new String[] { "call_1", "get-weather", "{\"city\":\"Paris\"}" }));
 		return client();
 	}
@@ -48,8 +49,7 @@ class OpenAiModelClientContractTests extends AbstractModelClientContractTests {
 
 	@Override
 	protected ModelClient streamingSlowly() {
-		this.upstream
-			.script((request, index) -> ScriptedUpstream.text("Hello", " there").take(2).concatWith(Flux.never()));
+		this.upstream.script((request, index) -> ChatScripts.text("Hello", " there").take(2).concatWith(Flux.never()));
 		return client();
 	}
 
