@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.dispatcher.support.TestRegistry;
 import io.toolgate.test.ChatScripts;
 import io.toolgate.test.ScriptGate;
 import io.toolgate.test.ScriptedUpstream;
@@ -329,10 +330,7 @@ class MetricsExportIntegrationTests {
 				    executor: { type: builtin, name: slow_echo }
 				    timeout: 200ms
 				""".formatted(workerBase);
-		Path file = Files.createTempFile("toolgate-metrics-registry", ".yaml");
-		file.toFile().deleteOnExit();
-		Files.writeString(file, yaml);
-		return file;
+		return TestRegistry.write(yaml);
 	}
 
 	/**

@@ -3,8 +3,9 @@ package io.toolgate.dispatcher.tool;
 import java.time.Duration;
 
 import io.toolgate.dispatcher.tool.support.TestTools;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.test.ToolWorker;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
@@ -17,20 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HttpToolExecutorContractTests extends AbstractToolExecutorContractTests {
 
-	private final ToolWorker worker = ToolWorker.start(1);
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(64));
 
-	private final HttpToolExecutor executor = new HttpToolExecutor(JSON, Duration.ofSeconds(2), 8,
-			DataSize.ofKilobytes(64));
-
-	@AfterEach
-	void stop() {
-		this.executor.dispose();
-		this.worker.close();
-	}
+	private final ToolWorker worker = this.tools.worker();
 
 	@Override
 	protected ToolExecutor executor() {
-		return this.executor;
+		return this.tools.executor();
 	}
 
 	@Override

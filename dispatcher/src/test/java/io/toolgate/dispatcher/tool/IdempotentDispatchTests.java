@@ -8,8 +8,8 @@ import io.toolgate.store.IdempotencyClaim;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.test.ToolWorker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A tool call runs once per idempotency key, against a real HTTP tool worker. */
 class IdempotentDispatchTests {
 
+	@RegisterExtension
 	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(64));
 
 	private final ToolWorker worker = this.tools.worker();
@@ -28,11 +29,6 @@ class IdempotentDispatchTests {
 	private final IdempotentDispatch dispatch = WorkerTools.idempotent(
 			this.tools.registry(TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4)),
 			this.store, Duration.ofSeconds(1), Duration.ofSeconds(5));
-
-	@AfterEach
-	void tearDown() {
-		this.tools.close();
-	}
 
 	@Test
 	void runsConcurrentRepeatsOfOneKeyOnce() {

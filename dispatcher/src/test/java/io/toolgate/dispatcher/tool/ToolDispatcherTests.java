@@ -12,8 +12,8 @@ import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.test.FreePorts;
 import io.toolgate.test.ToolWorker;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -29,14 +29,10 @@ class ToolDispatcherTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(15);
 
+	@RegisterExtension
 	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
 	private final ToolWorker worker = this.tools.worker();
-
-	@AfterEach
-	void stopWorker() {
-		this.tools.close();
-	}
 
 	@Test
 	void timesOutSlowToolAndRetriesTheTimeout() {

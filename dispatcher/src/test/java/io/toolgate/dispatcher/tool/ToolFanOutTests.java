@@ -12,8 +12,8 @@ import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.test.ToolWorker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
@@ -33,27 +33,16 @@ class ToolFanOutTests {
 
 	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
 
+	@RegisterExtension
 	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
 	private final ToolWorker worker = this.tools.worker();
-
-	@AfterEach
-	void stopWorker() {
-		this.tools.close();
-	}
 
 	@Test
 	void runsFiveSlowCallsAtTheSameTime() {
 		ToolFanOut fanOut = fanOut(8,
 				TestTools.http("slow", this.worker.uri("/barrier"), Duration.ofSeconds(10), 1, 16));
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 5; i++) {
-			calls.add(call("c" + i, "slow", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(5))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("slow", 5));
 		assertThat(this.worker.maxInFlight()).isEqualTo(5);
 	}
 
@@ -61,14 +50,7 @@ class ToolFanOutTests {
 	void boundsCallsInFlightByMaxParallel() {
 		ToolFanOut fanOut = fanOut(2,
 				TestTools.http("wide", this.worker.uri("/delay?ms=50"), Duration.ofSeconds(5), 1, 16));
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			calls.add(call("c" + i, "wide", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(6))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("wide", 6));
 		assertThat(this.worker.requests()).isEqualTo(6);
 		assertThat(this.worker.maxInFlight()).isBetween(1, 2);
 	}
@@ -98,14 +80,7 @@ class ToolFanOutTests {
 		ToolFanOut fanOut = new ToolFanOut(idempotent(
 				registry(TestTools.http("narrow", this.worker.uri("/delay?ms=50"), Duration.ofSeconds(5), 1, 2)),
 				Duration.ofSeconds(10)), 6);
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			calls.add(call("c" + i, "narrow", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(6))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("narrow", 6));
 		assertThat(this.worker.requests()).isEqualTo(6);
 		assertThat(this.worker.maxInFlight()).isBetween(1, 2);
 	}
@@ -241,6 +216,21 @@ class ToolFanOutTests {
 			assertThat(result.attempts()).isZero();
 		}).expectComplete().verify(VERIFY);
 		assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	private static List<ToolInvocation> calls(String tool, int count) {
+		List<ToolInvocation> calls = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			calls.add(call("c" + i, tool, "{}"));
+		}
+		return calls;
+	}
+
+	private static void assertAllOk(ToolFanOut fanOut, List<ToolInvocation> calls) {
+		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
+			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(calls.size()))
+			.expectComplete()
+			.verify(VERIFY);
 	}
 
 	private ToolFanOut fanOut(int maxParallel, ToolSpec... specs) {

@@ -13,9 +13,9 @@ import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.test.ToolWorker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -29,6 +29,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 class ToolsHandlerTests {
 
+	@RegisterExtension
 	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(1));
 
 	private final ToolWorker worker = this.tools.worker();
@@ -73,11 +74,6 @@ class ToolsHandlerTests {
 								Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
 			.build();
 		return WebTestClient.bindToRouterFunction(routes).build();
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.tools.close();
 	}
 
 	@Test

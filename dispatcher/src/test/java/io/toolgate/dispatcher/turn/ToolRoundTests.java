@@ -13,8 +13,8 @@ import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.test.ToolWorker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -33,6 +33,7 @@ class ToolRoundTests {
 
 	private final List<ChatMessage> stored = new CopyOnWriteArrayList<>();
 
+	@RegisterExtension
 	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(64));
 
 	private final ToolWorker worker = this.tools.worker();
@@ -42,11 +43,6 @@ class ToolRoundTests {
 					TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4)),
 			new InMemoryIdempotencyStore(), Duration.ofSeconds(1), Duration.ofSeconds(5)), TestTools.JSON, 4,
 			Duration.ofMillis(500));
-
-	@AfterEach
-	void tearDown() {
-		this.tools.close();
-	}
 
 	@Test
 	void emitsResultsAsTheyCompleteAndStoresTheStepInCallOrder() {

@@ -1,10 +1,7 @@
 package io.toolgate.dispatcher.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.RawHttp;
+import io.toolgate.dispatcher.support.TestRegistry;
 import io.toolgate.test.ChatScripts;
 import io.toolgate.test.FreePorts;
 import io.toolgate.test.ScriptedUpstream;
@@ -134,15 +132,7 @@ class EdgeHardeningIntegrationTests {
 						      required: [a, b, op]
 						    executor: { type: builtin, name: calculator }
 						""";
-		try {
-			Path file = Files.createTempFile("toolgate-edge-registry", ".yaml");
-			file.toFile().deleteOnExit();
-			Files.writeString(file, yaml);
-			return file;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestRegistry.write(yaml);
 	}
 
 	private static ErrorReply send(WebClient client, HttpMethod method, String rawPath, String body) {

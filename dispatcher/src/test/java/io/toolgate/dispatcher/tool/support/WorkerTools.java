@@ -13,14 +13,16 @@ import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.test.ToolWorker;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.util.unit.DataSize;
 
 /**
  * A {@link ToolWorker} with the {@link HttpToolExecutor} that calls it, and the registry
- * and dispatch stacks the tool tests build on them. Create one per test and close it
- * after.
+ * and dispatch stacks the tool tests build on them. Create one per test, in a field
+ * registered with {@code @RegisterExtension}: it is closed after each test.
  */
-public final class WorkerTools implements AutoCloseable {
+public final class WorkerTools implements AutoCloseable, AfterEachCallback {
 
 	private final ToolWorker worker;
 
@@ -84,6 +86,11 @@ public final class WorkerTools implements AutoCloseable {
 	/** A call for tenant {@code acme}. */
 	public static ToolInvocation keyed(String callId, String tool, String arguments, @Nullable String key) {
 		return new ToolInvocation(callId, tool, arguments, "acme", key);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
 	}
 
 	@Override
