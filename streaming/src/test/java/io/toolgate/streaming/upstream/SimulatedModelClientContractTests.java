@@ -2,9 +2,16 @@ package io.toolgate.streaming.upstream;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-/** The {@link ModelClient} contract for {@link SimulatedModelClient}. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@link ModelClient} contract for {@link SimulatedModelClient}, which also covers
+ * what {@code SimulatedModelClientTests} checked of {@code complete}: the unstreamed
+ * message equals the streamed one.
+ */
 class SimulatedModelClientContractTests extends AbstractModelClientContractTests {
 
 	private final SimulatedModelClient client = new SimulatedModelClient(
@@ -28,6 +35,11 @@ class SimulatedModelClientContractTests extends AbstractModelClientContractTests
 	@Override
 	protected ModelClient streamingSlowly() {
 		return this.client;
+	}
+
+	@Test
+	void namesItselfSimulated() {
+		assertThat(answeringText().providerName()).isEqualTo("simulated");
 	}
 
 	/**
