@@ -5,10 +5,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.test.ScriptGate;
-import io.toolgate.test.ScriptedUpstream;
-import io.toolgate.test.SseClient;
+import io.toolgate.dispatcher.support.OneSlotGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,35 +29,26 @@ class AdmissionOrderIntegrationTests {
 
 	private static final int REQUESTS_PER_MINUTE = 3;
 
-	private static final ScriptGate gate = new ScriptGate();
-
-	private static ScriptedUpstream upstream;
-
-	private static GatewayApp app;
+	private static OneSlotGateway gateway;
 
 	private static WebClient acme;
 
 	@BeforeAll
 	static void start() {
-		// The first answer holds its end until the gate opens, so the first turn keeps
-		// the only slot.
-		upstream = ScriptedUpstream.start(gate.holdingFirstAnswer("held", " answer"));
-		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.admission.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
-				REQUESTS_PER_MINUTE, "toolgate.ratelimit.tenants.acme", "tight"));
-		acme = app.client(GatewayApp.ACME_KEY);
+		gateway = OneSlotGateway.start(Map.of("toolgate.admission.max-concurrent-turns", 1,
+				"toolgate.ratelimit.plans.tight.requests-per-minute", REQUESTS_PER_MINUTE,
+				"toolgate.ratelimit.tenants.acme", "tight"));
+		acme = gateway.acme();
 	}
 
 	@AfterAll
 	static void stop() {
-		gate.open();
-		app.close();
-		upstream.close();
+		gateway.close();
 	}
 
 	@Test
 	void refusesWhenSaturatedWithoutSpendingTheTenantsRequests() {
-		SseClient.first(SseClient.startTurn(acme, "held-1", "hold the slot"), "token").block(WAIT);
+		gateway.holdTheSlotNow(WAIT);
 		double decisionsBefore = requestDecisions();
 		for (int i = 0; i < 2 * REQUESTS_PER_MINUTE; i++) {
 			ErrorReply turn = ErrorReply.of(acme.post()
@@ -86,7 +74,7 @@ class AdmissionOrderIntegrationTests {
 	}
 
 	private static double requestDecisions() {
-		MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+		MeterRegistry meters = gateway.app().context().getBean(MeterRegistry.class);
 		return meters.find("toolgate.ratelimit.decisions")
 			.tag("limit", "requests")
 			.counters()
