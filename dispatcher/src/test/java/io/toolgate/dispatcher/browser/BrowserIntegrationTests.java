@@ -1,7 +1,6 @@
 package io.toolgate.dispatcher.browser;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.test.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class BrowserIntegrationTests {
 			Result install = run(Map.of(), "npm", "ci", "--no-audit", "--no-fund");
 			assertThat(install.exitCode()).as(install.output()).isZero();
 		}
-		originPort = freePort();
+		originPort = FreePorts.free();
 		// Tokens slow enough that a cut lands mid-stream and a paint can see a partial
 		// answer.
 		app = GatewayApp.start(Map.of("toolgate.http.cors.allowed-origins", "http://127.0.0.1:" + originPort,
@@ -95,12 +95,6 @@ class BrowserIntegrationTests {
 				Integer.toString(originPort), "ARTIFACTS", ARTIFACTS.toString()), "node", script);
 		assertThat(result.exitCode()).as(result.output()).isZero();
 		assertThat(result.output()).as(result.output()).contains(lines);
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static Result run(Map<String, String> environment, String... command) throws Exception {

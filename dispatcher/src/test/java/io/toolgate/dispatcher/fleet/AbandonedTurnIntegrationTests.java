@@ -6,9 +6,11 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class AbandonedTurnIntegrationTests {
 		// Every answer starts and then never ends: the turn is running when its replica
 		// dies.
 		upstream = ScriptedUpstream
-			.start((request, index) -> Flux.concat(ScriptedUpstream.text("partial ", "answer").take(2), Flux.never()));
+			.start((request, index) -> Flux.concat(ChatScripts.text("partial ", "answer").take(2), Flux.never()));
 		Map<String, Object> properties = Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
 				upstream.baseUrl(), "toolgate.turn.lease-ttl", "3s", "toolgate.store.redis-command-timeout", "500ms",
 				"toolgate.ratelimit.backend-timeout", "200ms", "toolgate.turn.takeover", "false");
@@ -62,16 +64,7 @@ class AbandonedTurnIntegrationTests {
 	@AfterAll
 	static void stop() {
 		redis.resume();
-		for (AutoCloseable closeable : new AutoCloseable[] { doomed, survivor, upstream, redis }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// keep closing the others
-			}
-		}
+		Closeables.closeAll(doomed, survivor, upstream, redis);
 	}
 
 	@Test

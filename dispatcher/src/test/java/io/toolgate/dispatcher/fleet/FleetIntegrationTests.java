@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptGate;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +25,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,7 +44,7 @@ class FleetIntegrationTests {
 
 	private static final int REQUEST_LIMIT = 12;
 
-	private static final AtomicReference<Sinks.Empty<Void>> gate = new AtomicReference<>(Sinks.empty());
+	private static final ScriptGate gate = new ScriptGate();
 
 	private static RedisServerProcess redis;
 
@@ -75,39 +76,29 @@ class FleetIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable closeable : new AutoCloseable[] { replicaA, replicaB, upstream, redis }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// keep closing the others
-			}
-		}
+		Closeables.closeAll(replicaA, replicaB, upstream, redis);
 	}
 
 	@BeforeEach
 	void newGate() {
-		gate.set(Sinks.empty());
+		gate.reset();
 	}
 
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		String content = messages.get(messages.size() - 1).path("content").asString();
+		String content = ChatScripts.lastMessage(request).path("content").asString();
 		if (content.startsWith("#slow")) {
-			return ScriptedUpstream
+			return ChatScripts
 				.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight ", "nine ", "ten")
 				.delayElements(Duration.ofMillis(60));
 		}
 		if (content.startsWith("#gate")) {
-			Flux<String> all = ScriptedUpstream.text("held ", "then ", "released");
-			return Flux.concat(all.take(2), gate.get().asMono().thenMany(all.skip(2)));
+			Flux<String> all = ChatScripts.text("held ", "then ", "released");
+			return gate.hold(all, 2);
 		}
 		if (content.startsWith("#hang")) {
-			return Flux.concat(ScriptedUpstream.text("partial ", "never").take(2), Flux.never());
+			return Flux.concat(ChatScripts.text("partial ", "never").take(2), Flux.never());
 		}
-		return ScriptedUpstream.text("ok: ", content);
+		return ChatScripts.text("ok: ", content);
 	}
 
 	@Test
@@ -157,7 +148,7 @@ class FleetIntegrationTests {
 		Mono<Integer> onB = status(replicaB, "fleet-race", "#gate second");
 		List<Integer> statuses = Flux.merge(onA, onB).collectList().block(WAIT);
 		assertThat(statuses).containsExactlyInAnyOrder(200, 409);
-		gate.get().tryEmitEmpty();
+		gate.open();
 	}
 
 	private static Mono<Integer> status(GatewayProcess replica, String conversation, String content) {

@@ -6,9 +6,10 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class RedisFaultIntegrationTests {
 	@BeforeAll
 	static void start() {
 		redis = RedisServerProcess.start();
-		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("stored ", "answer"));
+		upstream = ScriptedUpstream.start((request, index) -> ChatScripts.text("stored ", "answer"));
 		replica = GatewayProcess.start(
 				Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
 						"toolgate.store.redis-command-timeout", "500ms", "toolgate.ratelimit.backend-timeout", "200ms"),

@@ -5,18 +5,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptGate;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -24,7 +26,6 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,13 +44,10 @@ class ResumableCompletionsIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
-
 	private static final List<String> PACED = List.of("one ", "two ", "three ", "four ", "five ", "six ", "seven ",
 			"eight");
 
-	private static final AtomicReference<Sinks.Empty<Void>> gate = new AtomicReference<>(Sinks.empty());
+	private static final ScriptGate gate = new ScriptGate();
 
 	private static RedisServerProcess redis;
 
@@ -75,31 +73,21 @@ class ResumableCompletionsIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable closeable : new AutoCloseable[] { first, second, upstream, redis }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// Closing the rest matters more.
-			}
-		}
+		Closeables.closeAll(first, second, upstream, redis);
 	}
 
 	@BeforeEach
 	void newGate() {
-		gate.set(Sinks.empty());
+		gate.reset();
 	}
 
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		String last = messages.get(messages.size() - 1).path("content").asString();
+		String last = ChatScripts.lastMessage(request).path("content").asString();
 		if (last.startsWith("#gate")) {
-			Flux<String> all = ScriptedUpstream.text("Hello", " gated", " world");
-			return Flux.concat(all.take(2), gate.get().asMono().thenMany(all.skip(2)));
+			Flux<String> all = ChatScripts.text("Hello", " gated", " world");
+			return gate.hold(all, 2);
 		}
-		return ScriptedUpstream.text(PACED.toArray(String[]::new)).delayElements(Duration.ofMillis(20));
+		return ChatScripts.text(PACED.toArray(String[]::new)).delayElements(Duration.ofMillis(20));
 	}
 
 	@Test
@@ -123,7 +111,7 @@ class ResumableCompletionsIntegrationTests {
 		Started started = start(first, "#gate then leave", 2);
 		// The client left before the gate opened: a resumable completion is not cancelled
 		// by that.
-		gate.get().tryEmitEmpty();
+		gate.open();
 		List<ServerSentEvent<String>> all = resume(second.client(GatewayApp.ACME_KEY), started.id(), null, null);
 		assertThat(ids(all)).isEqualTo(range(1, all.size()));
 		assertThat(content(all)).isEqualTo("Hello gated world");
@@ -145,7 +133,7 @@ class ResumableCompletionsIntegrationTests {
 			.get()
 			.uri("/v1/chat/completions/{id}/events?last_event_id=2&token={token}", started.id(), started.token())
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(rest).isNotNull();
@@ -201,7 +189,7 @@ class ResumableCompletionsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.retrieve()
-			.toEntityFlux(SSE)
+			.toEntityFlux(SseClient.EVENTS)
 			.block(WAIT);
 		assertThat(response).isNotNull();
 		assertThat(response.getHeaders().getFirst("Toolgate-Stream-Token")).isNull();
@@ -223,7 +211,7 @@ class ResumableCompletionsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(request(prompt, true))
 			.retrieve()
-			.toEntityFlux(SSE)
+			.toEntityFlux(SseClient.EVENTS)
 			.block(WAIT);
 		assertThat(response).isNotNull();
 		String token = response.getHeaders().getFirst("Toolgate-Stream-Token");
@@ -243,7 +231,7 @@ class ResumableCompletionsIntegrationTests {
 				}
 			})
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(events).isNotNull();

@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class TakeoverIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayProcess survivor;
 
@@ -57,23 +59,14 @@ class TakeoverIntegrationTests {
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(TakeoverIntegrationTests::script);
-		worker = ToolWorkerServer.start(TOOL_LATENCY);
+		worker = ToolWorker.start(1, TOOL_LATENCY);
 		survivor = replica(Map.of());
 	}
 
 	@AfterAll
 	static void stop() {
 		redis.resume();
-		for (AutoCloseable closeable : new AutoCloseable[] { survivor, worker, upstream, redis }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// keep closing the others
-			}
-		}
+		Closeables.closeAll(survivor, worker, upstream, redis);
 	}
 
 	private static GatewayProcess replica(Map<String, Object> extra) {
@@ -89,16 +82,15 @@ class TakeoverIntegrationTests {
 	}
 
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			return ScriptedUpstream.text("after tool: ", last.path("content").asString());
+			return ChatScripts.text("after tool: ", last.path("content").asString());
 		}
 		String prompt = last.path("content").asString();
 		if (prompt.startsWith("#tool")) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_w1", "weather", "{\"city\":\"Oslo\"}" });
+			return ChatScripts.toolCalls(new String[] { "call_w1", "weather", "{\"city\":\"Oslo\"}" });
 		}
-		Flux<String> answer = ScriptedUpstream.text("one ", "two ", "three");
+		Flux<String> answer = ChatScripts.text("one ", "two ", "three");
 		if (attempts.computeIfAbsent(prompt, p -> new AtomicInteger()).getAndIncrement() == 0) {
 			// Role chunk, "one ", "two ", then nothing more: the replica asking is about
 			// to go.

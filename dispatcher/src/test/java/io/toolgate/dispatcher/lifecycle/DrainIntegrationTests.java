@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
@@ -41,9 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DrainIntegrationTests {
 
 	private static final String KEY = "acme-drain-key";
-
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
 
 	private final Sinks.Empty<Void> releaseLongTurn = Sinks.empty();
 
@@ -77,17 +74,17 @@ class DrainIntegrationTests {
 		WebClient client = this.process.client(KEY);
 
 		// A turn still running when SIGTERM arrives, streamed to its client.
-		Recorded longTurn = record(startTurn(client, "long", "#long"));
+		Recorded longTurn = record(SseClient.openTurn(client, "long", "#long"));
 		awaitUntil(() -> longTurn.has("token"), "the long turn's first token");
 
 		// A turn that outlives the drain, followed by an idle resume stream after its
 		// client left.
-		Recorded stalled = record(startTurn(client, "stalled", "#stall"));
+		Recorded stalled = record(SseClient.openTurn(client, "stalled", "#stall"));
 		awaitUntil(() -> stalled.has("token"), "the stalled turn's first token");
 		String stalledTurnId = stalled.dataOf("turn.started").path("turnId").asString();
 		long lastSeen = stalled.lastId();
 		stalled.subscription().dispose();
-		Recorded resumed = record(resume(client, "stalled", stalledTurnId, lastSeen));
+		Recorded resumed = record(SseClient.openResume(client, "stalled", stalledTurnId, lastSeen));
 		awaitUntil(() -> !resumed.events().isEmpty(), "the resume stream to open");
 
 		this.process.signalTerminate();
@@ -120,39 +117,18 @@ class DrainIntegrationTests {
 	}
 
 	private Flux<String> script(JsonNode request) {
-		JsonNode messages = request.path("messages");
-		String prompt = messages.path(messages.size() - 1).path("content").asString();
+		String prompt = ChatScripts.lastMessage(request).path("content").asString();
 		if (prompt.startsWith("#long")) {
 			// The rest of the answer waits until the test releases it, after SIGTERM.
-			return ScriptedUpstream.text("Working", " on", " it")
+			return ChatScripts.text("Working", " on", " it")
 				.index()
 				.concatMap(indexed -> indexed.getT1() < 2 ? Mono.just(indexed.getT2())
 						: this.releaseLongTurn.asMono().thenReturn(indexed.getT2()));
 		}
 		if (prompt.startsWith("#stall")) {
-			return ScriptedUpstream.text("Still").take(2).concatWith(Flux.never());
+			return ChatScripts.text("Still").take(2).concatWith(Flux.never());
 		}
-		return ScriptedUpstream.text("Late");
-	}
-
-	private static Flux<ServerSentEvent<String>> startTurn(WebClient client, String conversation, String content) {
-		return client.post()
-			.uri("/v1/conversations/{id}/turns", conversation)
-			.contentType(MediaType.APPLICATION_JSON)
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.bodyValue(Map.of("content", content))
-			.retrieve()
-			.bodyToFlux(SSE);
-	}
-
-	private static Flux<ServerSentEvent<String>> resume(WebClient client, String conversation, String turnId,
-			long lastEventId) {
-		return client.get()
-			.uri("/v1/conversations/{id}/turns/{turnId}/events", conversation, turnId)
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.header("Last-Event-ID", Long.toString(lastEventId))
-			.retrieve()
-			.bodyToFlux(SSE);
+		return ChatScripts.text("Late");
 	}
 
 	private Recorded record(Flux<ServerSentEvent<String>> stream) {

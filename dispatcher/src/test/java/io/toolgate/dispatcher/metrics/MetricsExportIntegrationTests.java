@@ -11,14 +11,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.dispatcher.support.TestRegistry;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptGate;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +30,6 @@ import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import tools.jackson.databind.JsonNode;
@@ -70,7 +70,7 @@ class MetricsExportIntegrationTests {
 
 	private static final Path GRAFANA = Path.of("..", "grafana").toAbsolutePath().normalize();
 
-	private static final AtomicReference<Sinks.Empty<Void>> gate = new AtomicReference<>(Sinks.empty());
+	private static final ScriptGate gate = new ScriptGate();
 
 	private static final Pattern ID_LIKE = Pattern.compile("(turn|call|chatcmpl)[_-][0-9a-f]{6,}|metrics-conv");
 
@@ -252,7 +252,7 @@ class MetricsExportIntegrationTests {
 			.uri("/v1/conversations/{id}/turns", "metrics-conv-3")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("content", "hello")))).isEqualTo(503);
-		gate.get().tryEmitEmpty();
+		gate.open();
 		assertThat(SseClient.resume(acme, "metrics-conv-2", gatedTurn, 0).collectList().block(WAIT))
 			.extracting(ServerSentEvent::event)
 			.contains("turn.completed");
@@ -276,24 +276,23 @@ class MetricsExportIntegrationTests {
 	}
 
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		String content = last.path("content").asString("");
 		if ("tool".equals(last.path("role").asString())) {
-			return ScriptedUpstream.text("Done ", "with tools.");
+			return ChatScripts.text("Done ", "with tools.");
 		}
 		if (content.startsWith("#tools")) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
+			return ChatScripts.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
 					new String[] { "call_c", "calculator", "{\"a\":\"x\",\"b\":1,\"op\":\"add\"}" },
 					new String[] { "call_s", "slow_echo", "{\"ms\":5000,\"text\":\"late\"}" },
 					new String[] { "call_f", "flaky", "{\"q\":\"x\"}" },
 					new String[] { "call_n", "no_such_tool", "{}" });
 		}
 		if (content.startsWith("#gate")) {
-			Flux<String> all = ScriptedUpstream.text("Held ", "answer");
-			return Flux.concat(all.take(2), gate.get().asMono().thenMany(all.skip(2)));
+			Flux<String> all = ChatScripts.text("Held ", "answer");
+			return gate.hold(all, 2);
 		}
-		return ScriptedUpstream.text("Echo: ", content);
+		return ChatScripts.text("Echo: ", content);
 	}
 
 	private static Path registry(String workerBase) throws IOException {
@@ -331,10 +330,7 @@ class MetricsExportIntegrationTests {
 				    executor: { type: builtin, name: slow_echo }
 				    timeout: 200ms
 				""".formatted(workerBase);
-		Path file = Files.createTempFile("toolgate-metrics-registry", ".yaml");
-		file.toFile().deleteOnExit();
-		Files.writeString(file, yaml);
-		return file;
+		return TestRegistry.write(yaml);
 	}
 
 	/**

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class TracePropagationIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("Hello", "."));
+		upstream = ScriptedUpstream.start((request, index) -> ChatScripts.text("Hello", "."));
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl()));
 	}
 

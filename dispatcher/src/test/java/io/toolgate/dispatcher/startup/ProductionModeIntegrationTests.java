@@ -7,8 +7,9 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.http.MediaType;
@@ -102,7 +103,7 @@ class ProductionModeIntegrationTests {
 	void productionModeStartsWithUpstreamKeysAndRedisForSeveralReplicas() {
 		try (RedisServerProcess redis = RedisServerProcess.start();
 				ScriptedUpstream upstream = ScriptedUpstream
-					.start((request, index) -> ScriptedUpstream.text("from ", "the upstream"));
+					.start((request, index) -> ChatScripts.text("from ", "the upstream"));
 				GatewayApp app = GatewayApp.start(Map.of("toolgate.mode", "production", "toolgate.replicas", 3,
 						"toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.store.redis-url", redis.uri(),
 						"toolgate.auth.stream-tokens.keys[0].id", "k1", "toolgate.auth.stream-tokens.keys[0].secret",

@@ -2,9 +2,6 @@ package io.toolgate.dispatcher.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,29 +9,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
+import io.toolgate.test.FreePorts;
+import io.toolgate.test.LocalProbes;
+import io.toolgate.test.ManagedProcess;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The gateway as a separate operating-system process, for tests that need several
- * replicas, a real kill or a real signal. It runs from the test JVM's own class path.
+ * replicas, a real kill or a real signal. It runs from the test JVM's own class path as a
+ * {@link ManagedProcess}, with its output in a temporary directory deleted on
+ * {@link #close()}.
  */
 public final class GatewayProcess implements AutoCloseable {
 
-	private final Process process;
+	private final ManagedProcess process;
 
-	private final int port;
+	private final Path directory;
 
-	private final int managementPort;
-
-	private final Path log;
-
-	private GatewayProcess(Process process, int port, int managementPort, Path log) {
+	private GatewayProcess(ManagedProcess process, Path directory) {
 		this.process = process;
-		this.port = port;
-		this.managementPort = managementPort;
-		this.log = log;
+		this.directory = directory;
 	}
 
 	/**
@@ -47,9 +42,7 @@ public final class GatewayProcess implements AutoCloseable {
 		Map<String, Object> all = new LinkedHashMap<>();
 		all.put("toolgate.api-keys", "acme:" + GatewayApp.ACME_KEY + ",globex:" + GatewayApp.GLOBEX_KEY);
 		all.putAll(properties);
-		GatewayProcess replica = launch(all, Map.of());
-		replica.awaitReady(startTimeout);
-		return replica;
+		return startAsConfigured(all, Map.of(), startTimeout);
 	}
 
 	/**
@@ -62,8 +55,14 @@ public final class GatewayProcess implements AutoCloseable {
 	public static GatewayProcess startAsConfigured(Map<String, Object> properties, Map<String, String> environment,
 			Duration startTimeout) {
 		GatewayProcess replica = launch(properties, environment);
-		replica.awaitReady(startTimeout);
-		return replica;
+		try {
+			replica.process.awaitManagementHttpNow("/actuator/health/readiness", startTimeout);
+			return replica;
+		}
+		catch (IllegalStateException ex) {
+			replica.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -77,48 +76,26 @@ public final class GatewayProcess implements AutoCloseable {
 	 */
 	public static Exit runUntilExit(Map<String, Object> properties, Map<String, String> environment, Duration timeout) {
 		try (GatewayProcess process = launch(properties, environment)) {
-			int code = process.waitFor(timeout);
+			int code = process.awaitExit(timeout);
 			return new Exit(code, process.log());
 		}
 	}
 
 	private static GatewayProcess launch(Map<String, Object> properties, Map<String, String> environment) {
-		int port = freePort();
-		int managementPort = freePort();
+		int[] ports = FreePorts.free(2);
+		List<String> command = new ArrayList<>(
+				List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+						"-cp", System.getProperty("java.class.path"), "io.toolgate.dispatcher.ToolgateApplication",
+						"--server.port=" + ports[0], "--management.server.port=" + ports[1]));
+		properties.forEach((key, value) -> command.add("--" + key + "=" + value));
 		try {
-			Path log = Files.createTempFile("toolgate-replica", ".log");
-			List<String> command = new ArrayList<>();
-			command.add(ProcessHandle.current().info().command().orElse("java"));
-			command.add("-Xmx256m");
-			command.add("-XX:TieredStopAtLevel=1");
-			command.add("-cp");
-			command.add(System.getProperty("java.class.path"));
-			command.add("io.toolgate.dispatcher.ToolgateApplication");
-			command.add("--server.port=" + port);
-			command.add("--management.server.port=" + managementPort);
-			properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-			builder.environment().putAll(environment);
-			return new GatewayProcess(builder.start(), port, managementPort, log);
+			Path directory = Files.createTempDirectory("toolgate-replica");
+			return new GatewayProcess(
+					ManagedProcess.start("gateway", command, environment, directory, ports[0], ports[1]), directory);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	private void awaitReady(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("replica exited with " + this.process.exitValue() + ":\n" + logTail());
-			}
-			if (managementStatus("/actuator/health/readiness") == 200) {
-				return;
-			}
-			sleep(100);
-		}
-		this.process.destroyForcibly();
-		throw new IllegalStateException("replica not ready within " + timeout + ":\n" + logTail());
 	}
 
 	/**
@@ -126,7 +103,7 @@ public final class GatewayProcess implements AutoCloseable {
 	 * not answer.
 	 */
 	public int managementStatus(String path) {
-		return statusOf(managementUrl() + path);
+		return LocalProbes.statusNow(this.process.managementPort(), path);
 	}
 
 	/**
@@ -134,31 +111,17 @@ public final class GatewayProcess implements AutoCloseable {
 	 * answer.
 	 */
 	public int status(String path) {
-		return statusOf(baseUrl() + path);
-	}
-
-	private static int statusOf(String url) {
-		try {
-			HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-			connection.setConnectTimeout(500);
-			connection.setReadTimeout(2000);
-			int status = connection.getResponseCode();
-			connection.disconnect();
-			return status;
-		}
-		catch (IOException ex) {
-			return -1;
-		}
+		return LocalProbes.statusNow(this.process.port(), path);
 	}
 
 	/** The management base URL: actuator health, probes and metrics. */
 	public String managementUrl() {
-		return "http://127.0.0.1:" + this.managementPort;
+		return "http://127.0.0.1:" + this.process.managementPort();
 	}
 
 	/** The base URL. */
 	public String baseUrl() {
-		return "http://127.0.0.1:" + this.port;
+		return "http://127.0.0.1:" + this.process.port();
 	}
 
 	/** A client sending {@code key} as bearer token. */
@@ -178,19 +141,18 @@ public final class GatewayProcess implements AutoCloseable {
 
 	/** Sends SIGKILL: the replica dies without any cleanup. */
 	public void kill() {
-		this.process.destroyForcibly();
-		waitFor(Duration.ofSeconds(10));
+		this.process.kill();
 	}
 
 	/** Sends SIGTERM and waits for the exit code. */
 	public int terminate(Duration timeout) {
 		signalTerminate();
-		return waitFor(timeout);
+		return awaitExit(timeout);
 	}
 
 	/** Sends SIGTERM without waiting. */
 	public void signalTerminate() {
-		this.process.destroy();
+		this.process.signalTerminate();
 	}
 
 	/** Whether the process still runs. */
@@ -204,53 +166,27 @@ public final class GatewayProcess implements AutoCloseable {
 	 * @return the exit code, or -1 if it did not exit in time (it is then killed)
 	 */
 	public int awaitExit(Duration timeout) {
-		return waitFor(timeout);
+		return this.process.awaitExitNow(timeout);
 	}
 
 	/** Everything the replica printed so far. */
 	public String log() {
-		try {
-			return Files.readString(this.log);
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex + ")";
-		}
-	}
-
-	private int waitFor(Duration timeout) {
-		try {
-			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				this.process.destroyForcibly();
-				this.process.waitFor(5, TimeUnit.SECONDS);
-				return -1;
-			}
-			return this.process.exitValue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
+		return this.process.output();
 	}
 
 	/** The last lines of the replica's output. */
 	public String logTail() {
-		try {
-			List<String> lines = Files.readAllLines(this.log);
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex + ")";
-		}
+		return this.process.tail();
 	}
 
+	/** Kills the replica (no drain: tests end fast) and deletes its log. */
 	@Override
 	public void close() {
-		if (this.process.isAlive()) {
-			this.process.destroyForcibly();
-			waitFor(Duration.ofSeconds(10));
-		}
+		this.process.kill();
+		this.process.close();
 		try {
-			Files.deleteIfExists(this.log);
+			Files.deleteIfExists(this.process.log());
+			Files.deleteIfExists(this.directory);
 		}
 		catch (IOException ex) {
 			// a leftover temp file is harmless
@@ -264,24 +200,6 @@ public final class GatewayProcess implements AutoCloseable {
 	 * @param output everything it printed
 	 */
 	public record Exit(int code, String output) {
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -56,6 +56,15 @@ public final class TestRegistry {
 				    executor: { type: builtin, name: slow_echo }
 				    timeout: 30s
 				""".formatted(weatherUrl);
+		return write(yaml);
+	}
+
+	/**
+	 * Writes a registry to a temporary file, deleted when the JVM exits.
+	 * @param yaml the registry
+	 * @return the file
+	 */
+	public static Path write(String yaml) {
 		try {
 			Path file = Files.createTempFile("toolgate-registry", ".yaml");
 			file.toFile().deleteOnExit();

@@ -1,17 +1,15 @@
 package io.toolgate.dispatcher.tool;
 
 import java.time.Duration;
-import java.util.List;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.IdempotencyClaim;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.streaming.TurnEvent;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -21,31 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A tool call runs once per idempotency key, against a real HTTP tool worker. */
 class IdempotentDispatchTests {
 
-	private ToolWorker worker;
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(64));
 
-	private HttpToolExecutor http;
-
-	private IdempotentDispatch dispatch;
+	private final ToolWorker worker = this.tools.worker();
 
 	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
 
-	@BeforeEach
-	void setUp() {
-		this.worker = ToolWorker.start(1);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 10, DataSize.ofKilobytes(64));
-		ToolRegistry registry = ToolRegistry.of(
-				List.of(TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4)),
-				executor -> this.http, 16, TestTools.JSON);
-		this.dispatch = new IdempotentDispatch(
-				new ToolDispatcher(registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()), this.store,
-				Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.http.dispose();
-		this.worker.close();
-	}
+	private final IdempotentDispatch dispatch = WorkerTools.idempotent(
+			this.tools.registry(TestTools.http("slow", this.worker.uri("/delay?ms=300"), Duration.ofSeconds(2), 1, 4)),
+			this.store, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
 	@Test
 	void runsConcurrentRepeatsOfOneKeyOnce() {

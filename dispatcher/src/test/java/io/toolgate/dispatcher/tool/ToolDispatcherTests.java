@@ -1,24 +1,24 @@
 package io.toolgate.dispatcher.tool;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
+import io.toolgate.test.FreePorts;
+import io.toolgate.test.ToolWorker;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
+import static io.toolgate.dispatcher.tool.support.WorkerTools.call;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,21 +29,10 @@ class ToolDispatcherTests {
 
 	private static final Duration VERIFY = Duration.ofSeconds(15);
 
-	private ToolWorker worker;
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
-	private HttpToolExecutor http;
-
-	@BeforeEach
-	void startWorker() {
-		this.worker = ToolWorker.start(5);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 50, DataSize.ofKilobytes(1));
-	}
-
-	@AfterEach
-	void stopWorker() {
-		this.http.dispose();
-		this.worker.close();
-	}
+	private final ToolWorker worker = this.tools.worker();
 
 	@Test
 	void timesOutSlowToolAndRetriesTheTimeout() {
@@ -151,10 +140,7 @@ class ToolDispatcherTests {
 
 	@Test
 	void retriesUnreachableWorker() throws IOException {
-		int closedPort;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			closedPort = socket.getLocalPort();
-		}
+		int closedPort = FreePorts.free();
 		ToolDispatcher dispatcher = dispatcher(TestTools.http("gone",
 				URI.create("http://127.0.0.1:" + closedPort + "/x"), Duration.ofSeconds(5), 2, 4));
 		StepVerifier.create(dispatcher.dispatch(call("c1", "gone", "{}"))).assertNext(result -> {
@@ -188,7 +174,8 @@ class ToolDispatcherTests {
 
 		};
 		ToolDispatcher dispatcher = new ToolDispatcher(
-				registry(TestTools.http("flaky", this.worker.uri("/flaky?failures=2"), Duration.ofSeconds(5), 3, 4)),
+				this.tools.registry(
+						TestTools.http("flaky", this.worker.uri("/flaky?failures=2"), Duration.ofSeconds(5), 3, 4)),
 				Duration.ofSeconds(1), observer);
 		StepVerifier
 			.create(dispatcher.dispatch(call("c1", "flaky", "{}")).then(dispatcher.dispatch(call("c2", "nope", "{}"))))
@@ -205,15 +192,7 @@ class ToolDispatcherTests {
 	}
 
 	private ToolDispatcher dispatcher(ToolSpec... specs) {
-		return new ToolDispatcher(registry(specs), Duration.ofSeconds(1), ToolgateMetrics.noop().tools());
-	}
-
-	private ToolRegistry registry(ToolSpec... specs) {
-		return ToolRegistry.of(List.of(specs), spec -> this.http, 64, TestTools.JSON);
-	}
-
-	private static ToolInvocation call(String callId, String tool, String arguments) {
-		return new ToolInvocation(callId, tool, arguments, "acme", null);
+		return WorkerTools.dispatcher(this.tools.registry(specs), Duration.ofSeconds(1));
 	}
 
 }

@@ -6,20 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import static io.toolgate.dispatcher.tool.support.WorkerTools.call;
+import static io.toolgate.dispatcher.tool.support.WorkerTools.keyed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,34 +33,16 @@ class ToolFanOutTests {
 
 	private final InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
 
-	private ToolWorker worker;
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(5, DataSize.ofKilobytes(1));
 
-	private HttpToolExecutor http;
-
-	@BeforeEach
-	void startWorker() {
-		this.worker = ToolWorker.start(5);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 50, DataSize.ofKilobytes(1));
-	}
-
-	@AfterEach
-	void stopWorker() {
-		this.http.dispose();
-		this.worker.close();
-	}
+	private final ToolWorker worker = this.tools.worker();
 
 	@Test
 	void runsFiveSlowCallsAtTheSameTime() {
 		ToolFanOut fanOut = fanOut(8,
 				TestTools.http("slow", this.worker.uri("/barrier"), Duration.ofSeconds(10), 1, 16));
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 5; i++) {
-			calls.add(call("c" + i, "slow", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(5))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("slow", 5));
 		assertThat(this.worker.maxInFlight()).isEqualTo(5);
 	}
 
@@ -67,14 +50,7 @@ class ToolFanOutTests {
 	void boundsCallsInFlightByMaxParallel() {
 		ToolFanOut fanOut = fanOut(2,
 				TestTools.http("wide", this.worker.uri("/delay?ms=50"), Duration.ofSeconds(5), 1, 16));
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			calls.add(call("c" + i, "wide", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(6))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("wide", 6));
 		assertThat(this.worker.requests()).isEqualTo(6);
 		assertThat(this.worker.maxInFlight()).isBetween(1, 2);
 	}
@@ -104,14 +80,7 @@ class ToolFanOutTests {
 		ToolFanOut fanOut = new ToolFanOut(idempotent(
 				registry(TestTools.http("narrow", this.worker.uri("/delay?ms=50"), Duration.ofSeconds(5), 1, 2)),
 				Duration.ofSeconds(10)), 6);
-		List<ToolInvocation> calls = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
-			calls.add(call("c" + i, "narrow", "{}"));
-		}
-		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
-			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(6))
-			.expectComplete()
-			.verify(VERIFY);
+		assertAllOk(fanOut, calls("narrow", 6));
 		assertThat(this.worker.requests()).isEqualTo(6);
 		assertThat(this.worker.maxInFlight()).isBetween(1, 2);
 	}
@@ -184,9 +153,8 @@ class ToolFanOutTests {
 	void givesACallWhoseKeyIsStillRunningAConflictResultAfterTheWait() {
 		ToolRegistry registry = registry(
 				TestTools.http("slow", this.worker.uri("/delay?ms=1500"), Duration.ofSeconds(5), 1, 4));
-		IdempotentDispatch dispatch = new IdempotentDispatch(
-				new ToolDispatcher(registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()), this.store,
-				Duration.ofMinutes(5), Duration.ofMillis(200), TestTools.JSON);
+		IdempotentDispatch dispatch = WorkerTools.idempotent(registry, this.store, Duration.ofSeconds(1),
+				Duration.ofMillis(200));
 		ToolFanOut fanOut = new ToolFanOut(dispatch, 2);
 		List<ToolInvocation> calls = List.of(keyed("call_1", "slow", "{}", "k1"), keyed("call_1", "slow", "{ }", "k1"));
 		StepVerifier.create(fanOut.dispatchAll(calls, "scope")).assertNext(first -> {
@@ -250,6 +218,21 @@ class ToolFanOutTests {
 		assertThat(this.worker.requests()).isEqualTo(1);
 	}
 
+	private static List<ToolInvocation> calls(String tool, int count) {
+		List<ToolInvocation> calls = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			calls.add(call("c" + i, tool, "{}"));
+		}
+		return calls;
+	}
+
+	private static void assertAllOk(ToolFanOut fanOut, List<ToolInvocation> calls) {
+		StepVerifier.create(fanOut.dispatchAll(calls, "scope").map(ToolResult::status).collectList())
+			.assertNext(statuses -> assertThat(statuses).containsOnly(ToolResult.Status.OK).hasSize(calls.size()))
+			.expectComplete()
+			.verify(VERIFY);
+	}
+
 	private ToolFanOut fanOut(int maxParallel, ToolSpec... specs) {
 		return new ToolFanOut(idempotent(registry(specs)), maxParallel);
 	}
@@ -259,26 +242,17 @@ class ToolFanOutTests {
 	}
 
 	private IdempotentDispatch idempotent(ToolRegistry registry, Duration bulkheadMaxWait) {
-		return new IdempotentDispatch(new ToolDispatcher(registry, bulkheadMaxWait, ToolgateMetrics.noop().tools()),
-				this.store, Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
+		return WorkerTools.idempotent(registry, this.store, bulkheadMaxWait, Duration.ofSeconds(5));
 	}
 
 	private ToolRegistry registry(ToolSpec... specs) {
-		return ToolRegistry.of(List.of(specs), spec -> this.http, 64, TestTools.JSON);
+		return this.tools.registry(specs);
 	}
 
 	private static Map<String, ToolResult> byCallId(List<ToolResult> results) {
 		Map<String, ToolResult> byCallId = new java.util.HashMap<>();
 		results.forEach(result -> byCallId.put(result.callId(), result));
 		return byCallId;
-	}
-
-	private static ToolInvocation call(String callId, String tool, String arguments) {
-		return new ToolInvocation(callId, tool, arguments, "acme", null);
-	}
-
-	private static ToolInvocation keyed(String callId, String tool, String arguments, String key) {
-		return new ToolInvocation(callId, tool, arguments, "acme", key);
 	}
 
 }

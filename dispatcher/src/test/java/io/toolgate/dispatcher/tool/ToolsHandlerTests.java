@@ -6,16 +6,16 @@ import java.util.Map;
 
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
-import org.junit.jupiter.api.AfterEach;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -29,9 +29,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 class ToolsHandlerTests {
 
-	private ToolWorker worker;
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(1));
 
-	private HttpToolExecutor http;
+	private final ToolWorker worker = this.tools.worker();
 
 	private WebTestClient client;
 
@@ -41,8 +42,6 @@ class ToolsHandlerTests {
 
 	@BeforeEach
 	void setUp() {
-		this.worker = ToolWorker.start(1);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 10, DataSize.ofKilobytes(1));
 		BuiltinToolExecutor builtins = BuiltinToolExecutor.withDemoTools(TestTools.JSON);
 		List<ToolSpec> specs = new java.util.ArrayList<>(
 				new ToolRegistryLoader(TestTools.JSON, builtins.names(), ApplicationResourceLoader.get()).load(null));
@@ -53,15 +52,15 @@ class ToolsHandlerTests {
 		specs.add(TestTools.http("slow", this.worker.uri("/delay?ms=10000"), Duration.ofMillis(100), 1, 4));
 		specs.add(TestTools.http("broken", this.worker.uri("/status?code=503"), Duration.ofSeconds(2), 1, 4));
 		this.registry = ToolRegistry.of(specs,
-				executor -> (executor instanceof ExecutorSpec.Http) ? this.http : builtins, 16, TestTools.JSON);
+				executor -> (executor instanceof ExecutorSpec.Http) ? this.tools.executor() : builtins, 16,
+				TestTools.JSON);
 		this.client = client(Duration.ofSeconds(5));
 	}
 
 	private WebTestClient client(Duration idempotencyWait) {
 		ToolsHandler handler = new ToolsHandler(this.registry,
-				new IdempotentDispatch(
-						new ToolDispatcher(this.registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()),
-						this.store, Duration.ofMinutes(5), idempotencyWait, TestTools.JSON));
+				new IdempotentDispatch(WorkerTools.dispatcher(this.registry, Duration.ofSeconds(1)), this.store,
+						Duration.ofMinutes(5), idempotencyWait, TestTools.JSON));
 		RouterFunction<ServerResponse> routes = RouterFunctions.route()
 			.GET("/v1/tools", handler::list)
 			.POST("/v1/tools/{name}/invocations", handler::invoke)
@@ -75,12 +74,6 @@ class ToolsHandlerTests {
 								Map.of("code", ((ToolgateException) ex).code(), "message", ex.getMessage()))))
 			.build();
 		return WebTestClient.bindToRouterFunction(routes).build();
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.http.dispose();
-		this.worker.close();
 	}
 
 	@Test

@@ -4,14 +4,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptGate;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,6 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,11 +41,11 @@ class ConversationTurnIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static final AtomicReference<Sinks.Empty<Void>> gate = new AtomicReference<>(Sinks.empty());
+	private static final ScriptGate gate = new ScriptGate();
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -53,7 +54,7 @@ class ConversationTurnIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(ConversationTurnIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(50));
+		worker = ToolWorker.start(1, Duration.ofMillis(50));
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				TestRegistry.withWeatherWorker(worker.weatherUrl()).toString(), "toolgate.turn.loop-threshold", 2,
 				"toolgate.turn.max-iterations", 4));
@@ -62,14 +63,12 @@ class ConversationTurnIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		app.close();
-		worker.close();
-		upstream.close();
+		Closeables.closeAll(app, worker, upstream);
 	}
 
 	@BeforeEach
 	void newGate() {
-		gate.set(Sinks.empty());
+		gate.reset();
 	}
 
 	/** Answers by the marker that starts the last user message. */
@@ -81,30 +80,24 @@ class ConversationTurnIntegrationTests {
 			if (firstUser.startsWith("#loop") || firstUser.startsWith("#cap")) {
 				return nextToolCall(firstUser, messages);
 			}
-			List<String> results = new ArrayList<>();
-			for (JsonNode message : messages) {
-				if ("tool".equals(message.path("role").asString())) {
-					results.add(message.path("content").asString());
-				}
-			}
-			return ScriptedUpstream.text("Results: ", String.join(" | ", results));
+			return ChatScripts.text("Results: ", String.join(" | ", ChatScripts.toolResults(request)));
 		}
 		if (firstUser.startsWith("#gate")) {
-			Flux<String> all = ScriptedUpstream.text("Hello", " gated", " world");
-			return Flux.concat(all.take(2), gate.get().asMono().thenMany(all.skip(2)));
+			Flux<String> all = ChatScripts.text("Hello", " gated", " world");
+			return gate.hold(all, 2);
 		}
 		if (firstUser.startsWith("#tools")) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
+			return ChatScripts.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
 					new String[] { "call_c", "calculator", "{\"a\":12,\"b\":7,\"op\":\"multiply\"}" });
 		}
 		if (firstUser.startsWith("#loop") || firstUser.startsWith("#cap")) {
 			return nextToolCall(firstUser, messages);
 		}
 		if (firstUser.startsWith("#slow")) {
-			return ScriptedUpstream.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight ")
+			return ChatScripts.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight ")
 				.delayElements(Duration.ofMillis(30));
 		}
-		return ScriptedUpstream.text("Echo: ", firstUser);
+		return ChatScripts.text("Echo: ", firstUser);
 	}
 
 	private static Flux<String> nextToolCall(String firstUser, JsonNode messages) {
@@ -114,7 +107,7 @@ class ConversationTurnIntegrationTests {
 		// A loop repeats the same arguments; a capped turn varies them so only the
 		// iteration cap stops it.
 		String b = firstUser.startsWith("#loop") ? "1" : Long.toString(round);
-		return ScriptedUpstream
+		return ChatScripts
 			.toolCalls(new String[] { "call_" + round, "calculator", "{\"a\":1,\"b\":" + b + ",\"op\":\"add\"}" });
 	}
 
@@ -135,7 +128,7 @@ class ConversationTurnIntegrationTests {
 		// buffered tokens would never deliver it and the test would time out.
 		List<ServerSentEvent<String>> events = SseClient.startTurn(acme, "stream-1", "#gate please").doOnNext(event -> {
 			if ("token".equals(event.event())) {
-				gate.get().tryEmitEmpty();
+				gate.open();
 			}
 		}).collectList().block(WAIT);
 		assertThat(events).extracting(ServerSentEvent::event)
@@ -176,7 +169,7 @@ class ConversationTurnIntegrationTests {
 			.toList();
 		assertThat(results).allSatisfy(result -> assertThat(result.path("status").asString()).isEqualTo("ok"));
 		JsonNode completed = JSON.readTree(events.get(events.size() - 1).data());
-		assertThat(completed.path("content").asString()).contains(ToolWorkerServer.markerFor("Paris")).contains("84");
+		assertThat(completed.path("content").asString()).contains(ToolWorker.markerFor("Paris")).contains("84");
 		assertThat(completed.path("iterations").asInt()).isEqualTo(2);
 		// Results go back to the model in the order of the calls, whatever order they
 		// finished in.
@@ -238,7 +231,7 @@ class ConversationTurnIntegrationTests {
 			.filter(event -> "token".equals(event.event()))
 			.take(1)
 			.blockLast(WAIT);
-		gate.get().tryEmitEmpty();
+		gate.open();
 		JsonNode conversation = awaitMessages("leave-1", 2);
 		assertThat(conversation.path("messages").get(1).path("content").asString()).isEqualTo("Hello gated world");
 	}
@@ -254,7 +247,7 @@ class ConversationTurnIntegrationTests {
 				assertThat(ex.getStatusCode().value()).isEqualTo(409);
 				assertThat(ex.getResponseBodyAsString()).contains("\"type\":\"conflict_error\"");
 			});
-		gate.get().tryEmitEmpty();
+		gate.open();
 	}
 
 	@Test

@@ -2,22 +2,23 @@ package io.toolgate.dispatcher.turn;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
 import io.toolgate.dispatcher.tool.ToolFanOut;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.redis.RedisIdempotencyStore;
 import io.toolgate.store.support.RawRedis;
 import io.toolgate.store.support.RedisServerProcess;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class ToolIdempotencyConflictIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -55,7 +56,7 @@ class ToolIdempotencyConflictIntegrationTests {
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(ToolIdempotencyConflictIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(200));
+		worker = ToolWorker.start(1, Duration.ofMillis(200));
 		app = GatewayApp
 			.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
 					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
@@ -63,36 +64,20 @@ class ToolIdempotencyConflictIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable closeable : new AutoCloseable[] { app, worker, upstream, redis }) {
-			try {
-				if (closeable != null) {
-					closeable.close();
-				}
-			}
-			catch (Exception ex) {
-				// keep closing the others
-			}
-		}
+		Closeables.closeAll(app, worker, upstream, redis);
 	}
 
 	/**
 	 * Two calls with one id, then an answer that quotes every tool message the model got.
 	 */
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			List<String> results = new ArrayList<>();
-			for (JsonNode message : messages) {
-				if ("tool".equals(message.path("role").asString())) {
-					results.add(message.path("content").asString());
-				}
-			}
-			return ScriptedUpstream.text("Results: ", String.join(" | ", results));
+			return ChatScripts.text("Results: ", String.join(" | ", ChatScripts.toolResults(request)));
 		}
 		String prompt = last.path("content").asString();
 		String otherCity = prompt.startsWith("#same") ? "Paris" : "Oslo";
-		return ScriptedUpstream.toolCalls(new String[] { "call_dup", "weather", "{\"city\":\"Paris\"}" },
+		return ChatScripts.toolCalls(new String[] { "call_dup", "weather", "{\"city\":\"Paris\"}" },
 				new String[] { "call_dup", "weather", "{\"city\":\"" + otherCity + "\"}" });
 	}
 

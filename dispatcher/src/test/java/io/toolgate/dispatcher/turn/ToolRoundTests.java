@@ -5,21 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
-import io.toolgate.dispatcher.tool.HttpToolExecutor;
-import io.toolgate.dispatcher.tool.IdempotentDispatch;
-import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolFanOut;
-import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.support.TestTools;
-import io.toolgate.dispatcher.tool.support.ToolWorker;
+import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -38,31 +33,16 @@ class ToolRoundTests {
 
 	private final List<ChatMessage> stored = new CopyOnWriteArrayList<>();
 
-	private ToolWorker worker;
+	@RegisterExtension
+	private final WorkerTools tools = WorkerTools.start(1, DataSize.ofKilobytes(64));
 
-	private HttpToolExecutor http;
+	private final ToolWorker worker = this.tools.worker();
 
-	private ToolRound round;
-
-	@BeforeEach
-	void setUp() {
-		this.worker = ToolWorker.start(1);
-		this.http = new HttpToolExecutor(TestTools.JSON, Duration.ofSeconds(2), 10, DataSize.ofKilobytes(64));
-		ToolRegistry registry = ToolRegistry.of(
-				List.of(TestTools.http("slow", this.worker.uri("/delay?ms=400"), Duration.ofSeconds(5), 1, 4),
-						TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4)),
-				executor -> this.http, 16, TestTools.JSON);
-		IdempotentDispatch dispatch = new IdempotentDispatch(
-				new ToolDispatcher(registry, Duration.ofSeconds(1), ToolgateMetrics.noop().tools()),
-				new InMemoryIdempotencyStore(), Duration.ofMinutes(5), Duration.ofSeconds(5), TestTools.JSON);
-		this.round = new ToolRound(dispatch, TestTools.JSON, 4, Duration.ofMillis(500));
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.http.dispose();
-		this.worker.close();
-	}
+	private final ToolRound round = new ToolRound(WorkerTools.idempotent(
+			this.tools.registry(TestTools.http("slow", this.worker.uri("/delay?ms=400"), Duration.ofSeconds(5), 1, 4),
+					TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4)),
+			new InMemoryIdempotencyStore(), Duration.ofSeconds(1), Duration.ofSeconds(5)), TestTools.JSON, 4,
+			Duration.ofMillis(500));
 
 	@Test
 	void emitsResultsAsTheyCompleteAndStoresTheStepInCallOrder() {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class TurnDeadlineIntegrationTests {
 	static void start() {
 		// The first token arrives, then the upstream stalls forever.
 		upstream = ScriptedUpstream
-			.start((request, index) -> Flux.concat(ScriptedUpstream.text("partial").take(2), Flux.never()));
+			.start((request, index) -> Flux.concat(ChatScripts.text("partial").take(2), Flux.never()));
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.turn.deadline",
 				"1500ms", "toolgate.upstream.idle-timeout", "60s"));
 	}

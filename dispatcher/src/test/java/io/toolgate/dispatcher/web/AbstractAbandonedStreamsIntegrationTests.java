@@ -13,8 +13,9 @@ import java.util.Random;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +42,7 @@ abstract class AbstractAbandonedStreamsIntegrationTests {
 
 	/** A paced answer, so that clients leave while tokens are still coming. */
 	static ScriptedUpstream pacedUpstream() {
-		return ScriptedUpstream.start((request, index) -> ScriptedUpstream
+		return ScriptedUpstream.start((request, index) -> ChatScripts
 			.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight")
 			.delayElements(Duration.ofMillis(3)));
 	}

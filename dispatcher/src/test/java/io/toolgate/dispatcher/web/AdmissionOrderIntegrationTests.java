@@ -5,9 +5,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.dispatcher.support.OneSlotGateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,41 +29,26 @@ class AdmissionOrderIntegrationTests {
 
 	private static final int REQUESTS_PER_MINUTE = 3;
 
-	private static final Sinks.Empty<Void> gate = Sinks.empty();
-
-	private static ScriptedUpstream upstream;
-
-	private static GatewayApp app;
+	private static OneSlotGateway gateway;
 
 	private static WebClient acme;
 
 	@BeforeAll
 	static void start() {
-		// The first answer holds its end until the gate opens, so the first turn keeps
-		// the only slot.
-		upstream = ScriptedUpstream.start((request, index) -> {
-			Flux<String> all = ScriptedUpstream.text("held", " answer");
-			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
-		});
-		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.admission.max-concurrent-turns", 1, "toolgate.ratelimit.plans.tight.requests-per-minute",
-				REQUESTS_PER_MINUTE, "toolgate.ratelimit.tenants.acme", "tight"));
-		acme = app.client(GatewayApp.ACME_KEY);
+		gateway = OneSlotGateway.start(Map.of("toolgate.admission.max-concurrent-turns", 1,
+				"toolgate.ratelimit.plans.tight.requests-per-minute", REQUESTS_PER_MINUTE,
+				"toolgate.ratelimit.tenants.acme", "tight"));
+		acme = gateway.acme();
 	}
 
 	@AfterAll
 	static void stop() {
-		gate.tryEmitEmpty();
-		app.close();
-		upstream.close();
+		gateway.close();
 	}
 
 	@Test
 	void refusesWhenSaturatedWithoutSpendingTheTenantsRequests() {
-		SseClient.startTurn(acme, "held-1", "hold the slot")
-			.filter(event -> "token".equals(event.event()))
-			.take(1)
-			.blockLast(WAIT);
+		gateway.holdTheSlotNow(WAIT);
 		double decisionsBefore = requestDecisions();
 		for (int i = 0; i < 2 * REQUESTS_PER_MINUTE; i++) {
 			ErrorReply turn = ErrorReply.of(acme.post()
@@ -93,7 +74,7 @@ class AdmissionOrderIntegrationTests {
 	}
 
 	private static double requestDecisions() {
-		MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+		MeterRegistry meters = gateway.app().context().getBean(MeterRegistry.class);
 		return meters.find("toolgate.ratelimit.decisions")
 			.tag("limit", "requests")
 			.counters()

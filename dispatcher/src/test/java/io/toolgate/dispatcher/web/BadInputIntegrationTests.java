@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
 import io.toolgate.dispatcher.support.TestRegistry;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class BadInputIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("Echo: ", "ok"));
+		upstream = ScriptedUpstream.start((request, index) -> ChatScripts.text("Echo: ", "ok"));
 		// The weather worker is never called here; the registry only needs a URL for it.
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				TestRegistry.withWeatherWorker("http://127.0.0.1:9/weather").toString(), "toolgate.http.max-body-size",

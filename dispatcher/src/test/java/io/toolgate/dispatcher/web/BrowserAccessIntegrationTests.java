@@ -8,7 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,8 +117,7 @@ class BrowserAccessIntegrationTests {
 			.get()
 			.uri(events)
 			.retrieve()
-			.bodyToFlux(new org.springframework.core.ParameterizedTypeReference<ServerSentEvent<String>>() {
-			})
+			.bodyToFlux(SseClient.EVENTS)
 			.filter(event -> event.data() != null)
 			.collectList()
 			.block(WAIT);
@@ -194,9 +193,7 @@ class BrowserAccessIntegrationTests {
 			.uri("/v1/conversations/{id}/turns", conversation)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("content", "hi"))
-			.exchangeToMono(response -> response
-				.bodyToFlux(new org.springframework.core.ParameterizedTypeReference<ServerSentEvent<String>>() {
-				})
+			.exchangeToMono(response -> response.bodyToFlux(SseClient.EVENTS)
 				.filter(event -> event.data() != null)
 				.collectList()
 				.map(events -> new Started(response.headers().asHttpHeaders().getFirst("Toolgate-Turn-Id"),

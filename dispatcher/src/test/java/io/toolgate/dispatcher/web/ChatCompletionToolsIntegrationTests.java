@@ -8,14 +8,16 @@ import java.util.Map;
 import ch.qos.logback.classic.Level;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,12 +39,9 @@ class ChatCompletionToolsIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
-
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp preferring;
 
@@ -51,7 +50,7 @@ class ChatCompletionToolsIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(ChatCompletionToolsIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(20));
+		worker = ToolWorker.start(1, Duration.ofMillis(20));
 		String registry = TestRegistry.withWeatherWorker(worker.weatherUrl()).toString();
 		preferring = GatewayApp
 			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry", registry));
@@ -61,26 +60,16 @@ class ChatCompletionToolsIntegrationTests {
 
 	@AfterAll
 	static void stop() {
-		preferring.close();
-		rejecting.close();
-		worker.close();
-		upstream.close();
+		Closeables.closeAll(preferring, rejecting, worker, upstream);
 	}
 
 	/** Calls both tools first, then answers with what the tool messages hold. */
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			List<String> results = new ArrayList<>();
-			for (JsonNode message : messages) {
-				if ("tool".equals(message.path("role").asString())) {
-					results.add(message.path("content").asString());
-				}
-			}
-			return ScriptedUpstream.text("Results: ", String.join(" | ", results));
+			return ChatScripts.text("Results: ", String.join(" | ", ChatScripts.toolResults(request)));
 		}
-		return ScriptedUpstream.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
+		return ChatScripts.toolCalls(new String[] { "call_w", "weather", "{\"city\":\"Paris\"}" },
 				new String[] { "call_c", "calculator", "{\"a\":12,\"b\":7,\"op\":\"multiply\"}" });
 	}
 
@@ -174,7 +163,7 @@ class ChatCompletionToolsIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.retrieve()
-			.bodyToFlux(SSE)
+			.bodyToFlux(SseClient.EVENTS)
 			.collectList()
 			.block(WAIT);
 		assertThat(events).isNotEmpty();

@@ -1,11 +1,7 @@
 package io.toolgate.dispatcher.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +17,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.support.RawHttp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.dispatcher.support.TestRegistry;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.FreePorts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +72,7 @@ class EdgeHardeningIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static DisposableServer hangingUpWorker;
 
@@ -83,8 +82,8 @@ class EdgeHardeningIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		upstream = ScriptedUpstream.start((request, index) -> ScriptedUpstream.text("Echo: ", "ok"));
-		worker = ToolWorkerServer.start(Duration.ZERO);
+		upstream = ScriptedUpstream.start((request, index) -> ChatScripts.text("Echo: ", "ok"));
+		worker = ToolWorker.start(1, Duration.ZERO);
 		// Reads the request, then closes the connection without a word.
 		hangingUpWorker = TcpServer.create()
 			.host("127.0.0.1")
@@ -117,7 +116,8 @@ class EdgeHardeningIntegrationTests {
 				    retry: { max-attempts: 1 }
 				""";
 		String yaml = "tools:\n" + tool.formatted("weather", "Weather from a worker", worker.weatherUrl())
-				+ tool.formatted("refused", "A worker nobody listens for", "http://127.0.0.1:" + closedPort() + "/x")
+				+ tool.formatted("refused", "A worker nobody listens for",
+						"http://127.0.0.1:" + FreePorts.free() + "/x")
 				+ tool.formatted("hangup", "A worker that hangs up",
 						"http://127.0.0.1:" + hangingUpWorker.port() + "/x")
 				+ """
@@ -132,24 +132,7 @@ class EdgeHardeningIntegrationTests {
 						      required: [a, b, op]
 						    executor: { type: builtin, name: calculator }
 						""";
-		try {
-			Path file = Files.createTempFile("toolgate-edge-registry", ".yaml");
-			file.toFile().deleteOnExit();
-			Files.writeString(file, yaml);
-			return file;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestRegistry.write(yaml);
 	}
 
 	private static ErrorReply send(WebClient client, HttpMethod method, String rawPath, String body) {

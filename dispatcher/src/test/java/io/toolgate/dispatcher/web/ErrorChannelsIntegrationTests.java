@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,7 +47,7 @@ class ErrorChannelsIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start((request, index) -> request.toString().contains("please stall") ? Flux.never()
-				: ScriptedUpstream.text("fine"));
+				: ChatScripts.text("fine"));
 		app = GatewayApp
 			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.first-token-timeout",
 					"500ms", "toolgate.upstream.request-timeout", "500ms", "toolgate.store.max-conversations", 1));

@@ -20,9 +20,11 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.models.Model;
 import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
 import io.toolgate.dispatcher.support.TestRegistry;
-import io.toolgate.dispatcher.support.ToolWorkerServer;
+import io.toolgate.test.ChatScripts;
+import io.toolgate.test.Closeables;
+import io.toolgate.test.ScriptedUpstream;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +56,7 @@ class OpenAiClientIntegrationTests {
 
 	private static ScriptedUpstream upstream;
 
-	private static ToolWorkerServer worker;
+	private static ToolWorker worker;
 
 	private static GatewayApp app;
 
@@ -63,7 +65,7 @@ class OpenAiClientIntegrationTests {
 	@BeforeAll
 	static void start() {
 		upstream = ScriptedUpstream.start(OpenAiClientIntegrationTests::script);
-		worker = ToolWorkerServer.start(Duration.ofMillis(20));
+		worker = ToolWorker.start(1, Duration.ofMillis(20));
 		app = GatewayApp
 			.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.upstream.default-model", MODEL,
 					"toolgate.tools.registry", TestRegistry.withWeatherWorker(worker.weatherUrl()).toString()));
@@ -78,9 +80,7 @@ class OpenAiClientIntegrationTests {
 	@AfterAll
 	static void stop() {
 		client.close();
-		app.close();
-		worker.close();
-		upstream.close();
+		Closeables.closeAll(app, worker, upstream);
 	}
 
 	/**
@@ -89,18 +89,17 @@ class OpenAiClientIntegrationTests {
 	 * registered {@code weather} tool. Otherwise the fixed answer.
 	 */
 	private static Flux<String> script(JsonNode request, int index) {
-		JsonNode messages = request.path("messages");
-		JsonNode last = messages.get(messages.size() - 1);
+		JsonNode last = ChatScripts.lastMessage(request);
 		if ("tool".equals(last.path("role").asString())) {
-			return ScriptedUpstream.text("The forecast: ", last.path("content").asString());
+			return ChatScripts.text("The forecast: ", last.path("content").asString());
 		}
 		if (offers(request, CLIENT_TOOL)) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_stock", CLIENT_TOOL, STOCK_ARGUMENTS });
+			return ChatScripts.toolCalls(new String[] { "call_stock", CLIENT_TOOL, STOCK_ARGUMENTS });
 		}
 		if (last.path("content").asString().startsWith("#weather")) {
-			return ScriptedUpstream.toolCalls(new String[] { "call_weather", "weather", "{\"city\":\"Paris\"}" });
+			return ChatScripts.toolCalls(new String[] { "call_weather", "weather", "{\"city\":\"Paris\"}" });
 		}
-		return ScriptedUpstream.text(ANSWER);
+		return ChatScripts.text(ANSWER);
 	}
 
 	private static boolean offers(JsonNode request, String toolName) {
@@ -190,7 +189,7 @@ class OpenAiClientIntegrationTests {
 		int workerCalls = worker.requests();
 		List<ChatCompletionChunk> chunks = streamAll(ask("#weather in Paris?").build());
 		assertThat(String.join("", contents(chunks))).startsWith("The forecast: ")
-			.contains(ToolWorkerServer.markerFor("Paris"));
+			.contains(ToolWorker.markerFor("Paris"));
 		assertThat(toolCallDeltas(chunks)).isEmpty();
 		assertThat(finishReasons(chunks)).containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
 		assertThat(worker.requests()).isGreaterThan(workerCalls);
@@ -201,7 +200,7 @@ class OpenAiClientIntegrationTests {
 		ChatCompletion completion = client.chat().completions().create(ask("#weather in Paris, please").build());
 		ChatCompletionMessage message = completion.choices().get(0).message();
 		assertThat(message.content())
-			.hasValueSatisfying(content -> assertThat(content).contains(ToolWorkerServer.markerFor("Paris")));
+			.hasValueSatisfying(content -> assertThat(content).contains(ToolWorker.markerFor("Paris")));
 		assertThat(message.toolCalls().orElse(List.of())).isEmpty();
 		assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
 	}

@@ -3,9 +3,7 @@ package io.toolgate.dispatcher.web;
 import java.time.Duration;
 import java.util.Map;
 
-import io.toolgate.dispatcher.support.GatewayApp;
-import io.toolgate.dispatcher.support.ScriptedUpstream;
-import io.toolgate.dispatcher.support.SseClient;
+import io.toolgate.dispatcher.support.OneSlotGateway;
 import io.toolgate.dispatcher.support.TestRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,41 +29,26 @@ class SaturationIntegrationTests {
 
 	private static final String TURN_BODY = "{\"content\": \"hi\"}";
 
-	private static final Sinks.Empty<Void> gate = Sinks.empty();
-
-	private static ScriptedUpstream upstream;
-
-	private static GatewayApp app;
+	private static OneSlotGateway gateway;
 
 	private static WebClient acme;
 
 	@BeforeAll
 	static void start() {
-		// The first answer holds its end until the gate opens, so the first turn keeps
-		// the only slot.
-		upstream = ScriptedUpstream.start((request, index) -> {
-			Flux<String> all = ScriptedUpstream.text("held", " answer");
-			return (index == 0) ? Flux.concat(all.take(2), gate.asMono().thenMany(all.skip(2))) : all;
-		});
-		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
+		gateway = OneSlotGateway.start(Map.of("toolgate.tools.registry",
 				TestRegistry.withWeatherWorker("http://127.0.0.1:9/weather").toString(),
 				"toolgate.turn.max-concurrent-turns", 1));
-		acme = app.client(GatewayApp.ACME_KEY);
+		acme = gateway.acme();
 	}
 
 	@AfterAll
 	static void stop() {
-		gate.tryEmitEmpty();
-		app.close();
-		upstream.close();
+		gateway.close();
 	}
 
 	@Test
 	void answers503WithRetryAfterWhenSaturated() throws InterruptedException {
-		SseClient.startTurn(acme, "held-1", "hold the slot")
-			.filter(event -> "token".equals(event.event()))
-			.take(1)
-			.blockLast(WAIT);
+		gateway.holdTheSlotNow(WAIT);
 		ErrorReply turn = startTurn("other-1");
 		turn.assertError(503, "overloaded_error", "saturated");
 		assertThat(turn.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -79,7 +60,7 @@ class SaturationIntegrationTests {
 		assertThat(chat.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
 		ErrorReply.of(acme.get().uri("/v1/conversations/{id}", "other-1"))
 			.assertError(404, "not_found_error", "not_found");
-		gate.tryEmitEmpty();
+		gateway.release();
 		assertThat(awaitAdmitted("other-1").status()).isEqualTo(200);
 		assertThat(ErrorReply.of(acme.get().uri("/v1/conversations/{id}", "other-1")).status()).isEqualTo(200);
 	}

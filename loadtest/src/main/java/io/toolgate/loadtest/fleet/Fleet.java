@@ -13,6 +13,7 @@ import java.util.Map;
 
 import io.toolgate.loadtest.ToolWorkerSimulator;
 import io.toolgate.loadtest.UpstreamSimulator;
+import io.toolgate.test.FreePorts;
 
 /**
  * The processes of one load run, each on a free port, with logs in a work directory,
@@ -68,7 +69,7 @@ public final class Fleet implements AutoCloseable {
 	 * @return the process; its address is {@code redis://127.0.0.1:<port>}
 	 */
 	public ManagedProcess redisNow() {
-		int port = Ports.free();
+		int port = FreePorts.free();
 		List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
 				"--save", "", "--appendonly", "no", "--maxclients", "20000", "--dir", this.workDirectory.toString());
 		return register(ManagedProcess.start(name("redis"), command, Map.of(), this.workDirectory, port))
@@ -105,8 +106,8 @@ public final class Fleet implements AutoCloseable {
 	 */
 	public ManagedProcess toolgateNow(List<String> jvmOptions, List<String> arguments,
 			Map<String, String> environment) {
-		int port = Ports.free();
-		int managementPort = Ports.free();
+		int port = FreePorts.free();
+		int managementPort = FreePorts.free();
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.addAll(jvmOptions);
@@ -133,7 +134,7 @@ public final class Fleet implements AutoCloseable {
 	public ManagedProcess floorProxyNow(Path jar, List<String> jvmOptions, List<String> arguments,
 			Map<String, String> environment) {
 		Path copy = copy(jar, "floor-proxy.jar");
-		int port = Ports.free();
+		int port = FreePorts.free();
 		List<String> command = new ArrayList<>();
 		command.add(javaExecutable());
 		command.addAll(jvmOptions);
@@ -180,7 +181,7 @@ public final class Fleet implements AutoCloseable {
 
 	/** Starts a simulator of this module on a free port, without waiting for it. */
 	private ManagedProcess simulator(String role, Class<?> mainClass, List<String> options) {
-		int port = Ports.free();
+		int port = FreePorts.free();
 		List<String> command = javaCommand(List.of("-Xmx512m", "-XX:+UseParallelGC"), mainClass);
 		command.add("--port=" + port);
 		command.addAll(options);

@@ -11,6 +11,7 @@ import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.upstream.OpenAiClientSettings;
 import io.toolgate.streaming.upstream.OpenAiModelClient;
 import io.toolgate.streaming.upstream.UpstreamException;
+import io.toolgate.test.ScriptedUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.springframework.web.reactive.function.client.WebClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,7 +55,7 @@ public abstract class BaseUpstreamTest {
 	 * so a stalled stream fails as a timeout.
 	 */
 	protected OpenAiClientSettings settings() {
-		return OpenAiClientSettings.ofDefaults(this.upstream.baseUrl())
+		return OpenAiClientSettings.ofDefaults(this.upstream.baseUri())
 			.withStreamTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(15));
 	}
 

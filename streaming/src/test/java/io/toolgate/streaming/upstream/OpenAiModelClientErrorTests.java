@@ -1,6 +1,5 @@
 package io.toolgate.streaming.upstream;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -8,6 +7,7 @@ import java.util.function.Consumer;
 import io.toolgate.streaming.openai.ChatCompletionChunk.Delta;
 import io.toolgate.streaming.support.BaseUpstreamTest;
 import io.toolgate.streaming.upstream.UpstreamException.Kind;
+import io.toolgate.test.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -119,10 +119,7 @@ class OpenAiModelClientErrorTests extends BaseUpstreamTest {
 
 	@Test
 	void mapsConnectionRefusedToConnect() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = FreePorts.free();
 		OpenAiModelClient client = client(
 				OpenAiClientSettings.ofDefaults(URI.create("http://127.0.0.1:" + port + "/v1")));
 		expectFailure(client.stream(this.request), (error) -> assertKind(error, Kind.CONNECT));

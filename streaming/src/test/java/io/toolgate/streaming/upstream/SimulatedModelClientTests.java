@@ -164,14 +164,6 @@ class SimulatedModelClientTests {
 	}
 
 	@Test
-	void completesWithTheSameMessageUnstreamed() {
-		ChatCompletionRequest request = SampleTools.request("add 2 and 5");
-		assertThat(this.model.complete(request).block(VERIFY).choices().get(0).message())
-			.isEqualTo(completed(request).message());
-		assertThat(this.model.providerName()).isEqualTo("simulated");
-	}
-
-	@Test
 	void honoursToolChoice() {
 		ChatCompletionRequest none = withToolChoice(SampleTools.request("add 1 and 2"), JSON.readTree("\"none\""));
 		assertThat(this.model.reply(none).toolCalls()).isEmpty();

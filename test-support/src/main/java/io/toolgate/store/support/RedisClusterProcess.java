@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.toolgate.test.FreePorts;
+
 /**
  * A private Redis Cluster of three masters (no replicas) for integration tests. Each node
  * is a {@code redis-server} on 127.0.0.1 with free client and bus ports, in a container
@@ -35,7 +37,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 	 * missing or the cluster does not become ready
 	 */
 	public static RedisClusterProcess start() {
-		int[] ports = RedisNode.freePorts(MASTERS * 2);
+		int[] ports = FreePorts.free(MASTERS * 2);
 		List<RedisNode> nodes = new ArrayList<>(MASTERS);
 		try {
 			for (int i = 0; i < MASTERS; i++) {
@@ -85,7 +87,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 
 	private static void createCluster(List<RedisNode> nodes) {
 		List<String> command = new ArrayList<>(
-				List.of(RedisNode.executable("redis-cli").toString(), "--cluster", "create"));
+				List.of(RedisTools.executable("redis-cli").toString(), "--cluster", "create"));
 		nodes.forEach((node) -> command.add("127.0.0.1:" + node.port()));
 		command.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
 		File log = nodes.get(0).dir().resolve("cluster-create.log").toFile();
@@ -95,10 +97,10 @@ public final class RedisClusterProcess implements AutoCloseable {
 				.start();
 			if (!create.waitFor(RedisNode.STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
 				create.destroyForcibly();
-				throw new IllegalStateException("redis-cli --cluster create timed out: " + RedisNode.tail(log));
+				throw new IllegalStateException("redis-cli --cluster create timed out: " + RedisTools.tail(log));
 			}
 			if (create.exitValue() != 0) {
-				throw new IllegalStateException("redis-cli --cluster create failed: " + RedisNode.tail(log));
+				throw new IllegalStateException("redis-cli --cluster create failed: " + RedisTools.tail(log));
 			}
 		}
 		catch (IOException ex) {
@@ -116,7 +118,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 			if (nodes.stream().allMatch(RedisClusterProcess::reportsOk)) {
 				return;
 			}
-			RedisNode.pauseBriefly();
+			RedisTools.pauseBriefly();
 		}
 		throw new IllegalStateException("The cluster did not reach cluster_state:ok");
 	}

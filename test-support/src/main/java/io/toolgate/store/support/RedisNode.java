@@ -3,16 +3,12 @@ package io.toolgate.store.support;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.testcontainers.containers.GenericContainer;
@@ -49,7 +45,7 @@ final class RedisNode {
 
 	RedisNode(int port, List<String> extraArgs) {
 		this.port = port;
-		this.dir = createTempDir("toolgate-redis-" + port + "-");
+		this.dir = RedisTools.createTempDir("toolgate-redis-" + port + "-");
 		this.extraArgs = List.copyOf(extraArgs);
 		this.inContainer = RedisContainers.enabled();
 		this.shutdownHook = new Thread(this::kill, "redis-" + port + "-cleanup");
@@ -86,7 +82,7 @@ final class RedisNode {
 	}
 
 	private void startProcess() {
-		List<String> command = new ArrayList<>(List.of(executable("redis-server").toString(), "--port",
+		List<String> command = new ArrayList<>(List.of(RedisTools.executable("redis-server").toString(), "--port",
 				Integer.toString(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
 				this.dir.toString(), "--daemonize", "no", "--logfile", ""));
 		command.addAll(this.extraArgs);
@@ -100,7 +96,7 @@ final class RedisNode {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot start redis-server on port " + this.port, ex);
 		}
-		awaitPing(() -> tail(log));
+		awaitPing(() -> RedisTools.tail(log));
 	}
 
 	synchronized void stop() {
@@ -141,7 +137,7 @@ final class RedisNode {
 		catch (IllegalStateException ex) {
 			// The JVM is already shutting down and runs the hook itself.
 		}
-		deleteRecursively(this.dir);
+		RedisTools.deleteRecursively(this.dir);
 	}
 
 	synchronized void pause() {
@@ -210,7 +206,7 @@ final class RedisNode {
 			if (RawRedis.ping(this.port, PING_TIMEOUT)) {
 				return;
 			}
-			pauseBriefly();
+			RedisTools.pauseBriefly();
 		}
 		String output = log.get();
 		stop();
@@ -239,103 +235,7 @@ final class RedisNode {
 				Thread.currentThread().interrupt();
 			}
 		}
-		deleteRecursively(this.dir);
-	}
-
-	static void pauseBriefly() {
-		try {
-			Thread.sleep(20);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for redis-server", ex);
-		}
-	}
-
-	static String tail(File log) {
-		try {
-			List<String> lines = Files.readAllLines(log.toPath());
-			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
-	}
-
-	/** Finds a program on the PATH, then in /usr/bin and /usr/local/bin. */
-	static Path executable(String name) {
-		List<String> dirs = new ArrayList<>();
-		String path = System.getenv("PATH");
-		if (path != null) {
-			dirs.addAll(List.of(path.split(File.pathSeparator)));
-		}
-		dirs.addAll(List.of("/usr/bin", "/usr/local/bin"));
-		return dirs.stream()
-			.filter((dir) -> !dir.isEmpty())
-			.map((dir) -> Path.of(dir, name))
-			.filter(Files::isExecutable)
-			.findFirst()
-			.orElseThrow(
-					() -> new IllegalStateException(name + " not found on the PATH (apt-get install redis-server)"));
-	}
-
-	static boolean isInstalled() {
-		try {
-			executable("redis-server");
-			executable("redis-cli");
-			return true;
-		}
-		catch (IllegalStateException ex) {
-			return false;
-		}
-	}
-
-	/** Returns {@code count} distinct ports that were free a moment ago. */
-	static int[] freePorts(int count) {
-		List<ServerSocket> held = new ArrayList<>(count);
-		try {
-			for (int i = 0; i < count; i++) {
-				ServerSocket socket = new ServerSocket(0);
-				socket.setReuseAddress(true);
-				held.add(socket);
-			}
-			return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port", ex);
-		}
-		finally {
-			for (ServerSocket socket : held) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					// A socket that will not close keeps its port; the server will fail
-					// to bind and say so.
-				}
-			}
-		}
-	}
-
-	private static Path createTempDir(String prefix) {
-		try {
-			return Files.createTempDirectory(prefix);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	static void deleteRecursively(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (Stream<Path> paths = Files.walk(dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException | UncheckedIOException ex) {
-			// Best effort: a leftover temporary directory is harmless.
-		}
+		RedisTools.deleteRecursively(this.dir);
 	}
 
 }

@@ -2,6 +2,8 @@ package io.toolgate.store.support;
 
 import java.util.List;
 
+import io.toolgate.test.FreePorts;
+
 /**
  * A private standalone Redis for integration tests: a Testcontainers container on the
  * host's network when a Docker engine is reachable, else a local {@code redis-server}
@@ -29,7 +31,7 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * @return whether either way is open
 	 */
 	public static boolean isAvailable() {
-		return RedisContainers.enabled() || RedisNode.isInstalled();
+		return RedisContainers.enabled() || RedisTools.isInstalled();
 	}
 
 	/**
@@ -39,7 +41,7 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * be started, or the server does not come up
 	 */
 	public static RedisServerProcess start() {
-		RedisNode node = new RedisNode(RedisNode.freePorts(1)[0], List.of());
+		RedisNode node = new RedisNode(FreePorts.free(), List.of());
 		try {
 			node.start();
 		}

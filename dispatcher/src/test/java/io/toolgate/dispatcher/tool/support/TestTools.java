@@ -24,6 +24,17 @@ public final class TestTools {
 	}
 
 	/**
+	 * A built-in tool of one attempt, a 5 s timeout and a bulkhead of 4.
+	 * @param name the name, also the built-in's name
+	 * @return the spec
+	 */
+	public static ToolSpec builtin(String name) {
+		return new ToolSpec(name, "Test tool " + name, TEXT_SCHEMA, new ExecutorSpec.Builtin(name),
+				Duration.ofSeconds(5), new ToolRetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(10), 0.5), 4,
+				RiskTier.LOW);
+	}
+
+	/**
 	 * An HTTP tool with a fast retry policy (1ms initial backoff).
 	 * @param name the name
 	 * @param url the worker URL

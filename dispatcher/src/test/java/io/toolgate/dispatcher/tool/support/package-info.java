@@ -1,6 +1,6 @@
 /**
- * Test fixtures for the tool subsystem: a real HTTP tool worker on a free port and tool
- * spec builders.
+ * Test fixtures for the tool subsystem: tool spec builders, and the shared HTTP tool
+ * worker with the executor and dispatch stacks built on it.
  */
 @NullMarked
 package io.toolgate.dispatcher.tool.support;

@@ -1,4 +1,4 @@
-package io.toolgate.dispatcher.tool.support;
+package io.toolgate.test;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,9 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A real HTTP tool worker on a free port of 127.0.0.1. It counts requests and in-flight
@@ -37,9 +40,17 @@ import reactor.netty.http.server.HttpServerResponse;
  * <li>{@code POST /status?code=N} answers status N with a JSON error body</li>
  * <li>{@code POST /big?bytes=N} answers a JSON string of about N bytes</li>
  * <li>{@code POST /text} answers plain text</li>
+ * <li>{@code POST /weather} answers {@code {"city","forecast","marker"}} for the
+ * {@code city} argument, after the worker's weather latency; the marker is
+ * {@link #markerFor(String)}, so a test can find the worker's output in a model's
+ * answer</li>
  * </ul>
+ * Every request is answered on the server's event loop; nothing blocks but
+ * {@link #close()}.
  */
 public final class ToolWorker implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private final AtomicInteger requests = new AtomicInteger();
 
@@ -55,10 +66,13 @@ public final class ToolWorker implements AutoCloseable {
 
 	private final int barrierParties;
 
+	private final Duration weatherLatency;
+
 	private final DisposableServer server;
 
-	private ToolWorker(int barrierParties) {
+	private ToolWorker(int barrierParties, Duration weatherLatency) {
 		this.barrierParties = barrierParties;
+		this.weatherLatency = weatherLatency;
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -72,7 +86,22 @@ public final class ToolWorker implements AutoCloseable {
 	 * @return the started worker
 	 */
 	public static ToolWorker start(int barrierParties) {
-		return new ToolWorker(barrierParties);
+		return new ToolWorker(barrierParties, Duration.ZERO);
+	}
+
+	/**
+	 * Starts a worker whose {@code /weather} answers take a while.
+	 * @param barrierParties how many concurrent requests release {@code /barrier}
+	 * @param weatherLatency the delay of every {@code /weather} answer
+	 * @return the started worker
+	 */
+	public static ToolWorker start(int barrierParties, Duration weatherLatency) {
+		return new ToolWorker(barrierParties, weatherLatency);
+	}
+
+	/** The marker {@code /weather} returns for a city. */
+	public static String markerFor(String city) {
+		return "worker-" + Integer.toHexString(Math.abs(city.hashCode()));
 	}
 
 	/** The URL of a path of this worker, e.g. {@code /echo}. */
@@ -80,9 +109,22 @@ public final class ToolWorker implements AutoCloseable {
 		return URI.create("http://127.0.0.1:" + this.server.port() + pathAndQuery);
 	}
 
+	/** The URL of {@code /weather}. */
+	public String weatherUrl() {
+		return uri("/weather").toString();
+	}
+
 	/** How many requests arrived. */
 	public int requests() {
 		return this.requests.get();
+	}
+
+	/**
+	 * How many requests are in flight now: arrived, neither answered nor abandoned by
+	 * their client.
+	 */
+	public int inFlight() {
+		return this.inFlight.get();
 	}
 
 	/** The most requests that were in flight at once. */
@@ -152,8 +194,19 @@ public final class ToolWorker implements AutoCloseable {
 					"{\"error\":\"status " + query.get("code") + "\"}"));
 			case "/big" -> Mono.just(Reply.json("\"" + "x".repeat(Integer.parseInt(query.get("bytes"))) + "\""));
 			case "/text" -> Mono.just(new Reply(200, "text/plain", "hello, not json"));
+			case "/weather" -> Mono.delay(this.weatherLatency).thenReturn(Reply.json(weather(body)));
 			default -> Mono.just(new Reply(404, "application/json", "{}"));
 		};
+	}
+
+	private static String weather(String body) {
+		JsonNode arguments = JSON.readTree(body);
+		String city = arguments.path("city").asString("nowhere");
+		ObjectNode result = JSON.createObjectNode();
+		result.put("city", city);
+		result.put("forecast", "sunny");
+		result.put("marker", markerFor(city));
+		return JSON.writeValueAsString(result);
 	}
 
 	private static Mono<Void> closed(HttpServerRequest request) {
