@@ -29,7 +29,7 @@ public sealed interface TurnEvent {
 		return switch (type) {
 			case "turn.started" -> TurnStarted.class;
 			case "turn.resumed" -> TurnResumed.class;
-			case "token" -> Token.class;
+			case Token.TYPE -> Token.class;
 			case "tool.call" -> ToolCallStarted.class;
 			case "tool.result" -> ToolResult.class;
 			case "turn.completed" -> TurnCompleted.class;
@@ -91,9 +91,12 @@ public sealed interface TurnEvent {
 	 */
 	record Token(String text, int iteration) implements TurnEvent {
 
+		/** The event's type. */
+		public static final String TYPE = "token";
+
 		@Override
 		public String type() {
-			return "token";
+			return TYPE;
 		}
 
 	}

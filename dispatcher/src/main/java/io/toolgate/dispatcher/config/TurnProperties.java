@@ -25,8 +25,9 @@ import org.springframework.validation.annotation.Validated;
  * of this while the turn runs
  * @param maxContentLength the longest user message accepted, in characters
  * @param eventLogFlushInterval the longest a native turn's event waits to share its
- * event-log write with the events after it; readers get each event once it is stored, so
- * this trades their latency against Redis round trips
+ * event-log write with the events after it (the model's first token does not wait: its
+ * batch is written at once); readers get each event once it is stored, so this trades
+ * their latency against Redis round trips
  * @param maxChoices the largest {@code n} a chat completion may ask for; larger ones get
  * 400. The gateway answers with one choice whatever {@code n} is.
  * @param takeover whether a turn whose replica stopped (died, was drained past its
@@ -40,6 +41,6 @@ public record TurnProperties(@DefaultValue("8") @Min(1) int maxIterations, @Defa
 		@DefaultValue("120s") Duration deadline, @DefaultValue("8") @Min(1) int maxParallelTools,
 		@DefaultValue("100000") @Min(100) int historyTokenBudget, @DefaultValue("1h") Duration eventLogTtl,
 		@DefaultValue("30s") Duration leaseTtl, @DefaultValue("100000") @Min(1) int maxContentLength,
-		@DefaultValue("10ms") Duration eventLogFlushInterval, @DefaultValue("1") @Min(1) int maxChoices,
+		@DefaultValue("25ms") Duration eventLogFlushInterval, @DefaultValue("1") @Min(1) int maxChoices,
 		@DefaultValue("true") boolean takeover) {
 }

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.store.EventDraft;
 import io.toolgate.store.StoredEvent;
@@ -16,8 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes a running turn's events to its event log in batches: the events arriving within
  * the flush interval (or while a write is in flight) share one write, one Redis round
  * trip; the batch of the terminal event releases the turn's lease in the same write
- * ({@link TurnEnds}). Readers get an event once it is stored, never before: a client must
- * not hold an event id that a replica crash could leave out of the log.
+ * ({@link TurnEnds}). The first batch ends with the model's first token, written at once,
+ * so that batching adds nothing to the time to the first token. Readers get an event once
+ * it is stored, never before: a client must not hold an event id that a replica crash
+ * could leave out of the log.
  */
 final class TurnEventWriter {
 
@@ -50,8 +53,13 @@ final class TurnEventWriter {
 	 * released); errors with the log's failure
 	 */
 	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, TurnLease lease) {
-		return events.map(this::draft)
-			.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true)
+		return Flux.defer(() -> {
+			AtomicBoolean firstToken = new AtomicBoolean();
+			return events.map(this::draft)
+				.windowUntil(
+						draft -> TurnEvent.Token.TYPE.equals(draft.type()) && firstToken.compareAndSet(false, true))
+				.concatMap(window -> window.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true));
+		})
 			.concatMap(batch -> batch.getLast().terminal() ? this.ends.end(key, batch, lease)
 					: this.eventLog.appendAll(key, batch, lease.fence()), 1);
 	}
