@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
@@ -33,6 +33,12 @@ import tools.jackson.databind.json.JsonMapper;
 public class TurnCoordinator {
 
 	private static final Logger logger = LoggerFactory.getLogger(TurnCoordinator.class);
+
+	private static final int PREPARING = 0;
+
+	private static final int HANDED_OVER = 1;
+
+	private static final int ABANDONED = 2;
 
 	/** Longest wait for a lease release; an unreleased lease expires by itself. */
 	private static final Duration LEASE_RELEASE_TIMEOUT = Duration.ofSeconds(5);
@@ -103,34 +109,46 @@ public class TurnCoordinator {
 	 */
 	public Mono<PreparedTurn> prepare(ConversationKey key, boolean eventLog) {
 		String turnId = newTurnId();
-		return Mono.fromSupplier(this.admission::admit)
-			.flatMap(permit -> start(key, turnId, eventLog)
-				.flatMap(started -> Mono
-					.fromCallable(() -> prepared(key, turnId, permit, started.lease(), started.conversation()))
-					.onErrorResume(ex -> this.leases.release(started.lease())
-						.onErrorResume(releaseError -> Mono.empty())
-						.then(Mono.error(ex))))
-				.doOnError(ex -> permit.release())
-				.doOnCancel(permit::release));
+		return Mono.defer(() -> {
+			// Who owns the lease and the permit: this method until the prepared turn is
+			// handed over, its caller after. A cancel can arrive after the hand-over (a
+			// caller that leaves while taking the turn); it must then release nothing.
+			AtomicInteger owner = new AtomicInteger(PREPARING);
+			return Mono.fromSupplier(this.admission::admit)
+				.flatMap(permit -> start(key, turnId, eventLog, owner)
+					.flatMap(started -> Mono
+						.fromCallable(() -> prepared(key, turnId, permit, started.lease(), started.conversation()))
+						.onErrorResume(ex -> this.leases.release(started.lease())
+							.onErrorResume(releaseError -> Mono.empty())
+							.then(Mono.error(ex))))
+					.doOnError(ex -> permit.release())
+					.doOnCancel(() -> {
+						if (owner.get() != HANDED_OVER) {
+							permit.release();
+						}
+					}));
+		});
 	}
 
 	/**
-	 * Starts the turn in the store. A lease granted after its caller left (the command
-	 * was already on its way) is released at once, instead of refusing the conversation's
-	 * next turns until its TTL.
+	 * Starts the turn in the store. Whichever comes first decides: the started turn goes
+	 * on to the caller, or the caller leaves and the lease is released as soon as it is
+	 * granted (the command was already on its way), instead of refusing the
+	 * conversation's next turns until its TTL.
 	 */
-	private Mono<TurnStarts.StartedTurn> start(ConversationKey key, String turnId, boolean eventLog) {
+	private Mono<TurnStarts.StartedTurn> start(ConversationKey key, String turnId, boolean eventLog,
+			AtomicInteger owner) {
 		return Mono.defer(() -> {
-			AtomicBoolean abandoned = new AtomicBoolean();
 			CompletableFuture<TurnStarts.StartedTurn> started = this.starts
 				.start(key, turnId, this.settings.leaseTtl(), eventLog ? this.settings.eventLogTtl() : null)
 				.toFuture();
-			started.thenAccept(turn -> {
-				if (abandoned.get()) {
-					releaseLeaseOfAbandoned(turn.lease());
-				}
-			});
-			return Mono.fromFuture(started, true).doOnCancel(() -> abandoned.set(true));
+			return Mono.fromFuture(started, true)
+				.filter(turn -> owner.compareAndSet(PREPARING, HANDED_OVER))
+				.doOnCancel(() -> {
+					if (owner.compareAndSet(PREPARING, ABANDONED)) {
+						started.thenAccept(turn -> releaseLeaseOfAbandoned(turn.lease()));
+					}
+				});
 		});
 	}
 
