@@ -81,8 +81,8 @@ public class TurnCoordinator {
 	/** Returns a new turn id. */
 	public static String newTurnId() {
 		// Turn ids are scoped by tenant and conversation, so they need uniqueness, not
-		// secrecy; ThreadLocalRandom
-		// avoids SecureRandom's blocking reads on event-loop threads.
+		// secrecy; ThreadLocalRandom avoids SecureRandom's blocking reads on event-loop
+		// threads.
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return "turn_" + Long.toHexString(random.nextLong() | Long.MIN_VALUE)
 				+ Long.toHexString(random.nextLong() | Long.MIN_VALUE);
@@ -242,23 +242,7 @@ public class TurnCoordinator {
 	 */
 	public Function<Flux<TurnEvent>, Flux<TurnEvent>> leaseRenewal(PreparedTurn turn) {
 		TurnLease lease = turn.lease();
-		if (lease == null) {
-			return Function.identity();
-		}
-		Duration ttl = this.settings.leaseTtl();
-		return events -> {
-			Flux<TurnEvent> renewals = Flux.interval(ttl.dividedBy(3))
-				.onBackpressureDrop()
-				// A renewal the store did not answer says nothing: the lease may still be
-				// held, and fenced writes
-				// tell.
-				.concatMap(tick -> this.leases.renew(lease, ttl).onErrorResume(ex -> Mono.just(true)))
-				// A lease found lost (expired, or taken by a replica that took the turn
-				// over) stops the turn.
-				.concatMap(renewed -> renewed ? Mono.<TurnEvent>empty()
-						: Mono.error(new LeaseLostException("Turn " + turn.turnId() + " lost its conversation lease")));
-			return events.publish(shared -> Flux.merge(shared, renewals.takeUntilOther(shared.then())));
-		};
+		return (lease != null) ? new LeaseRenewal(this.leases, lease, this.settings.leaseTtl()) : Function.identity();
 	}
 
 	/**
