@@ -98,6 +98,7 @@ public final class PublicErrors {
 			case "tool_error" -> tool(ErrorType.UNPROCESSABLE, "tool_error", text, null);
 			case "timeout" -> tool(ErrorType.UPSTREAM_TIMEOUT, "tool_timeout", text, null);
 			case "rejected" -> tool(ErrorType.SATURATED, "tool_saturated", text, RETRY_SHORTLY);
+			case "circuit_open" -> tool(ErrorType.SATURATED, "tool_circuit_open", text, RETRY_SHORTLY);
 			case "output_too_large" -> tool(ErrorType.UPSTREAM, "tool_output_too_large", text, null);
 			case "unknown_tool" -> new ToolgateException(ErrorType.NOT_FOUND, text);
 			case "rate_limited" -> tool(ErrorType.RATE_LIMITED, "tool_rate_limited", text, RETRY_SHORTLY);

@@ -4,15 +4,17 @@ import io.toolgate.streaming.openai.ToolDefinition;
 
 /**
  * A tool ready to run: its resolved spec, compiled argument validator, executor and
- * bulkhead.
+ * bulkhead and circuit breaker.
  *
  * @param spec the resolved spec
  * @param validator checks arguments against {@link ToolSpec#inputSchema()}
  * @param executor runs an attempt
  * @param bulkhead bounds in-flight attempts to {@link ToolSpec#maxConcurrency()}
+ * @param circuitBreaker cuts the tool off while its attempts fail, per
+ * {@link ToolSpec#circuitBreaker()}
  */
 public record RegisteredTool(ToolSpec spec, ToolArgumentsValidator validator, ToolExecutor executor,
-		ToolBulkhead bulkhead) {
+		ToolBulkhead bulkhead, ToolCircuitBreaker circuitBreaker) {
 
 	/** The tool's name. */
 	public String name() {

@@ -22,9 +22,12 @@ import tools.jackson.databind.JsonNode;
  * Dispatch never fails: every failure becomes a {@link ToolResult} with status
  * {@code error} and a {@link ToolResult.Error} whose type is one of {@code unknown_tool},
  * {@code invalid_arguments} (neither runs the tool: attempts 0), {@code timeout},
- * {@code worker_error}, {@code tool_error}, {@code rejected} or {@code output_too_large}.
- * A {@code rejected} attempt (bulkhead still full after the wait bound) is not retried
- * here: the wait already was the back-off, so it is returned to the caller as retryable.
+ * {@code worker_error}, {@code tool_error}, {@code rejected}, {@code circuit_open} or
+ * {@code output_too_large}. A {@code rejected} attempt (bulkhead still full after the
+ * wait bound) is not retried here: the wait already was the back-off, so it is returned
+ * to the caller as retryable. Nor is a {@code circuit_open} one (the tool's
+ * {@link ToolCircuitBreaker} is open, checked inside the bulkhead on every attempt): its
+ * message tells the model how long to wait.
  * <p>
  * Each call is reported to a {@link ToolCallObserver}: wrapped in its
  * {@link ToolCallObserver#span span}, with its outcome ({@code ok} or the error type) and
@@ -128,7 +131,12 @@ public class ToolDispatcher {
 
 	private Mono<JsonNode> runAttempt(RegisteredTool tool, ToolExecution execution) {
 		ToolSpec spec = tool.spec();
-		return tool.executor().execute(execution).timeout(spec.timeout()).onErrorMap(ex -> asToolFailure(spec, ex));
+		// The breaker sees the classified failure and the duration of the attempt.
+		return tool.circuitBreaker()
+			.protect(tool.executor()
+				.execute(execution)
+				.timeout(spec.timeout())
+				.onErrorMap(ex -> asToolFailure(spec, ex)));
 	}
 
 	private static RetryBackoffSpec retrySpec(ToolRetryPolicy policy) {
@@ -141,7 +149,8 @@ public class ToolDispatcher {
 
 	private static boolean isRetriedHere(Throwable ex) {
 		return ex instanceof ToolExecutionException failure && failure.isRetryable()
-				&& !ToolExecutionException.REJECTED.equals(failure.errorType());
+				&& !ToolExecutionException.REJECTED.equals(failure.errorType())
+				&& !ToolExecutionException.CIRCUIT_OPEN.equals(failure.errorType());
 	}
 
 	private static ToolExecutionException asToolFailure(ToolSpec spec, Throwable ex) {

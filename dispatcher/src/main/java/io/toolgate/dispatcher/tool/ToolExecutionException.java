@@ -21,6 +21,12 @@ public class ToolExecutionException extends RuntimeException implements ToolFail
 	/** The tool's bulkhead had no free permit within the wait bound. */
 	public static final String REJECTED = "rejected";
 
+	/**
+	 * The tool's circuit breaker is open: recent attempts failed, so this one was not
+	 * made. Retryable once the wait named in the message has passed.
+	 */
+	public static final String CIRCUIT_OPEN = "circuit_open";
+
 	/** The output exceeded {@code toolgate.tools.max-response-size}. */
 	public static final String OUTPUT_TOO_LARGE = "output_too_large";
 

@@ -42,7 +42,7 @@ public final class ToolRegistry {
 
 	/**
 	 * Compiles specs into ready tools: a schema validator, the executor for its
-	 * {@link ExecutorSpec} and a bulkhead each.
+	 * {@link ExecutorSpec}, a bulkhead and a circuit breaker each.
 	 * @param specs the specs, as the
 	 * {@link io.toolgate.dispatcher.tool.registry.ToolRegistryLoader} returns them
 	 * @param executors the executor for each executor spec (e.g. the shared HTTP executor
@@ -58,7 +58,8 @@ public final class ToolRegistry {
 		for (ToolSpec spec : specs) {
 			tools.add(new RegisteredTool(spec, ToolArgumentsValidator.compile(spec.inputSchema(), json),
 					executors.apply(spec.executor()),
-					new ToolBulkhead(spec.name(), spec.maxConcurrency(), bulkheadMaxWaiting)));
+					new ToolBulkhead(spec.name(), spec.maxConcurrency(), bulkheadMaxWaiting),
+					ToolCircuitBreaker.of(spec.name(), spec.circuitBreaker())));
 		}
 		return of(tools);
 	}

@@ -16,9 +16,10 @@ import tools.jackson.databind.JsonNode;
  * @param retry how retryable failures are retried
  * @param maxConcurrency the bound of in-flight executions on this replica (the bulkhead)
  * @param riskTier how much harm it can do
+ * @param circuitBreaker when the tool's circuit breaker opens and how it recovers
  */
 public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
-		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier) {
+		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
 
 	/**
 	 * Validates the spec's numeric bounds.
@@ -31,6 +32,23 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 		if (maxConcurrency < 1) {
 			throw new IllegalArgumentException("max-concurrency must be at least 1");
 		}
+	}
+
+	/**
+	 * A spec whose circuit breaker has the defaults, its slow-call bound the timeout.
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param executor where it runs
+	 * @param timeout the bound of each attempt
+	 * @param retry how retryable failures are retried
+	 * @param maxConcurrency the bulkhead bound
+	 * @param riskTier how much harm it can do
+	 */
+	public ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier) {
+		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier,
+				ToolCircuitBreakerPolicy.ofDefaults(timeout));
 	}
 
 	/**

@@ -45,7 +45,8 @@ import tools.jackson.databind.JsonNode;
  * ({@code invalid_arguments}); the tool refused the call 422 ({@code tool_error});
  * timeout 504 ({@code tool_timeout}); worker failure 502 ({@code tool_worker_error});
  * output too large 502 ({@code tool_output_too_large}); bulkhead full 503
- * ({@code tool_saturated}, with {@code Retry-After}); the tool's rate limit 429
+ * ({@code tool_saturated}, with {@code Retry-After}); the tool's circuit breaker open 503
+ * ({@code tool_circuit_open}, with {@code Retry-After}); the tool's rate limit 429
  * ({@code tool_rate_limited}, with {@code Retry-After}). {@link PublicErrors#ofTool}
  * holds the mapping.
  */

@@ -88,6 +88,7 @@ class PublicErrorsTests {
 		rows.add(row(tool(ToolExecutionException.TOOL_ERROR), 422, "invalid_request_error", "tool_error"));
 		rows.add(row(tool(ToolExecutionException.TIMEOUT), 504, "upstream_error", "tool_timeout"));
 		rows.add(row(tool(ToolExecutionException.REJECTED), 503, "overloaded_error", "tool_saturated"));
+		rows.add(row(tool(ToolExecutionException.CIRCUIT_OPEN), 503, "overloaded_error", "tool_circuit_open"));
 		rows.add(row(tool(ToolExecutionException.OUTPUT_TOO_LARGE), 502, "upstream_error", "tool_output_too_large"));
 		rows.add(row(tool(ToolExecutionException.UNKNOWN_TOOL), 404, "not_found_error", "not_found"));
 		rows.add(row(tool(ToolExecutionException.WORKER_ERROR), 502, "upstream_error", "tool_worker_error"));

@@ -39,6 +39,9 @@ final class RegistryBinder {
 					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
 		.withCoercionConfig(LogicalType.Float,
 				(config) -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+		.withCoercionConfig(LogicalType.Boolean,
+				(config) -> config.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+					.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
 		.withCoercionConfig(LogicalType.Textual,
 				(config) -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
 					.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
@@ -113,6 +116,9 @@ final class RegistryBinder {
 		}
 		if (target == Double.class || target == double.class) {
 			return subject + "must be a number";
+		}
+		if (target == Boolean.class || target == boolean.class) {
+			return subject + "must be true or false";
 		}
 		if (target == String.class) {
 			return subject + "must be a string";

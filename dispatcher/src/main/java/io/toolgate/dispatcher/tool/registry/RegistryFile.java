@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
  *     retry: { max-attempts: 2 }
  *     max-concurrency: 16
  *     risk-tier: low
+ *     circuit-breaker: { failure-rate-threshold: 50, wait-in-open: 30s }   # or { enabled: false }
  * </pre>
  *
  * @param defaults what a tool that does not set a value gets
@@ -36,9 +37,10 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param maxConcurrency the bound of in-flight executions per replica
 	 * @param retry the retry policy, field by field
 	 * @param riskTier {@code low}, {@code medium} or {@code high}
+	 * @param circuitBreaker the circuit breaker policy, field by field
 	 */
 	record Defaults(@Nullable Duration timeout, @Nullable Integer maxConcurrency, @Nullable Retry retry,
-			@Nullable String riskTier) {
+			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
 	}
 
 	/**
@@ -52,10 +54,11 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param maxConcurrency overrides the default concurrency bound
 	 * @param retry overrides the default retry policy, field by field
 	 * @param riskTier overrides the default risk tier
+	 * @param circuitBreaker overrides the default circuit breaker policy, field by field
 	 */
 	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
 			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
-			@Nullable Retry retry, @Nullable String riskTier) {
+			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
 	}
 
 	/**
@@ -79,6 +82,26 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 */
 	record Retry(@Nullable Integer maxAttempts, @Nullable Duration initialBackoff, @Nullable Duration maxBackoff,
 			@Nullable Double jitter) {
+	}
+
+	/**
+	 * A {@code circuit-breaker} mapping; unset fields keep the value it overrides.
+	 *
+	 * @param enabled whether the tool has a breaker
+	 * @param failureRateThreshold the failure percentage that opens it
+	 * @param slowCallRateThreshold the slow-call percentage that opens it
+	 * @param slowCallDuration an attempt longer than this is slow (default: the tool's
+	 * timeout)
+	 * @param slidingWindowSize how many of the latest attempts the rates cover
+	 * @param minimumCalls how many attempts the window needs before the rates count
+	 * @param waitInOpen how long it stays open before trial calls
+	 * @param halfOpenCalls how many trial calls decide whether it closes
+	 */
+	record CircuitBreaker(@Nullable Boolean enabled, @Nullable Double failureRateThreshold,
+			@Nullable Double slowCallRateThreshold, @Nullable Duration slowCallDuration,
+			@Nullable Integer slidingWindowSize, @Nullable Integer minimumCalls, @Nullable Duration waitInOpen,
+			@Nullable Integer halfOpenCalls) {
+
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.RiskTier;
 import io.toolgate.dispatcher.tool.ToolArgumentsValidator;
+import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import org.jspecify.annotations.Nullable;
@@ -22,16 +23,16 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns a bound {@link RegistryFile} into {@link ToolSpec}s: applies the file's
  * {@code defaults} (and the built-in ones under them) to each tool and checks every rule:
  * name pattern and uniqueness, a description, a valid input schema for an arguments
- * object, an executor target, positive bounds, a valid retry policy and risk tier. Every
- * problem is collected, each naming its tool. CPU only, but compiles schemas: call it at
- * start-up.
+ * object, an executor target, positive bounds, a valid retry policy, risk tier and
+ * circuit breaker policy. Every problem is collected, each naming its tool. CPU only, but
+ * compiles schemas: call it at start-up.
  */
 final class ToolRegistryValidator {
 
 	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
 	private static final Resolved BUILT_IN_DEFAULTS = new Resolved(Duration.ofSeconds(5), 64,
-			ToolRetryPolicy.ofDefaults(), RiskTier.LOW);
+			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null);
 
 	private final JsonMapper json;
 
@@ -86,9 +87,19 @@ final class ToolRegistryValidator {
 		Resolved resolved = new Resolved(or(defaults.timeout(), BUILT_IN_DEFAULTS.timeout()),
 				or(defaults.maxConcurrency(), BUILT_IN_DEFAULTS.maxConcurrency()),
 				retry(defaults.retry(), BUILT_IN_DEFAULTS.retry(), problems),
-				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems));
+				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems), defaults.circuitBreaker());
 		problems.check(resolved.timeout().isPositive(), "timeout must be positive");
 		problems.check(resolved.maxConcurrency() >= 1, "max-concurrency must be at least 1");
+		// Checked here once, with the default timeout as its slow-call bound, so that a
+		// bad
+		// default is reported against the defaults; the tools then start from the
+		// built-in
+		// policy rather than report it again.
+		if (resolved.timeout().isPositive()
+				&& circuitBreaker(null, resolved.circuitBreaker(), resolved.timeout(), problems) == null) {
+			return new Resolved(resolved.timeout(), resolved.maxConcurrency(), resolved.retry(), resolved.riskTier(),
+					null);
+		}
 		return resolved;
 	}
 
@@ -113,10 +124,14 @@ final class ToolRegistryValidator {
 		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
 		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
 		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
-		if (problems.found() || name == null || description == null || schema == null || executor == null) {
+		ToolCircuitBreakerPolicy circuitBreaker = circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(),
+				timeout, problems);
+		if (problems.found() || name == null || description == null || schema == null || executor == null
+				|| circuitBreaker == null) {
 			return null;
 		}
-		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier);
+		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier,
+				circuitBreaker);
 	}
 
 	private @Nullable JsonNode schema(@Nullable JsonNode schema, Problems problems) {
@@ -190,6 +205,35 @@ final class ToolRegistryValidator {
 		}
 	}
 
+	/**
+	 * Resolves a circuit breaker policy field by field: the tool's value, else the
+	 * defaults' value, else the built-in default (the slow-call bound: the tool's
+	 * timeout).
+	 */
+	private static @Nullable ToolCircuitBreakerPolicy circuitBreaker(RegistryFile.@Nullable CircuitBreaker own,
+			RegistryFile.@Nullable CircuitBreaker defaults, Duration timeout, Problems problems) {
+		ToolCircuitBreakerPolicy base = ToolCircuitBreakerPolicy.ofDefaults(timeout);
+		RegistryFile.CircuitBreaker tool = (own != null) ? own
+				: new RegistryFile.CircuitBreaker(null, null, null, null, null, null, null, null);
+		RegistryFile.CircuitBreaker shared = (defaults != null) ? defaults : tool;
+		try {
+			return new ToolCircuitBreakerPolicy(or(tool.enabled(), or(shared.enabled(), base.enabled())),
+					(float) (double) or(tool.failureRateThreshold(),
+							or(shared.failureRateThreshold(), (double) base.failureRateThreshold())),
+					(float) (double) or(tool.slowCallRateThreshold(),
+							or(shared.slowCallRateThreshold(), (double) base.slowCallRateThreshold())),
+					or(tool.slowCallDuration(), or(shared.slowCallDuration(), base.slowCallDuration())),
+					or(tool.slidingWindowSize(), or(shared.slidingWindowSize(), base.slidingWindowSize())),
+					or(tool.minimumCalls(), or(shared.minimumCalls(), base.minimumCalls())),
+					or(tool.waitInOpen(), or(shared.waitInOpen(), base.waitInOpen())),
+					or(tool.halfOpenCalls(), or(shared.halfOpenCalls(), base.halfOpenCalls())));
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage());
+			return null;
+		}
+	}
+
 	private static RiskTier riskTier(@Nullable String value, RiskTier fallback, Problems problems) {
 		if (value == null) {
 			return fallback;
@@ -208,7 +252,8 @@ final class ToolRegistryValidator {
 	}
 
 	/** The values a tool gets when it sets none. */
-	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier) {
+	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier,
+			RegistryFile.@Nullable CircuitBreaker circuitBreaker) {
 	}
 
 	/**
