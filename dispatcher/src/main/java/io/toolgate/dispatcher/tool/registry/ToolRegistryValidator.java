@@ -124,8 +124,10 @@ final class ToolRegistryValidator {
 		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
 		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
 		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
-		ToolCircuitBreakerPolicy circuitBreaker = circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(),
-				timeout, problems);
+		// The slow-call bound defaults to the timeout: a bad timeout is reported once,
+		// above.
+		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
+				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
 		if (problems.found() || name == null || description == null || schema == null || executor == null
 				|| circuitBreaker == null) {
 			return null;

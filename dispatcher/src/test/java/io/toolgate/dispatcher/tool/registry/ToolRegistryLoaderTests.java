@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.RiskTier;
+import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.support.TestTools;
@@ -61,6 +62,57 @@ class ToolRegistryLoaderTests {
 		assertThat(add.retry().maxAttempts()).isEqualTo(3);
 		assertThat(add.riskTier()).isEqualTo(RiskTier.LOW);
 		assertThat(add.executor()).isEqualTo(new ExecutorSpec.Builtin("calculator"));
+		assertThat(weather.circuitBreaker()).isEqualTo(ToolCircuitBreakerPolicy.ofDefaults(Duration.ofSeconds(2)));
+		assertThat(add.circuitBreaker()).isEqualTo(
+				new ToolCircuitBreakerPolicy(true, 50, 100, Duration.ofSeconds(5), 20, 10, Duration.ofSeconds(30), 3));
+	}
+
+	@Test
+	void appliesCircuitBreakerDefaultsFieldByField() {
+		String yaml = """
+				defaults: { timeout: 4s, circuit-breaker: { failure-rate-threshold: 25, wait-in-open: 10s } }
+				tools:
+				  - name: a
+				    description: d
+				    input-schema: { type: object }
+				    executor: { type: builtin, name: clock }
+				    circuit-breaker: { sliding-window-size: 40, minimum-calls: 5, slow-call-duration: 1s, slow-call-rate-threshold: 80.5, half-open-calls: 1 }
+				  - { name: b, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, timeout: 2s }
+				  - { name: c, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, circuit-breaker: { enabled: false } }
+				""";
+		List<ToolSpec> specs = this.loader.parse(yaml, "r.yaml");
+		assertThat(specs.get(0).circuitBreaker()).isEqualTo(
+				new ToolCircuitBreakerPolicy(true, 25, 80.5f, Duration.ofSeconds(1), 40, 5, Duration.ofSeconds(10), 1));
+		assertThat(specs.get(1).circuitBreaker()).as("slow calls are those longer than the tool's own timeout")
+			.isEqualTo(new ToolCircuitBreakerPolicy(true, 25, 100, Duration.ofSeconds(2), 20, 10,
+					Duration.ofSeconds(10), 3));
+		assertThat(specs.get(2).circuitBreaker().enabled()).isFalse();
+		assertThat(specs.get(2).circuitBreaker().failureRateThreshold()).isEqualTo(25);
+	}
+
+	@Test
+	void reportsAnInvalidCircuitBreakerDefaultOnce() {
+		String yaml = """
+				defaults: { circuit-breaker: { half-open-calls: 0 } }
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: b, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems())
+				.containsExactly("defaults: circuit-breaker.half-open-calls must be at least 1"));
+	}
+
+	@Test
+	void reportsABadTimeoutWithoutACircuitBreakerProblem() {
+		String yaml = """
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, timeout: 0s }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'a': timeout must be positive"));
 	}
 
 	@Test
@@ -188,6 +240,18 @@ class ToolRegistryLoaderTests {
 					executor: http                                    | tool 'get_weather': executor is required and must be a mapping with a 'type'
 					executor: { type: builtin, name: clock, url: 'http://w/x' } | tool 'get_weather': unknown property 'executor.url'
 					executor: { type: http, url: 'http://w/x', name: clock }    | tool 'get_weather': unknown property 'executor.name'
+					circuit-breaker: { failure-rate-threshold: 0 }    | tool 'get_weather': circuit-breaker.failure-rate-threshold must be a percentage above 0 and at most 100
+					circuit-breaker: { slow-call-rate-threshold: 101 } | tool 'get_weather': circuit-breaker.slow-call-rate-threshold must be a percentage above 0 and at most 100
+					circuit-breaker: { slow-call-duration: 0s }       | tool 'get_weather': circuit-breaker.slow-call-duration must be positive
+					circuit-breaker: { sliding-window-size: 0 }       | tool 'get_weather': circuit-breaker.sliding-window-size must be at least 1
+					circuit-breaker: { minimum-calls: 30 }            | tool 'get_weather': circuit-breaker.minimum-calls must be at least 1 and at most circuit-breaker.sliding-window-size
+					circuit-breaker: { wait-in-open: 0s }             | tool 'get_weather': circuit-breaker.wait-in-open must be at least 1ms
+					circuit-breaker: { half-open-calls: 0 }           | tool 'get_weather': circuit-breaker.half-open-calls must be at least 1
+					circuit-breaker: { enabled: 'yes' }               | tool 'get_weather': circuit-breaker.enabled must be true or false
+					circuit-breaker: { failure-rate-threshold: lots } | tool 'get_weather': circuit-breaker.failure-rate-threshold must be a number
+					circuit-breaker: { wait-in-open: later }          | tool 'get_weather': circuit-breaker.wait-in-open must be a duration
+					circuit-breaker: { failure-rate: 50 }             | tool 'get_weather': unknown property 'circuit-breaker.failure-rate'
+					circuit-breaker: off                              | tool 'get_weather': circuit-breaker must be a mapping
 					""")
 	void rejectsAnInvalidToolNamingItAndTheProblem(String override, String expected) {
 		String key = override.substring(0, override.indexOf(':'));
