@@ -90,11 +90,8 @@ final class ToolRegistryValidator {
 				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems), defaults.circuitBreaker());
 		problems.check(resolved.timeout().isPositive(), "timeout must be positive");
 		problems.check(resolved.maxConcurrency() >= 1, "max-concurrency must be at least 1");
-		// Checked here once, with the default timeout as its slow-call bound, so that a
-		// bad
-		// default is reported against the defaults; the tools then start from the
-		// built-in
-		// policy rather than report it again.
+		// Checked once here, so a bad default is reported against the defaults; the tools
+		// then start from the built-in policy rather than report it again.
 		if (resolved.timeout().isPositive()
 				&& circuitBreaker(null, resolved.circuitBreaker(), resolved.timeout(), problems) == null) {
 			return new Resolved(resolved.timeout(), resolved.maxConcurrency(), resolved.retry(), resolved.riskTier(),
@@ -124,8 +121,7 @@ final class ToolRegistryValidator {
 		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
 		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
 		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
-		// The slow-call bound defaults to the timeout: a bad timeout is reported once,
-		// above.
+		// The slow-call bound defaults to the timeout; a bad timeout is reported above.
 		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
 				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
 		if (problems.found() || name == null || description == null || schema == null || executor == null
