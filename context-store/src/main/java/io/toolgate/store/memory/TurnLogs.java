@@ -3,9 +3,10 @@ package io.toolgate.store.memory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 
@@ -26,6 +27,12 @@ final class TurnLogs {
 	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
 	private final ConcurrentMap<TurnKey, TurnLog> logs = new ConcurrentHashMap<>();
+
+	/**
+	 * The logs in the order they were created, for eviction; a log dropped from the map
+	 * leaves with the next sweep or eviction that passes it.
+	 */
+	private final Queue<TurnLog> created = new ConcurrentLinkedQueue<>();
 
 	private final InMemoryTurnEventLog.Limits limits;
 
@@ -64,7 +71,9 @@ final class TurnLogs {
 				throw new StoreUnavailableException(
 						"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
 			}
-			return new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
+			TurnLog log = new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
+			this.created.add(log);
+			return log;
 		});
 		replaced.forEach(TurnLog::close);
 	}
@@ -104,22 +113,29 @@ final class TurnLogs {
 	}
 
 	/**
-	 * Drops up to {@code count} logs of ended turns, those whose last write is oldest
-	 * first.
+	 * Drops up to {@code count} logs of ended turns, the oldest first: a walk from the
+	 * head of the creation order, which keeps the logs of running turns in it (at its
+	 * tail) and forgets those already dropped. No sorting, so a full map costs each
+	 * creation a few steps rather than a sort of every log.
 	 */
 	private void evictOldestEnded(int count) {
-		List<TurnLog> ended = new ArrayList<>();
-		for (TurnLog log : this.logs.values()) {
-			if (log.isEnded()) {
-				ended.add(log);
+		List<TurnLog> running = new ArrayList<>();
+		int evicted = 0;
+		int walked = this.created.size();
+		TurnLog log;
+		while (evicted < count && walked-- > 0 && (log = this.created.poll()) != null) {
+			if (this.logs.get(log.key()) != log) {
+				continue;
 			}
-		}
-		ended.sort(Comparator.comparing(TurnLog::expiresAt));
-		for (TurnLog log : ended.subList(0, Math.min(count, ended.size()))) {
-			if (this.logs.remove(log.key(), log)) {
+			if (!log.isEnded()) {
+				running.add(log);
+			}
+			else if (this.logs.remove(log.key(), log)) {
 				log.close();
+				evicted++;
 			}
 		}
+		this.created.addAll(running);
 	}
 
 	private int removeWhere(Predicate<TurnLog> condition) {
@@ -129,6 +145,9 @@ final class TurnLogs {
 				log.close();
 				removed++;
 			}
+		}
+		if (removed > 0) {
+			this.created.removeIf(log -> this.logs.get(log.key()) != log);
 		}
 		return removed;
 	}

@@ -101,6 +101,20 @@ class InMemoryTurnEventLogTests {
 	}
 
 	@Test
+	void aFullLogMapKeepsMakingRoomInCreationOrderAndNeverDropsARunningTurn() {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(10, 10, 8));
+		log.create(turn("running"), TTL).block(TIMEOUT);
+		for (int i = 0; i < 1_000; i++) {
+			log.create(turn("t" + i), TTL).block(TIMEOUT);
+			append(log, turn("t" + i), "turn.completed", "{}", true).block(TIMEOUT);
+		}
+		StepVerifier.create(log.exists(turn("running"))).expectNext(true).verifyComplete();
+		StepVerifier.create(log.exists(turn("t999"))).expectNext(true).verifyComplete();
+		StepVerifier.create(log.exists(turn("t0"))).expectNext(false).verifyComplete();
+		StepVerifier.create(log.exists(turn("t989"))).expectNext(false).verifyComplete();
+	}
+
+	@Test
 	void fullLogMapDropsExpiredTurnsToMakeRoom() {
 		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(2, 10, 8));
 		log.create(turn("a"), Duration.ofSeconds(1)).block(TIMEOUT);
