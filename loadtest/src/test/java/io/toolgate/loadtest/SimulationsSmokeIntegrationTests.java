@@ -60,10 +60,10 @@ class SimulationsSmokeIntegrationTests {
 			.collect(Collectors.joining(","));
 		Map<String, String> environment = Map.of("TOOLGATE_API_KEYS", keys, "REDIS_URL",
 				"redis://127.0.0.1:" + redis.port());
-		List<String> arguments = new ArrayList<>(
-				List.of("--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
-						"--toolgate.tools.registry=" + registry,
-						"--toolgate.ratelimit.plans.limited.requests-per-minute=" + LIMIT));
+		List<String> arguments = new ArrayList<>(List.of(
+				"--toolgate.upstream.base-url=http://127.0.0.1:" + upstream.port() + "/v1",
+				"--toolgate.tools.registry=" + registry,
+				"--toolgate.ratelimit.plans.limited.requests-per-minute=" + LIMIT, "--toolgate.warm-up.enabled=false"));
 		IntStream.rangeClosed(1, TENANTS)
 			.forEach((i) -> arguments.add("--toolgate.ratelimit.tenants.rl-" + i + "=limited"));
 		List<String> jvm = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");

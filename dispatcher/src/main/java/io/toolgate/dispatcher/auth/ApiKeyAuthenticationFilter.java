@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.auth;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
@@ -49,6 +50,8 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 
 	private final StreamTokens streamTokens;
 
+	private final @Nullable WarmUpKey warmUpKey;
+
 	/**
 	 * Creates the filter.
 	 * @param resolver the configured keys
@@ -57,9 +60,24 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	 * @param streamTokens verifies {@code ?token=} on a turn's events
 	 */
 	public ApiKeyAuthenticationFilter(ApiKeyResolver resolver, boolean enabled, StreamTokens streamTokens) {
+		this(resolver, enabled, streamTokens, null);
+	}
+
+	/**
+	 * Creates the filter.
+	 * @param resolver the configured keys
+	 * @param enabled whether keys are required; when not, every request acts for
+	 * {@link #ANONYMOUS}
+	 * @param streamTokens verifies {@code ?token=} on a turn's events
+	 * @param warmUpKey the start-up warm-up's key, tried after the configured ones;
+	 * {@code null} without a warm-up
+	 */
+	public ApiKeyAuthenticationFilter(ApiKeyResolver resolver, boolean enabled, StreamTokens streamTokens,
+			@Nullable WarmUpKey warmUpKey) {
 		this.resolver = resolver;
 		this.enabled = enabled;
 		this.streamTokens = streamTokens;
+		this.warmUpKey = warmUpKey;
 	}
 
 	@Override
@@ -82,8 +100,13 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return Mono.error(unauthenticated("Missing API key: send 'Authorization: Bearer <key>'"));
 		}
-		return this.resolver.resolve(header.substring(BEARER.length()).trim()).map(tenant -> {
-			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
+		String key = header.substring(BEARER.length()).trim();
+		Optional<Tenant> tenant = this.resolver.resolve(key);
+		if (tenant.isEmpty() && this.warmUpKey != null) {
+			tenant = this.warmUpKey.resolve(key);
+		}
+		return tenant.map(found -> {
+			exchange.getAttributes().put(Tenant.ATTRIBUTE, found);
 			return chain.filter(exchange);
 		}).orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
 	}

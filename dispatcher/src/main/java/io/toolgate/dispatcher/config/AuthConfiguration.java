@@ -10,6 +10,7 @@ import java.util.List;
 import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.ApiKeyResolver;
 import io.toolgate.dispatcher.auth.StreamTokens;
+import io.toolgate.dispatcher.auth.WarmUpKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -61,11 +62,17 @@ public class AuthConfiguration {
 		return resolver;
 	}
 
+	/** The start-up warm-up's key: unknown until the warm-up issues it. */
+	@Bean
+	WarmUpKey warmUpKey() {
+		return new WarmUpKey();
+	}
+
 	@Bean
 	@Order(FilterOrders.AUTHENTICATION)
 	ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyResolver resolver, AuthProperties properties,
-			StreamTokens streamTokens) {
-		return new ApiKeyAuthenticationFilter(resolver, properties.enabled(), streamTokens);
+			StreamTokens streamTokens, WarmUpKey warmUpKey) {
+		return new ApiKeyAuthenticationFilter(resolver, properties.enabled(), streamTokens, warmUpKey);
 	}
 
 	@Bean

@@ -1,6 +1,9 @@
 package io.toolgate.dispatcher.config;
 
+import java.net.URI;
+
 import io.micrometer.tracing.propagation.Propagator;
+import io.toolgate.dispatcher.lifecycle.WarmUpModels;
 import io.toolgate.dispatcher.metrics.TraceHeaders;
 import io.toolgate.dispatcher.turn.LoggingModelClient;
 import io.toolgate.streaming.upstream.ModelClient;
@@ -11,6 +14,8 @@ import io.toolgate.streaming.upstream.SimulatedModelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -34,7 +39,7 @@ public class ModelConfiguration {
 
 	@Bean
 	ModelClient modelClient(UpstreamProperties properties, StreamingJsonMapper streamingJson,
-			ObjectProvider<Propagator> propagators) {
+			ObjectProvider<Propagator> propagators, ObjectProvider<WarmUpModels> warmUpModels) {
 		if (properties.isSimulated()) {
 			logger.info("No toolgate.upstream.base-url configured: the simulated model answers");
 			UpstreamProperties.Simulated simulated = properties.simulated();
@@ -42,19 +47,37 @@ public class ModelConfiguration {
 					new SimulatedModelClient(new SimulatedModelSettings(simulated.timeToFirstToken(),
 							simulated.interTokenDelay(), 0, 0, 0.0, 0.0, 42L), streamingJson.mapper()));
 		}
-		OpenAiClientSettings settings = new OpenAiClientSettings(properties.baseUrl(), properties.apiKey(),
+		logger.info("Model upstream: {}", properties.baseUrl());
+		ModelClient upstream = openAi(properties, properties.baseUrl(), streamingJson, propagators);
+		WarmUpModels warmUp = warmUpModels.getIfAvailable();
+		return new LoggingModelClient((warmUp != null) ? warmUp.route(upstream) : upstream);
+	}
+
+	/**
+	 * The start-up warm-up's model: a client like the configured one, for the warm-up's
+	 * loopback stand-in. None for the simulated model, which needs no warm-up.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "toolgate.warm-up.enabled", matchIfMissing = true)
+	@ConditionalOnProperty("toolgate.upstream.base-url")
+	WarmUpModels warmUpModels(UpstreamProperties properties, StreamingJsonMapper streamingJson,
+			ObjectProvider<Propagator> propagators) {
+		return new WarmUpModels(baseUrl -> openAi(properties, URI.create(baseUrl), streamingJson, propagators));
+	}
+
+	private static OpenAiModelClient openAi(UpstreamProperties properties, URI baseUrl,
+			StreamingJsonMapper streamingJson, ObjectProvider<Propagator> propagators) {
+		OpenAiClientSettings settings = new OpenAiClientSettings(baseUrl, properties.apiKey(),
 				properties.connectTimeout(), properties.firstTokenTimeout(), properties.idleTimeout(),
-				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(properties.baseUrl()).maxEventBytes(),
+				properties.requestTimeout(), OpenAiClientSettings.ofDefaults(baseUrl).maxEventBytes(),
 				properties.maxConnections());
-		logger.info("Model upstream: {}", settings.baseUrl());
 		// Not observed: the model call has its own span and metrics. Upstream calls carry
 		// its W3C traceparent.
 		Propagator propagator = propagators.getIfAvailable();
 		OpenAiModelClient.ContextHeaders traceHeaders = (propagator != null) ? new TraceHeaders(propagator)
 				: (headers, context) -> {
 				};
-		return new LoggingModelClient(
-				new OpenAiModelClient(settings, streamingJson.mapper(), WebClient.builder(), traceHeaders));
+		return new OpenAiModelClient(settings, streamingJson.mapper(), WebClient.builder(), traceHeaders);
 	}
 
 }

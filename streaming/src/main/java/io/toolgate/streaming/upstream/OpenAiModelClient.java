@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  * timeouts' watchdog), {@code CompletionCall} (the non-streaming call) and
  * {@code UpstreamErrors} (failures to {@link UpstreamException}s).
  */
-public final class OpenAiModelClient implements ModelClient {
+public final class OpenAiModelClient implements ModelClient, AutoCloseable {
 
 	private final OpenAiClientSettings settings;
 
@@ -107,6 +107,7 @@ public final class OpenAiModelClient implements ModelClient {
 	/**
 	 * Closes the client's connection pool; calls made afterwards fail. Does not block.
 	 */
+	@Override
 	public void close() {
 		this.endpoint.close();
 	}
