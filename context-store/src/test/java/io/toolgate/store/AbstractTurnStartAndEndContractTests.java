@@ -34,6 +34,10 @@ public abstract class AbstractTurnStartAndEndContractTests {
 	 */
 	protected abstract Backend createBackend();
 
+	private static final String USER = "{\"role\":\"user\",\"content\":\"hi\"}";
+
+	private static final String ASSISTANT = "{\"role\":\"assistant\",\"content\":\"hello\"}";
+
 	@BeforeEach
 	void createBackendAndKey() {
 		this.backend = createBackend();
@@ -158,6 +162,57 @@ public abstract class AbstractTurnStartAndEndContractTests {
 			.end(new TurnKey(this.key, "turn-1"), List.of(new EventDraft("turn.completed", "{}", true)), first.lease())
 			.blockLast(TIMEOUT);
 
+		assertThat(this.backend.leases().isHeld(this.key, "turn-2").block(TIMEOUT)).isTrue();
+	}
+
+	@Test
+	void endWithAnAnswerStoresItWithTheLastEventsAndReleasesTheLease() {
+		TurnStarts.StartedTurn started = start("turn-1", LOG_TTL);
+		TurnKey turn = new TurnKey(this.key, "turn-1");
+
+		List<StoredEvent> last = this.backend.ends()
+			.end(turn, List.of(new EventDraft("turn.completed", "{}", true)), started.lease(),
+					new TurnEnds.Answer(0, List.of(USER, ASSISTANT)))
+			.collectList()
+			.block(TIMEOUT);
+
+		assertThat(last).extracting(StoredEvent::id).containsExactly(1L);
+		Conversation conversation = this.backend.conversations().find(this.key).block(TIMEOUT);
+		assertThat(conversation.version()).isEqualTo(1);
+		assertThat(conversation.messages()).containsExactly(USER, ASSISTANT);
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isFalse();
+		assertThat(this.backend.eventLog().readStored(turn, 0).map(StoredEvent::type).collectList().block(TIMEOUT))
+			.containsExactly("turn.completed");
+	}
+
+	@Test
+	void endWithAnAnswerForAnotherVersionStoresNothingAndKeepsTheLease() {
+		TurnStarts.StartedTurn started = start("turn-1", LOG_TTL);
+		TurnKey turn = new TurnKey(this.key, "turn-1");
+		this.backend.conversations().append(this.key, 0, List.of(USER), started.lease()).block(TIMEOUT);
+
+		assertThatExceptionOfType(VersionConflictException.class).isThrownBy(() -> this.backend.ends()
+			.end(turn, List.of(new EventDraft("turn.completed", "{}", true)), started.lease(),
+					new TurnEnds.Answer(0, List.of(ASSISTANT)))
+			.blockLast(TIMEOUT));
+		assertThat(this.backend.conversations().find(this.key).block(TIMEOUT).messages()).containsExactly(USER);
+		assertThat(this.backend.eventLog().readStored(turn, 0).collectList().block(TIMEOUT)).isEmpty();
+		assertThat(this.backend.leases().isHeld(this.key, "turn-1").block(TIMEOUT)).isTrue();
+	}
+
+	@Test
+	void endWithAnAnswerOfATurnThatLostItsLeaseStoresNothing() {
+		TurnStarts.StartedTurn first = start("turn-1", LOG_TTL);
+		this.backend.leases().release(first.lease()).block(TIMEOUT);
+		start("turn-2", LOG_TTL);
+		TurnKey turn = new TurnKey(this.key, "turn-1");
+
+		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> this.backend.ends()
+			.end(turn, List.of(new EventDraft("turn.completed", "{}", true)), first.lease(),
+					new TurnEnds.Answer(0, List.of(USER, ASSISTANT)))
+			.blockLast(TIMEOUT));
+		assertThat(this.backend.conversations().find(this.key).blockOptional(TIMEOUT)).isEmpty();
+		assertThat(this.backend.eventLog().readStored(turn, 0).collectList().block(TIMEOUT)).isEmpty();
 		assertThat(this.backend.leases().isHeld(this.key, "turn-2").block(TIMEOUT)).isTrue();
 	}
 

@@ -32,7 +32,7 @@ public sealed interface TurnEvent {
 			case Token.TYPE -> Token.class;
 			case "tool.call" -> ToolCallStarted.class;
 			case "tool.result" -> ToolResult.class;
-			case "turn.completed" -> TurnCompleted.class;
+			case TurnCompleted.TYPE -> TurnCompleted.class;
 			case Error.TYPE, Error.LEGACY_TYPE -> Error.class;
 			default -> null;
 		};
@@ -174,6 +174,9 @@ public sealed interface TurnEvent {
 	record TurnCompleted(String reason, @Nullable String content, @Nullable List<ToolCall> toolCalls, Usage usage,
 			int iterations) implements TurnEvent {
 
+		/** The event's type. */
+		public static final String TYPE = "turn.completed";
+
 		/** Creates a completion without client tool calls. */
 		public TurnCompleted(String reason, @Nullable String content, Usage usage, int iterations) {
 			this(reason, content, null, usage, iterations);
@@ -181,7 +184,7 @@ public sealed interface TurnEvent {
 
 		@Override
 		public String type() {
-			return "turn.completed";
+			return TYPE;
 		}
 
 		@Override

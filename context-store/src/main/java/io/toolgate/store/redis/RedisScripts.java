@@ -161,13 +161,14 @@ final class RedisScripts {
 			""" + CONVERSATION_READ;
 
 	/**
-	 * Appends a batch of events to a turn log, all or none, assigns their ids and
-	 * announces the last id; with a lease value, then releases the turn's lease if it
-	 * still holds that value (the batch of a turn's terminal event).
+	 * The Lua that checks a batch of events before a turn-log script writes any of it, so
+	 * that a refused batch stores nothing: the log is live, takes this writer's appends,
+	 * and has room; at most the last event is terminal. On {@code KEYS[1]} (the log's
+	 * meta), {@code ARGV[2]} (max events), {@code ARGV[4]} (writer or '') and the local
+	 * {@code e0}, the index in {@code ARGV} of the first event's type (each event takes
+	 * type, data, terminal); sets {@code meta}, {@code first} and {@code count}.
 	 */
-	static final String TURN_LOG_APPEND_ALL = """
-			-- KEYS: meta, events, turns, lease (when ARGV[5] is not ''); ARGV: turn id, max events, channel,
-			-- writer or '', lease value to release or '', then type, data, terminal (0 or 1) per event
+	private static final String TURN_LOG_CHECK_BATCH = """
 			local meta = redis.call('HMGET', KEYS[1], 'n', 'ended', 'ttl', 'w')
 			""" + TURN_LOG_REQUIRE_LIVE + """
 			-- A log claimed by a writer takes fenced appends from that writer only.
@@ -176,10 +177,9 @@ final class RedisScripts {
 			end
 			local first = tonumber(meta[1]) + 1
 			local max = tonumber(ARGV[2])
-			local count = (#ARGV - 5) / 3
-			-- Check the whole batch before writing any of it, so a refused batch stores nothing.
+			local count = (#ARGV - e0 + 1) / 3
 			for i = 0, count - 1 do
-				local terminal = ARGV[6 + i * 3 + 2]
+				local terminal = ARGV[e0 + i * 3 + 2]
 				if terminal == '1' and i < count - 1 then
 					return {'ended'}
 				end
@@ -187,11 +187,19 @@ final class RedisScripts {
 					return {'full'}
 				end
 			end
+			""";
+
+	/**
+	 * The Lua that writes a batch {@link #TURN_LOG_CHECK_BATCH} checked, assigning its
+	 * ids, on {@code KEYS[1..3]} (meta, events, turns) and {@code ARGV[1]} (turn id);
+	 * sets {@code id}, the last one.
+	 */
+	private static final String TURN_LOG_WRITE_BATCH = """
 			local id = first - 1
 			local ended = '0'
 			for i = 0, count - 1 do
 				id = id + 1
-				local base = 6 + i * 3
+				local base = e0 + i * 3
 				redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], id .. '-0', 'type', ARGV[base], 'data', ARGV[base + 1],
 					't', ARGV[base + 2])
 				ended = ARGV[base + 2]
@@ -203,9 +211,56 @@ final class RedisScripts {
 			if redis.call('PTTL', KEYS[3]) < tonumber(meta[3]) then
 				redis.call('PEXPIRE', KEYS[3], meta[3])
 			end
+			""";
+
+	/**
+	 * Appends a batch of events to a turn log, all or none, assigns their ids and
+	 * announces the last id; with a lease value, then releases the turn's lease if it
+	 * still holds that value (the batch of a turn's terminal event).
+	 */
+	static final String TURN_LOG_APPEND_ALL = """
+			-- KEYS: meta, events, turns, lease (when ARGV[5] is not ''); ARGV: turn id, max events, channel,
+			-- writer or '', lease value to release or '', then type, data, terminal (0 or 1) per event
+			local e0 = 6
+			""" + TURN_LOG_CHECK_BATCH + TURN_LOG_WRITE_BATCH + """
 			if ARGV[5] ~= '' and redis.call('GET', KEYS[4]) == ARGV[5] then
 				redis.call('DEL', KEYS[4])
 			end
+			redis.call('PUBLISH', ARGV[3], id)
+			return {'ok', first}
+			""";
+
+	/**
+	 * Ends a turn that has an answer to store: appends the answer to the conversation (as
+	 * {@link #CONVERSATION_APPEND} does, fenced by the lease, at the expected version)
+	 * and the last batch to the turn log (as {@link #TURN_LOG_APPEND_ALL} does), then
+	 * releases the lease; all of it or, with any check failing, none.
+	 */
+	static final String TURN_END = """
+			-- KEYS: meta, events, turns, lease, conv, msgs; ARGV: turn id, max events, channel, writer or '',
+			-- lease value, expected version, now, conversation ttl, message count, the messages, then type, data,
+			-- terminal (0 or 1) per event
+			local e0 = 10 + tonumber(ARGV[9])
+			""" + TURN_LOG_CHECK_BATCH + """
+			if redis.call('GET', KEYS[4]) ~= ARGV[5] then
+				return {'lease'}
+			end
+			local version = tonumber(redis.call('HGET', KEYS[5], 'v') or '0')
+			if version ~= tonumber(ARGV[6]) then
+				return {'version', version}
+			end
+			if version == 0 then
+				redis.call('DEL', KEYS[6])
+				redis.call('HSET', KEYS[5], 'c', ARGV[7])
+			end
+			for i = 10, e0 - 1 do
+				redis.call('RPUSH', KEYS[6], ARGV[i])
+			end
+			redis.call('HSET', KEYS[5], 'v', version + 1, 'u', ARGV[7])
+			redis.call('PEXPIRE', KEYS[5], ARGV[8])
+			redis.call('PEXPIRE', KEYS[6], ARGV[8])
+			""" + TURN_LOG_WRITE_BATCH + """
+			redis.call('DEL', KEYS[4])
 			redis.call('PUBLISH', ARGV[3], id)
 			return {'ok', first}
 			""";

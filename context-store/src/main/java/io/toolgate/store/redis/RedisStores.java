@@ -53,7 +53,7 @@ public final class RedisStores implements AutoCloseable {
 		this.eventLog = new RedisTurnEventLog(commands, connections.pubSub(), keys, settings);
 		this.idempotency = new RedisIdempotencyStore(commands, keys, settings);
 		this.starts = new RedisTurnStarts(commands, keys, this.leases, settings);
-		this.ends = new RedisTurnEnds(this.eventLog);
+		this.ends = new RedisTurnEnds(this.eventLog, commands, keys, settings, clock);
 	}
 
 	/**

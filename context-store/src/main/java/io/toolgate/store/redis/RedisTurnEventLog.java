@@ -169,7 +169,7 @@ public final class RedisTurnEventLog implements TurnEventLog {
 			});
 	}
 
-	private static List<StoredEvent> stored(long firstId, List<EventDraft> events) {
+	static List<StoredEvent> stored(long firstId, List<EventDraft> events) {
 		List<StoredEvent> stored = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
 			EventDraft event = events.get(i);

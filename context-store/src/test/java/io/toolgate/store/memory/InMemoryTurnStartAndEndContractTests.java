@@ -18,7 +18,7 @@ class InMemoryTurnStartAndEndContractTests extends AbstractTurnStartAndEndContra
 		InMemoryTurnEventLog eventLog = new InMemoryTurnEventLog(InMemoryTurnEventLog.Limits.ofDefaults(), this.clock);
 		InMemoryConversationStore store = new InMemoryConversationStore(leases, eventLog,
 				new InMemoryConversationStore.Limits(Duration.ofHours(1), 1_000), this.clock);
-		return new Backend(TurnStarts.sequential(leases, store, eventLog), TurnEnds.sequential(eventLog, leases),
+		return new Backend(TurnStarts.sequential(leases, store, eventLog), TurnEnds.sequential(store, eventLog, leases),
 				leases, store, eventLog);
 	}
 

@@ -49,8 +49,9 @@ public class StoreConfiguration {
 	}
 
 	@Bean
-	TurnEnds turnEnds(InMemoryTurnEventLog eventLog, InMemoryTurnLeases leases) {
-		return TurnEnds.sequential(eventLog, leases);
+	TurnEnds turnEnds(InMemoryConversationStore conversations, InMemoryTurnEventLog eventLog,
+			InMemoryTurnLeases leases) {
+		return TurnEnds.sequential(conversations, eventLog, leases);
 	}
 
 	@Bean

@@ -22,4 +22,15 @@ public interface ConversationWriter {
 	 */
 	Mono<Void> append(List<ChatMessage> messages);
 
+	/**
+	 * Appends the turn's answer, its last write, right before its terminal event. A
+	 * writer may hold it and store it with the terminal event instead (see
+	 * {@link StoredConversationWriter#deferAnswerToEnd()}).
+	 * @param messages complete messages, in order
+	 * @return completion; errors with the store's failures
+	 */
+	default Mono<Void> appendAnswer(List<ChatMessage> messages) {
+		return append(messages);
+	}
+
 }

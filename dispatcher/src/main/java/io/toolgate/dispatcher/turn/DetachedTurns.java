@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.error.UpstreamErrors;
@@ -19,6 +20,7 @@ import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
 import io.toolgate.store.TurnLeases;
 import io.toolgate.streaming.TurnEvent;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -119,7 +121,7 @@ public class DetachedTurns {
 		TurnKey key = new TurnKey(Objects.requireNonNull(turn.conversation(), "conversation"), turn.turnId());
 		Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
 		this.localFeeds.put(key, feed);
-		launch(key, turn, this.engine.run(request), feed);
+		launch(key, turn, this.engine.run(request), feed, answerAtTheEnd(request));
 		return key;
 	}
 
@@ -190,14 +192,16 @@ public class DetachedTurns {
 	 * log.
 	 */
 	private void launchTakenOver(TurnKey key, PreparedTurn turn, TurnRequest request, TurnResumption from) {
-		launch(key, turn, this.engine.resume(request, from), Sinks.many().multicast().directBestEffort());
+		launch(key, turn, this.engine.resume(request, from), Sinks.many().multicast().directBestEffort(),
+				answerAtTheEnd(request));
 	}
 
 	/**
 	 * The one place where detached turns are subscribed; each is bounded by the turn
 	 * deadline.
 	 */
-	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed) {
+	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed,
+			Supplier<TurnEnds.@Nullable Answer> answers) {
 		AtomicBoolean ended = new AtomicBoolean();
 		// Appends are fenced by the turn's lease: once another replica takes the turn
 		// over, this one's are refused.
@@ -211,7 +215,7 @@ public class DetachedTurns {
 			.takeUntilOther(this.stopping.asMono())
 			.concatWith(
 					Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty() : Mono.just(abandonedByShutdown())))
-			.transform(stream -> this.writer.write(key, stream, lease))
+			.transform(stream -> this.writer.write(key, stream, lease, answers))
 			.doOnNext(stored -> {
 				// The terminal event's write released the lease: the slot goes too,
 				// before a client reads it and sends the conversation's next turn.
@@ -241,6 +245,18 @@ public class DetachedTurns {
 		if (!handle[0].isDisposed()) {
 			this.detached.add(handle[0]);
 		}
+	}
+
+	/**
+	 * A detached turn stores its answer with its terminal event, in one write: its writer
+	 * holds the answer for the end.
+	 */
+	private static Supplier<TurnEnds.@Nullable Answer> answerAtTheEnd(TurnRequest request) {
+		if (request.writer() instanceof StoredConversationWriter writer) {
+			writer.deferAnswerToEnd();
+			return writer::takeAnswer;
+		}
+		return () -> null;
 	}
 
 	/**

@@ -166,7 +166,7 @@ public class TurnEngine {
 		if (!message.hasToolCalls()) {
 			String reason = "length".equals(completed.finishReason()) ? "length" : "stop";
 			return state.writer()
-				.append(List.of(message))
+				.appendAnswer(List.of(message))
 				.thenMany(Flux.just(state.complete(reason, message.content(), null)));
 		}
 		List<ToolCall> serverCalls = new ArrayList<>();
@@ -176,7 +176,7 @@ public class TurnEngine {
 		}
 		if (serverCalls.isEmpty()) {
 			return state.writer()
-				.append(List.of(message))
+				.appendAnswer(List.of(message))
 				.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls)));
 		}
 		if (state.repeatsPastBound(serverCalls, this.settings.loopThreshold())) {
@@ -185,7 +185,7 @@ public class TurnEngine {
 		ChatMessage serverMessage = ChatMessage.assistant(message.content(), serverCalls);
 		Flux<TurnEvent> next = clientCalls.isEmpty() ? Flux.defer(() -> iterate(state))
 				: Flux.defer(() -> state.writer()
-					.append(List.of(ChatMessage.assistant(null, clientCalls)))
+					.appendAnswer(List.of(ChatMessage.assistant(null, clientCalls)))
 					.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls))));
 		return Flux.concat(this.toolRound.run(state, serverMessage, Map.of(), true), next);
 	}

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.store.EventDraft;
@@ -10,6 +11,7 @@ import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
 import io.toolgate.streaming.TurnEvent;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,10 +51,13 @@ final class TurnEventWriter {
 	 * @param lease the turn's lease: its fence makes the log refuse the writes of a
 	 * replica whose lease another replica took, and it is released with the terminal
 	 * event
+	 * @param answers the answer the turn holds for its end, stored with a terminal
+	 * {@code turn.completed} in the same write; asked once, for that batch
 	 * @return the events as stored, with their ids (the terminal one once the lease is
 	 * released); errors with the log's failure
 	 */
-	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, TurnLease lease) {
+	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, TurnLease lease,
+			Supplier<TurnEnds.@Nullable Answer> answers) {
 		return Flux.defer(() -> {
 			AtomicBoolean firstToken = new AtomicBoolean();
 			return events.map(this::draft)
@@ -60,7 +65,9 @@ final class TurnEventWriter {
 						draft -> TurnEvent.Token.TYPE.equals(draft.type()) && firstToken.compareAndSet(false, true))
 				.concatMap(window -> window.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true));
 		})
-			.concatMap(batch -> batch.getLast().terminal() ? this.ends.end(key, batch, lease)
+			.concatMap(batch -> batch.getLast().terminal()
+					? this.ends.end(key, batch, lease,
+							TurnEvent.TurnCompleted.TYPE.equals(batch.getLast().type()) ? answers.get() : null)
 					: this.eventLog.appendAll(key, batch, lease.fence()), 1);
 	}
 

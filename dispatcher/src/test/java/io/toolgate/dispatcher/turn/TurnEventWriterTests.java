@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.turn;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import io.toolgate.store.ConversationKey;
@@ -7,12 +8,14 @@ import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
+import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
 import io.toolgate.store.memory.InMemoryTurnLeases;
 import io.toolgate.streaming.StreamingJson;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.Usage;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
@@ -34,8 +37,11 @@ class TurnEventWriterTests {
 
 	private final InMemoryTurnLeases leases = new InMemoryTurnLeases();
 
+	private final InMemoryConversationStore conversations = new InMemoryConversationStore(this.leases, this.eventLog,
+			InMemoryConversationStore.Limits.ofDefaults(), Clock.systemUTC());
+
 	private final TurnEventWriter writer = new TurnEventWriter(this.eventLog,
-			TurnEnds.sequential(this.eventLog, this.leases), FLUSH, StreamingJson.mapper());
+			TurnEnds.sequential(this.conversations, this.eventLog, this.leases), FLUSH, StreamingJson.mapper());
 
 	@Test
 	void writesTheFirstTokenAtOnceBatchesTheRestAndReleasesTheLeaseWithTheLastBatch() {
@@ -43,7 +49,7 @@ class TurnEventWriterTests {
 		this.eventLog.create(this.key, Duration.ofMinutes(5)).block();
 		Sinks.Many<TurnEvent> events = Sinks.many().unicast().onBackpressureBuffer();
 
-		StepVerifier.withVirtualTime(() -> this.writer.write(this.key, events.asFlux(), lease))
+		StepVerifier.withVirtualTime(() -> this.writer.write(this.key, events.asFlux(), lease, () -> null))
 			.then(() -> events.tryEmitNext(new TurnEvent.TurnStarted("turn_1", "c1", "m")))
 			.expectNoEvent(Duration.ofMillis(5))
 			.then(() -> events.tryEmitNext(new TurnEvent.Token("a", 1)))
@@ -69,6 +75,33 @@ class TurnEventWriterTests {
 			.verify(Duration.ofSeconds(5));
 		assertThat(this.eventLog.readStored(this.key, 0).map(StoredEvent::type).collectList().block())
 			.containsExactly("turn.started", "token", "token", "token", "turn.completed");
+	}
+
+	@Test
+	void storesTheAnswerTheTurnHeldWithItsCompletionAndNotWithAnError() {
+		TurnLease lease = this.leases.acquire(this.conversation, "turn_1", Duration.ofMinutes(1)).block();
+		this.eventLog.create(this.key, Duration.ofMinutes(5)).block();
+		String answer = "{\"role\":\"assistant\",\"content\":\"abc\"}";
+		TurnEnds.Answer held = new TurnEnds.Answer(0, java.util.List.of(answer));
+
+		this.writer
+			.write(this.key,
+					Flux.just(new TurnEvent.TurnStarted("turn_1", "c1", "m"),
+							new TurnEvent.TurnCompleted("stop", "abc", null, Usage.ZERO, 1)),
+					lease, () -> held)
+			.blockLast(Duration.ofSeconds(5));
+
+		assertThat(this.conversations.find(this.conversation).block().messages()).containsExactly(answer);
+		assertThat(this.leases.isHeld(this.conversation, "turn_1").block()).isFalse();
+
+		TurnKey failed = new TurnKey(this.conversation, "turn_2");
+		TurnLease second = this.leases.acquire(this.conversation, "turn_2", Duration.ofMinutes(1)).block();
+		this.eventLog.create(failed, Duration.ofMinutes(5)).block();
+		this.writer
+			.write(failed, Flux.just(new TurnEvent.Error("upstream_error", "failed", "upstream_error")), second,
+					() -> new TurnEnds.Answer(1, java.util.List.of(answer)))
+			.blockLast(Duration.ofSeconds(5));
+		assertThat(this.conversations.find(this.conversation).block().messages()).containsExactly(answer);
 	}
 
 }
