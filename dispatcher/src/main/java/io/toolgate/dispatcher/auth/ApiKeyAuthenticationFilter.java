@@ -32,6 +32,12 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	public static final Tenant ANONYMOUS = new Tenant("anonymous");
 
 	/**
+	 * The exchange attribute holding the {@link ApiKeyResolver#keyId key id} of the
+	 * request's API key; absent for stream tokens and when authentication is off.
+	 */
+	public static final String KEY_ID_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".keyId";
+
+	/**
 	 * The exchange attribute set when a stream token, not an API key, authenticated the
 	 * request.
 	 */
@@ -82,10 +88,21 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 		if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return Mono.error(unauthenticated("Missing API key: send 'Authorization: Bearer <key>'"));
 		}
-		return this.resolver.resolve(header.substring(BEARER.length()).trim()).map(tenant -> {
+		String key = header.substring(BEARER.length()).trim();
+		return this.resolver.resolve(key).map(tenant -> {
 			exchange.getAttributes().put(Tenant.ATTRIBUTE, tenant);
+			exchange.getAttributes().put(KEY_ID_ATTRIBUTE, ApiKeyResolver.keyId(key));
 			return chain.filter(exchange);
 		}).orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
+	}
+
+	/**
+	 * The key id of an exchange's API key.
+	 * @param exchange the exchange
+	 * @return the key id, or {@code null} if the request came without an API key
+	 */
+	public static @Nullable String keyId(ServerWebExchange exchange) {
+		return exchange.getAttribute(KEY_ID_ATTRIBUTE);
 	}
 
 	private static PathPattern.@Nullable PathMatchInfo turnEvents(ServerWebExchange exchange) {

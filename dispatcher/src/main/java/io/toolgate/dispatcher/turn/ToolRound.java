@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolFanOut;
@@ -92,8 +93,12 @@ final class ToolRound {
 	private Flux<ToolResult> execute(TurnState state, List<ToolInvocation> invocations,
 			Map<String, TurnEvent.ToolResult> known) {
 		String scope = "turn-call:" + state.request.tenant();
-		return state.resumed ? this.fanOut.dispatchResumed(invocations, scope, known.keySet(), this.leaseTtl)
+		TurnRequest request = state.request;
+		AuditContext audit = new AuditContext(request.keyId(), request.conversationId(), request.turnId());
+		Flux<ToolResult> results = state.resumed
+				? this.fanOut.dispatchResumed(invocations, scope, known.keySet(), this.leaseTtl)
 				: this.fanOut.dispatchAll(invocations, scope);
+		return results.contextWrite(audit::writeTo);
 	}
 
 	/**
