@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
  * {@code maxRecordsPerTenant} records, the oldest dropped first. Ids are
  * {@code <milliseconds>-<sequence>} from the clock, increasing even when the clock does
  * not, as Redis stream ids are. Thread-safe; each tenant's ring is guarded by its own
- * lock, held only to copy or add.
+ * lock, held only to copy or add. There is a ring per tenant that has records: tenants
+ * are the configured ones, so their number is bounded by the key configuration.
  */
 public final class InMemoryAuditLog implements AuditLog {
 

@@ -33,6 +33,13 @@ import reactor.core.publisher.Mono;
  */
 public final class AuditTrail {
 
+	/**
+	 * The most characters of arguments a record keeps; longer ones are cut and end in
+	 * {@code …}, so that a log of capped length is capped in size too. The hash covers
+	 * the whole arguments.
+	 */
+	public static final int MAX_RECORDED_ARGUMENTS_CHARS = 4096;
+
 	private static final Logger logger = LoggerFactory.getLogger(AuditTrail.class);
 
 	private final AuditLog log;
@@ -80,7 +87,7 @@ public final class AuditTrail {
 			@Nullable String tool, @Nullable String arguments, String decision, String outcome, long durationMs) {
 		return new AuditRecord(this.clock.instant(), kind, tenant, context.keyId(), context.conversationId(),
 				context.turnId(), callId, tool, (arguments != null) ? hash(arguments) : null,
-				(arguments != null && this.policy.recordArguments()) ? arguments : null, decision, outcome,
+				(arguments != null && this.policy.recordArguments()) ? bounded(arguments) : null, decision, outcome,
 				Math.max(0, durationMs), this.policy.replica());
 	}
 
@@ -126,6 +133,11 @@ public final class AuditTrail {
 			.timeout(this.policy.timeout())
 			.onErrorMap(TimeoutException.class, ex -> new StoreUnavailableException(
 					"The audit log did not answer within " + this.policy.timeout().toMillis() + " ms", ex));
+	}
+
+	private static String bounded(String arguments) {
+		return (arguments.length() <= MAX_RECORDED_ARGUMENTS_CHARS) ? arguments
+				: arguments.substring(0, MAX_RECORDED_ARGUMENTS_CHARS) + "…";
 	}
 
 	/**

@@ -95,6 +95,22 @@ class AuditingToolCallsTests {
 		assertThat(record.replica()).isEqualTo("replica-t");
 	}
 
+	@Test
+	void keepsAtMostTheFirstCharactersOfLongArgumentsAndHashesThemAll() {
+		AuditPolicy policy = new AuditPolicy(Set.of(), true, "replica-t", Duration.ofSeconds(1));
+		AuditTrail trail = new AuditTrail(new InMemoryAuditLog(1, Clock.systemUTC()), policy,
+				new AuditMetrics(this.meters), Clock.systemUTC());
+		String arguments = "{\"text\":\"" + "x".repeat(AuditTrail.MAX_RECORDED_ARGUMENTS_CHARS) + "\"}";
+
+		AuditRecord record = trail.record(AuditRecord.Kind.TOOL_EXECUTION, "acme", AuditContext.NONE, "call_1", "echo",
+				arguments, "allowed", "ok", 1);
+
+		assertThat(record.arguments()).hasSize(AuditTrail.MAX_RECORDED_ARGUMENTS_CHARS + 1)
+			.endsWith("…")
+			.startsWith("{\"text\":\"xxx");
+		assertThat(record.argumentsHash()).isEqualTo(AuditTrail.hash(arguments));
+	}
+
 	private AuditingToolCalls auditor(AuditLog log, boolean recordArguments) {
 		AuditPolicy policy = new AuditPolicy(Set.of(RiskTier.HIGH), recordArguments, "replica-t",
 				Duration.ofMillis(200));

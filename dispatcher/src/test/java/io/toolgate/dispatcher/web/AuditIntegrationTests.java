@@ -39,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outcome and replica; a turn's record is readable by the time its {@code tool.result}
  * event arrives; {@code GET /v1/audit} pages with a cursor, filters by tool and time,
  * answers bad parameters with 400 JSON and shows a tenant nothing of another's; a
- * high-risk call gets a start record before it runs.
+ * high-risk call gets a start record before it runs; a second replica on the same Redis
+ * writes to the same log.
  */
 @Timeout(120)
 class AuditIntegrationTests {
@@ -164,6 +165,29 @@ class AuditIntegrationTests {
 		assertThat(paged).containsExactlyElementsOf(ids);
 		assertThat(sizes).containsExactly(2, 2, 1);
 		assertThat(list(acme, "/v1/audit?since=" + Instant.now().plusSeconds(3600)).path("data")).isEmpty();
+	}
+
+	@Test
+	void aRecordWrittenOnOneReplicaIsReadOnAnother() {
+		try (GatewayApp other = GatewayApp
+			.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url", upstream.baseUrl(),
+					"toolgate.tools.registry", app.context().getEnvironment().getProperty("toolgate.tools.registry"),
+					"toolgate.audit.replica", "replica-b"))) {
+			String id = other.client(GatewayApp.ACME_KEY)
+				.post()
+				.uri("/v1/tools/{name}/invocations", "echo")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"arguments\":{\"replica\":\"b\"}}")
+				.retrieve()
+				.bodyToMono(JsonNode.class)
+				.block(WAIT)
+				.path("id")
+				.asString();
+
+			JsonNode record = find(list(acme, "/v1/audit?tool=echo&limit=1000"), id);
+
+			assertThat(record.path("replica").asString()).isEqualTo("replica-b");
+		}
 	}
 
 	@Test
