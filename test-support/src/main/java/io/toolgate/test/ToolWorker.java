@@ -40,6 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>{@code POST /status?code=N} answers status N with a JSON error body</li>
  * <li>{@code POST /big?bytes=N} answers a JSON string of about N bytes</li>
  * <li>{@code POST /text} answers plain text</li>
+ * <li>{@code POST /raw} answers 200 with the {@code body} argument as it is, under the
+ * {@code content-type} argument: any text, JSON or not</li>
  * <li>{@code POST /weather} answers {@code {"city","forecast","marker"}} for the
  * {@code city} argument, after the worker's weather latency; the marker is
  * {@link #markerFor(String)}, so a test can find the worker's output in a model's
@@ -194,6 +196,7 @@ public final class ToolWorker implements AutoCloseable {
 					"{\"error\":\"status " + query.get("code") + "\"}"));
 			case "/big" -> Mono.just(Reply.json("\"" + "x".repeat(Integer.parseInt(query.get("bytes"))) + "\""));
 			case "/text" -> Mono.just(new Reply(200, "text/plain", "hello, not json"));
+			case "/raw" -> Mono.just(raw(body));
 			case "/weather" -> Mono.delay(this.weatherLatency).thenReturn(Reply.json(weather(body)));
 			default -> Mono.just(new Reply(404, "application/json", "{}"));
 		};
@@ -207,6 +210,12 @@ public final class ToolWorker implements AutoCloseable {
 		result.put("forecast", "sunny");
 		result.put("marker", markerFor(city));
 		return JSON.writeValueAsString(result);
+	}
+
+	private static Reply raw(String body) {
+		JsonNode arguments = JSON.readTree(body);
+		return new Reply(200, arguments.path("content-type").asString("application/json"),
+				arguments.path("body").asString(""));
 	}
 
 	private static Mono<Void> closed(HttpServerRequest request) {

@@ -120,6 +120,15 @@ public final class RedisKeys {
 	}
 
 	/**
+	 * The key of a tenant's audit stream.
+	 * @param tenant the tenant
+	 * @return the key
+	 */
+	public String audit(String tenant) {
+		return this.prefix + ":audit:{" + encode(tenant) + "}";
+	}
+
+	/**
 	 * The value a held lease is stored under: its fence and turn, so that a fenced write
 	 * compares both.
 	 * @param lease the lease

@@ -103,6 +103,16 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
+	 * An audit log on the stores' connection.
+	 * @param maxRecordsPerTenant the length a tenant's stream is trimmed to, at least 1
+	 * @return the log
+	 */
+	public RedisAuditLog auditLog(int maxRecordsPerTenant) {
+		return new RedisAuditLog(this.connections.commands(), new RedisKeys(this.settings.keyPrefix()), this.settings,
+				maxRecordsPerTenant);
+	}
+
+	/**
 	 * The conversation store.
 	 * @return the store
 	 */

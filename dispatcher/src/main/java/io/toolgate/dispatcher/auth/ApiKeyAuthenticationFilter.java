@@ -33,6 +33,12 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 	public static final Tenant ANONYMOUS = new Tenant("anonymous");
 
 	/**
+	 * The exchange attribute holding the {@link ApiKeyResolver#keyId key id} of the
+	 * request's API key; absent for stream tokens and when authentication is off.
+	 */
+	public static final String KEY_ID_ATTRIBUTE = ApiKeyAuthenticationFilter.class.getName() + ".keyId";
+
+	/**
 	 * The exchange attribute set when a stream token, not an API key, authenticated the
 	 * request.
 	 */
@@ -107,8 +113,18 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 		}
 		return tenant.map(found -> {
 			exchange.getAttributes().put(Tenant.ATTRIBUTE, found);
+			exchange.getAttributes().put(KEY_ID_ATTRIBUTE, ApiKeyResolver.keyId(key));
 			return chain.filter(exchange);
 		}).orElseGet(() -> Mono.error(unauthenticated("Invalid API key")));
+	}
+
+	/**
+	 * The key id of an exchange's API key.
+	 * @param exchange the exchange
+	 * @return the key id, or {@code null} if the request came without an API key
+	 */
+	public static @Nullable String keyId(ServerWebExchange exchange) {
+		return exchange.getAttribute(KEY_ID_ATTRIBUTE);
 	}
 
 	private static PathPattern.@Nullable PathMatchInfo turnEvents(ServerWebExchange exchange) {

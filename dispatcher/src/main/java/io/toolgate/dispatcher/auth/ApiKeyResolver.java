@@ -55,6 +55,16 @@ public final class ApiKeyResolver {
 		return HexFormat.of().formatHex(sha256(key));
 	}
 
+	/**
+	 * Identifies a key without revealing it: the first 12 hex digits of its SHA-256, the
+	 * start of its {@code toolgate.auth.keys[].sha256} value. Audit records carry it.
+	 * @param key the key
+	 * @return the key id
+	 */
+	public static String keyId(String key) {
+		return hash(key).substring(0, 12);
+	}
+
 	private static byte[] sha256(String key) {
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -6,6 +6,7 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.resource.ClientResources;
 import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
+import io.toolgate.store.AuditLog;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.TurnEventLog;
@@ -91,6 +92,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	IdempotencyStore idempotencyStore(RedisStores stores) {
 		return stores.idempotency();
+	}
+
+	@Bean
+	AuditLog auditLog(RedisStores stores, AuditProperties properties) {
+		return stores.auditLog(properties.maxRecordsPerTenant());
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
+import io.toolgate.store.memory.InMemoryAuditLog;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
@@ -57,6 +58,11 @@ public class StoreConfiguration {
 	@Bean
 	InMemoryIdempotencyStore idempotencyStore(StoreProperties properties) {
 		return new InMemoryIdempotencyStore(properties.maxConversations(), Clock.systemUTC());
+	}
+
+	@Bean
+	InMemoryAuditLog auditLog(AuditProperties properties) {
+		return new InMemoryAuditLog(properties.maxRecordsPerTenant(), Clock.systemUTC());
 	}
 
 	@Bean

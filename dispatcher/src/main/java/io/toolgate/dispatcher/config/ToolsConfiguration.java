@@ -8,6 +8,7 @@ import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
+import io.toolgate.dispatcher.tool.ToolCallAuditor;
 import io.toolgate.dispatcher.tool.ToolCallGate;
 import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -75,10 +76,12 @@ public class ToolsConfiguration {
 
 	@Bean
 	ToolDispatcher toolDispatcher(ToolRegistry registry, ToolsProperties properties,
-			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<ToolCallGate> gates) {
+			ObjectProvider<ToolgateMetrics> metrics, ObjectProvider<ToolCallGate> gates,
+			ObjectProvider<ToolCallAuditor> auditors) {
 		ToolCallGate gate = gates.getIfAvailable(() -> ToolCallGate.OPEN);
 		return new ToolDispatcher(registry, properties.bulkheadMaxWait(),
-				metrics.getIfAvailable(ToolgateMetrics::noop).tools(), gate);
+				metrics.getIfAvailable(ToolgateMetrics::noop).tools(), gate,
+				auditors.getIfAvailable(() -> ToolCallAuditor.NONE));
 	}
 
 	@Bean

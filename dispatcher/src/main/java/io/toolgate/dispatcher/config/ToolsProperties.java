@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Duration;
 
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.web.ClientToolConflicts;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -27,12 +28,16 @@ import org.springframework.validation.annotation.Validated;
  * @param clientToolConflict what a chat completion defining a tool with the name of a
  * registered one gets: {@code prefer-client} (the client's tool replaces the registered
  * one in that request, logged once per name) or {@code reject} (400 naming the tool)
+ * @param untrustedResultNotice the system message sent first in every model request that
+ * carries tool results, telling the model that framed tool output is untrusted data;
+ * unset gives {@link ToolResultFraming#DEFAULT_NOTICE}, empty sends none
  */
 @ConfigurationProperties("toolgate.tools")
 @Validated
 public record ToolsProperties(@Nullable String registry, @DefaultValue("1s") Duration bulkheadMaxWait,
 		@DefaultValue("256") @Min(0) int bulkheadMaxWaiting, @DefaultValue("1MB") DataSize maxResponseSize,
-		@DefaultValue @Valid Http http, @DefaultValue("prefer-client") ClientToolConflicts.Rule clientToolConflict) {
+		@DefaultValue @Valid Http http, @DefaultValue("prefer-client") ClientToolConflicts.Rule clientToolConflict,
+		@Nullable String untrustedResultNotice) {
 
 	/**
 	 * HTTP tool worker client settings.

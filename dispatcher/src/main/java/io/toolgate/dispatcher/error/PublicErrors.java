@@ -102,6 +102,7 @@ public final class PublicErrors {
 			case "output_too_large" -> tool(ErrorType.UPSTREAM, "tool_output_too_large", text, null);
 			case "unknown_tool" -> new ToolgateException(ErrorType.NOT_FOUND, text);
 			case "rate_limited" -> tool(ErrorType.RATE_LIMITED, "tool_rate_limited", text, RETRY_SHORTLY);
+			case "audit_unavailable" -> tool(ErrorType.UNAVAILABLE, "audit_unavailable", text, RETRY_SHORTLY);
 			default -> tool(ErrorType.UPSTREAM, "tool_worker_error", text, null);
 		};
 	}

@@ -29,9 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code X-Toolgate-Tenant}, {@code X-Toolgate-Attempt} and, when the call has one,
  * {@code Idempotency-Key} (the same on every attempt). Outcomes: 2xx with a JSON body is
  * the output (an empty body is {@code {}}); connect failures, 5xx and 429 are retryable
- * {@code worker_error}s; other 4xx are non-retryable {@code tool_error}s; a non-JSON body
- * is a non-retryable {@code worker_error}; a body over the size cap is
- * {@code output_too_large}.
+ * {@code worker_error}s; other 4xx are non-retryable {@code tool_error}s; a 2xx whose
+ * {@code Content-Type} is neither JSON ({@code application/json} or {@code +json}) nor
+ * absent (HTML, text, binary) is a non-retryable {@code worker_error} naming the type,
+ * and its body is not read; a body that does not parse as one JSON document (truncated
+ * JSON, bytes that are not UTF-8) is a non-retryable {@code worker_error} too; a body
+ * over the size cap is {@code output_too_large}.
  * <p>
  * One instance shares one {@link WebClient} and connection pool for every HTTP tool; call
  * {@link #dispose()} on shutdown.
@@ -131,6 +134,16 @@ public final class HttpToolExecutor implements ToolExecutor {
 	private Mono<JsonNode> readResponse(ClientResponse response) {
 		HttpStatusCode status = response.statusCode();
 		if (status.is2xxSuccessful()) {
+			MediaType type = response.headers().contentType().orElse(null);
+			if (type != null && !isJson(type)) {
+				// The body is released unread: no part of a page or a blob reaches the
+				// model.
+				return response.releaseBody()
+					.then(Mono.error(new ToolExecutionException(
+							ToolExecutionException.WORKER_ERROR, "Tool worker answered with Content-Type "
+									+ type.getType() + "/" + type.getSubtype() + "; a tool result must be JSON",
+							false)));
+			}
 			return body(response).map(this::parseOutput)
 				.onErrorMap(DataBufferLimitException.class,
 						ex -> new ToolExecutionException(ToolExecutionException.OUTPUT_TOO_LARGE,
@@ -138,6 +151,10 @@ public final class HttpToolExecutor implements ToolExecutor {
 		}
 		return body(response).onErrorResume(ex -> Mono.just(new byte[0]))
 			.flatMap(bytes -> Mono.error(statusFailure(status, bytes)));
+	}
+
+	private static boolean isJson(MediaType type) {
+		return MediaType.APPLICATION_JSON.isCompatibleWith(type) || type.getSubtype().endsWith("+json");
 	}
 
 	private Mono<byte[]> body(ClientResponse response) {
@@ -158,7 +175,7 @@ public final class HttpToolExecutor implements ToolExecutor {
 		}
 		catch (JacksonException ex) {
 			throw new ToolExecutionException(ToolExecutionException.WORKER_ERROR,
-					"Tool worker answered with a body that is not JSON", false);
+					"Tool worker answered with a body that is not one JSON document", false);
 		}
 	}
 

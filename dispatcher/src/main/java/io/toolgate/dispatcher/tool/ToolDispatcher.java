@@ -33,6 +33,10 @@ import tools.jackson.databind.JsonNode;
  * {@link ToolCallObserver#span span}, with its outcome ({@code ok} or the error type) and
  * duration when it ends and each retry as it starts. Unknown tool names are reported as
  * {@code unknown}, to bound what the observer sees.
+ * <p>
+ * Each call is recorded by a {@link ToolCallAuditor}: it may refuse a valid, admitted
+ * call before its first attempt (the result is then its failure, attempts 0), and every
+ * result is handed to it before it is returned.
  */
 public class ToolDispatcher {
 
@@ -47,6 +51,8 @@ public class ToolDispatcher {
 	private final ToolCallObserver observer;
 
 	private final ToolCallGate gate;
+
+	private final ToolCallAuditor auditor;
 
 	/**
 	 * Creates a dispatcher whose calls pass no gate.
@@ -69,10 +75,25 @@ public class ToolDispatcher {
 	 */
 	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, ToolCallObserver observer,
 			ToolCallGate gate) {
+		this(registry, bulkheadMaxWait, observer, gate, ToolCallAuditor.NONE);
+	}
+
+	/**
+	 * Creates a dispatcher whose calls pass a gate and are audited.
+	 * @param registry the tools
+	 * @param bulkheadMaxWait how long an attempt waits for a permit of a full bulkhead
+	 * before it is rejected
+	 * @param observer where calls and retries are reported
+	 * @param gate admits each valid call once, before its first attempt
+	 * @param auditor records each call, and may refuse one before it runs
+	 */
+	public ToolDispatcher(ToolRegistry registry, Duration bulkheadMaxWait, ToolCallObserver observer, ToolCallGate gate,
+			ToolCallAuditor auditor) {
 		this.registry = registry;
 		this.bulkheadMaxWait = bulkheadMaxWait;
 		this.observer = observer;
 		this.gate = gate;
+		this.auditor = auditor;
 	}
 
 	/**
@@ -86,7 +107,8 @@ public class ToolDispatcher {
 			long start = System.nanoTime();
 			RegisteredTool tool = this.registry.find(invocation.toolName()).orElse(null);
 			String toolTag = (tool != null) ? tool.name() : "unknown";
-			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start));
+			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
+				.flatMap(result -> this.auditor.completed(invocation, tool, result)));
 		});
 	}
 
@@ -108,7 +130,9 @@ public class ToolDispatcher {
 		// charged twice.
 		return this.gate.admit(invocation.tenant(), tool.name())
 			.map(denied -> failure(invocation, tool.name(), denied, start, 0))
-			.switchIfEmpty(Mono.defer(() -> execute(tool, invocation, arguments, start)));
+			.switchIfEmpty(Mono.defer(() -> this.auditor.beforeExecution(invocation, tool)
+				.map(refused -> failure(invocation, tool.name(), refused, start, 0))
+				.switchIfEmpty(Mono.defer(() -> execute(tool, invocation, arguments, start)))));
 	}
 
 	private Mono<ToolResult> execute(RegisteredTool tool, ToolInvocation invocation, JsonNode arguments, long start) {

@@ -36,6 +36,12 @@ public class ToolExecutionException extends RuntimeException implements ToolFail
 	/** The arguments are not valid JSON or do not match the tool's schema. */
 	public static final String INVALID_ARGUMENTS = "invalid_arguments";
 
+	/**
+	 * The call was not run: it may not run unrecorded and the audit trail could not
+	 * record it.
+	 */
+	public static final String AUDIT_UNAVAILABLE = "audit_unavailable";
+
 	private final String errorType;
 
 	private final boolean retryable;

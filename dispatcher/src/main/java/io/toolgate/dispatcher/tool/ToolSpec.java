@@ -17,9 +17,12 @@ import tools.jackson.databind.JsonNode;
  * @param maxConcurrency the bound of in-flight executions on this replica (the bulkhead)
  * @param riskTier how much harm it can do
  * @param circuitBreaker when the tool's circuit breaker opens and how it recovers
+ * @param maxResultChars the most characters of a result's framed body the model gets;
+ * longer bodies are cut with a truncation marker ({@link ToolResultFraming})
  */
 public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
-		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
+		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
+		int maxResultChars) {
 
 	/**
 	 * Validates the spec's numeric bounds.
@@ -32,6 +35,28 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 		if (maxConcurrency < 1) {
 			throw new IllegalArgumentException("max-concurrency must be at least 1");
 		}
+		if (maxResultChars < ToolResultFraming.MIN_MAX_RESULT_CHARS) {
+			throw new IllegalArgumentException(
+					"max-result-chars must be at least " + ToolResultFraming.MIN_MAX_RESULT_CHARS);
+		}
+	}
+
+	/**
+	 * A spec whose results have the default size cap.
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param executor where it runs
+	 * @param timeout the bound of each attempt
+	 * @param retry how retryable failures are retried
+	 * @param maxConcurrency the bulkhead bound
+	 * @param riskTier how much harm it can do
+	 * @param circuitBreaker the circuit breaker policy
+	 */
+	public ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
+		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
+				ToolResultFraming.DEFAULT_MAX_RESULT_CHARS);
 	}
 
 	/**

@@ -14,6 +14,7 @@ import io.toolgate.streaming.openai.Usage;
 import io.toolgate.streaming.upstream.ModelClient;
 import io.toolgate.streaming.upstream.ModelEvent;
 import io.toolgate.streaming.upstream.UpstreamException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 /**
@@ -33,8 +34,11 @@ final class ModelCall {
 
 	private final TokenBudget budget;
 
+	private final @Nullable ChatMessage untrustedNotice;
+
 	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
-			TokenBudget budget) {
+			TokenBudget budget, @Nullable String untrustedNotice) {
+		this.untrustedNotice = (untrustedNotice != null) ? ChatMessage.system(untrustedNotice) : null;
 		this.model = model;
 		this.tools = tools;
 		this.trimmer = new HistoryTrimmer(historyTokenBudget, budget.estimator());
@@ -91,7 +95,7 @@ final class ModelCall {
 	}
 
 	private ChatCompletionRequest request(TurnState state) {
-		List<ChatMessage> messages = this.trimmer.trim(state.messages);
+		List<ChatMessage> messages = withNotice(this.trimmer.trim(state.messages));
 		List<ToolDefinition> offered = new ArrayList<>(state.request.clientTools());
 		for (ToolDefinition definition : this.tools.definitions()) {
 			if (!state.clientToolNames.contains(definition.function().name())) {
@@ -101,6 +105,22 @@ final class ModelCall {
 		ChatCompletionRequest template = state.request.template();
 		return template != null ? template.forUpstream(state.request.model(), messages, offered, true)
 				: ChatCompletionRequest.of(state.request.model(), messages, offered, true);
+	}
+
+	/**
+	 * The messages with the untrusted-results notice first when they carry tool results:
+	 * the notice goes where framed content does, and requests without tool results stay
+	 * as the client sent them. Not stored in the conversation.
+	 */
+	private List<ChatMessage> withNotice(List<ChatMessage> messages) {
+		if (this.untrustedNotice == null
+				|| messages.stream().noneMatch(message -> ChatMessage.TOOL.equals(message.role()))) {
+			return messages;
+		}
+		List<ChatMessage> noticed = new ArrayList<>(messages.size() + 1);
+		noticed.add(this.untrustedNotice);
+		noticed.addAll(messages);
+		return noticed;
 	}
 
 }

@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.tool.IdempotencyKeys;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolFanOut;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolResult;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
@@ -28,21 +30,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ToolRound {
 
-	/**
-	 * The largest tool result passed to the model, in characters; longer results are
-	 * truncated.
-	 */
-	static final int MAX_TOOL_RESULT_CHARS = 32_768;
-
 	private final ToolFanOut fanOut;
 
 	private final JsonMapper jsonMapper;
 
+	private final ToolResultFraming framing;
+
 	private final Duration leaseTtl;
 
-	ToolRound(IdempotentDispatch dispatcher, JsonMapper jsonMapper, int maxParallel, Duration leaseTtl) {
+	ToolRound(IdempotentDispatch dispatcher, JsonMapper jsonMapper, ToolResultFraming framing, int maxParallel,
+			Duration leaseTtl) {
 		this.fanOut = new ToolFanOut(dispatcher, maxParallel);
 		this.jsonMapper = jsonMapper;
+		this.framing = framing;
 		this.leaseTtl = leaseTtl;
 	}
 
@@ -93,8 +93,12 @@ final class ToolRound {
 	private Flux<ToolResult> execute(TurnState state, List<ToolInvocation> invocations,
 			Map<String, TurnEvent.ToolResult> known) {
 		String scope = "turn-call:" + state.request.tenant();
-		return state.resumed ? this.fanOut.dispatchResumed(invocations, scope, known.keySet(), this.leaseTtl)
+		TurnRequest request = state.request;
+		AuditContext audit = new AuditContext(request.keyId(), request.conversationId(), request.turnId());
+		Flux<ToolResult> results = state.resumed
+				? this.fanOut.dispatchResumed(invocations, scope, known.keySet(), this.leaseTtl)
 				: this.fanOut.dispatchAll(invocations, scope);
+		return results.contextWrite(audit::writeTo);
 	}
 
 	/**
@@ -130,21 +134,20 @@ final class ToolRound {
 
 	/**
 	 * The tool message content the model sees: the output JSON, or an error object it can
-	 * reason about.
+	 * reason about, framed as untrusted data and capped ({@link ToolResultFraming}). The
+	 * {@code tool.result} event carries the output unframed: the client is not the party
+	 * the frame protects, and it gets the JSON as the tool returned it.
 	 */
 	String content(TurnEvent.ToolResult result) {
-		String content;
+		String json;
 		if (result.isOk()) {
 			JsonNode output = result.output();
-			content = output == null ? "null" : this.jsonMapper.writeValueAsString(output);
+			json = output == null ? "null" : this.jsonMapper.writeValueAsString(output);
 		}
 		else {
-			content = this.jsonMapper.writeValueAsString(Map.of("error", result.error()));
+			json = this.jsonMapper.writeValueAsString(Map.of("error", result.error()));
 		}
-		if (content.length() > MAX_TOOL_RESULT_CHARS) {
-			content = content.substring(0, MAX_TOOL_RESULT_CHARS) + "…[truncated]";
-		}
-		return content;
+		return this.framing.frame(result.name(), result.callId(), result.status(), json);
 	}
 
 }

@@ -10,6 +10,7 @@ import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
@@ -51,8 +52,27 @@ public class TurnEngine {
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget) {
-		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget);
-		this.toolRound = new ToolRound(dispatcher, jsonMapper, settings.maxParallelTools(), settings.leaseTtl());
+		this(model, tools, dispatcher, settings, jsonMapper, metrics, budget,
+				new ToolResultFraming(tools, ToolResultFraming.DEFAULT_NOTICE));
+	}
+
+	/**
+	 * Creates the engine.
+	 * @param model the model
+	 * @param tools the server-side tools offered to the model
+	 * @param dispatcher executes server-side tool calls, each at most once per turn and
+	 * call id
+	 * @param settings loop bounds
+	 * @param jsonMapper JSON for tool results
+	 * @param metrics records turns and model calls
+	 * @param budget the tenants' model-token budgets
+	 * @param framing frames tool results for the model and says so in a system notice
+	 */
+	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolResultFraming framing) {
+		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, framing.notice());
+		this.toolRound = new ToolRound(dispatcher, jsonMapper, framing, settings.maxParallelTools(),
+				settings.leaseTtl());
 		this.settings = settings;
 		this.metrics = metrics;
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.dispatcher.auth.StreamTokens;
+import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.SseMetrics;
@@ -106,7 +107,8 @@ public class ChatCompletionsHandler {
 						this.coordinator.releaseAbandoned(turn);
 					}
 				});
-				return respond(turn, tenant, body, ExchangeReleases.ended(request.exchange()), detached);
+				return respond(turn, tenant, ApiKeyAuthenticationFilter.keyId(request.exchange()), body,
+						ExchangeReleases.ended(request.exchange()), detached);
 			}));
 	}
 
@@ -165,12 +167,12 @@ public class ChatCompletionsHandler {
 		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), false);
 	}
 
-	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, ChatCompletionRequest body, Mono<Void> ended,
-			AtomicBoolean detached) {
+	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, @Nullable String keyId,
+			ChatCompletionRequest body, Mono<Void> ended, AtomicBoolean detached) {
 		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body, turn.writer(),
-				body.isStream());
+				body.isStream(), keyId);
 		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();

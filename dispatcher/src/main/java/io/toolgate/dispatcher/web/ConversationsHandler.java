@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.StreamTokens;
+import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.error.ToolgateException;
@@ -110,7 +111,8 @@ public class ConversationsHandler {
 		return this.bodies.read(request, TurnBody.class)
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.map(body -> RequestValidation.turn(body, this.settings.maxContentLength()))
-			.flatMap(body -> this.coordinator.prepare(key, true).map(turn -> start(turn, tenant, key, body)))
+			.flatMap(body -> this.coordinator.prepare(key, true)
+				.map(turn -> start(turn, tenant, ApiKeyAuthenticationFilter.keyId(request.exchange()), key, body)))
 			.flatMap(turnKey -> {
 				String token = this.streamTokens.issue(tenant.id(), key.conversationId(), turnKey.turnId());
 				return ServerResponse.ok()
@@ -124,10 +126,11 @@ public class ConversationsHandler {
 			});
 	}
 
-	private TurnKey start(PreparedTurn turn, Tenant tenant, ConversationKey key, TurnBody body) {
+	private TurnKey start(PreparedTurn turn, Tenant tenant, @Nullable String keyId, ConversationKey key,
+			TurnBody body) {
 		String model = body.model() != null ? body.model() : this.settings.defaultModel();
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), key.conversationId(), model,
-				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer(), true);
+				turn.history(), List.of(ChatMessage.user(body.content())), List.of(), null, turn.writer(), true, keyId);
 		return this.detached.startDetached(turn, turnRequest);
 	}
 

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.PublicErrors;
@@ -95,7 +97,9 @@ public class ToolsHandler {
 			String name = request.pathVariable("name");
 			RegisteredTool tool = this.registry.find(name)
 				.orElseThrow(() -> ToolgateException.notFound("Tool '" + name + "'"));
-			return invoke(request, tool, Tenant.from(request).id());
+			String tenant = Tenant.from(request).id();
+			AuditContext audit = new AuditContext(ApiKeyAuthenticationFilter.keyId(request.exchange()), null, null);
+			return invoke(request, tool, tenant).contextWrite(audit::writeTo);
 		});
 	}
 

@@ -93,6 +93,7 @@ class PublicErrorsTests {
 		rows.add(row(tool(ToolExecutionException.UNKNOWN_TOOL), 404, "not_found_error", "not_found"));
 		rows.add(row(tool(ToolExecutionException.WORKER_ERROR), 502, "upstream_error", "tool_worker_error"));
 		rows.add(row(tool(ToolRateDecision.ERROR_TYPE), 429, "rate_limit_error", "tool_rate_limited"));
+		rows.add(row(tool(ToolExecutionException.AUDIT_UNAVAILABLE), 503, "unavailable_error", "audit_unavailable"));
 		// Policy
 		rows.add(row(requestLimitDenial(), 429, "rate_limit_error", "rate_limited"));
 		rows.add(row(tokenLimitDenial(), 429, "rate_limit_error", "token_rate_limited"));

@@ -133,7 +133,8 @@ class ToolDispatcherTests {
 				TestTools.http("text", this.worker.uri("/text"), Duration.ofSeconds(5), 3, 4));
 		StepVerifier.create(dispatcher.dispatch(call("c1", "text", "{}"))).assertNext(result -> {
 			assertThat(result.error().type()).isEqualTo("worker_error");
-			assertThat(result.error().message()).contains("not JSON");
+			assertThat(result.error().message())
+				.isEqualTo("Tool worker answered with Content-Type text/plain; a tool result must be JSON");
 			assertThat(result.attempts()).isEqualTo(1);
 		}).expectComplete().verify(VERIFY);
 	}

@@ -10,6 +10,7 @@ import java.util.stream.StreamSupport;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.TestRegistry;
 import io.toolgate.dispatcher.tool.ToolFanOut;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.redis.RedisIdempotencyStore;
 import io.toolgate.store.support.RawRedis;
@@ -115,7 +116,8 @@ class ToolIdempotencyConflictIntegrationTests {
 		List<JsonNode> toolMessages = toolMessages(upstream.requests().get(upstream.requests().size() - 1));
 		assertThat(toolMessages).extracting(message -> message.path("tool_call_id").asString())
 			.containsExactly("call_dup", "call_dup");
-		assertThat(toolMessages).extracting(message -> JSON.readTree(message.path("content").asString()))
+		assertThat(toolMessages)
+			.extracting(message -> JSON.readTree(ToolResultFraming.body(message.path("content").asString())))
 			.anySatisfy(content -> assertThat(content.path("error").path("type").asString())
 				.isEqualTo(ToolFanOut.IDEMPOTENCY_CONFLICT))
 			.anySatisfy(content -> assertThat(content.path("forecast").asString()).isEqualTo("sunny"));

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.toolgate.dispatcher.tool.ToolFanOut;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
@@ -41,7 +43,8 @@ class ToolRoundTests {
 	private final ToolRound round = new ToolRound(WorkerTools.idempotent(
 			this.tools.registry(TestTools.http("slow", this.worker.uri("/delay?ms=400"), Duration.ofSeconds(5), 1, 4),
 					TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4)),
-			new InMemoryIdempotencyStore(), Duration.ofSeconds(1), Duration.ofSeconds(5)), TestTools.JSON, 4,
+			new InMemoryIdempotencyStore(), Duration.ofSeconds(1), Duration.ofSeconds(5)), TestTools.JSON,
+			new ToolResultFraming(ToolRegistry.of(List.of()), ToolResultFraming.DEFAULT_NOTICE), 4,
 			Duration.ofMillis(500));
 
 	@Test
@@ -110,7 +113,7 @@ class ToolRoundTests {
 	}
 
 	private static JsonNode json(ChatMessage message) {
-		return TestTools.JSON.readTree(message.content());
+		return TestTools.JSON.readTree(ToolResultFraming.body(message.content()));
 	}
 
 }

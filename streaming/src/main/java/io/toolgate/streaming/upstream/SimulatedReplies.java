@@ -37,7 +37,7 @@ final class SimulatedReplies {
 		List<String> quotes = new ArrayList<>();
 		for (ChatMessage result : messages.subList(first, messages.size())) {
 			String name = names.getOrDefault(result.toolCallId(), "a tool");
-			quotes.add(name + " returned " + excerpt(result.content(), maxQuoteChars));
+			quotes.add(name + " returned " + excerpt(unframed(result.content()), maxQuoteChars));
 		}
 		return "Here is what I found: " + String.join("; ", quotes) + ".";
 	}
@@ -69,6 +69,20 @@ final class SimulatedReplies {
 			tokens.add((i < count - 1) ? parts[i % parts.length] + " " : parts[i % parts.length]);
 		}
 		return tokens;
+	}
+
+	/**
+	 * The body of a result the gateway framed as untrusted data ({@code <tool_result …>},
+	 * body, {@code </tool_result>}, each on its own lines), as a model reading the frame
+	 * would take it; other text as it is.
+	 */
+	private static @Nullable String unframed(@Nullable String text) {
+		if (text == null || !text.startsWith("<tool_result") || !text.endsWith("\n</tool_result>")) {
+			return text;
+		}
+		int start = text.indexOf('\n');
+		int end = text.length() - "\n</tool_result>".length();
+		return (start < end) ? text.substring(start + 1, end) : text;
 	}
 
 	private static String excerpt(@Nullable String text, int maxChars) {

@@ -118,6 +118,18 @@ class SimulatedModelClientTests {
 	}
 
 	@Test
+	void quotesTheBodyOfFramedToolResults() {
+		ToolCall time = ToolCall.of("call_1", "get_time", "{}");
+		List<ChatMessage> messages = List
+			.of(ChatMessage.user("what time is it"), ChatMessage.assistant(null, List.of(time)), ChatMessage.tool(
+					"call_1",
+					"<tool_result tool=\"get_time\" call_id=\"call_1\" status=\"ok\">\n{\"time\":\"12:00\"}\n</tool_result>"));
+		ModelEvent.Completed completed = completed(ChatCompletionRequest.of("m", messages, SampleTools.TOOLS, true));
+		assertThat(completed.message().content())
+			.isEqualTo("Here is what I found: get_time returned {\"time\":\"12:00\"}.");
+	}
+
+	@Test
 	void honoursReplyWordsAndToolCallCount() {
 		SimulatedModelClient shaped = new SimulatedModelClient(SimulatedModelSettings.instant().withShape(50, 3));
 		SimulatedReply text = shaped

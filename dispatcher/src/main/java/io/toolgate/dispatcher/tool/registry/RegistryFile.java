@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  *     max-concurrency: 16
  *     risk-tier: low
  *     circuit-breaker: { failure-rate-threshold: 50, wait-in-open: 30s }   # or { enabled: false }
+ *     max-result-chars: 32768
  * </pre>
  *
  * @param defaults what a tool that does not set a value gets
@@ -38,9 +39,10 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param retry the retry policy, field by field
 	 * @param riskTier {@code low}, {@code medium} or {@code high}
 	 * @param circuitBreaker the circuit breaker policy, field by field
+	 * @param maxResultChars the most characters of a result's framed body the model gets
 	 */
 	record Defaults(@Nullable Duration timeout, @Nullable Integer maxConcurrency, @Nullable Retry retry,
-			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
+			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker, @Nullable Integer maxResultChars) {
 	}
 
 	/**
@@ -55,10 +57,12 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param retry overrides the default retry policy, field by field
 	 * @param riskTier overrides the default risk tier
 	 * @param circuitBreaker overrides the default circuit breaker policy, field by field
+	 * @param maxResultChars overrides the default result size cap
 	 */
 	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
 			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
-			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
+			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker,
+			@Nullable Integer maxResultChars) {
 	}
 
 	/**

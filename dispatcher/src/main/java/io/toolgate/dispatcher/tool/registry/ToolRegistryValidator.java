@@ -14,6 +14,7 @@ import io.toolgate.dispatcher.tool.RiskTier;
 import io.toolgate.dispatcher.tool.ToolArgumentsValidator;
 import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ final class ToolRegistryValidator {
 	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
 	private static final Resolved BUILT_IN_DEFAULTS = new Resolved(Duration.ofSeconds(5), 64,
-			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null);
+			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null, ToolResultFraming.DEFAULT_MAX_RESULT_CHARS);
 
 	private final JsonMapper json;
 
@@ -87,15 +88,17 @@ final class ToolRegistryValidator {
 		Resolved resolved = new Resolved(or(defaults.timeout(), BUILT_IN_DEFAULTS.timeout()),
 				or(defaults.maxConcurrency(), BUILT_IN_DEFAULTS.maxConcurrency()),
 				retry(defaults.retry(), BUILT_IN_DEFAULTS.retry(), problems),
-				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems), defaults.circuitBreaker());
+				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems), defaults.circuitBreaker(),
+				or(defaults.maxResultChars(), BUILT_IN_DEFAULTS.maxResultChars()));
 		problems.check(resolved.timeout().isPositive(), "timeout must be positive");
 		problems.check(resolved.maxConcurrency() >= 1, "max-concurrency must be at least 1");
+		checkMaxResultChars(resolved.maxResultChars(), problems);
 		// Checked once here, so a bad default is reported against the defaults; the tools
 		// then start from the built-in policy rather than report it again.
 		if (resolved.timeout().isPositive()
 				&& circuitBreaker(null, resolved.circuitBreaker(), resolved.timeout(), problems) == null) {
 			return new Resolved(resolved.timeout(), resolved.maxConcurrency(), resolved.retry(), resolved.riskTier(),
-					null);
+					null, resolved.maxResultChars());
 		}
 		return resolved;
 	}
@@ -121,6 +124,8 @@ final class ToolRegistryValidator {
 		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
 		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
 		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
+		int maxResultChars = or(tool.maxResultChars(), defaults.maxResultChars());
+		checkMaxResultChars(maxResultChars, problems);
 		// The slow-call bound defaults to the timeout; a bad timeout is reported above.
 		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
 				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
@@ -129,7 +134,12 @@ final class ToolRegistryValidator {
 			return null;
 		}
 		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier,
-				circuitBreaker);
+				circuitBreaker, maxResultChars);
+	}
+
+	private static void checkMaxResultChars(int maxResultChars, Problems problems) {
+		problems.check(maxResultChars >= ToolResultFraming.MIN_MAX_RESULT_CHARS,
+				"max-result-chars must be at least " + ToolResultFraming.MIN_MAX_RESULT_CHARS);
 	}
 
 	private @Nullable JsonNode schema(@Nullable JsonNode schema, Problems problems) {
@@ -251,7 +261,7 @@ final class ToolRegistryValidator {
 
 	/** The values a tool gets when it sets none. */
 	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier,
-			RegistryFile.@Nullable CircuitBreaker circuitBreaker) {
+			RegistryFile.@Nullable CircuitBreaker circuitBreaker, int maxResultChars) {
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.RiskTier;
 import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
+import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.support.TestTools;
@@ -88,6 +89,34 @@ class ToolRegistryLoaderTests {
 					Duration.ofSeconds(10), 3));
 		assertThat(specs.get(2).circuitBreaker().enabled()).isFalse();
 		assertThat(specs.get(2).circuitBreaker().failureRateThreshold()).isEqualTo(25);
+	}
+
+	@Test
+	void appliesTheResultSizeCapDefaultAndOverrides() {
+		String yaml = """
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: b, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, max-result-chars: 1000 }
+				""";
+		assertThat(this.loader.parse(yaml, "r.yaml")).extracting(ToolSpec::maxResultChars)
+			.containsExactly(ToolResultFraming.DEFAULT_MAX_RESULT_CHARS, 1000);
+		String withDefault = "defaults: { max-result-chars: 2048 }\n" + yaml;
+		assertThat(this.loader.parse(withDefault, "r.yaml")).extracting(ToolSpec::maxResultChars)
+			.containsExactly(2048, 1000);
+	}
+
+	@Test
+	void rejectsAResultSizeCapTooSmallForAnErrorMessage() {
+		String yaml = """
+				defaults: { max-result-chars: 10 }
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, max-result-chars: 255 }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(
+					ex -> assertThat(ex.problems()).containsExactly("defaults: max-result-chars must be at least 256",
+							"tool 'a': max-result-chars must be at least 256"));
 	}
 
 	@Test
