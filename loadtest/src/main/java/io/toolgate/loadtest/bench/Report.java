@@ -14,13 +14,18 @@ final class Report {
 
 	private final LogNotes notes = new LogNotes();
 
+	private final TargetsTable targets = new TargetsTable();
+
+	private final String head;
+
 	private final Scale scale;
 
 	private String finalLoad = "";
 
 	Report(Scale scale, boolean quick, boolean profile, String command) {
 		this.scale = scale;
-		this.body.append("# Toolgate benchmark\n\n")
+		StringBuilder head = new StringBuilder();
+		head.append("# Toolgate benchmark\n\n")
 			.append(String.format("%s, %s mode%s. Machine: %d cores (`nproc`), %s, Java %s. Load generator, ",
 					Instant.now(), quick ? "quick" : "full", profile ? " with JFR profiling" : "",
 					Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
@@ -39,6 +44,7 @@ final class Report {
 			.append("Machine load at the start (1, 5, 15-minute load averages, as `uptime` shows them): ")
 			.append(loadAverages())
 			.append(".\n\n");
+		this.head = head.toString();
 	}
 
 	void overhead(List<OverheadBenchmark.Row> rows, String profile) {
@@ -46,24 +52,29 @@ final class Report {
 	}
 
 	void streams(StreamsBenchmark.Result result, String profile) {
+		this.targets.streams(result);
 		section(GatewaySections.streams(result, this.scale), profile);
 	}
 
 	void fanOut(List<FanOutBenchmark.Result> results, int calls, int latencyMs, String profile) {
+		this.targets.fanOut(results, calls, latencyMs);
 		section(GatewaySections.fanOut(results, calls, latencyMs), profile);
 	}
 
 	void agents(List<AgentsBenchmark.Step> steps, String profile) {
+		this.targets.agents(steps);
 		section(GatewaySections.agents(steps, this.scale), profile);
 	}
 
 	void redis(List<RedisCommandCounter.Count> counts, List<String> descriptions, Map<String, Double> idle,
 			List<RateLimitLatency.Pair> pairs, String profile) {
+		this.targets.redis(counts, pairs);
 		section(RedisSection.markdown(counts, descriptions, idle, pairs, this.scale), profile);
 	}
 
 	void floor(List<FloorBenchmark.Cell> cells, FloorBenchmark.Warmup warmup, FloorBenchmark.Settings settings,
 			String profile) {
+		this.targets.floor(cells, warmup);
 		section(FloorSection.markdown(cells, warmup, settings), profile);
 	}
 
@@ -108,7 +119,7 @@ final class Report {
 	String markdown() {
 		String end = this.finalLoad.isEmpty() ? ""
 				: "Machine load at the end (1, 5, 15 min): " + this.finalLoad + ".\n";
-		return this.body + this.notes.markdown() + end;
+		return this.head + this.targets.markdown() + this.body + this.notes.markdown() + end;
 	}
 
 }

@@ -60,6 +60,16 @@ class ReportTests {
 			.contains("Command: `bench/run.sh --quick`\n\n");
 		assertThat(markdown.substring(markdown.indexOf("Machine load averages (1, 5, 15 min) around")))
 			.isEqualTo(expected());
+		assertThat(markdown.substring(0, markdown.indexOf("Machine load averages (1, 5, 15 min) around")))
+			.contains("## Targets\n")
+			.contains("| open SSE turn streams on one replica, 0 errors | 998 opened of 1000, 2 failed | – "
+					+ "| = 10000, 0 failed | **no** |\n")
+			.contains("| heap with the streams open (after a full GC) | 120.25 MB | before opening 40 MB | ≤ 512 MB "
+					+ "| yes |\n")
+			.contains("| concurrent agents with 0 errors | 250 | – | ≥ 5000 | **no** |\n")
+			.contains("| Redis round trips per plain turn, rate limits on | 11.75 | limits off 9.75 | ≤ 8 | **no** |\n")
+			.contains("| non-stream, 50 conns: CPU ms/req | 0.58 | floor 0.50 | ≤ 0.60 | yes |\n")
+			.containsPattern("\\n\\d+ of \\d+ targets met\\.\\n");
 	}
 
 	private static Stats stats(long requests, long errors, double p50, double p99) {
