@@ -14,7 +14,12 @@ import java.util.regex.Pattern;
  */
 final class MonitorFeed {
 
-	private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+	/**
+	 * A quoted argument. Possessive, a run of plain characters at a time: a plain
+	 * alternation recurses once per character and overflows the stack on a script's
+	 * source, which a client sends whole when Redis does not have it cached.
+	 */
+	private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]++|\\\\.)*+)\"");
 
 	private MonitorFeed() {
 	}
