@@ -89,6 +89,14 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 				logger.debug("Request {} {} failed [{}]: {}", exchange.getRequest().getMethod(),
 						exchange.getRequest().getPath(), correlationId, error.getMessage());
 			}
+			else if (error.errorType() != ErrorType.INTERNAL) {
+				// A failure Toolgate knows and named (a store or the audit log
+				// unavailable,
+				// an open circuit): its message says what happened, a stack trace adds
+				// nothing. Only unexpected failures get one.
+				logger.warn("Request {} {} failed [{}]: {}", exchange.getRequest().getMethod(),
+						exchange.getRequest().getPath(), correlationId, ex.toString());
+			}
 			else {
 				logger.warn("Request {} {} failed [{}]", exchange.getRequest().getMethod(),
 						exchange.getRequest().getPath(), correlationId, ex);
