@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.tool;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,9 +18,11 @@ import tools.jackson.databind.JsonNode;
  * @param maxConcurrency the bound of in-flight executions on this replica (the bulkhead)
  * @param riskTier how much harm it can do
  * @param circuitBreaker when the tool's circuit breaker opens and how it recovers
+ * @param approval when a call waits for a reviewer's decision
  */
 public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
-		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
+		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
+		ToolApprovalPolicy approval) {
 
 	/**
 	 * Validates the spec's numeric bounds.
@@ -32,6 +35,33 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 		if (maxConcurrency < 1) {
 			throw new IllegalArgumentException("max-concurrency must be at least 1");
 		}
+	}
+
+	/**
+	 * A spec whose calls need approval by risk tier ({@link ToolApprovalPolicy#BY_RISK}).
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param executor where it runs
+	 * @param timeout the bound of each attempt
+	 * @param retry how retryable failures are retried
+	 * @param maxConcurrency the bulkhead bound
+	 * @param riskTier how much harm it can do
+	 * @param circuitBreaker the circuit breaker policy
+	 */
+	public ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
+		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
+				ToolApprovalPolicy.BY_RISK);
+	}
+
+	/**
+	 * Why a call with these arguments waits for approval.
+	 * @param arguments the call's arguments
+	 * @return the reason, or {@code null} when it runs at once
+	 */
+	public @Nullable String holdReason(JsonNode arguments) {
+		return this.approval.holdReason(this.riskTier, arguments);
 	}
 
 	/**

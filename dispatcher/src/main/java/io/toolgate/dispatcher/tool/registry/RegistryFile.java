@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.tool.registry;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,6 +24,8 @@ import tools.jackson.databind.JsonNode;
  *     max-concurrency: 16
  *     risk-tier: low
  *     circuit-breaker: { failure-rate-threshold: 50, wait-in-open: 30s }   # or { enabled: false }
+ *     approval: by-risk                           # always | never | by-risk (high risk: always)
+ *     approval-when: { pointer: /amount, above: 100 }   # or { pointer: /to, equals: ceo@example.com }
  * </pre>
  *
  * @param defaults what a tool that does not set a value gets
@@ -38,9 +41,10 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param retry the retry policy, field by field
 	 * @param riskTier {@code low}, {@code medium} or {@code high}
 	 * @param circuitBreaker the circuit breaker policy, field by field
+	 * @param approval {@code always}, {@code never} or {@code by-risk}
 	 */
 	record Defaults(@Nullable Duration timeout, @Nullable Integer maxConcurrency, @Nullable Retry retry,
-			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
+			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker, @Nullable String approval) {
 	}
 
 	/**
@@ -55,10 +59,25 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param retry overrides the default retry policy, field by field
 	 * @param riskTier overrides the default risk tier
 	 * @param circuitBreaker overrides the default circuit breaker policy, field by field
+	 * @param approval overrides the default approval mode
+	 * @param approvalWhen narrows approval to the calls whose arguments meet it
 	 */
 	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
 			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
-			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker) {
+			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker,
+			@Nullable String approval, @Nullable ApprovalWhen approvalWhen) {
+	}
+
+	/**
+	 * An {@code approval-when} mapping: a JSON Pointer into the arguments and exactly one
+	 * test.
+	 *
+	 * @param pointer the argument, e.g. {@code /amount}
+	 * @param above holds when the value is a number above this (or is missing or not a
+	 * number)
+	 * @param equals holds when the value equals this string, number or boolean
+	 */
+	record ApprovalWhen(@Nullable String pointer, @Nullable BigDecimal above, @Nullable JsonNode equals) {
 	}
 
 	/**
