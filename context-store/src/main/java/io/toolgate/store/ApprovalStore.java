@@ -62,4 +62,10 @@ public interface ApprovalStore {
 	 */
 	Flux<Approval> due(Instant now, int limit);
 
+	/**
+	 * Counts the pending approvals of every tenant.
+	 * @return the count
+	 */
+	Mono<Long> countPending();
+
 }

@@ -133,6 +133,20 @@ public abstract class AbstractApprovalStoreContractTests extends AbstractExpirin
 	}
 
 	@Test
+	void countsPendingApprovals() {
+		long before = this.store.countPending().block(TIMEOUT);
+		this.store
+			.hold(List.of(approval("a1", "call_1", 1, NOW.plusSeconds(60)),
+					approval("a2", "call_2", 1, NOW.plusSeconds(60))), LONG_TTL)
+			.block(TIMEOUT);
+		long held = this.store.countPending().block(TIMEOUT);
+		assertThat(held).isGreaterThanOrEqualTo(before + 2);
+		decide("a1", ApprovalStatus.APPROVED);
+		decide("a2", ApprovalStatus.REJECTED);
+		assertThat(this.store.countPending().block(TIMEOUT)).isEqualTo(held - 2);
+	}
+
+	@Test
 	void approvalIsDroppedAfterItsRetention() {
 		Approval held = approval("a1", "call_1", 1, Instant.now());
 		this.store.hold(List.of(held), ttl()).block(TIMEOUT);

@@ -143,6 +143,18 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 		});
 	}
 
+	@Override
+	public Mono<Long> countPending() {
+		return Mono.fromSupplier(() -> {
+			synchronized (this.records) {
+				return this.records.values()
+					.stream()
+					.filter(stored -> stored.approval().status() == ApprovalStatus.PENDING)
+					.count();
+			}
+		});
+	}
+
 	private Stored live(String key) {
 		Stored stored = this.records.get(key);
 		if (stored != null && stored.dropAt().isBefore(this.clock.instant())) {

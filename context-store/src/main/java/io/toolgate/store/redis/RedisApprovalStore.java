@@ -141,6 +141,14 @@ public final class RedisApprovalStore implements ApprovalStore {
 			.transform(RedisOperators.guardMany(this.timeout, "Listing expired approvals"));
 	}
 
+	@Override
+	public Mono<Long> countPending() {
+		return Flux.defer(() -> this.commands.smembers(this.keys.approvalTenants()))
+			.concatMap(tenant -> this.commands.zcard(this.keys.pendingApprovals(tenant)))
+			.reduce(0L, Long::sum)
+			.transform(RedisOperators.guard(this.timeout, "Counting pending approvals"));
+	}
+
 	private Mono<List<Approval>> step(Approval approval) {
 		return this.commands
 			.smembers(this.keys.approvalStep(approval.tenant(), approval.conversationId(), approval.turnId(),

@@ -7,6 +7,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.ConversationStore;
+import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
@@ -86,6 +87,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	TurnEnds turnEnds(RedisStores stores) {
 		return stores.ends();
+	}
+
+	@Bean
+	ApprovalStore approvalStore(RedisStores stores) {
+		return stores.approvals();
 	}
 
 	@Bean

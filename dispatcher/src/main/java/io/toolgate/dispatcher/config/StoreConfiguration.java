@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
+import io.toolgate.store.memory.InMemoryApprovalStore;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
@@ -56,6 +57,11 @@ public class StoreConfiguration {
 	@Bean
 	InMemoryIdempotencyStore idempotencyStore(StoreProperties properties) {
 		return new InMemoryIdempotencyStore(properties.maxConversations(), Clock.systemUTC());
+	}
+
+	@Bean
+	InMemoryApprovalStore approvalStore(StoreProperties properties) {
+		return new InMemoryApprovalStore(properties.maxConversations(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.dispatcher.turn.ApprovalGate;
 import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
@@ -59,8 +60,8 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget) {
-		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget);
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ApprovalGate gate) {
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, gate);
 	}
 
 	@Bean
