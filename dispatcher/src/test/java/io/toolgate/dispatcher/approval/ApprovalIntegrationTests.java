@@ -223,6 +223,36 @@ class ApprovalIntegrationTests {
 	}
 
 	@Test
+	void chatCompletionDeniesAHeldCallAndTheModelSeesWhy() {
+		JsonNode completion = acme.post()
+			.uri("/v1/chat/completions")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"messages\":[{\"role\":\"user\",\"content\":\"#email\"}]}")
+			.retrieve()
+			.bodyToMono(JsonNode.class)
+			.block(ApprovalScripts.WAIT);
+		String content = completion.path("choices").path(0).path("message").path("content").asString();
+		assertThat(content).contains("approval_unavailable")
+			.contains("not executed: the tool needs a reviewer's approval")
+			.contains("\"result\":5");
+	}
+
+	@Test
+	void directInvocationOfAHeldCallIsRefused() {
+		int before = worker.requests();
+		Reply refused = acme.post()
+			.uri("/v1/tools/wire/invocations")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"arguments\":{\"amount\":500}}")
+			.exchangeToMono(response -> response.bodyToMono(JsonNode.class)
+				.map(body -> new Reply(response.statusCode().value(), body)))
+			.block(ApprovalScripts.WAIT);
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.body().path("error").path("code").asString()).isEqualTo("approval_required");
+		assertThat(worker.requests()).isEqualTo(before);
+	}
+
+	@Test
 	void approvalNobodyDecidesExpiresAndTheCallIsDenied() {
 		WebClient client = expiring.client(GatewayApp.ACME_KEY);
 		Flux<ServerSentEvent<String>> events = startTurn(client, "expire-1", "#email");
