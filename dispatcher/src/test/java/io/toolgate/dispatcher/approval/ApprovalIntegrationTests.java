@@ -223,6 +223,45 @@ class ApprovalIntegrationTests {
 	}
 
 	@Test
+	void pendingApprovalsAndDecisionsAreInTheScrape() throws InterruptedException {
+		Flux<ServerSentEvent<String>> events = startTurn(acme, "metrics-1", "#email");
+		String id = first(events, "approval.required").path("approvalId").asString();
+		// The gauge is the store's count as of the last expiry sweep (every 5s by
+		// default).
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+		double pending = 0;
+		while (pending < 1 && System.nanoTime() < deadline) {
+			pending = sample(scrape(), "toolgate_approvals_pending", "");
+			Thread.sleep(200);
+		}
+		assertThat(pending).isGreaterThanOrEqualTo(1);
+		double rejectedBefore = sample(scrape(), "toolgate_approval_decisions_total", "decision=\"rejected\"");
+
+		assertThat(decide(acme, id, "{\"decision\":\"reject\"}").status()).isEqualTo(200);
+		assertThat(untilEnd(events)).isNotEmpty();
+
+		assertThat(sample(scrape(), "toolgate_approval_decisions_total", "decision=\"rejected\""))
+			.isEqualTo(rejectedBefore + 1);
+	}
+
+	private static String scrape() {
+		return app.managementClient()
+			.get()
+			.uri("/actuator/prometheus")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(ApprovalScripts.WAIT);
+	}
+
+	private static double sample(String scrape, String name, String label) {
+		return scrape.lines()
+			.filter(line -> (line.startsWith(name + " ") || line.startsWith(name + "{")) && line.contains(label))
+			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no sample " + name + " " + label));
+	}
+
+	@Test
 	void chatCompletionDeniesAHeldCallAndTheModelSeesWhy() {
 		JsonNode completion = acme.post()
 			.uri("/v1/chat/completions")
