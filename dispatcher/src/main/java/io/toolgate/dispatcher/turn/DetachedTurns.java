@@ -50,7 +50,7 @@ public class DetachedTurns {
 
 	/** Outcomes after which the continuation of a decided turn is tried again. */
 	private static final Set<TurnTakeover.Outcome> RETRIED = Set.of(TurnTakeover.Outcome.ELSEWHERE,
-			TurnTakeover.Outcome.FAILED, TurnTakeover.Outcome.SATURATED, TurnTakeover.Outcome.ORPHANED);
+			TurnTakeover.Outcome.FAILED, TurnTakeover.Outcome.SATURATED);
 
 	private final TurnEngine engine;
 
@@ -199,8 +199,9 @@ public class DetachedTurns {
 	 * Continues a suspended turn whose held calls are all decided, on this replica: as a
 	 * takeover ({@link TurnTakeover}) that first records the decisions. While the turn
 	 * still holds its lease (it is writing its last events before it suspends) or this
-	 * replica has no slot, it tries again every {@code retryEvery}, for up to twice the
-	 * lease's time to live.
+	 * replica has no slot, it tries again every 200 ms, for up to twice the lease's time
+	 * to live. A turn whose conversation moved on (another turn holds its lease, or ran
+	 * meanwhile) is closed with {@code turn_abandoned}.
 	 * @param key the turn
 	 * @param decided the decided approvals of its pending step
 	 * @return what became of the turn
@@ -211,7 +212,11 @@ public class DetachedTurns {
 		return Mono.defer(() -> this.takeovers.attempt(key, decided))
 			.filter(outcome -> !RETRIED.contains(outcome))
 			.repeatWhenEmpty(repeats -> repeats.take(attempts).delayElements(retryEvery))
-			.defaultIfEmpty(TurnTakeover.Outcome.FAILED);
+			.defaultIfEmpty(TurnTakeover.Outcome.FAILED)
+			// Another turn of the conversation holds its lease: this one can never
+			// continue, and its readers must not wait for ever.
+			.flatMap(outcome -> (outcome == TurnTakeover.Outcome.ORPHANED)
+					? this.watch.closeAbandoned(key).thenReturn(TurnTakeover.Outcome.CLOSED) : Mono.just(outcome));
 	}
 
 	/**

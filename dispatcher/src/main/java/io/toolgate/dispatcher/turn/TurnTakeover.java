@@ -149,6 +149,12 @@ final class TurnTakeover {
 				if (read == null) {
 					throw new IllegalStateException("the stored conversation does not hold the turn's steps");
 				}
+				if (!decided.isEmpty() && !read.suspended()) {
+					// Another turn ran on the conversation meanwhile: its messages are
+					// not
+					// this turn's steps, and the decided calls must not run on them.
+					throw new IllegalStateException("the conversation moved on while the turn waited for approval");
+				}
 				TurnResumption from = decided.isEmpty() ? read : read.decided(decided);
 				if (from.suspended()) {
 					// Its held calls still wait for a reviewer: whoever decides the last

@@ -154,7 +154,11 @@ final class TurnWatch {
 		}).collectList().map(TurnResumption::isSuspended);
 	}
 
-	private Mono<Void> closeAbandoned(TurnKey key) {
+	/**
+	 * Closes a turn's log with a terminal {@code error} event, code
+	 * {@code turn_abandoned}, unless it has ended; never errors.
+	 */
+	Mono<Void> closeAbandoned(TurnKey key) {
 		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
 		// The closer claims the log first, so that a replica that lost the turn cannot
 		// add to it afterwards.

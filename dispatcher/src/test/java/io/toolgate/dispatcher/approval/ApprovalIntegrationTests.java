@@ -223,6 +223,23 @@ class ApprovalIntegrationTests {
 	}
 
 	@Test
+	void turnSuspendedWhileTheConversationMovedOnIsClosedWithoutRunningTheCall() {
+		int before = worker.requests();
+		Flux<ServerSentEvent<String>> events = startTurn(acme, "moved-on", "#wire 500");
+		String id = first(events, "approval.required").path("approvalId").asString();
+		List<ServerSentEvent<String>> next = untilEnd(startTurn(acme, "moved-on", "hello"));
+		assertThat(all(next, "turn.completed").getFirst().path("content").asString()).isEqualTo("plain answer");
+
+		assertThat(decide(acme, id, "{\"decision\":\"approve\"}").status()).isEqualTo(200);
+
+		List<ServerSentEvent<String>> all = untilEnd(events);
+		assertThat(all(all, "turn.error")).singleElement()
+			.satisfies(error -> assertThat(error.path("code").asString()).isEqualTo("turn_abandoned"));
+		assertThat(all(all, "tool.result")).isEmpty();
+		assertThat(worker.requests()).isEqualTo(before);
+	}
+
+	@Test
 	void pendingApprovalsAndDecisionsAreInTheScrape() throws InterruptedException {
 		Flux<ServerSentEvent<String>> events = startTurn(acme, "metrics-1", "#email");
 		String id = first(events, "approval.required").path("approvalId").asString();
