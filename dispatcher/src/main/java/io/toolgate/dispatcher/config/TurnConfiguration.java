@@ -98,7 +98,7 @@ public class TurnConfiguration {
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
 			StreamingJsonMapper streamingJson, ToolgateMetrics metrics, CompletionStreams streams,
 			ChatProperties chatProperties, StreamTokens streamTokens, ToolRegistry tools,
-			ToolsProperties toolsProperties) {
+			ToolsProperties toolsProperties, DetachedTurns detachedTurns, SseProperties sseProperties) {
 		// The handler's mapper encodes chunks (it needs the streaming settings) and binds
 		// request bodies, which
 		// the streaming settings leave as the application's mapper does: request records
@@ -106,7 +106,8 @@ public class TurnConfiguration {
 		// unknown properties are ignored by both.
 		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
 				chatProperties.resumable() ? streams : null, streamTokens,
-				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()));
+				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()), detachedTurns,
+				chatProperties.approvalHold(), sseProperties.heartbeatInterval());
 	}
 
 }

@@ -35,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(120)
 class ApprovalIntegrationTests {
 
+	private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder()
+		.build();
+
 	private static ScriptedUpstream upstream;
 
 	private static ToolWorker worker;
@@ -52,7 +55,8 @@ class ApprovalIntegrationTests {
 		upstream = ScriptedUpstream.start(ApprovalScripts::script);
 		worker = ToolWorker.start(1);
 		Map<String, Object> properties = Map.of("toolgate.upstream.base-url", upstream.baseUrl(),
-				"toolgate.tools.registry", ApprovalScripts.registry(worker.uri("/echo").toString()).toString());
+				"toolgate.tools.registry", ApprovalScripts.registry(worker.uri("/echo").toString()).toString(),
+				"toolgate.chat.approval-hold", "3s", "toolgate.sse.heartbeat-interval", "500ms");
 		app = GatewayApp.start(properties);
 		expiring = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
 				ApprovalScripts.registry(worker.uri("/echo").toString()).toString(), "toolgate.approvals.timeout", "1s",
@@ -276,6 +280,76 @@ class ApprovalIntegrationTests {
 			.mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no sample " + name + " " + label));
+	}
+
+	@Test
+	void streamedChatCompletionOfAConversationWaitsForADecisionTakenWithinItsHold() throws InterruptedException {
+		java.util.concurrent.CompletableFuture<List<String>> stream = chatStream("chat-held-1").collectList()
+			.toFuture();
+		String id = awaitPending("chat-held-1");
+		assertThat(decide(acme, id, "{\"decision\":\"approve\"}").status()).isEqualTo(200);
+
+		List<String> payloads = stream.join();
+		assertThat(payloads).last().isEqualTo("[DONE]");
+		assertThat(String.join("\n", payloads)).contains("\\\"recorded\\\":true")
+			.contains("\"finish_reason\":\"stop\"")
+			.doesNotContain("awaiting_approval")
+			.doesNotContain("\"finish_reason\":\"tool_calls\"");
+	}
+
+	@Test
+	void streamedChatCompletionEndsOncePastItsHoldAndTheResultGoesToTheConversation() throws InterruptedException {
+		List<ServerSentEvent<String>> events = chatEvents("chat-held-2").collectList().block(ApprovalScripts.WAIT);
+		assertThat(events).filteredOn(event -> event.data() == null && event.comment() != null)
+			.as("heartbeats while the approval is pending")
+			.hasSizeGreaterThanOrEqualTo(3);
+		List<String> payloads = events.stream().map(ServerSentEvent::data).filter(data -> data != null).toList();
+		assertThat(payloads).last().isEqualTo("[DONE]");
+		JsonNode awaiting = payloads.stream()
+			.filter(payload -> payload.contains("awaiting_approval"))
+			.map(payload -> JSON.readTree(payload).path("awaiting_approval"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(payloads).filteredOn(payload -> payload.contains("awaiting_approval")).hasSize(1);
+		assertThat(payloads).filteredOn(payload -> payload.contains("\"finish_reason\":\"stop\"")).hasSize(1);
+		assertThat(String.join("\n", payloads)).doesNotContain("\"finish_reason\":\"tool_calls\"");
+		assertThat(awaiting.path("conversation_id").asString()).isEqualTo("chat-held-2");
+		String id = awaiting.path("approval_id").asString();
+		assertThat(id).startsWith("apr_");
+
+		assertThat(decide(acme, id, "{\"decision\":\"approve\"}").status()).isEqualTo(200);
+		List<ServerSentEvent<String>> rest = untilEnd(
+				io.toolgate.test.SseClient.resume(acme, "chat-held-2", awaiting.path("turn_id").asString(), 0));
+		assertThat(all(rest, "turn.completed").getFirst().path("content").asString()).contains("\"recorded\":true");
+		Reply conversation = ApprovalScripts.get(acme, "/v1/conversations/chat-held-2");
+		assertThat(conversation.body().toString()).contains("answer: ").contains("recorded");
+	}
+
+	private static Flux<String> chatStream(String conversation) {
+		return chatEvents(conversation).filter(event -> event.data() != null).map(ServerSentEvent::data);
+	}
+
+	private static Flux<ServerSentEvent<String>> chatEvents(String conversation) {
+		return acme.post()
+			.uri("/v1/chat/completions")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"stream\":true,\"conversation_id\":\"" + conversation
+					+ "\",\"messages\":[{\"role\":\"user\",\"content\":\"#email\"}]}")
+			.retrieve()
+			.bodyToFlux(io.toolgate.test.SseClient.EVENTS);
+	}
+
+	private static String awaitPending(String conversation) throws InterruptedException {
+		long deadline = System.nanoTime() + ApprovalScripts.WAIT.toNanos();
+		while (System.nanoTime() < deadline) {
+			for (JsonNode approval : ApprovalScripts.get(acme, "/v1/approvals?status=pending").body().path("data")) {
+				if (conversation.equals(approval.path("conversation_id").asString())) {
+					return approval.path("id").asString();
+				}
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("no pending approval in " + conversation);
 	}
 
 	@Test
