@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import io.toolgate.store.ApprovalStatus;
 import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.ApprovalVerdict;
 import io.toolgate.store.StoreUnavailableException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,7 +29,7 @@ import reactor.core.publisher.Mono;
  */
 public final class InMemoryApprovalStore implements ApprovalStore {
 
-	private final Map<String, Stored> records = new java.util.HashMap<>();
+	private final Map<String, Stored> records = new HashMap<>();
 
 	private final int maxRecords;
 
@@ -155,7 +157,7 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 		});
 	}
 
-	private Stored live(String key) {
+	private @Nullable Stored live(String key) {
 		Stored stored = this.records.get(key);
 		if (stored != null && stored.dropAt().isBefore(this.clock.instant())) {
 			this.records.remove(key);

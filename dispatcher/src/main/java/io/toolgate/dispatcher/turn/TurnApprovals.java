@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 import io.toolgate.dispatcher.error.ErrorType;
@@ -153,8 +154,7 @@ public final class TurnApprovals {
 			return Mono.just(approval);
 		}
 		return Mono.error(new ToolgateException(ErrorType.CONFLICT, "approval_already_decided",
-				"Approval " + approval.id() + " was already decided: " + taken.status().wireName(), null,
-				java.util.Map.of()));
+				"Approval " + approval.id() + " was already decided: " + taken.status().wireName(), null, Map.of()));
 	}
 
 	private Mono<Approval> expire(Approval approval) {
@@ -216,7 +216,7 @@ public final class TurnApprovals {
 	private static ToolgateException expired(Approval approval) {
 		return new ToolgateException(ErrorType.GONE, "approval_expired",
 				"Approval " + approval.id() + " expired at " + approval.expiresAt() + "; the call was not executed",
-				null, java.util.Map.of());
+				null, Map.of());
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 	 */
 	TurnResumption decided(List<Approval> decided) {
 		Map<String, TurnEvent.ToolResult> known = new LinkedHashMap<>(this.results);
-		Set<String> runs = new java.util.HashSet<>(this.approved);
+		Set<String> runs = new HashSet<>(this.approved);
 		Map<String, String> open = new LinkedHashMap<>(this.unresolved);
 		Map<String, String> edited = new LinkedHashMap<>();
 		List<TurnEvent> events = new ArrayList<>();
@@ -106,7 +107,7 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 	 * @return whether it is suspended
 	 */
 	static boolean isSuspended(List<TurnEvent> events) {
-		Set<String> open = new java.util.HashSet<>();
+		Set<String> open = new HashSet<>();
 		for (TurnEvent event : events) {
 			if (event instanceof TurnEvent.ApprovalRequired required) {
 				open.add(required.approvalId());
@@ -211,7 +212,7 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 		Map<String, TurnEvent.ToolResult> results = new LinkedHashMap<>();
 		Map<String, String> unresolved = new LinkedHashMap<>();
 		Map<String, String> edited = new LinkedHashMap<>();
-		Set<String> approved = new java.util.HashSet<>();
+		Set<String> approved = new HashSet<>();
 		for (TurnEvent event : events) {
 			if (event instanceof TurnEvent.Token token && token.iteration() == iteration) {
 				content.append(token.text());

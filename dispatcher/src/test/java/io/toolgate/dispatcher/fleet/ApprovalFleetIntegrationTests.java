@@ -76,9 +76,12 @@ class ApprovalFleetIntegrationTests {
 	}
 
 	@Test
-	void decisionTakenOnAnotherReplicaContinuesTheTurnThere() {
+	void decisionTakenOnAnotherReplicaContinuesTheTurnThere() throws InterruptedException {
 		Flux<ServerSentEvent<String>> events = startTurn(first.client(GatewayApp.ACME_KEY), "fleet-1", "#email");
 		String id = first(events, "approval.required").path("approvalId").asString();
+		// Longer than two checks of the readers' watch (a third of the 3s lease each): a
+		// suspended turn has no lease, and must be neither taken over nor closed.
+		Thread.sleep(4_000);
 
 		Reply pending = ApprovalScripts.get(second.client(GatewayApp.ACME_KEY), "/v1/approvals?status=pending");
 		assertThat(pending.body().path("data").findValuesAsString("id")).contains(id);
@@ -88,6 +91,8 @@ class ApprovalFleetIntegrationTests {
 		List<ServerSentEvent<String>> all = untilEnd(events);
 		assertThat(types(all)).containsSubsequence("approval.required", "turn.resumed", "approval.resolved",
 				"tool.result", "turn.completed");
+		assertThat(types(all)).doesNotContain("turn.error");
+		assertThat(types(all).stream().filter("turn.resumed"::equals)).hasSize(1);
 		assertThat(all(all, "turn.completed").getFirst().path("content").asString()).contains("\"recorded\":true");
 		assertThat(ApprovalScripts.get(first.client(GatewayApp.GLOBEX_KEY), "/v1/approvals/" + id).status())
 			.isEqualTo(404);
