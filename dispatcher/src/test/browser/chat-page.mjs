@@ -1,5 +1,5 @@
-// The demo chat page in Chromium: tokens painted incrementally, parallel tool cards resolving, and a network cut
-// mid-stream resumed with no duplicated text.
+// The demo chat page in Chromium: tokens painted incrementally, parallel tool cards resolving, a network cut
+// mid-stream resumed with no duplicated text, and held calls approved and rejected from their cards.
 import path from 'node:path';
 import { API_KEY, ARTIFACTS, assert, cuttingProxy, lastAnswer, launchBrowser, log } from './lib.mjs';
 
@@ -132,6 +132,38 @@ async function resumesWithTheKeyWhenTheTokenIsRefused(page, proxy) {
 	log('ok resumes with the API key when the stream token is refused');
 }
 
+async function heldCallsShowApproveAndRejectButtons(page) {
+	await ask(page, 'Send an email to bob@example.com saying hello, and multiply 12 by 7');
+	const answer = page.locator('.message.assistant').last();
+	const held = answer.locator('.tool-card[data-status="awaiting"]');
+	await held.waitFor({ timeout: 30000 });
+	assert(await held.locator('.tool-name').textContent() === 'send_email', 'the held card is send_email');
+	assert(await held.locator('button.approve').isVisible() && await held.locator('button.reject').isVisible(),
+		'approve and reject buttons shown');
+	assert(await page.locator('#status').textContent() === 'awaiting approval', 'the status says it waits');
+	await page.screenshot({ path: path.join(ARTIFACTS, 'chat-approval.png') });
+	await held.locator('button.approve').click();
+	await answer.locator('.end-reason').waitFor({ timeout: 30000 }).catch(async (e) => {
+		log(`statuses: ${JSON.stringify(await page.evaluate(() => window.__statuses))}`);
+		log(`answer: ${await answer.innerHTML()}`);
+		throw e;
+	});
+	const statuses = await answer.locator('.tool-card').evaluateAll((nodes) => nodes.map((n) => n.dataset.status));
+	assert(JSON.stringify(statuses) === '["ok","ok"]', `both calls ran once approved, saw ${statuses}`);
+	assert(await answer.locator('.approval-actions').count() === 0, 'the buttons are gone once decided');
+	assert((await lastAnswerText(page)).includes('recorded'), 'the answer quotes the approved call');
+	log('ok a held call is approved from its card');
+
+	await ask(page, 'Send an email to the team');
+	const next = page.locator('.message.assistant').last();
+	await next.locator('.tool-card[data-status="awaiting"] button.reject').click({ timeout: 30000 });
+	await next.locator('.end-reason').waitFor({ timeout: 30000 });
+	assert(await next.locator('.tool-card').getAttribute('data-status') === 'error', 'the rejected call is an error');
+	assert((await next.locator('.tool-result').textContent()).includes('rejected by a reviewer'),
+		'the card shows why it did not run');
+	log('ok a held call is rejected from its card');
+}
+
 const proxy = await cuttingProxy();
 const browser = await launchBrowser();
 try {
@@ -149,6 +181,8 @@ try {
 	await resumesAfterNetworkCut(page, proxy);
 	await page.reload();
 	await resumesWithTheKeyWhenTheTokenIsRefused(page, proxy);
+	await page.reload();
+	await heldCallsShowApproveAndRejectButtons(page);
 	log(`chat page scenarios took ${Date.now() - started} ms`);
 }
 finally {

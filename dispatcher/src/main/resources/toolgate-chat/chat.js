@@ -8,7 +8,8 @@ const $ = (id) => document.getElementById(id);
 const KEY_STORE = 'toolgate.apiKey';
 const CONVERSATIONS_STORE = 'toolgate.conversations';
 const TERMINAL = new Set(['turn.completed', 'turn.error']);
-const EVENT_TYPES = ['turn.started', 'token', 'tool.call', 'tool.result', 'turn.completed', 'turn.error', 'stream.end'];
+const EVENT_TYPES = ['turn.started', 'token', 'tool.call', 'tool.result', 'approval.required', 'approval.resolved',
+	'turn.completed', 'turn.error', 'stream.end'];
 
 const state = { conversationId: null, busy: false };
 
@@ -114,6 +115,59 @@ class AnswerView {
 		card.querySelector('.tool-result').textContent = compact(status === 'ok' ? output : error);
 	}
 
+	// A call held for a reviewer: the card waits, with approve and reject buttons that post the decision.
+	approvalRequired(event) {
+		if (!this.cards.has(event.callId)) {
+			this.toolCall(event.callId, event.name, event.arguments);
+		}
+		const card = this.cards.get(event.callId);
+		card.dataset.status = 'awaiting';
+		card.dataset.approvalId = event.approvalId;
+		card.querySelector('.tool-status').textContent = 'awaiting approval';
+		const actions = element('div', 'approval-actions');
+		const note = element('span', 'approval-note', event.reason);
+		const approve = element('button', 'approve', 'Approve');
+		const reject = element('button', 'reject', 'Reject');
+		approve.type = 'button';
+		reject.type = 'button';
+		approve.addEventListener('click', () => this.decide(card, event.approvalId, 'approve'));
+		reject.addEventListener('click', () => this.decide(card, event.approvalId, 'reject'));
+		actions.append(note, approve, reject);
+		card.append(actions);
+		setStatus('awaiting approval', 'awaiting');
+		this.scroll();
+	}
+
+	async decide(card, approvalId, decision) {
+		const buttons = card.querySelectorAll('.approval-actions button');
+		buttons.forEach((b) => { b.disabled = true; });
+		const body = decision === 'reject' ? { decision, reason: 'rejected on the demo page' } : { decision };
+		const response = await fetch(`/v1/approvals/${encodeURIComponent(approvalId)}`, {
+			method: 'POST',
+			headers: { 'Authorization': `Bearer ${apiKey()}`, 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+		}).catch(() => null);
+		if (!response || !response.ok) {
+			const error = response ? await response.json().catch(() => ({})) : {};
+			card.querySelector('.approval-note').textContent = error.error ? error.error.message : 'the decision failed';
+			buttons.forEach((b) => { b.disabled = false; });
+		}
+	}
+
+	approvalResolved(event) {
+		const card = this.cards.get(event.callId);
+		if (!card) {
+			return;
+		}
+		const actions = card.querySelector('.approval-actions');
+		if (actions) {
+			actions.remove();
+		}
+		card.dataset.status = 'running';
+		card.querySelector('.tool-status').textContent = event.decision;
+		setStatus('streaming');
+	}
+
 	end(text, isError) {
 		const end = element('div', 'end-reason' + (isError ? ' error' : ''), text);
 		this.root.append(end);
@@ -160,6 +214,12 @@ class Turn {
 				break;
 			case 'tool.result':
 				this.view.toolResult(event.callId, event.name, event.status, event.output, event.error, event.durationMs);
+				break;
+			case 'approval.required':
+				this.view.approvalRequired(event);
+				break;
+			case 'approval.resolved':
+				this.view.approvalResolved(event);
 				break;
 			case 'turn.completed': {
 				const tokens = event.usage ? ` · ${event.usage.total_tokens} tokens` : '';

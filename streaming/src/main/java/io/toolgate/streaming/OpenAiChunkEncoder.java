@@ -129,6 +129,10 @@ public final class OpenAiChunkEncoder {
 			}
 			case TurnEvent.ToolResult result -> {
 			}
+			case TurnEvent.ApprovalRequired required -> {
+			}
+			case TurnEvent.ApprovalResolved resolved -> {
+			}
 			case TurnEvent.Error error -> {
 			}
 		}

@@ -32,6 +32,8 @@ public sealed interface TurnEvent {
 			case Token.TYPE -> Token.class;
 			case "tool.call" -> ToolCallStarted.class;
 			case "tool.result" -> ToolResult.class;
+			case ApprovalRequired.TYPE -> ApprovalRequired.class;
+			case ApprovalResolved.TYPE -> ApprovalResolved.class;
 			case TurnCompleted.TYPE -> TurnCompleted.class;
 			case Error.TYPE, Error.LEGACY_TYPE -> Error.class;
 			default -> null;
@@ -143,6 +145,61 @@ public sealed interface TurnEvent {
 		@JsonIgnore
 		public boolean isOk() {
 			return "ok".equals(this.status);
+		}
+
+	}
+
+	/**
+	 * A tool call was held for a reviewer's decision and did not run; once every held
+	 * call of the step has one, the turn suspends (no event follows until a decision
+	 * arrives, at {@code POST /v1/approvals/{approvalId}}).
+	 *
+	 * @param approvalId the approval to decide
+	 * @param callId the call id
+	 * @param name the tool name
+	 * @param arguments the arguments as the model produced them (a JSON document)
+	 * @param argumentsHash {@code sha256:} and the hex SHA-256 of {@code arguments}
+	 * @param reason why the call was held
+	 * @param decisions the decisions a reviewer may take
+	 * @param expiresAt when the approval expires and the call is denied (ISO-8601)
+	 * @param iteration the model call (1-based) that asked for the call
+	 */
+	record ApprovalRequired(String approvalId, String callId, String name, String arguments, String argumentsHash,
+			String reason, List<String> decisions, String expiresAt, int iteration) implements TurnEvent {
+
+		/** The event's type. */
+		public static final String TYPE = "approval.required";
+
+		@Override
+		public String type() {
+			return TYPE;
+		}
+
+	}
+
+	/**
+	 * A held tool call was decided; the turn continues with it: the call runs (approved,
+	 * possibly with edited arguments) or gets an error result (rejected or expired).
+	 *
+	 * @param approvalId the approval
+	 * @param callId the call id
+	 * @param name the tool name
+	 * @param decision {@code approved}, {@code edited}, {@code rejected} or
+	 * {@code expired}
+	 * @param reason the reviewer's reason, if any
+	 * @param arguments the arguments the call runs with when edited
+	 * @param iteration the model call (1-based) that asked for the call
+	 */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ApprovalResolved(String approvalId, String callId, String name, String decision, @Nullable String reason,
+			@Nullable String arguments, int iteration) implements TurnEvent {
+
+		/** The event's type. */
+		public static final String TYPE = "approval.resolved";
+
+		@Override
+		public String type() {
+			return TYPE;
 		}
 
 	}

@@ -22,6 +22,10 @@ import io.toolgate.store.TurnLease;
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:events stream, entry ids n-0
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:appended  pub/sub channel: the id of each appended event
  * &lt;prefix&gt;:idem:{&lt;scope&gt;:&lt;key&gt;}                    hash: fp, token, result, ttl
+ * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:a:&lt;id&gt;                    hash: an approval's fields and decision
+ * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:pending                  sorted set: pending approval ids by expiry millis
+ * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:step:&lt;conv&gt;:&lt;turn&gt;:&lt;n&gt;  set: the approval keys of one step of a turn
+ * &lt;prefix&gt;:approval-tenants                           set: tenants that have held approvals (for the expiry sweep)
  * </pre> Tenants, ids, scopes and keys are URL-encoded ({@code :}, <code>{</code>,
  * <code>}</code> and {@code %} included), so that no two different inputs give the same
  * key and no input can move a key's hash tag.
@@ -126,6 +130,49 @@ public final class RedisKeys {
 	 */
 	public String audit(String tenant) {
 		return this.prefix + ":audit:{" + encode(tenant) + "}";
+	}
+
+	/**
+	 * The key of an approval.
+	 * @param tenant the tenant
+	 * @param id the approval id
+	 * @return the key
+	 */
+	public String approval(String tenant, String id) {
+		return approvalTag(tenant) + ":a:" + encode(id);
+	}
+
+	/**
+	 * The key of a tenant's pending approvals, scored by expiry.
+	 * @param tenant the tenant
+	 * @return the key
+	 */
+	public String pendingApprovals(String tenant) {
+		return approvalTag(tenant) + ":pending";
+	}
+
+	/**
+	 * The key of the set of the approvals of one step of a turn.
+	 * @param tenant the tenant
+	 * @param conversationId the conversation
+	 * @param turnId the turn
+	 * @param iteration the step's model call
+	 * @return the key
+	 */
+	public String approvalStep(String tenant, String conversationId, String turnId, int iteration) {
+		return approvalTag(tenant) + ":step:" + encode(conversationId) + ":" + encode(turnId) + ":" + iteration;
+	}
+
+	/**
+	 * The key of the set of tenants that have held approvals.
+	 * @return the key
+	 */
+	public String approvalTenants() {
+		return this.prefix + ":approval-tenants";
+	}
+
+	private String approvalTag(String tenant) {
+		return this.prefix + ":{appr:" + encode(tenant) + "}";
 	}
 
 	/**

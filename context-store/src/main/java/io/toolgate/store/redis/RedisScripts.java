@@ -322,4 +322,59 @@ final class RedisScripts {
 	private RedisScripts() {
 	}
 
+	/**
+	 * Stores the pending approvals of one step: each approval's hash, its id in the
+	 * tenant's pending set, its key in the step's set; every key expires after the
+	 * retention past the latest expiry.
+	 */
+	static final String APPROVAL_HOLD = """
+			-- KEYS: pending, step, approval keys...; ARGV: ttl millis, then per approval: id, expiry millis,
+			-- field count, fields...
+			local a = 2
+			for k = 3, #KEYS do
+				local id = ARGV[a]
+				local expiry = ARGV[a + 1]
+				local count = tonumber(ARGV[a + 2])
+				local fields = {}
+				for f = 1, count do
+					fields[f] = ARGV[a + 2 + f]
+				end
+				redis.call('DEL', KEYS[k])
+				redis.call('HSET', KEYS[k], unpack(fields))
+				redis.call('PEXPIRE', KEYS[k], ARGV[1])
+				redis.call('ZADD', KEYS[1], expiry, id)
+				redis.call('SADD', KEYS[2], KEYS[k])
+				a = a + 3 + count
+			end
+			redis.call('PEXPIRE', KEYS[2], ARGV[1])
+			if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+				redis.call('PEXPIRE', KEYS[1], ARGV[1])
+			end
+			return {'ok'}
+			""";
+
+	/**
+	 * Decides an approval if it is still pending; tells whether this call decided it and
+	 * whether it settled its step (no approval of the step pending any more).
+	 */
+	static final String APPROVAL_DECIDE = """
+			-- KEYS: approval, pending; ARGV: id, status, arguments or '', reason or '', decided millis
+			local status = redis.call('HGET', KEYS[1], 'status')
+			if not status then
+				return {'missing'}
+			end
+			if status ~= 'pending' then
+				return {'decided', 0, 0}
+			end
+			redis.call('HSET', KEYS[1], 'status', ARGV[2], 'vargs', ARGV[3], 'vreason', ARGV[4], 'vat', ARGV[5])
+			redis.call('ZREM', KEYS[2], ARGV[1])
+			local settled = 1
+			for _, key in ipairs(redis.call('SMEMBERS', redis.call('HGET', KEYS[1], 'step'))) do
+				if redis.call('HGET', key, 'status') == 'pending' then
+					settled = 0
+				end
+			end
+			return {'decided', 1, settled}
+			""";
+
 }

@@ -33,6 +33,8 @@ public final class RedisStores implements AutoCloseable {
 
 	private final RedisTurnStarts starts;
 
+	private final RedisApprovalStore approvals;
+
 	private final RedisTurnEnds ends;
 
 	/**
@@ -54,6 +56,7 @@ public final class RedisStores implements AutoCloseable {
 		this.idempotency = new RedisIdempotencyStore(commands, keys, settings);
 		this.starts = new RedisTurnStarts(commands, keys, this.leases, settings);
 		this.ends = new RedisTurnEnds(this.eventLog, commands, keys, settings, clock);
+		this.approvals = new RedisApprovalStore(commands, keys, settings);
 	}
 
 	/**
@@ -150,6 +153,14 @@ public final class RedisStores implements AutoCloseable {
 	 */
 	public RedisTurnEnds ends() {
 		return this.ends;
+	}
+
+	/**
+	 * The approval store.
+	 * @return the store
+	 */
+	public RedisApprovalStore approvals() {
+		return this.approvals;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.metrics.AdmissionMetrics;
 import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.metrics.ToolBulkheadMetrics;
+import io.toolgate.dispatcher.metrics.ApprovalMetrics;
 import io.toolgate.dispatcher.metrics.ToolCircuitBreakerMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -50,6 +51,11 @@ public class ObservabilityConfiguration {
 	@Bean
 	ToolBulkheadMetrics toolBulkheadMetrics(ToolRegistry registry) {
 		return new ToolBulkheadMetrics(registry);
+	}
+
+	@Bean
+	ApprovalMetrics approvalMetrics() {
+		return new ApprovalMetrics();
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.AuditLog;
 import io.toolgate.store.ConversationStore;
+import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
@@ -87,6 +88,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	TurnEnds turnEnds(RedisStores stores) {
 		return stores.ends();
+	}
+
+	@Bean
+	ApprovalStore approvalStore(RedisStores stores) {
+		return stores.approvals();
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.TurnEnds;
 import io.toolgate.store.TurnStarts;
+import io.toolgate.store.memory.InMemoryApprovalStore;
 import io.toolgate.store.memory.InMemoryAuditLog;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
@@ -63,6 +64,11 @@ public class StoreConfiguration {
 	@Bean
 	InMemoryAuditLog auditLog(AuditProperties properties) {
 		return new InMemoryAuditLog(properties.maxRecordsPerTenant(), Clock.systemUTC());
+	}
+
+	@Bean
+	InMemoryApprovalStore approvalStore(StoreProperties properties) {
+		return new InMemoryApprovalStore(properties.maxConversations(), Clock.systemUTC());
 	}
 
 	@Bean

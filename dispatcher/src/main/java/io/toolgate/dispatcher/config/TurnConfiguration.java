@@ -9,6 +9,7 @@ import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
+import io.toolgate.dispatcher.turn.ApprovalGate;
 import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.TurnCoordinator;
@@ -60,11 +61,12 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolsProperties toolsProperties) {
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolsProperties toolsProperties,
+			ApprovalGate gate) {
 		String notice = toolsProperties.untrustedResultNotice();
 		ToolResultFraming framing = new ToolResultFraming(tools,
 				(notice != null) ? notice : ToolResultFraming.DEFAULT_NOTICE);
-		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, framing);
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, framing, gate);
 	}
 
 	@Bean
@@ -101,7 +103,7 @@ public class TurnConfiguration {
 	ChatCompletionsHandler chatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings,
 			StreamingJsonMapper streamingJson, ToolgateMetrics metrics, CompletionStreams streams,
 			ChatProperties chatProperties, StreamTokens streamTokens, ToolRegistry tools,
-			ToolsProperties toolsProperties) {
+			ToolsProperties toolsProperties, DetachedTurns detachedTurns, SseProperties sseProperties) {
 		// The handler's mapper encodes chunks (it needs the streaming settings) and binds
 		// request bodies, which
 		// the streaming settings leave as the application's mapper does: request records
@@ -109,7 +111,8 @@ public class TurnConfiguration {
 		// unknown properties are ignored by both.
 		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
 				chatProperties.resumable() ? streams : null, streamTokens,
-				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()));
+				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()), detachedTurns,
+				chatProperties.approvalHold(), sseProperties.heartbeatInterval());
 	}
 
 }

@@ -3,6 +3,7 @@ package io.toolgate.dispatcher.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.web.ApiSettings;
 import io.toolgate.dispatcher.web.BodySizeLimitFilter;
+import io.toolgate.dispatcher.web.ApprovalsHandler;
 import io.toolgate.dispatcher.web.ChatCompletionsHandler;
 import io.toolgate.dispatcher.web.ConversationsHandler;
 import io.toolgate.dispatcher.web.CorsFilter;
@@ -34,7 +35,7 @@ public class WebConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> toolgateRoutes(ChatCompletionsHandler chat, ConversationsHandler conversations,
-			ToolsHandler tools, ModelsHandler models) {
+			ToolsHandler tools, ModelsHandler models, ApprovalsHandler approvals) {
 		return RouterFunctions.route()
 			.POST("/v1/chat/completions", chat::complete)
 			.GET("/v1/chat/completions/{id}/events", chat::resume)
@@ -45,6 +46,9 @@ public class WebConfiguration {
 			.DELETE("/v1/conversations/{id}", conversations::delete)
 			.GET("/v1/tools", tools::list)
 			.POST("/v1/tools/{name}/invocations", tools::invoke)
+			.GET("/v1/approvals", approvals::list)
+			.GET("/v1/approvals/{id}", approvals::get)
+			.POST("/v1/approvals/{id}", approvals::decide)
 			.build();
 	}
 

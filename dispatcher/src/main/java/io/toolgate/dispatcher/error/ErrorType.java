@@ -20,6 +20,8 @@ public enum ErrorType {
 	METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
 	/** A turn of the conversation is already running, or a concurrent write won. */
 	CONFLICT(409, "conflict_error", "turn_in_progress"),
+	/** The thing asked for existed but is over, e.g. an approval past its expiry. */
+	GONE(410, "invalid_request_error", "gone"),
 	/** The request line exceeds the server's limit. */
 	URI_TOO_LONG(414, "invalid_request_error", "uri_too_long"),
 	/** The request headers exceed the server's limit. */

@@ -96,6 +96,10 @@ public final class TurnMetrics {
 				else if (event instanceof TurnEvent.Error error) {
 					reason[0] = error.code();
 				}
+				else if (event instanceof TurnEvent.ApprovalRequired) {
+					// The turn suspends after its held calls; it goes on as another run.
+					reason[0] = "awaiting_approval";
+				}
 			}).doOnError(ex -> reason[0] = errorCode.apply(ex)).doFinally(signal -> {
 				this.running.decrementAndGet();
 				record(tenant, (reason[0] != null) ? reason[0] : "cancelled", System.nanoTime() - start);

@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.tool;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,10 +20,11 @@ import tools.jackson.databind.JsonNode;
  * @param circuitBreaker when the tool's circuit breaker opens and how it recovers
  * @param maxResultChars the most characters of a result's framed body the model gets;
  * longer bodies are cut with a truncation marker ({@link ToolResultFraming})
+ * @param approval when a call waits for a reviewer's decision
  */
 public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
 		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
-		int maxResultChars) {
+		int maxResultChars, ToolApprovalPolicy approval) {
 
 	/**
 	 * Validates the spec's numeric bounds.
@@ -42,7 +44,8 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 	}
 
 	/**
-	 * A spec whose results have the default size cap.
+	 * A spec whose results have the default size cap and whose calls need approval by
+	 * risk tier ({@link ToolApprovalPolicy#BY_RISK}).
 	 * @param name the name
 	 * @param description what it does
 	 * @param inputSchema the JSON Schema of its arguments
@@ -57,6 +60,35 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker) {
 		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
 				ToolResultFraming.DEFAULT_MAX_RESULT_CHARS);
+	}
+
+	/**
+	 * A spec whose calls need approval by risk tier ({@link ToolApprovalPolicy#BY_RISK}).
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param executor where it runs
+	 * @param timeout the bound of each attempt
+	 * @param retry how retryable failures are retried
+	 * @param maxConcurrency the bulkhead bound
+	 * @param riskTier how much harm it can do
+	 * @param circuitBreaker the circuit breaker policy
+	 * @param maxResultChars the most characters of a result's framed body the model gets
+	 */
+	public ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
+			int maxResultChars) {
+		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
+				maxResultChars, ToolApprovalPolicy.BY_RISK);
+	}
+
+	/**
+	 * Why a call with these arguments waits for approval.
+	 * @param arguments the call's arguments
+	 * @return the reason, or {@code null} when it runs at once
+	 */
+	public @Nullable String holdReason(JsonNode arguments) {
+		return this.approval.holdReason(this.riskTier, arguments);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -11,6 +13,7 @@ import java.util.function.Supplier;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.error.UpstreamErrors;
 import io.toolgate.dispatcher.metrics.TurnMetrics;
+import io.toolgate.store.Approval;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.LeaseLostException;
 import io.toolgate.store.StoredEvent;
@@ -47,6 +50,10 @@ public class DetachedTurns {
 	 */
 	public static final String TURN_ABANDONED = "turn_abandoned";
 
+	/** Outcomes after which the continuation of a decided turn is tried again. */
+	private static final Set<TurnTakeover.Outcome> RETRIED = Set.of(TurnTakeover.Outcome.ELSEWHERE,
+			TurnTakeover.Outcome.FAILED, TurnTakeover.Outcome.SATURATED);
+
 	private final TurnEngine engine;
 
 	private final TurnCoordinator turns;
@@ -71,6 +78,8 @@ public class DetachedTurns {
 	private final boolean takeover;
 
 	private final TurnWatch watch;
+
+	private final TurnTakeover takeovers;
 
 	/**
 	 * Events of the turns running on this replica, as stored, for the readers on this
@@ -106,6 +115,7 @@ public class DetachedTurns {
 				this::launchTakenOver);
 		this.watch = new TurnWatch(leases, eventLog, this.takeover ? takeovers : null, settings.leaseTtl(), jsonMapper,
 				metrics);
+		this.takeovers = takeovers;
 	}
 
 	/**
@@ -121,7 +131,7 @@ public class DetachedTurns {
 		TurnKey key = new TurnKey(Objects.requireNonNull(turn.conversation(), "conversation"), turn.turnId());
 		Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
 		this.localFeeds.put(key, feed);
-		launch(key, turn, this.engine.run(request), feed, answerAtTheEnd(request));
+		launch(key, turn, this.engine.runSuspendable(request), feed, answerAtTheEnd(request));
 		return key;
 	}
 
@@ -188,6 +198,30 @@ public class DetachedTurns {
 	}
 
 	/**
+	 * Continues a suspended turn whose held calls are all decided, on this replica: as a
+	 * takeover ({@link TurnTakeover}) that first records the decisions. While the turn
+	 * still holds its lease (it is writing its last events before it suspends) or this
+	 * replica has no slot, it tries again every 200 ms, for up to twice the lease's time
+	 * to live. A turn whose conversation moved on (another turn holds its lease, or ran
+	 * meanwhile) is closed with {@code turn_abandoned}.
+	 * @param key the turn
+	 * @param decided the decided approvals of its pending step
+	 * @return what became of the turn
+	 */
+	Mono<TurnTakeover.Outcome> continueDecided(TurnKey key, List<Approval> decided) {
+		Duration retryEvery = Duration.ofMillis(200);
+		long attempts = Math.max(1, this.settings.leaseTtl().multipliedBy(2).toMillis() / retryEvery.toMillis());
+		return Mono.defer(() -> this.takeovers.attempt(key, decided))
+			.filter(outcome -> !RETRIED.contains(outcome))
+			.repeatWhenEmpty(repeats -> repeats.take(attempts).delayElements(retryEvery))
+			.defaultIfEmpty(TurnTakeover.Outcome.FAILED)
+			// Another turn of the conversation holds its lease: this one can never
+			// continue, and its readers must not wait for ever.
+			.flatMap(outcome -> (outcome == TurnTakeover.Outcome.ORPHANED)
+					? this.watch.closeAbandoned(key).thenReturn(TurnTakeover.Outcome.CLOSED) : Mono.just(outcome));
+	}
+
+	/**
 	 * Runs a turn taken over from another replica; its readers on this replica read the
 	 * log.
 	 */
@@ -203,18 +237,24 @@ public class DetachedTurns {
 	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed,
 			Supplier<TurnEnds.@Nullable Answer> answers) {
 		AtomicBoolean ended = new AtomicBoolean();
+		AtomicBoolean suspended = new AtomicBoolean();
 		// Appends are fenced by the turn's lease: once another replica takes the turn
 		// over, this one's are refused.
 		TurnLease lease = Objects.requireNonNull(turn.lease(), "lease");
 		Mono<Void> run = events.transformDeferred(this.turns.leaseRenewal(turn))
 			.onErrorResume(ex -> stopped(key, ex))
-			.doOnNext(event -> ended.compareAndSet(false, event.isTerminal()))
+			.doOnNext(event -> {
+				ended.compareAndSet(false, event.isTerminal());
+				// A turn whose last events are approval.required waits for a reviewer,
+				// holding nothing: it did not stop.
+				suspended.set(event instanceof TurnEvent.ApprovalRequired);
+			})
 			// A replica that stops before its turns end says so in their logs (or
 			// leaves them to be taken over), rather than letting its cut upstream
 			// connections speak for it.
 			.takeUntilOther(this.stopping.asMono())
-			.concatWith(
-					Mono.defer(() -> (ended.get() || this.takeover) ? Mono.empty() : Mono.just(abandonedByShutdown())))
+			.concatWith(Mono.defer(() -> (ended.get() || suspended.get() || this.takeover) ? Mono.empty()
+					: Mono.just(abandonedByShutdown())))
 			.transform(stream -> this.writer.write(key, stream, lease, answers))
 			.doOnNext(stored -> {
 				// The terminal event's write released the lease: the slot goes too,

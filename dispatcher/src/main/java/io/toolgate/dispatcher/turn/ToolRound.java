@@ -38,12 +38,15 @@ final class ToolRound {
 
 	private final Duration leaseTtl;
 
+	private final ApprovalGate gate;
+
 	ToolRound(IdempotentDispatch dispatcher, JsonMapper jsonMapper, ToolResultFraming framing, int maxParallel,
-			Duration leaseTtl) {
+			Duration leaseTtl, ApprovalGate gate) {
 		this.fanOut = new ToolFanOut(dispatcher, maxParallel);
 		this.jsonMapper = jsonMapper;
 		this.framing = framing;
 		this.leaseTtl = leaseTtl;
+		this.gate = gate;
 	}
 
 	/**
@@ -53,16 +56,34 @@ final class ToolRound {
 	 * @param known results a replica that ran the step before recorded, by call id; they
 	 * are used as they are. Only a turn taken over from another replica has any.
 	 * @param announce whether a {@code tool.call} event per call goes out first
-	 * @return the step's events: the announcements, then each result as it completes
+	 * @return the step's events: the announcements, then each result as it completes;
+	 * when calls were held for approval, their {@code approval.required} events last, and
+	 * the step is not stored: the turn suspends ({@link TurnState#suspended})
 	 */
 	Flux<TurnEvent> run(TurnState state, ChatMessage message, Map<String, TurnEvent.ToolResult> known,
 			boolean announce) {
 		List<ToolCall> calls = message.toolCalls();
 		TurnEvent.ToolResult[] results = new TurnEvent.ToolResult[calls.size()];
 		List<ToolInvocation> invocations = new ArrayList<>(calls.size());
+		List<ToolCall> held = new ArrayList<>();
+		List<String> reasons = new ArrayList<>();
+		List<TurnEvent> denied = new ArrayList<>();
 		for (int i = 0; i < calls.size(); i++) {
-			results[i] = known.get(calls.get(i).id());
-			invocations.add(invocation(state, calls.get(i)));
+			ToolCall call = calls.get(i);
+			results[i] = known.get(call.id());
+			String reason = (results[i] != null || state.approvedCalls.contains(call.id())) ? null
+					: this.gate.holdReason(call);
+			if (reason == null) {
+				invocations.add(invocation(state, call));
+			}
+			else if (state.suspendable) {
+				held.add(call);
+				reasons.add(reason);
+			}
+			else {
+				results[i] = ApprovalGate.unavailable(call);
+				denied.add(results[i]);
+			}
 		}
 		Flux<TurnEvent> started = !announce ? Flux.empty()
 				: Flux.fromIterable(calls)
@@ -82,7 +103,16 @@ final class ToolRound {
 			state.messages.addAll(messages);
 			return state.writer().append(messages);
 		});
-		return Flux.concat(started, executed, persist.then(Mono.empty()));
+		if (held.isEmpty()) {
+			return Flux.concat(started, Flux.fromIterable(denied), executed, persist.then(Mono.empty()));
+		}
+		// The step is stored once every held call is decided, by the replica that
+		// continues the turn; until then its calls and results live in the turn's log.
+		Flux<TurnEvent> suspend = this.gate.hold(state, held, reasons).flatMapMany(events -> {
+			state.suspended = true;
+			return Flux.fromIterable(events);
+		});
+		return Flux.concat(started, executed, suspend);
 	}
 
 	/**

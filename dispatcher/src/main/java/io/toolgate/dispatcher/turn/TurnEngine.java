@@ -49,43 +49,42 @@ public class TurnEngine {
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
 	 * @param budget the tenants' model-token budgets
-	 */
-	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget) {
-		this(model, tools, dispatcher, settings, jsonMapper, metrics, budget,
-				new ToolResultFraming(tools, ToolResultFraming.DEFAULT_NOTICE));
-	}
-
-	/**
-	 * Creates the engine.
-	 * @param model the model
-	 * @param tools the server-side tools offered to the model
-	 * @param dispatcher executes server-side tool calls, each at most once per turn and
-	 * call id
-	 * @param settings loop bounds
-	 * @param jsonMapper JSON for tool results
-	 * @param metrics records turns and model calls
-	 * @param budget the tenants' model-token budgets
 	 * @param framing frames tool results for the model and says so in a system notice
+	 * @param gate holds the calls that need a reviewer's approval
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolResultFraming framing) {
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolResultFraming framing,
+			ApprovalGate gate) {
 		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, framing.notice());
 		this.toolRound = new ToolRound(dispatcher, jsonMapper, framing, settings.maxParallelTools(),
-				settings.leaseTtl());
+				settings.leaseTtl(), gate);
 		this.settings = settings;
 		this.metrics = metrics;
 	}
 
 	/**
-	 * Runs a turn.
+	 * Runs a turn that cannot suspend: calls that need approval are not run, and the
+	 * model sees why.
 	 * @param request what the turn starts from
 	 * @return its events, starting with {@code turn.started} and ending with
 	 * {@code turn.completed}; errors with {@link UpstreamException} or a store exception
 	 */
 	public Flux<TurnEvent> run(TurnRequest request) {
 		return this.metrics.turns()
-			.turn(request.tenant(), request.turnId(), loop(request), ex -> errorEvent(ex).code());
+			.turn(request.tenant(), request.turnId(), loop(request, false), ex -> errorEvent(ex).code());
+	}
+
+	/**
+	 * Runs a conversation turn whose events go to its log: as {@link #run}, except that
+	 * calls that need approval are held, and the turn then ends its events with their
+	 * {@code approval.required} events and no terminal one, to be continued once they are
+	 * decided ({@link TurnApprovals}).
+	 * @param request what the turn starts from
+	 * @return its events
+	 */
+	Flux<TurnEvent> runSuspendable(TurnRequest request) {
+		return this.metrics.turns()
+			.turn(request.tenant(), request.turnId(), loop(request, true), ex -> errorEvent(ex).code());
 	}
 
 	/**
@@ -102,9 +101,10 @@ public class TurnEngine {
 			.turn(request.tenant(), request.turnId(), resumedLoop(request, from), ex -> errorEvent(ex).code());
 	}
 
-	private Flux<TurnEvent> loop(TurnRequest request) {
+	private Flux<TurnEvent> loop(TurnRequest request, boolean suspendable) {
 		return Flux.defer(() -> {
 			TurnState state = new TurnState(request, false);
+			state.suspendable = suspendable;
 			// The user's message is stored before turn.started is: a replica taking the
 			// turn over knows from a
 			// turn.started in the log that the conversation holds the turn's input.
@@ -119,6 +119,8 @@ public class TurnEngine {
 	private Flux<TurnEvent> resumedLoop(TurnRequest request, TurnResumption from) {
 		return Flux.defer(() -> {
 			TurnState state = new TurnState(request, true);
+			state.suspendable = true;
+			state.approvedCalls = from.approved();
 			TurnEvent resumed = new TurnEvent.TurnResumed(request.turnId(),
 					request.conversationId() != null ? request.conversationId() : "", request.model(),
 					from.iteration());
@@ -130,8 +132,8 @@ public class TurnEngine {
 			else if (from.pendingStep() != null) {
 				state.iteration = from.iteration();
 				state.lastContent = from.pendingStep().content();
-				rest = Flux.concat(this.toolRound.run(state, from.pendingStep(), from.results(), false),
-						Flux.defer(() -> iterate(state)));
+				rest = Flux.concat(Flux.fromIterable(from.preface()),
+						this.toolRound.run(state, from.pendingStep(), from.results(), false), unlessSuspended(state));
 			}
 			else {
 				state.iteration = from.iteration() - 1;
@@ -143,8 +145,13 @@ public class TurnEngine {
 
 	private Flux<TurnEvent> withDeadline(TurnState state, Flux<TurnEvent> loop) {
 		return loop.takeUntilOther(Mono.delay(this.settings.deadline()))
-			.concatWith(Flux.defer(() -> state.finished ? Flux.empty()
+			.concatWith(Flux.defer(() -> (state.finished || state.suspended) ? Flux.empty()
 					: Flux.just(state.complete("deadline", state.lastContent, null))));
+	}
+
+	/** The rest of the turn after a step, unless the step suspended it. */
+	private Flux<TurnEvent> unlessSuspended(TurnState state) {
+		return Flux.defer(() -> state.suspended ? Flux.empty() : iterate(state));
 	}
 
 	/**
@@ -203,10 +210,11 @@ public class TurnEngine {
 			return Flux.just(state.complete("loop_detected", message.content(), null));
 		}
 		ChatMessage serverMessage = ChatMessage.assistant(message.content(), serverCalls);
-		Flux<TurnEvent> next = clientCalls.isEmpty() ? Flux.defer(() -> iterate(state))
-				: Flux.defer(() -> state.writer()
-					.appendAnswer(List.of(ChatMessage.assistant(null, clientCalls)))
-					.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls))));
+		Flux<TurnEvent> next = clientCalls.isEmpty() ? unlessSuspended(state)
+				: Flux.defer(() -> state.suspended ? Flux.empty()
+						: state.writer()
+							.appendAnswer(List.of(ChatMessage.assistant(null, clientCalls)))
+							.thenMany(Flux.just(state.complete("tool_calls", message.content(), clientCalls))));
 		return Flux.concat(this.toolRound.run(state, serverMessage, Map.of(), true), next);
 	}
 

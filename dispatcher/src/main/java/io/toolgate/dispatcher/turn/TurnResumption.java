@@ -1,10 +1,14 @@
 package io.toolgate.dispatcher.turn;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.toolgate.store.Approval;
+import io.toolgate.store.ApprovalVerdict;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
@@ -22,12 +26,100 @@ import org.jspecify.annotations.Nullable;
  * id
  * @param answer the final answer when the turn's last step was stored but its end was not
  * recorded; {@code null} otherwise
+ * @param approved the calls of the pending step a reviewer approved (the log recorded
+ * their {@code approval.resolved}); they run without being held again
+ * @param unresolved the approvals of the pending step the log records as required and not
+ * resolved, by call id: while there are any, the turn is suspended
+ * @param preface events the continued turn emits first (the decisions that continue a
+ * suspended turn)
  */
 record TurnResumption(String model, int iteration, @Nullable ChatMessage pendingStep,
-		Map<String, TurnEvent.ToolResult> results, @Nullable String answer) {
+		Map<String, TurnEvent.ToolResult> results, @Nullable String answer, Set<String> approved,
+		Map<String, String> unresolved, List<TurnEvent> preface) {
 
 	TurnResumption {
 		results = Map.copyOf(results);
+		approved = Set.copyOf(approved);
+		unresolved = Map.copyOf(unresolved);
+		preface = List.copyOf(preface);
+	}
+
+	TurnResumption(String model, int iteration, @Nullable ChatMessage pendingStep,
+			Map<String, TurnEvent.ToolResult> results, @Nullable String answer) {
+		this(model, iteration, pendingStep, results, answer, Set.of(), Map.of(), List.of());
+	}
+
+	/**
+	 * This suspended turn, continued with decisions: each decided approval the turn waits
+	 * for becomes an {@code approval.resolved} event, and, when rejected or expired, an
+	 * error result the model sees; approved calls run, edited ones with their new
+	 * arguments.
+	 * @param decided the decided approvals of the pending step
+	 * @return the resumption, with no approval unresolved if every one was decided
+	 */
+	TurnResumption decided(List<Approval> decided) {
+		Map<String, TurnEvent.ToolResult> known = new LinkedHashMap<>(this.results);
+		Set<String> runs = new HashSet<>(this.approved);
+		Map<String, String> open = new LinkedHashMap<>(this.unresolved);
+		Map<String, String> edited = new LinkedHashMap<>();
+		List<TurnEvent> events = new ArrayList<>();
+		for (Approval approval : decided) {
+			ApprovalVerdict verdict = approval.verdict();
+			if (verdict == null || !approval.id().equals(open.get(approval.callId()))) {
+				continue;
+			}
+			open.remove(approval.callId());
+			events.add(new TurnEvent.ApprovalResolved(approval.id(), approval.callId(), approval.tool(),
+					verdict.status().wireName(), verdict.reason(), verdict.arguments(), this.iteration));
+			if (verdict.status().runs()) {
+				runs.add(approval.callId());
+				if (verdict.arguments() != null) {
+					edited.put(approval.callId(), verdict.arguments());
+				}
+			}
+			else {
+				TurnEvent.ToolResult denied = ApprovalGate.denied(approval.callId(), approval.tool(), verdict);
+				known.put(approval.callId(), denied);
+				events.add(denied);
+			}
+		}
+		ChatMessage step = this.pendingStep;
+		if (step != null && !edited.isEmpty()) {
+			step = ChatMessage.assistant(step.content(),
+					step.toolCalls()
+						.stream()
+						.map(call -> edited.containsKey(call.id())
+								? ToolCall.of(call.id(), call.function().name(), edited.get(call.id())) : call)
+						.toList());
+		}
+		return new TurnResumption(this.model, this.iteration, step, known, this.answer, runs, open, events);
+	}
+
+	/** Whether the turn waits for decisions on held calls. */
+	boolean suspended() {
+		return !this.unresolved.isEmpty();
+	}
+
+	/**
+	 * Tells whether a turn's logged events end in a suspension: an
+	 * {@code approval.required} with no {@code approval.resolved} after it.
+	 * @param events the turn's logged events
+	 * @return whether it is suspended
+	 */
+	static boolean isSuspended(List<TurnEvent> events) {
+		Set<String> open = new HashSet<>();
+		for (TurnEvent event : events) {
+			if (event instanceof TurnEvent.ApprovalRequired required) {
+				open.add(required.approvalId());
+			}
+			else if (event instanceof TurnEvent.ApprovalResolved resolved) {
+				open.remove(resolved.approvalId());
+			}
+			else if (event.isTerminal()) {
+				return false;
+			}
+		}
+		return !open.isEmpty();
 	}
 
 	/**
@@ -118,6 +210,9 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 		StringBuilder content = new StringBuilder();
 		List<ToolCall> calls = new ArrayList<>();
 		Map<String, TurnEvent.ToolResult> results = new LinkedHashMap<>();
+		Map<String, String> unresolved = new LinkedHashMap<>();
+		Map<String, String> edited = new LinkedHashMap<>();
+		Set<String> approved = new HashSet<>();
 		for (TurnEvent event : events) {
 			if (event instanceof TurnEvent.Token token && token.iteration() == iteration) {
 				content.append(token.text());
@@ -128,14 +223,30 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 			else if (event instanceof TurnEvent.ToolResult result && !calls.isEmpty()) {
 				results.put(result.callId(), result);
 			}
+			else if (event instanceof TurnEvent.ApprovalRequired required && required.iteration() == iteration) {
+				unresolved.put(required.callId(), required.approvalId());
+			}
+			else if (event instanceof TurnEvent.ApprovalResolved resolved && resolved.iteration() == iteration) {
+				unresolved.remove(resolved.callId());
+				if ("approved".equals(resolved.decision()) || "edited".equals(resolved.decision())) {
+					approved.add(resolved.callId());
+				}
+				if (resolved.arguments() != null) {
+					edited.put(resolved.callId(), resolved.arguments());
+				}
+			}
 		}
 		if (calls.isEmpty()) {
 			return new TurnResumption(model, iteration, null, Map.of(), null);
 		}
 		List<String> ids = calls.stream().map(ToolCall::id).toList();
 		results.keySet().retainAll(ids);
-		ChatMessage step = ChatMessage.assistant(content.isEmpty() ? null : content.toString(), calls);
-		return new TurnResumption(model, iteration, step, results, null);
+		List<ToolCall> asRun = calls.stream()
+			.map(call -> edited.containsKey(call.id())
+					? ToolCall.of(call.id(), call.function().name(), edited.get(call.id())) : call)
+			.toList();
+		ChatMessage step = ChatMessage.assistant(content.isEmpty() ? null : content.toString(), asRun);
+		return new TurnResumption(model, iteration, step, results, null, approved, unresolved, List.of());
 	}
 
 }

@@ -34,6 +34,20 @@ final class TurnState {
 	/** Whether the turn was taken over from another replica. */
 	final boolean resumed;
 
+	/**
+	 * Whether the turn may suspend for a reviewer's decision (a detached conversation
+	 * turn); other turns deny calls that need approval.
+	 */
+	boolean suspendable;
+
+	/**
+	 * Set when the turn held calls for approval and stops here, to be continued later.
+	 */
+	volatile boolean suspended;
+
+	/** Calls a reviewer approved, which run without being held again. */
+	Set<String> approvedCalls = Set.of();
+
 	TurnState(TurnRequest request, boolean resumed) {
 		this.request = request;
 		this.resumed = resumed;

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.error.ToolgateException;
+import io.toolgate.store.Approval;
 import io.toolgate.store.Conversation;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.StoredEvent;
@@ -64,6 +65,19 @@ final class TurnTakeover {
 	 * before anything changed
 	 */
 	Mono<Outcome> attempt(TurnKey key) {
+		return attempt(key, List.of());
+	}
+
+	/**
+	 * Tries to take a turn over, continuing a suspended one with decisions on its held
+	 * calls.
+	 * @param key the turn
+	 * @param decided decided approvals of the turn's pending step; empty for a plain
+	 * takeover
+	 * @return what became of the turn; {@link Outcome#SUSPENDED} when it still waits for
+	 * a decision
+	 */
+	Mono<Outcome> attempt(TurnKey key, List<Approval> decided) {
 		return Mono.defer(() -> {
 			if (this.admission.isDraining()) {
 				return Mono.just(Outcome.DRAINING);
@@ -76,7 +90,7 @@ final class TurnTakeover {
 				return Mono.just(Outcome.SATURATED);
 			}
 			return this.leases.acquire(key.conversation(), key.turnId(), this.leaseTtl)
-				.flatMap(lease -> claimAndContinue(key, permit, lease))
+				.flatMap(lease -> claimAndContinue(key, permit, lease, decided))
 				.onErrorResume(TurnConflictException.class, ex -> holder(key))
 				.onErrorResume(ex -> {
 					logger.debug("Could not take over turn {} now: {}", key.turnId(), ex.toString());
@@ -99,9 +113,11 @@ final class TurnTakeover {
 			.map(held -> held ? Outcome.ELSEWHERE : Outcome.ORPHANED);
 	}
 
-	private Mono<Outcome> claimAndContinue(TurnKey key, AdmissionController.Permit permit, TurnLease lease) {
+	private Mono<Outcome> claimAndContinue(TurnKey key, AdmissionController.Permit permit, TurnLease lease,
+			List<Approval> decided) {
 		return this.eventLog.claim(key, lease.fence())
-			.flatMap(claimed -> claimed ? continueTurn(key, permit, lease) : release(lease).thenReturn(Outcome.ENDED))
+			.flatMap(claimed -> claimed ? continueTurn(key, permit, lease, decided)
+					: release(lease).thenReturn(Outcome.ENDED))
 			.onErrorResume(ex -> close(key, lease, ex));
 	}
 
@@ -118,19 +134,32 @@ final class TurnTakeover {
 			.flatMap(outcome -> release(lease).thenReturn(outcome));
 	}
 
-	private Mono<Outcome> continueTurn(TurnKey key, AdmissionController.Permit permit, TurnLease lease) {
+	private Mono<Outcome> continueTurn(TurnKey key, AdmissionController.Permit permit, TurnLease lease,
+			List<Approval> decided) {
 		Mono<List<StoredEvent>> stored = this.eventLog.readStored(key, 0).collectList();
 		return Mono.zip(stored, this.store.find(key.conversation()))
 			.switchIfEmpty(Mono.error(() -> new IllegalStateException("the conversation is gone")))
-			.map(found -> {
+			.flatMap(found -> {
 				Conversation conversation = found.getT2();
 				List<ChatMessage> messages = conversation.messages()
 					.stream()
 					.map(json -> this.jsonMapper.readValue(json, ChatMessage.class))
 					.toList();
-				TurnResumption from = TurnResumption.read(decode(found.getT1()), messages);
-				if (from == null) {
+				TurnResumption read = TurnResumption.read(decode(found.getT1()), messages);
+				if (read == null) {
 					throw new IllegalStateException("the stored conversation does not hold the turn's steps");
+				}
+				if (!decided.isEmpty() && !read.suspended()) {
+					// Another turn ran on the conversation meanwhile: its messages are
+					// not
+					// this turn's steps, and the decided calls must not run on them.
+					throw new IllegalStateException("the conversation moved on while the turn waited for approval");
+				}
+				TurnResumption from = decided.isEmpty() ? read : read.decided(decided);
+				if (from.suspended()) {
+					// Its held calls still wait for a reviewer: whoever decides the last
+					// one continues it.
+					return release(lease).thenReturn(Outcome.SUSPENDED);
 				}
 				PreparedTurn turn = new PreparedTurn(key.turnId(), key.conversation(), permit, lease, messages,
 						new StoredConversationWriter(this.store, key.conversation(), lease, conversation.version(),
@@ -141,7 +170,7 @@ final class TurnTakeover {
 				logger.info("Taking over turn {} at model call {} after its event {}", key.turnId(), from.iteration(),
 						found.getT1().isEmpty() ? 0 : found.getT1().getLast().id());
 				this.launcher.launch(key, turn, request, from);
-				return Outcome.STARTED;
+				return Mono.just(Outcome.STARTED);
 			});
 	}
 
@@ -174,6 +203,9 @@ final class TurnTakeover {
 
 		/** Another replica continues it. */
 		ELSEWHERE,
+
+		/** It waits for decisions on calls held for approval; nothing changed. */
+		SUSPENDED,
 
 		/** It had ended already. */
 		ENDED,

@@ -12,6 +12,7 @@ import io.toolgate.store.StoredEvent;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLeases;
+import io.toolgate.streaming.TurnEvent;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,7 @@ final class TurnWatch {
 		return this.takeovers.attempt(key)
 			.doOnNext(outcome -> this.metrics.takeover(outcome.name().toLowerCase(Locale.ROOT)))
 			.flatMap(outcome -> switch (outcome) {
-				case STARTED, ELSEWHERE, FAILED, DRAINING -> Mono.just(false);
+				case STARTED, ELSEWHERE, FAILED, DRAINING, SUSPENDED -> Mono.just(false);
 				case ENDED, CLOSED -> Mono.just(true);
 				// A replica with no slot leaves the turn to readers elsewhere for a
 				// while, then gives it up.
@@ -137,10 +138,27 @@ final class TurnWatch {
 		}
 		// A store that does not answer says nothing about the turn: the reader's own
 		// reads fail meanwhile.
-		return this.leases.isHeld(key.conversation(), key.turnId()).map(held -> !held).onErrorReturn(false);
+		return this.leases.isHeld(key.conversation(), key.turnId())
+			.flatMap(held -> held ? Mono.just(false) : suspended(key).map(suspended -> !suspended))
+			.onErrorReturn(false);
 	}
 
-	private Mono<Void> closeAbandoned(TurnKey key) {
+	/**
+	 * Whether a turn without its lease is suspended, waiting for decisions on held calls,
+	 * rather than stopped: read from its log, only when the lease is found gone.
+	 */
+	private Mono<Boolean> suspended(TurnKey key) {
+		return this.eventLog.readStored(key, 0).flatMapIterable(event -> {
+			Class<? extends TurnEvent> type = TurnEvent.classOf(event.type());
+			return (type != null) ? List.of(this.jsonMapper.readValue(event.data(), type)) : List.<TurnEvent>of();
+		}).collectList().map(TurnResumption::isSuspended);
+	}
+
+	/**
+	 * Closes a turn's log with a terminal {@code error} event, code
+	 * {@code turn_abandoned}, unless it has ended; never errors.
+	 */
+	Mono<Void> closeAbandoned(TurnKey key) {
 		logger.warn("Turn {} stopped without ending (its replica is gone); closing its event log", key.turnId());
 		// The closer claims the log first, so that a replica that lost the turn cannot
 		// add to it afterwards.

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,6 +64,12 @@ public class ChatCompletionsHandler {
 
 	private final CompletionPayloads chunks;
 
+	private final @Nullable DetachedTurns detachedTurns;
+
+	private final Duration approvalHold;
+
+	private final Duration heartbeatInterval;
+
 	/**
 	 * Creates the handler.
 	 * @param coordinator runs turns
@@ -73,10 +80,17 @@ public class ChatCompletionsHandler {
 	 * not resumable
 	 * @param streamTokens issues the tokens a browser resumes a stream with
 	 * @param conflicts the rule for client tools named like registered ones
+	 * @param detachedTurns runs the turns of resumable streamed completions of a
+	 * conversation, which can wait for approvals; {@code null} to run every completion
+	 * attached (calls that need approval are then denied)
+	 * @param approvalHold how long such a stream stays open while its turn waits for
+	 * approvals
+	 * @param heartbeatInterval how often such a stream sends a heartbeat comment
 	 */
 	public ChatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings, JsonMapper jsonMapper,
 			ToolgateMetrics metrics, @Nullable CompletionStreams streams, StreamTokens streamTokens,
-			ClientToolConflicts conflicts) {
+			ClientToolConflicts conflicts, @Nullable DetachedTurns detachedTurns, Duration approvalHold,
+			Duration heartbeatInterval) {
 		this.coordinator = coordinator;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
@@ -86,6 +100,9 @@ public class ChatCompletionsHandler {
 		this.streamTokens = streamTokens;
 		this.conflicts = conflicts;
 		this.chunks = new CompletionPayloads(jsonMapper);
+		this.detachedTurns = detachedTurns;
+		this.approvalHold = approvalHold;
+		this.heartbeatInterval = heartbeatInterval;
 	}
 
 	/** Handles a chat completion. */
@@ -164,7 +181,19 @@ public class ChatCompletionsHandler {
 		if (body.conversationId() == null) {
 			return this.coordinator.prepareStateless();
 		}
-		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), false);
+		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), canWait(body));
+	}
+
+	/**
+	 * Whether the completion's turn can wait for approvals: a resumable stream of a
+	 * conversation, which already runs to its end whatever its client does. Its turn runs
+	 * detached, with an event log; every other completion runs attached, and the calls
+	 * that need approval are not run.
+	 */
+	private boolean canWait(ChatCompletionRequest body) {
+		ChatCompletionRequest.StreamOptions options = body.streamOptions();
+		return this.detachedTurns != null && this.streams != null && body.conversationId() != null && body.isStream()
+				&& (options == null || !Boolean.FALSE.equals(options.resumable()));
 	}
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, @Nullable String keyId,
@@ -173,9 +202,23 @@ public class ChatCompletionsHandler {
 		TurnRequest turnRequest = new TurnRequest(turn.turnId(), tenant.id(), body.conversationId(), model,
 				turn.history(), body.messages(), body.tools() != null ? body.tools() : List.of(), body, turn.writer(),
 				body.isStream(), keyId);
-		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();
+		if (canWait(body) && this.detachedTurns != null) {
+			// The turn is the detached runner's from here: it finishes it.
+			TurnKey turnKey = this.detachedTurns.startDetached(turn, turnRequest);
+			detached.set(true);
+			ApprovalHold hold = new ApprovalHold(turnKey);
+			Flux<TurnEvent> events = hold.hold(this.detachedTurns.events(turnKey, 0).map(this::decode),
+					this.approvalHold);
+			ChatCompletionRequest.StreamOptions options = body.streamOptions();
+			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
+			boolean toolProgress = options != null && Boolean.TRUE.equals(options.toolProgress());
+			Flux<CompletionStreams.Payload> payloads = this.chunks.payloads(events,
+					new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper), toolProgress, hold);
+			return resumable(CompletionStreams.key(tenant.id(), id), payloads, ended, detached);
+		}
+		Flux<TurnEvent> events = this.coordinator.runAttached(turn, turnRequest);
 		if (body.isStream()) {
 			ChatCompletionRequest.StreamOptions options = body.streamOptions();
 			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
@@ -226,7 +269,28 @@ public class ChatCompletionsHandler {
 				.header(ConversationsHandler.STREAM_TOKEN_HEADER, token)
 				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
 					.frames(SseMetrics.CHAT_COMPLETIONS,
-							live.map(ChatCompletionsHandler::frame).takeUntilOther(ended)))));
+							withHeartbeats(live.map(ChatCompletionsHandler::frame)).takeUntilOther(ended)))));
+	}
+
+	/**
+	 * Merges heartbeat comments into a stream's frames, so that a stream waiting for an
+	 * approval (or a slow tool) is not cut by an idle proxy; they stop with the stream.
+	 */
+	private Flux<DataBuffer> withHeartbeats(Flux<DataBuffer> frames) {
+		return frames.publish(shared -> Flux.merge(shared,
+				Flux.interval(this.heartbeatInterval)
+					.onBackpressureDrop()
+					.map(tick -> SseFrames.heartbeat())
+					.takeUntilOther(shared.ignoreElements())));
+	}
+
+	/** A turn's stored event, read back. */
+	private TurnEvent decode(StoredEvent event) {
+		Class<? extends TurnEvent> type = TurnEvent.classOf(event.type());
+		if (type == null) {
+			throw new IllegalStateException("Unknown turn event type '" + event.type() + "'");
+		}
+		return this.jsonMapper.readValue(event.data(), type);
 	}
 
 	private static DataBuffer frame(StoredEvent event) {

@@ -8,6 +8,7 @@ import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.streaming.OpenAiChunkEncoder;
 import io.toolgate.streaming.TurnEvent;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,17 +33,27 @@ final class CompletionPayloads {
 	 * never wait for the model's first token.
 	 */
 	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder, boolean toolProgress) {
+		return payloads(events, encoder, toolProgress, null);
+	}
+
+	/**
+	 * As {@link #payloads(Flux, OpenAiChunkEncoder, boolean)}, for a completion held
+	 * while its turn waits for approvals: one that stopped waiting gets the hold's
+	 * {@code awaiting_approval} chunk before its finish chunk.
+	 */
+	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder, boolean toolProgress,
+			@Nullable ApprovalHold hold) {
 		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
 			.stream()
 			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
 			.toList();
 		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> payloads(encoder, event, toolProgress))
+			.concatMapIterable(event -> payloads(encoder, event, toolProgress, hold))
 			.startWith(first);
 	}
 
-	private List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event,
-			boolean toolProgress) {
+	private List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event, boolean toolProgress,
+			@Nullable ApprovalHold hold) {
 		if (event instanceof TurnEvent.Token token && !token.text().isEmpty() && encoder.roleSent()) {
 			return List.of(new CompletionStreams.Payload(
 					new String(encoder.contentChunkJson(token.text()), StandardCharsets.UTF_8), false));
@@ -51,6 +62,10 @@ final class CompletionPayloads {
 			return List.of(new CompletionStreams.Payload(toolProgress(encoder, event), false));
 		}
 		List<String> data = new ArrayList<>(3);
+		if (hold != null && event instanceof TurnEvent.TurnCompleted done
+				&& ApprovalHold.REASON.equals(done.reason())) {
+			data.add(hold.chunk(this.jsonMapper, encoder.completionId(), encoder.created(), encoder.model()));
+		}
 		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
 			data.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
 		}

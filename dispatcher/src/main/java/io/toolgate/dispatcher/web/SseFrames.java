@@ -36,6 +36,14 @@ final class SseFrames {
 	}
 
 	/**
+	 * Returns a heartbeat, the comment frame {@code :\n\n}, which SSE clients skip.
+	 * @return the frame
+	 */
+	static DataBuffer heartbeat() {
+		return DefaultDataBufferFactory.sharedInstance.wrap(new byte[] { ':', '\n', '\n' });
+	}
+
+	/**
 	 * Returns the frame {@code id:<id>\ndata:<payload>\n\n}.
 	 * @param id the event id
 	 * @param payload UTF-8 bytes without line breaks

@@ -111,10 +111,26 @@ public class ToolsHandler {
 			.mapNotNull(body -> body.get("arguments"))
 			.filter(arguments -> !arguments.isNull())
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("arguments", "is required")))
+			.map(arguments -> requireNoApproval(tool, arguments))
 			.flatMap(arguments -> this.dispatcher.dispatch(
 					new ToolInvocation(newInvocationId(), tool.name(), arguments.toString(), tenant, idempotencyKey),
 					"invocation:" + tenant))
 			.flatMap(ToolsHandler::respond);
+	}
+
+	/**
+	 * A direct invocation has no turn to suspend and no reviewer: a call the tool's
+	 * approval policy would hold is refused (403), never run unreviewed.
+	 */
+	private static JsonNode requireNoApproval(RegisteredTool tool, JsonNode arguments) {
+		String reason = tool.spec().holdReason(arguments);
+		if (reason != null) {
+			throw new ToolgateException(ErrorType.FORBIDDEN, "approval_required",
+					"This call needs a reviewer's approval (" + reason
+							+ "); make it in a conversation turn, where it waits for one",
+					null, Map.of());
+		}
+		return arguments;
 	}
 
 	private static Mono<ServerResponse> respond(DispatchOutcome outcome) {

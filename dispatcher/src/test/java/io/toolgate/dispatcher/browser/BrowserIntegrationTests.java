@@ -67,7 +67,8 @@ class BrowserIntegrationTests {
 	void chatPageStreamsShowsToolCardsAndResumesAfterANetworkCut() throws Exception {
 		assertScriptPasses("chat-page.mjs", "ok tokens arrive incrementally", "ok parallel tool cards resolve",
 				"ok resumes after a network cut with no duplicated text",
-				"ok resumes with the API key when the stream token is refused");
+				"ok resumes with the API key when the stream token is refused",
+				"ok a held call is approved from its card", "ok a held call is rejected from its card");
 		assertThat(ARTIFACTS.resolve("chat-page.png")).isNotEmptyFile();
 	}
 

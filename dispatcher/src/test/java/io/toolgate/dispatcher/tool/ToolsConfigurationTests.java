@@ -34,7 +34,7 @@ class ToolsConfigurationTests {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(ToolRegistry.class).definitions()).extracting(d -> d.function().name())
-				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
+				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
 			ToolsProperties properties = context.getBean(ToolsProperties.class);
 			assertThat(properties.maxResponseSize().toMegabytes()).isEqualTo(1);
 			assertThat(context).hasSingleBean(ToolDispatcher.class)

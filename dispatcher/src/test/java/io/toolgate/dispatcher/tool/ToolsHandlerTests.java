@@ -96,11 +96,11 @@ class ToolsHandlerTests {
 			.isEqualTo(1000)
 			.jsonPath("$.data[0].executor_type")
 			.isEqualTo("builtin")
-			.jsonPath("$.data[5].name")
+			.jsonPath("$.data[6].name")
 			.isEqualTo("echo")
-			.jsonPath("$.data[5].executor_type")
+			.jsonPath("$.data[6].executor_type")
 			.isEqualTo("http")
-			.jsonPath("$.data[5].url")
+			.jsonPath("$.data[6].url")
 			.doesNotExist();
 	}
 

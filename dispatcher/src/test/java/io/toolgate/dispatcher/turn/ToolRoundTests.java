@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.turn;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,8 @@ import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.WorkerTools;
+import io.toolgate.dispatcher.tool.ToolRegistry;
+import io.toolgate.store.memory.InMemoryApprovalStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
@@ -40,12 +43,16 @@ class ToolRoundTests {
 
 	private final ToolWorker worker = this.tools.worker();
 
-	private final ToolRound round = new ToolRound(WorkerTools.idempotent(
-			this.tools.registry(TestTools.http("slow", this.worker.uri("/delay?ms=400"), Duration.ofSeconds(5), 1, 4),
-					TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4)),
-			new InMemoryIdempotencyStore(), Duration.ofSeconds(1), Duration.ofSeconds(5)), TestTools.JSON,
-			new ToolResultFraming(ToolRegistry.of(List.of()), ToolResultFraming.DEFAULT_NOTICE), 4,
-			Duration.ofMillis(500));
+	private final ToolRegistry registry = this.tools.registry(
+			TestTools.http("slow", this.worker.uri("/delay?ms=400"), Duration.ofSeconds(5), 1, 4),
+			TestTools.http("fast", this.worker.uri("/echo"), Duration.ofSeconds(5), 1, 4));
+
+	private final ToolRound round = new ToolRound(
+			WorkerTools.idempotent(this.registry, new InMemoryIdempotencyStore(), Duration.ofSeconds(1),
+					Duration.ofSeconds(5)),
+			TestTools.JSON, new ToolResultFraming(ToolRegistry.of(List.of()), ToolResultFraming.DEFAULT_NOTICE), 4,
+			Duration.ofMillis(500), new ApprovalGate(this.registry, new InMemoryApprovalStore(), Duration.ofMinutes(1),
+					Duration.ofMinutes(1), Clock.systemUTC()));
 
 	@Test
 	void emitsResultsAsTheyCompleteAndStoresTheStepInCallOrder() {

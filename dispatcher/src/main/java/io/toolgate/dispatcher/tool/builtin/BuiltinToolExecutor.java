@@ -31,12 +31,12 @@ public final class BuiltinToolExecutor implements ToolExecutor {
 	}
 
 	/**
-	 * An executor over the demo built-ins: clock, calculator, lookup, slow_echo and
-	 * weather.
+	 * An executor over the demo built-ins: clock, calculator, lookup, slow_echo, weather
+	 * and send_email.
 	 */
 	public static BuiltinToolExecutor withDemoTools(JsonMapper json) {
 		return new BuiltinToolExecutor(List.of(new ClockTool(json), new CalculatorTool(json), new LookupTool(json),
-				new SlowEchoTool(json), new WeatherTool(json)));
+				new SlowEchoTool(json), new WeatherTool(json), new SendEmailTool(json)));
 	}
 
 	/** The names of the built-ins this executor runs. */

@@ -114,7 +114,7 @@ final class RegistryBinder {
 		if (target == Integer.class || target == int.class) {
 			return subject + "must be an integer";
 		}
-		if (target == Double.class || target == double.class) {
+		if (target == Double.class || target == double.class || target == java.math.BigDecimal.class) {
 			return subject + "must be a number";
 		}
 		if (target == Boolean.class || target == boolean.class) {

@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.tool.registry;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,6 +25,8 @@ import tools.jackson.databind.JsonNode;
  *     risk-tier: low
  *     circuit-breaker: { failure-rate-threshold: 50, wait-in-open: 30s }   # or { enabled: false }
  *     max-result-chars: 32768
+ *     approval: by-risk                           # always | never | by-risk (high risk: always)
+ *     approval-when: { pointer: /amount, above: 100 }   # or { pointer: /to, equals: ceo@example.com }
  * </pre>
  *
  * @param defaults what a tool that does not set a value gets
@@ -40,9 +43,11 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param riskTier {@code low}, {@code medium} or {@code high}
 	 * @param circuitBreaker the circuit breaker policy, field by field
 	 * @param maxResultChars the most characters of a result's framed body the model gets
+	 * @param approval {@code always}, {@code never} or {@code by-risk}
 	 */
 	record Defaults(@Nullable Duration timeout, @Nullable Integer maxConcurrency, @Nullable Retry retry,
-			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker, @Nullable Integer maxResultChars) {
+			@Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker, @Nullable Integer maxResultChars,
+			@Nullable String approval) {
 	}
 
 	/**
@@ -58,11 +63,25 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param riskTier overrides the default risk tier
 	 * @param circuitBreaker overrides the default circuit breaker policy, field by field
 	 * @param maxResultChars overrides the default result size cap
+	 * @param approval overrides the default approval mode
+	 * @param approvalWhen narrows approval to the calls whose arguments meet it
 	 */
 	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
 			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
 			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker,
-			@Nullable Integer maxResultChars) {
+			@Nullable Integer maxResultChars, @Nullable String approval, @Nullable ApprovalWhen approvalWhen) {
+	}
+
+	/**
+	 * An {@code approval-when} mapping: a JSON Pointer into the arguments and exactly one
+	 * test.
+	 *
+	 * @param pointer the argument, e.g. {@code /amount}
+	 * @param above holds when the value is a number above this (or is missing or not a
+	 * number)
+	 * @param equals holds when the value equals this string, number or boolean
+	 */
+	record ApprovalWhen(@Nullable String pointer, @Nullable BigDecimal above, @Nullable JsonNode equals) {
 	}
 
 	/**

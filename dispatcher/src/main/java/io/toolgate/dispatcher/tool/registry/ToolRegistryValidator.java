@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.RiskTier;
+import io.toolgate.dispatcher.tool.ToolApprovalPolicy;
 import io.toolgate.dispatcher.tool.ToolArgumentsValidator;
 import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,16 +26,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns a bound {@link RegistryFile} into {@link ToolSpec}s: applies the file's
  * {@code defaults} (and the built-in ones under them) to each tool and checks every rule:
  * name pattern and uniqueness, a description, a valid input schema for an arguments
- * object, an executor target, positive bounds, a valid retry policy, risk tier and
- * circuit breaker policy. Every problem is collected, each naming its tool. CPU only, but
- * compiles schemas: call it at start-up.
+ * object, an executor target, positive bounds, a valid retry policy, risk tier, circuit
+ * breaker policy and approval policy. Every problem is collected, each naming its tool.
+ * CPU only, but compiles schemas: call it at start-up.
  */
 final class ToolRegistryValidator {
 
 	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
 	private static final Resolved BUILT_IN_DEFAULTS = new Resolved(Duration.ofSeconds(5), 64,
-			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null, ToolResultFraming.DEFAULT_MAX_RESULT_CHARS);
+			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null, ToolResultFraming.DEFAULT_MAX_RESULT_CHARS,
+			ToolApprovalPolicy.Mode.BY_RISK);
 
 	private final JsonMapper json;
 
@@ -89,7 +92,8 @@ final class ToolRegistryValidator {
 				or(defaults.maxConcurrency(), BUILT_IN_DEFAULTS.maxConcurrency()),
 				retry(defaults.retry(), BUILT_IN_DEFAULTS.retry(), problems),
 				riskTier(defaults.riskTier(), BUILT_IN_DEFAULTS.riskTier(), problems), defaults.circuitBreaker(),
-				or(defaults.maxResultChars(), BUILT_IN_DEFAULTS.maxResultChars()));
+				or(defaults.maxResultChars(), BUILT_IN_DEFAULTS.maxResultChars()),
+				approvalMode(defaults.approval(), BUILT_IN_DEFAULTS.approval(), problems));
 		problems.check(resolved.timeout().isPositive(), "timeout must be positive");
 		problems.check(resolved.maxConcurrency() >= 1, "max-concurrency must be at least 1");
 		checkMaxResultChars(resolved.maxResultChars(), problems);
@@ -98,7 +102,7 @@ final class ToolRegistryValidator {
 		if (resolved.timeout().isPositive()
 				&& circuitBreaker(null, resolved.circuitBreaker(), resolved.timeout(), problems) == null) {
 			return new Resolved(resolved.timeout(), resolved.maxConcurrency(), resolved.retry(), resolved.riskTier(),
-					null, resolved.maxResultChars());
+					null, resolved.maxResultChars(), resolved.approval());
 		}
 		return resolved;
 	}
@@ -129,12 +133,13 @@ final class ToolRegistryValidator {
 		// The slow-call bound defaults to the timeout; a bad timeout is reported above.
 		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
 				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
+		ToolApprovalPolicy approval = approval(tool, defaults.approval(), problems);
 		if (problems.found() || name == null || description == null || schema == null || executor == null
-				|| circuitBreaker == null) {
+				|| circuitBreaker == null || approval == null) {
 			return null;
 		}
 		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier,
-				circuitBreaker, maxResultChars);
+				circuitBreaker, maxResultChars, approval);
 	}
 
 	private static void checkMaxResultChars(int maxResultChars, Problems problems) {
@@ -242,6 +247,48 @@ final class ToolRegistryValidator {
 		}
 	}
 
+	/**
+	 * Resolves a tool's approval policy: its mode (else the default's) and its optional
+	 * {@code approval-when} condition, which needs a mode that can hold calls.
+	 */
+	private static @Nullable ToolApprovalPolicy approval(RegistryFile.Tool tool, ToolApprovalPolicy.Mode fallback,
+			Problems problems) {
+		ToolApprovalPolicy.Mode mode = approvalMode(tool.approval(), fallback, problems);
+		RegistryFile.ApprovalWhen when = tool.approvalWhen();
+		if (when == null) {
+			return new ToolApprovalPolicy(mode, null);
+		}
+		problems.check(mode != ToolApprovalPolicy.Mode.NEVER, "approval-when needs approval 'always' or 'by-risk'");
+		String pointer = when.pointer();
+		problems.check(pointer != null && pointer.startsWith("/"),
+				"approval-when.pointer is required and must be a JSON Pointer such as /amount");
+		if (problems.found() || pointer == null) {
+			return null;
+		}
+		try {
+			return new ToolApprovalPolicy(mode,
+					new ToolApprovalPolicy.Condition(JsonPointer.compile(pointer), when.above(), when.equals()));
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage());
+			return null;
+		}
+	}
+
+	private static ToolApprovalPolicy.Mode approvalMode(@Nullable String value, ToolApprovalPolicy.Mode fallback,
+			Problems problems) {
+		if (value == null) {
+			return fallback;
+		}
+		try {
+			return ToolApprovalPolicy.Mode.of(value);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.check(false, ex.getMessage() + ", got '" + value + "'");
+			return fallback;
+		}
+	}
+
 	private static RiskTier riskTier(@Nullable String value, RiskTier fallback, Problems problems) {
 		if (value == null) {
 			return fallback;
@@ -261,7 +308,8 @@ final class ToolRegistryValidator {
 
 	/** The values a tool gets when it sets none. */
 	private record Resolved(Duration timeout, int maxConcurrency, ToolRetryPolicy retry, RiskTier riskTier,
-			RegistryFile.@Nullable CircuitBreaker circuitBreaker, int maxResultChars) {
+			RegistryFile.@Nullable CircuitBreaker circuitBreaker, int maxResultChars,
+			ToolApprovalPolicy.Mode approval) {
 	}
 
 	/**

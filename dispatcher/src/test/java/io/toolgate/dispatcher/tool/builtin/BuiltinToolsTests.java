@@ -30,7 +30,7 @@ class BuiltinToolsTests {
 	@Test
 	void namesTheDemoTools() {
 		assertThat(this.executor.names()).containsExactlyInAnyOrder("clock", "calculator", "lookup", "slow_echo",
-				"weather");
+				"weather", "send_email");
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.RiskTier;
+import io.toolgate.dispatcher.tool.ToolApprovalPolicy;
 import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
@@ -145,12 +146,75 @@ class ToolRegistryLoaderTests {
 	}
 
 	@Test
+	void resolvesApprovalByRiskTierByDefaultAndAppliesOverridesAndConditions() {
+		String yaml = """
+				defaults: { approval: by-risk }
+				tools:
+				  - { name: low, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: high, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, risk-tier: high }
+				  - { name: off, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, risk-tier: high, approval: never }
+				  - { name: pay, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /amount, above: 100 } }
+				  - { name: to, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /to, equals: ceo@example.com } }
+				""";
+		List<ToolSpec> specs = this.loader.parse(yaml, "r.yaml");
+		assertThat(specs.get(0).holdReason(TestTools.JSON.readTree("{}"))).isNull();
+		assertThat(specs.get(1).holdReason(TestTools.JSON.readTree("{}"))).isEqualTo("the tool's risk tier is high");
+		assertThat(specs.get(2).holdReason(TestTools.JSON.readTree("{}"))).isNull();
+		ToolSpec pay = specs.get(3);
+		assertThat(pay.approval().mode()).isEqualTo(ToolApprovalPolicy.Mode.ALWAYS);
+		assertThat(pay.holdReason(TestTools.JSON.readTree("{\"amount\":100}"))).isNull();
+		assertThat(pay.holdReason(TestTools.JSON.readTree("{\"amount\":100.5}")))
+			.isEqualTo("the tool needs approval for every call and /amount is above 100");
+		assertThat(pay.holdReason(TestTools.JSON.readTree("{\"amount\":\"lots\"}")))
+			.as("an amount that cannot be read is held")
+			.isNotNull();
+		assertThat(specs.get(4).holdReason(TestTools.JSON.readTree("{\"to\":\"ceo@example.com\"}"))).isNotNull();
+		assertThat(specs.get(4).holdReason(TestTools.JSON.readTree("{\"to\":\"bob@example.com\"}"))).isNull();
+	}
+
+	@Test
+	void reportsInvalidApprovalSettings() {
+		String yaml = """
+				defaults: { approval: sometimes }
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: maybe }
+				  - { name: b, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: never, approval-when: { pointer: /x, above: 1 } }
+				  - { name: c, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: amount, above: 1 } }
+				  - { name: e, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /x } }
+				  - { name: f, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /x, above: 1, equals: 2 } }
+				  - { name: g, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /x, equals: [1] } }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly(
+					"defaults: approval must be one of always, never, by-risk, got 'sometimes'",
+					"tool 'a': approval must be one of always, never, by-risk, got 'maybe'",
+					"tool 'b': approval-when needs approval 'always' or 'by-risk'",
+					"tool 'c': approval-when.pointer is required and must be a JSON Pointer such as /amount",
+					"tool 'e': approval-when needs exactly one of 'above' and 'equals'",
+					"tool 'f': approval-when needs exactly one of 'above' and 'equals'",
+					"tool 'g': approval-when.equals must be a string, number or boolean"));
+	}
+
+	@Test
+	void rejectsAnApprovalThresholdThatIsNotANumber() {
+		String yaml = """
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, approval: always, approval-when: { pointer: /x, above: lots } }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(
+					ex -> assertThat(ex.problems()).containsExactly("tool 'a': approval-when.above must be a number"));
+	}
+
+	@Test
 	void loadsTheBuiltInDemoRegistryWhenNoneIsConfigured() {
 		ToolRegistryLoader demo = new ToolRegistryLoader(TestTools.JSON,
 				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names(),
 				ApplicationResourceLoader.get());
 		assertThat(demo.load(null)).extracting(ToolSpec::name)
-			.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
+			.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
 	}
 
 	@Test
@@ -174,7 +238,7 @@ class ToolRegistryLoaderTests {
 		ToolRegistryLoader demo = new ToolRegistryLoader(TestTools.JSON,
 				io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor.withDemoTools(TestTools.JSON).names(),
 				ApplicationResourceLoader.get());
-		assertThat(demo.load(ToolRegistryLoader.DEFAULT_REGISTRY)).hasSize(5);
+		assertThat(demo.load(ToolRegistryLoader.DEFAULT_REGISTRY)).hasSize(6);
 	}
 
 	@Test
