@@ -19,6 +19,7 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.netty.channel.ChannelOption;
+import io.toolgate.dispatcher.tool.FailureWords;
 import io.toolgate.dispatcher.tool.RegisteredTool;
 import io.toolgate.dispatcher.tool.ToolExecution;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
@@ -41,6 +42,8 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -156,8 +159,16 @@ public final class McpServerConnection {
 		Retry reconnect = Retry.backoff(Long.MAX_VALUE, this.settings.reconnectMinBackoff())
 			.maxBackoff(this.settings.reconnectMaxBackoff())
 			.transientErrors(true)
-			.doBeforeRetry((signal) -> logger.warn("MCP server '{}' ({}) unavailable, retrying: {}", this.spec.name(),
-					this.spec.describe(), describe(signal.failure())));
+			.doBeforeRetry((signal) -> {
+				// Once per outage at WARN; each further try at DEBUG.
+				if (signal.totalRetriesInARow() == 0) {
+					logger.warn("MCP server '{}' ({}) unavailable: {}; its tools are absent, retrying with backoff",
+							this.spec.name(), this.spec.describe(), describe(signal.failure()));
+				}
+				else {
+					logger.debug("MCP server '{}' still unavailable: {}", this.spec.name(), describe(signal.failure()));
+				}
+			});
 		this.lifecycle.update(Flux.defer(this::connectAndRefresh)
 			.doOnError(this::lost)
 			.retryWhen(reconnect)
@@ -194,8 +205,8 @@ public final class McpServerConnection {
 	Mono<JsonNode> call(String tool, ToolExecution execution) {
 		Session current = this.session.get();
 		if (current == null) {
-			return Mono.error(ToolExecutionException.workerError("MCP server '" + this.spec.name()
-					+ "' is not connected" + ((status().error() != null) ? ": " + status().error() : "")));
+			return Mono
+				.error(ToolExecutionException.workerError("MCP server '" + this.spec.name() + "' is not connected"));
 		}
 		String token = this.spec.name() + "-" + this.calls.incrementAndGet();
 		Map<String, Object> meta = new LinkedHashMap<>();
@@ -365,8 +376,8 @@ public final class McpServerConnection {
 		}
 		byte[] bytes;
 		try {
-			bytes = this.mcpJson.writeValueAsBytes((result.structuredContent() != null) ? result.structuredContent()
-					: Map.of("content", result.content()));
+			bytes = (result.structuredContent() != null) ? this.mcpJson.writeValueAsBytes(result.structuredContent())
+					: contentBytes(result.content());
 		}
 		catch (java.io.IOException ex) {
 			throw new ToolExecutionException(ToolExecutionException.WORKER_ERROR, "MCP tool result could not be read",
@@ -379,6 +390,24 @@ public final class McpServerConnection {
 		return this.json.readTree(bytes);
 	}
 
+	/**
+	 * {@code {"content": [...]}}, each block with its {@code type} (a list of content
+	 * blocks serialises without it, the type being the list's element type).
+	 */
+	private byte[] contentBytes(List<McpSchema.Content> content) throws java.io.IOException {
+		ObjectNode output = this.json.createObjectNode();
+		ArrayNode blocks = output.putArray("content");
+		for (McpSchema.Content block : content) {
+			JsonNode node = this.json.readTree(this.mcpJson.writeValueAsBytes(block));
+			if (node instanceof ObjectNode object) {
+				ObjectNode typed = this.json.createObjectNode().put("type", block.type());
+				object.properties().forEach((field) -> typed.set(field.getKey(), field.getValue()));
+				blocks.add(typed);
+			}
+		}
+		return this.json.writeValueAsBytes(output);
+	}
+
 	private Throwable failure(Throwable error) {
 		if (error instanceof McpError mcp && mcp.getJsonRpcError() != null) {
 			McpSchema.JSONRPCResponse.JSONRPCError rpc = mcp.getJsonRpcError();
@@ -387,7 +416,8 @@ public final class McpServerConnection {
 			return (rpc.code() == McpSchema.ErrorCodes.INTERNAL_ERROR) ? ToolExecutionException.workerError(message)
 					: ToolExecutionException.toolError(message);
 		}
-		return ToolExecutionException.workerError("MCP server request failed: " + describe(error));
+		// Plain words: the model and API clients see this, never a class or a host name.
+		return ToolExecutionException.workerError("MCP server request failed: " + FailureWords.describe(error));
 	}
 
 	private static String text(List<McpSchema.Content> content) {
@@ -407,9 +437,18 @@ public final class McpServerConnection {
 		return (text.length() > ERROR_TEXT_CHARS) ? text.substring(0, ERROR_TEXT_CHARS) + "…" : text;
 	}
 
+	/**
+	 * The deepest cause's message, for the log and the health details (the management
+	 * port), where the server's address may show.
+	 */
 	private static String describe(Throwable error) {
-		String message = error.getMessage();
-		return error.getClass().getSimpleName() + ((message != null) ? ": " + truncate(message) : "");
+		Throwable root = error;
+		for (int depth = 0; root.getCause() != null && depth < 16; depth++) {
+			root = root.getCause();
+		}
+		String words = FailureWords.describe(error);
+		String message = root.getMessage();
+		return ("the request failed".equals(words) && message != null) ? truncate(message) : words;
 	}
 
 	/** The state of a server's connection. */
