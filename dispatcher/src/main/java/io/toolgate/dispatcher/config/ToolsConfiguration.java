@@ -3,9 +3,11 @@ package io.toolgate.dispatcher.config;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.toolgate.dispatcher.health.McpServersHealthIndicator;
+import io.toolgate.dispatcher.metrics.McpClientMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
@@ -15,6 +17,7 @@ import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.mcp.McpOperationObserver;
 import io.toolgate.dispatcher.tool.mcp.McpServers;
 import io.toolgate.dispatcher.tool.mcp.McpSettings;
 import io.toolgate.dispatcher.tool.registry.LoadedRegistry;
@@ -93,7 +96,8 @@ public class ToolsConfiguration {
 	 */
 	@Bean
 	McpServers mcpServers(LoadedRegistry loaded, ToolRegistry registry, ToolsProperties properties,
-			ObjectProvider<JsonMapper> json, ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<JsonMapper> json, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<MeterRegistry> meters) {
 		ToolsProperties.Mcp mcp = properties.mcp();
 		McpSettings settings = new McpSettings(mcp.connectTimeout(), mcp.initializeTimeout(), mcp.listTimeout(),
 				mcp.refreshInterval(), mcp.reconnectMinBackoff(), mcp.reconnectMaxBackoff(), mcp.maxConnections(),
@@ -101,7 +105,11 @@ public class ToolsConfiguration {
 		WebClient.Builder builder = WebClient.builder()
 			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		return new McpServers(loaded.mcpServers(), settings, registry, properties.bulkheadMaxWaiting(),
-				json.getIfAvailable(JsonMapper::shared), McpJsonDefaults.getMapper(), builder);
+				json.getIfAvailable(JsonMapper::shared), McpJsonDefaults.getMapper(), builder,
+				meters.stream()
+					.findFirst()
+					.<McpOperationObserver>map(McpClientMetrics::new)
+					.orElse(McpOperationObserver.NOOP));
 	}
 
 	@Bean

@@ -37,6 +37,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -51,8 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * background and never fails: while the server cannot be reached its tools are absent
  * from the registry, {@link #status()} says why, and it is tried again with exponential
  * backoff. Once connected, the tool list is fetched again on
- * {@code notifications/tools/list_changed} and every refresh interval; a refresh that
- * fails drops the connection and its tools and starts over.
+ * {@code notifications/tools/list_changed}, every refresh interval and at once after a
+ * call that could not reach the server; a refresh that fails drops the connection and its
+ * tools and starts over.
  * <p>
  * A Streamable HTTP server gets its own bounded connection pool. A stdio server is a
  * child process: the SDK's transport reads and writes it on threads of its own, and
@@ -80,6 +82,8 @@ public final class McpServerConnection {
 
 	private final WebClient.@Nullable Builder webClients;
 
+	private final McpOperationObserver observer;
+
 	private final @Nullable ConnectionProvider connections;
 
 	private final AtomicReference<@Nullable Session> session = new AtomicReference<>();
@@ -91,6 +95,13 @@ public final class McpServerConnection {
 	private final AtomicLong progressNotifications = new AtomicLong();
 
 	private final Disposable.Swap lifecycle = Disposables.swap();
+
+	/**
+	 * Asks for an early refresh: a call that could not reach the server makes the next
+	 * listing come now rather than at the refresh interval, so that a server that went
+	 * away loses its tools (and shows in health) at once. Dropped while nothing listens.
+	 */
+	private final Sinks.Many<Long> probes = Sinks.many().multicast().directBestEffort();
 
 	/** The registered tools by their name on the server; guarded by {@code this}. */
 	private Map<String, RegisteredTool> tools = Map.of();
@@ -105,9 +116,11 @@ public final class McpServerConnection {
 	 * @param json the gateway's mapper
 	 * @param mcpJson the SDK's mapper
 	 * @param webClients the client builder HTTP transports start from (e.g. observed)
+	 * @param observer hears of every request, for metrics
 	 */
 	public McpServerConnection(McpServerSpec spec, McpSettings settings, ToolRegistry registry, ToolExecutor executor,
-			int bulkheadMaxWaiting, JsonMapper json, McpJsonMapper mcpJson, WebClient.Builder webClients) {
+			int bulkheadMaxWaiting, JsonMapper json, McpJsonMapper mcpJson, WebClient.Builder webClients,
+			McpOperationObserver observer) {
 		this.spec = spec;
 		this.settings = settings;
 		this.registry = registry;
@@ -115,6 +128,7 @@ public final class McpServerConnection {
 		this.bulkheadMaxWaiting = bulkheadMaxWaiting;
 		this.json = json;
 		this.mcpJson = mcpJson;
+		this.observer = observer;
 		this.status = new AtomicReference<>(new Status(State.CONNECTING, 0, null));
 		if (spec.isStdio()) {
 			this.webClients = null;
@@ -224,10 +238,11 @@ public final class McpServerConnection {
 			.arguments(arguments)
 			.meta(meta)
 			.build();
-		return current.client()
-			.callTool(request)
-			.map(this::output)
-			.onErrorMap((error) -> !(error instanceof ToolExecutionException), this::failure)
+		return observed(McpSchema.METHOD_TOOLS_CALL, tool,
+				current.client()
+					.callTool(request)
+					.map(this::output)
+					.onErrorMap((error) -> !(error instanceof ToolExecutionException), this::failure))
 			.doFinally((signal) -> {
 				if (signal == SignalType.CANCEL) {
 					current.transport().cancel(token, "the gateway gave up on the call");
@@ -241,9 +256,27 @@ public final class McpServerConnection {
 	private Flux<Integer> connectAndRefresh() {
 		return connect().flatMapMany((connected) -> {
 			this.session.set(connected);
-			return list(connected).concatWith(Flux.interval(this.settings.refreshInterval())
-				.onBackpressureDrop()
-				.concatMap((tick) -> list(connected)));
+			Flux<Long> refreshes = Flux.merge(Flux.interval(this.settings.refreshInterval()), this.probes.asFlux())
+				.onBackpressureDrop();
+			return list(connected).concatWith(refreshes.concatMap((tick) -> list(connected), 1));
+		});
+	}
+
+	/**
+	 * Reports a request's duration and outcome when it ends: {@code error.type} is the
+	 * tool failure type, the exception's simple name for other failures, or
+	 * {@code cancelled}.
+	 */
+	private <T> Mono<T> observed(String method, @Nullable String tool, Mono<T> request) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return request
+				.doOnSuccess((value) -> this.observer.completed(method, tool, null, System.nanoTime() - start))
+				.doOnError((error) -> this.observer.completed(method, tool,
+						(error instanceof ToolExecutionException failure) ? failure.errorType()
+								: error.getClass().getSimpleName(),
+						System.nanoTime() - start))
+				.doOnCancel(() -> this.observer.completed(method, tool, "cancelled", System.nanoTime() - start));
 		});
 	}
 
@@ -256,6 +289,7 @@ public final class McpServerConnection {
 			.flatMap((created) -> created.client()
 				.initialize()
 				.timeout(this.settings.initializeTimeout())
+				.transform((initialize) -> observed(McpSchema.METHOD_INITIALIZE, null, initialize))
 				.thenReturn(created)
 				.onErrorResume((error) -> created.close().then(Mono.error(error))));
 	}
@@ -264,6 +298,7 @@ public final class McpServerConnection {
 		return connected.client()
 			.listTools()
 			.timeout(this.settings.listTimeout())
+			.transform((listing) -> observed(McpSchema.METHOD_TOOLS_LIST, null, listing))
 			// Compiling schemas reads the meta-schemas from the class path: off the
 			// event loop.
 			.publishOn(Schedulers.boundedElastic())
@@ -416,6 +451,8 @@ public final class McpServerConnection {
 			return (rpc.code() == McpSchema.ErrorCodes.INTERNAL_ERROR) ? ToolExecutionException.workerError(message)
 					: ToolExecutionException.toolError(message);
 		}
+		// The connection may be gone: check now rather than at the next refresh.
+		this.probes.tryEmitNext(System.nanoTime());
 		// Plain words: the model and API clients see this, never a class or a host name.
 		return ToolExecutionException.workerError("MCP server request failed: " + FailureWords.describe(error));
 	}

@@ -30,14 +30,15 @@ public final class McpServers {
 	 * @param json the gateway's mapper
 	 * @param mcpJson the SDK's mapper
 	 * @param webClients the client builder HTTP transports start from
+	 * @param observer hears of every MCP request, for metrics
 	 */
 	public McpServers(List<McpServerSpec> specs, McpSettings settings, ToolRegistry registry, int bulkheadMaxWaiting,
-			JsonMapper json, McpJsonMapper mcpJson, WebClient.Builder webClients) {
+			JsonMapper json, McpJsonMapper mcpJson, WebClient.Builder webClients, McpOperationObserver observer) {
 		this.executor = new McpToolExecutor();
 		List<McpServerConnection> all = new ArrayList<>();
 		for (McpServerSpec spec : specs) {
 			McpServerConnection connection = new McpServerConnection(spec, settings, registry, this.executor,
-					bulkheadMaxWaiting, json, mcpJson, webClients);
+					bulkheadMaxWaiting, json, mcpJson, webClients, observer);
 			this.executor.add(connection);
 			all.add(connection);
 		}

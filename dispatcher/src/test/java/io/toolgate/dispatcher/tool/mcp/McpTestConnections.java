@@ -40,7 +40,7 @@ final class McpTestConnections {
 	/** Starts the servers' connections and waits until each is connected. Blocking. */
 	static McpServers connect(ToolRegistry registry, McpServerSpec... specs) {
 		McpServers servers = new McpServers(List.of(specs), SETTINGS, registry, 16, JsonMapper.shared(),
-				McpJsonDefaults.getMapper(), WebClient.builder());
+				McpJsonDefaults.getMapper(), WebClient.builder(), McpOperationObserver.NOOP);
 		servers.start();
 		Flux.fromIterable(servers.connections())
 			.flatMap((connection) -> awaitState(connection, McpServerConnection.State.CONNECTED))

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.McpTestServers;
 import io.toolgate.test.ChatScripts;
@@ -127,6 +129,13 @@ class McpToolsIntegrationTests {
 			assertThat(result.path("output").path("content").get(0).path("text").asString()).isEqualTo("Echo: hi");
 			assertThat(result.path("attempts").asInt()).isEqualTo(1);
 		}
+		Timer calls = meters().find("mcp.client.operation.duration")
+			.tags("mcp.method.name", "tools/call", "gen_ai.tool.name", "echo", "error.type", "")
+			.timer();
+		assertThat(calls).isNotNull();
+		assertThat(calls.count()).isGreaterThanOrEqualTo(2);
+		assertThat(meters().find("mcp.client.operation.duration").tags("mcp.method.name", "tools/list").timers())
+			.isNotEmpty();
 	}
 
 	@Test
@@ -155,6 +164,11 @@ class McpToolsIntegrationTests {
 		assertThat(refused.json().path("error").path("code").asString()).isEqualTo("tool_error");
 		assertThat(refused.json().path("error").path("message").asString())
 			.isEqualTo("MCP tool error: fail refuses every call");
+		Timer refusedCalls = meters().find("mcp.client.operation.duration")
+			.tags("mcp.method.name", "tools/call", "gen_ai.tool.name", "fail", "error.type", "tool_error")
+			.timer();
+		assertThat(refusedCalls).isNotNull();
+		assertThat(refusedCalls.count()).isEqualTo(1);
 		Reply failed = invoke("contract_boom", Map.of());
 		assertThat(failed.status()).isEqualTo(502);
 		assertThat(failed.json().path("error").path("code").asString()).isEqualTo("tool_worker_error");
@@ -225,6 +239,22 @@ class McpToolsIntegrationTests {
 				.asString()).isEqualTo("Echo: back");
 			assertThat(health().path("components").path("mcp").path("status").asString()).isEqualTo("UP");
 		}
+		// Gone again: the next call fails as a worker error, and the server's tools go at
+		// once rather than at the next refresh.
+		Reply gone = invoke("later_echo", Map.of("message", "gone"));
+		assertThat(gone.status()).isEqualTo(502);
+		assertThat(gone.json().path("error").path("code").asString()).isEqualTo("tool_worker_error");
+		// The first attempt finds the connection gone; the retry may find the server
+		// already dropped.
+		assertThat(gone.json().path("error").path("message").asString())
+			.matches("MCP server request failed: the connection.*|MCP server 'later' is not connected");
+		awaitTools((names) -> !names.contains("later_echo"));
+		assertThat(connection("later").status().state()).isIn(McpServerConnection.State.DOWN,
+				McpServerConnection.State.CONNECTING);
+	}
+
+	private static MeterRegistry meters() {
+		return app.context().getBean(MeterRegistry.class);
 	}
 
 	private static McpServerConnection connection(String name) {
