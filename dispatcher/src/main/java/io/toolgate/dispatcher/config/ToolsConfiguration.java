@@ -17,6 +17,7 @@ import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.mcp.McpEndpoint;
 import io.toolgate.dispatcher.tool.mcp.McpOperationObserver;
 import io.toolgate.dispatcher.tool.mcp.McpServers;
 import io.toolgate.dispatcher.tool.mcp.McpSettings;
@@ -34,6 +35,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -110,6 +114,18 @@ public class ToolsConfiguration {
 					.findFirst()
 					.<McpOperationObserver>map(McpClientMetrics::new)
 					.orElse(McpOperationObserver.NOOP));
+	}
+
+	/** {@code /mcp}: the tools served to MCP clients, beside the API routes. */
+	@Bean
+	RouterFunction<ServerResponse> mcpRoutes(ToolRegistry registry, IdempotentDispatch dispatcher,
+			ObjectProvider<JsonMapper> json) {
+		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared));
+		return RouterFunctions.route()
+			.POST("/mcp", endpoint::handle)
+			.GET("/mcp", endpoint::notAllowed)
+			.DELETE("/mcp", endpoint::notAllowed)
+			.build();
 	}
 
 	@Bean
