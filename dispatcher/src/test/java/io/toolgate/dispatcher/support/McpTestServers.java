@@ -37,6 +37,8 @@ public final class McpTestServers {
 
 	private static final Path CONTRACT = DIR.resolve("contract-server.mjs");
 
+	private static final Path INSPECTOR = DIR.resolve("node_modules/@modelcontextprotocol/inspector-cli/build");
+
 	private static final Path LOGS = Path.of("target/mcp-servers").toAbsolutePath();
 
 	private McpTestServers() {
@@ -48,7 +50,8 @@ public final class McpTestServers {
 	 */
 	public static synchronized void install() {
 		if (Files.isRegularFile(EVERYTHING)
-				&& Files.isDirectory(DIR.resolve("node_modules/@modelcontextprotocol/sdk/dist"))) {
+				&& Files.isDirectory(DIR.resolve("node_modules/@modelcontextprotocol/sdk/dist"))
+				&& Files.isRegularFile(INSPECTOR.resolve("index.js"))) {
 			return;
 		}
 		try {
@@ -106,6 +109,47 @@ public final class McpTestServers {
 	public static List<String> contractStdio() {
 		install();
 		return List.of("node", CONTRACT.toString(), "stdio");
+	}
+
+	/**
+	 * Runs the MCP Inspector CLI ({@code @modelcontextprotocol/inspector-cli}) with the
+	 * given arguments, from its own package folder (it reads its version from
+	 * {@code ../package.json} of the working directory). Blocking.
+	 * @param arguments the arguments, e.g. a server URL and {@code --method tools/list}
+	 * @return its exit code and output
+	 */
+	public static Result inspector(String... arguments) {
+		install();
+		List<String> command = new java.util.ArrayList<>(List.of("node", "index.js"));
+		command.addAll(List.of(arguments));
+		try {
+			Process process = new ProcessBuilder(command).directory(INSPECTOR.toFile())
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(process.getInputStream().readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8);
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException("The inspector did not finish: " + output);
+			}
+			return new Result(process.exitValue(), output);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * What a command printed.
+	 *
+	 * @param exitCode its exit code
+	 * @param output its standard output and error
+	 */
+	public record Result(int exitCode, String output) {
 	}
 
 	private static Http start(String name, List<String> command, Map<String, String> environment, int port) {

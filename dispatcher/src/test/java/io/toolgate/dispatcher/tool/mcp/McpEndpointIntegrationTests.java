@@ -9,6 +9,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.dispatcher.support.McpTestServers;
 import io.toolgate.test.Closeables;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +89,27 @@ class McpEndpointIntegrationTests {
 		finally {
 			client.closeGracefully().block(WAIT);
 		}
+	}
+
+	@Test
+	void theInspectorCliListsAndCallsTheTools() {
+		String url = app.baseUrl() + "/mcp";
+		McpTestServers.Result list = McpTestServers.inspector(url, "--method", "tools/list", "--header",
+				"Authorization: Bearer " + GatewayApp.ACME_KEY);
+		assertThat(list.exitCode()).as(list.output()).isZero();
+		JsonNode tools = JSON.readTree(list.output());
+		assertThat(tools.path("tools").valueStream().map((tool) -> tool.path("name").asString()).toList())
+			.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
+		McpTestServers.Result call = McpTestServers.inspector(url, "--method", "tools/call", "--tool-name",
+				"calculator", "--tool-arg", "a=6", "b=7", "op=multiply", "--header",
+				"Authorization: Bearer " + GatewayApp.ACME_KEY);
+		assertThat(call.exitCode()).as(call.output()).isZero();
+		JsonNode result = JSON.readTree(call.output());
+		assertThat(result.path("isError").asBoolean()).isFalse();
+		assertThat(result.path("structuredContent").path("result").asInt()).isEqualTo(42);
+		McpTestServers.Result refused = McpTestServers.inspector(url, "--method", "tools/list", "--header",
+				"Authorization: Bearer not-a-key");
+		assertThat(refused.output()).contains("invalid_api_key").doesNotContain("\"tools\"");
 	}
 
 	@Test
