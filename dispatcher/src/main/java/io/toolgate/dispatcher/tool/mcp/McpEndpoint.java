@@ -148,6 +148,14 @@ public final class McpEndpoint {
 	}
 
 	private ObjectNode toolResult(DispatchOutcome outcome) {
+		ObjectNode answer = toolAnswer(outcome);
+		// Whether an earlier call with the same idempotency key answered (on any
+		// replica).
+		answer.putObject("_meta").put("io.toolgate/replayed", outcome instanceof DispatchOutcome.Replayed);
+		return answer;
+	}
+
+	private ObjectNode toolAnswer(DispatchOutcome outcome) {
 		ToolResult result = switch (outcome) {
 			case DispatchOutcome.Fresh fresh -> fresh.result();
 			case DispatchOutcome.Replayed replayed -> replayed.result();
