@@ -18,12 +18,12 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * Authenticates {@code /v1/**} requests by their {@code Authorization: Bearer} key and
- * stores the {@link Tenant}. Other paths (actuator) pass through. A {@code GET} of a
- * turn's events without {@code Authorization} may instead carry a stream token as
- * {@code ?token=} (see {@link StreamTokens}): it must have been issued for that very turn
- * and not have expired, or the request is 401. Everywhere else a {@code token} parameter
- * counts for nothing.
+ * Authenticates {@code /v1/**} and {@code /mcp} requests by their
+ * {@code Authorization: Bearer} key and stores the {@link Tenant}. Other paths (actuator)
+ * pass through. A {@code GET} of a turn's events without {@code Authorization} may
+ * instead carry a stream token as {@code ?token=} (see {@link StreamTokens}): it must
+ * have been issued for that very turn and not have expired, or the request is 401.
+ * Everywhere else a {@code token} parameter counts for nothing.
  */
 public class ApiKeyAuthenticationFilter implements WebFilter {
 
@@ -88,7 +88,8 @@ public class ApiKeyAuthenticationFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+		String path = exchange.getRequest().getPath().value();
+		if (!path.startsWith("/v1/") && !"/mcp".equals(path)) {
 			return chain.filter(exchange);
 		}
 		if (!this.enabled) {

@@ -3,7 +3,11 @@ package io.toolgate.dispatcher.config;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.toolgate.dispatcher.health.McpServersHealthIndicator;
+import io.toolgate.dispatcher.metrics.McpClientMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
@@ -14,6 +18,11 @@ import io.toolgate.dispatcher.tool.ToolDispatcher;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.builtin.BuiltinToolExecutor;
+import io.toolgate.dispatcher.tool.mcp.McpEndpoint;
+import io.toolgate.dispatcher.tool.mcp.McpOperationObserver;
+import io.toolgate.dispatcher.tool.mcp.McpServers;
+import io.toolgate.dispatcher.tool.mcp.McpSettings;
+import io.toolgate.dispatcher.tool.registry.LoadedRegistry;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.web.ToolsHandler;
 import io.toolgate.store.IdempotencyStore;
@@ -23,15 +32,20 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.io.ApplicationResourceLoader;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The tool subsystem: the registry (read once from {@code toolgate.tools.registry} at
- * start-up; an invalid registry stops start-up), the HTTP and built-in executors, the
- * dispatcher and the {@code /v1/tools} handler.
+ * start-up; an invalid registry stops start-up), the HTTP, built-in and MCP executors
+ * (MCP servers' tools join the registry as they are discovered), the dispatcher and the
+ * {@code /v1/tools} handler.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ToolsProperties.class)
@@ -56,7 +70,7 @@ public class ToolsConfiguration {
 	}
 
 	@Bean
-	ToolRegistry toolRegistry(ToolsProperties properties, HttpToolExecutor http, BuiltinToolExecutor builtin,
+	LoadedRegistry loadedRegistry(ToolsProperties properties, BuiltinToolExecutor builtin,
 			ObjectProvider<JsonMapper> jsonProvider, ResourceLoader resourceLoader) {
 		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
 		// A plain path is a file, as before; classpath: and file: locations resolve as
@@ -64,7 +78,14 @@ public class ToolsConfiguration {
 		ResourceLoader locations = ApplicationResourceLoader.get(resourceLoader, true);
 		// Blocking file read, once, while the context starts: no event loop is running
 		// yet.
-		List<ToolSpec> specs = new ToolRegistryLoader(json, builtin.names(), locations).load(properties.registry());
+		return new ToolRegistryLoader(json, builtin.names(), locations).loadAll(properties.registry());
+	}
+
+	@Bean
+	ToolRegistry toolRegistry(LoadedRegistry loaded, ToolsProperties properties, HttpToolExecutor http,
+			BuiltinToolExecutor builtin, ObjectProvider<JsonMapper> jsonProvider) {
+		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
+		List<ToolSpec> specs = loaded.tools();
 		ToolRegistry registry = ToolRegistry.of(specs,
 				executor -> (executor instanceof ExecutorSpec.Http) ? http : builtin, properties.bulkheadMaxWaiting(),
 				json);
@@ -72,6 +93,84 @@ public class ToolsConfiguration {
 				(properties.registry() != null) ? properties.registry() : ToolRegistryLoader.DEFAULT_REGISTRY,
 				specs.stream().map(ToolSpec::name).toList());
 		return registry;
+	}
+
+	/**
+	 * The registry's MCP servers: connected in the background once the context has
+	 * started (a server that is down does not hold start-up), closed on shutdown.
+	 */
+	@Bean
+	McpServers mcpServers(LoadedRegistry loaded, ToolRegistry registry, ToolsProperties properties,
+			ObjectProvider<JsonMapper> json, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<MeterRegistry> meters) {
+		ToolsProperties.Mcp mcp = properties.mcp();
+		McpSettings settings = new McpSettings(mcp.connectTimeout(), mcp.initializeTimeout(), mcp.listTimeout(),
+				mcp.refreshInterval(), mcp.reconnectMinBackoff(), mcp.reconnectMaxBackoff(), mcp.maxConnections(),
+				(int) Math.min(Integer.MAX_VALUE, properties.maxResponseSize().toBytes()));
+		WebClient.Builder builder = WebClient.builder()
+			.observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+		return new McpServers(loaded.mcpServers(), settings, registry, properties.bulkheadMaxWaiting(),
+				json.getIfAvailable(JsonMapper::shared), McpJsonDefaults.getMapper(), builder,
+				meters.stream()
+					.findFirst()
+					.<McpOperationObserver>map(McpClientMetrics::new)
+					.orElse(McpOperationObserver.NOOP));
+	}
+
+	/** {@code /mcp}: the tools served to MCP clients, beside the API routes. */
+	@Bean
+	RouterFunction<ServerResponse> mcpRoutes(ToolRegistry registry, IdempotentDispatch dispatcher,
+			ObjectProvider<JsonMapper> json) {
+		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared));
+		return RouterFunctions.route()
+			.POST("/mcp", endpoint::handle)
+			.GET("/mcp", endpoint::notAllowed)
+			.DELETE("/mcp", endpoint::notAllowed)
+			.build();
+	}
+
+	@Bean
+	McpServersHealthIndicator mcpHealthIndicator(McpServers servers) {
+		return new McpServersHealthIndicator(servers);
+	}
+
+	@Bean
+	SmartLifecycle mcpServersLifecycle(McpServers servers) {
+		return new SmartLifecycle() {
+
+			private volatile boolean running;
+
+			@Override
+			public void start() {
+				servers.start();
+				this.running = true;
+			}
+
+			@Override
+			public void stop() {
+				stop(() -> {
+				});
+			}
+
+			@Override
+			public void stop(Runnable callback) {
+				this.running = false;
+				servers.stop(Duration.ofSeconds(10)).subscribe(null, (error) -> callback.run(), callback);
+			}
+
+			@Override
+			public int getPhase() {
+				// Stops after the drain coordinator: turns in flight may still call MCP
+				// tools while they finish.
+				return SmartLifecycle.DEFAULT_PHASE - 1;
+			}
+
+			@Override
+			public boolean isRunning() {
+				return this.running;
+			}
+
+		};
 	}
 
 	@Bean

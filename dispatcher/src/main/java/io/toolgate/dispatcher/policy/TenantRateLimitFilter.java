@@ -7,7 +7,7 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts every authenticated {@code /v1/**} request against its tenant's
+ * Counts every authenticated {@code /v1/**} and {@code /mcp} request against its tenant's
  * requests-per-minute limit. Allowed responses carry the {@code RateLimit-Policy} and
  * {@code RateLimit} headers; a request over the limit fails with 429 (see
  * {@link RequestRateLimit#admit(String)}) before it reaches a handler. Other paths
@@ -27,7 +27,8 @@ public class TenantRateLimitFilter implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (!exchange.getRequest().getPath().value().startsWith("/v1/")) {
+		String path = exchange.getRequest().getPath().value();
+		if (!path.startsWith("/v1/") && !"/mcp".equals(path)) {
 			return chain.filter(exchange);
 		}
 		return Mono.defer(() -> this.limit.admit(Tenant.from(exchange).id())).flatMap((headers) -> {

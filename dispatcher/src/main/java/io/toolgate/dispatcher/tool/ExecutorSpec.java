@@ -2,10 +2,15 @@ package io.toolgate.dispatcher.tool;
 
 import java.net.URI;
 
-/** Where a tool runs: an HTTP tool worker or a built-in of this gateway. */
+/**
+ * Where a tool runs: an HTTP tool worker, a built-in of this gateway or a tool of an MCP
+ * server.
+ */
 public sealed interface ExecutorSpec {
 
-	/** The registry {@code executor.type}: {@code http} or {@code builtin}. */
+	/**
+	 * The registry {@code executor.type}: {@code http}, {@code builtin} or {@code mcp}.
+	 */
 	String type();
 
 	/**
@@ -33,6 +38,21 @@ public sealed interface ExecutorSpec {
 		@Override
 		public String type() {
 			return "builtin";
+		}
+
+	}
+
+	/**
+	 * A tool discovered on an MCP server, called with {@code tools/call}.
+	 *
+	 * @param server the name of the registry entry that declares the server
+	 * @param tool the tool's name on that server
+	 */
+	record Mcp(String server, String tool) implements ExecutorSpec {
+
+		@Override
+		public String type() {
+			return "mcp";
 		}
 
 	}

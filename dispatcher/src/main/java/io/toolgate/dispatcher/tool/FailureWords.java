@@ -19,7 +19,7 @@ import reactor.netty.http.client.PrematureCloseException;
  * and API clients, which need to know what went wrong, not which Java class said so; nor
  * should they see the worker's host, which exception messages often name.
  */
-final class FailureWords {
+public final class FailureWords {
 
 	private FailureWords() {
 	}
@@ -28,7 +28,7 @@ final class FailureWords {
 	 * Describes the first cause in the chain that has plain words, else says that the
 	 * request failed.
 	 */
-	static String describe(Throwable failure) {
+	public static String describe(Throwable failure) {
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < 16; depth++) {
 			String words = words(current);

@@ -5,20 +5,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import io.toolgate.streaming.openai.ToolDefinition;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The tools this gateway runs, resolved once at start-up and immutable afterwards.
- * Thread-safe.
+ * The tools this gateway runs: the registry file's tools, resolved once at start-up, then
+ * the tools discovered on MCP servers, which come and go as the servers do. Readers see
+ * an immutable snapshot; {@link #replaceGroup} swaps it. Thread-safe.
  */
 public final class ToolRegistry {
 
-	private final Map<String, RegisteredTool> tools;
+	private final Map<String, RegisteredTool> declared;
 
-	private final List<ToolDefinition> definitions;
+	/** The discovered tools by group (MCP server), in group name order. */
+	private final Map<String, List<RegisteredTool>> groups = new TreeMap<>();
+
+	private volatile Snapshot snapshot;
 
 	private ToolRegistry(List<RegisteredTool> tools) {
 		Map<String, RegisteredTool> byName = new LinkedHashMap<>();
@@ -27,8 +32,8 @@ public final class ToolRegistry {
 				throw new IllegalArgumentException("Duplicate tool '" + tool.name() + "'");
 			}
 		}
-		this.tools = byName;
-		this.definitions = tools.stream().map(RegisteredTool::definition).toList();
+		this.declared = byName;
+		this.snapshot = new Snapshot(byName);
 	}
 
 	/**
@@ -56,12 +61,53 @@ public final class ToolRegistry {
 			int bulkheadMaxWaiting, JsonMapper json) {
 		List<RegisteredTool> tools = new ArrayList<>();
 		for (ToolSpec spec : specs) {
-			tools.add(new RegisteredTool(spec, ToolArgumentsValidator.compile(spec.inputSchema(), json),
-					executors.apply(spec.executor()),
-					new ToolBulkhead(spec.name(), spec.maxConcurrency(), bulkheadMaxWaiting),
-					ToolCircuitBreaker.of(spec.name(), spec.circuitBreaker())));
+			tools.add(compile(spec, executors.apply(spec.executor()), bulkheadMaxWaiting, json));
 		}
 		return of(tools);
+	}
+
+	/**
+	 * Compiles one spec into a ready tool.
+	 * @param spec the spec
+	 * @param executor the executor that runs it
+	 * @param bulkheadMaxWaiting how many calls may wait for a permit
+	 * @param json the mapper arguments are parsed with
+	 * @return the tool
+	 * @throws IllegalArgumentException if its schema does not compile
+	 */
+	public static RegisteredTool compile(ToolSpec spec, ToolExecutor executor, int bulkheadMaxWaiting,
+			JsonMapper json) {
+		return new RegisteredTool(spec, ToolArgumentsValidator.compile(spec.inputSchema(), json), executor,
+				new ToolBulkhead(spec.name(), spec.maxConcurrency(), bulkheadMaxWaiting),
+				ToolCircuitBreaker.of(spec.name(), spec.circuitBreaker()));
+	}
+
+	/**
+	 * Replaces the discovered tools of a group (an MCP server): afterwards the registry
+	 * lists the declared tools, then every group's tools in group name order. A tool
+	 * whose name is taken by a declared tool or another group is left out.
+	 * @param group the group's name
+	 * @param tools its tools now; empty removes the group
+	 * @return the names left out because they were taken
+	 */
+	public synchronized List<String> replaceGroup(String group, List<RegisteredTool> tools) {
+		if (tools.isEmpty()) {
+			this.groups.remove(group);
+		}
+		else {
+			this.groups.put(group, List.copyOf(tools));
+		}
+		Map<String, RegisteredTool> byName = new LinkedHashMap<>(this.declared);
+		List<String> clashes = new ArrayList<>();
+		this.groups.forEach((name, members) -> {
+			for (RegisteredTool tool : members) {
+				if (byName.putIfAbsent(tool.name(), tool) != null && name.equals(group)) {
+					clashes.add(tool.name());
+				}
+			}
+		});
+		this.snapshot = new Snapshot(byName);
+		return clashes;
 	}
 
 	/**
@@ -70,12 +116,12 @@ public final class ToolRegistry {
 	 * @return the tool, or empty if there is none
 	 */
 	public Optional<RegisteredTool> find(String name) {
-		return Optional.ofNullable(this.tools.get(name));
+		return Optional.ofNullable(this.snapshot.byName().get(name));
 	}
 
 	/** Every tool, in registry order. */
 	public List<RegisteredTool> all() {
-		return List.copyOf(this.tools.values());
+		return this.snapshot.all();
 	}
 
 	/**
@@ -83,7 +129,18 @@ public final class ToolRegistry {
 	 * request.
 	 */
 	public List<ToolDefinition> definitions() {
-		return this.definitions;
+		return this.snapshot.definitions();
+	}
+
+	/** One state of the registry, read without locking. */
+	private record Snapshot(Map<String, RegisteredTool> byName, List<RegisteredTool> all,
+			List<ToolDefinition> definitions) {
+
+		Snapshot(Map<String, RegisteredTool> byName) {
+			this(Map.copyOf(byName), List.copyOf(byName.values()),
+					byName.values().stream().map(RegisteredTool::definition).toList());
+		}
+
 	}
 
 }

@@ -3,6 +3,7 @@ package io.toolgate.dispatcher.tool.registry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,9 @@ import tools.jackson.databind.JsonNode;
  *     max-result-chars: 32768
  *     approval: by-risk                           # always | never | by-risk (high risk: always)
  *     approval-when: { pointer: /amount, above: 100 }   # or { pointer: /to, equals: ceo@example.com }
+ *   - name: everything        # an MCP server: its tools are everything_echo, everything_get-sum, ...
+ *     executor: { type: mcp, url: http://127.0.0.1:3001/mcp, headers: { Authorization: "${EVERYTHING_TOKEN}" } }
+ *     timeout: 30s            # or executor: { type: mcp, command: [npx, -y, some-mcp-server] }
  * </pre>
  *
  * @param defaults what a tool that does not set a value gets
@@ -86,13 +90,18 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 
 	/**
 	 * A tool's {@code executor}: {@code url} belongs to {@code http}, {@code name} to
-	 * {@code builtin}.
+	 * {@code builtin}; an {@code mcp} executor has a {@code url} (Streamable HTTP, with
+	 * optional {@code headers}) or a {@code command} (stdio).
 	 *
-	 * @param type {@code http} or {@code builtin}
-	 * @param url the worker's absolute http(s) URL
+	 * @param type {@code http}, {@code builtin} or {@code mcp}
+	 * @param url the worker's or MCP server's absolute http(s) URL
 	 * @param name the built-in's name
+	 * @param command the MCP server's command line, run with its stdio as the transport
+	 * @param headers HTTP headers sent to an MCP server; a value {@code ${NAME}} is read
+	 * from the environment variable {@code NAME}
 	 */
-	record Executor(@Nullable String type, @Nullable String url, @Nullable String name) {
+	record Executor(@Nullable String type, @Nullable String url, @Nullable String name, @Nullable List<String> command,
+			@Nullable Map<String, String> headers) {
 	}
 
 	/**

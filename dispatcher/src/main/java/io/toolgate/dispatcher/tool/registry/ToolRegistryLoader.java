@@ -16,11 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads the tool registry YAML file (see {@link RegistryFile} for its shape) into
- * {@link ToolSpec}s: reads it through a {@link ResourceLoader}, binds it
- * ({@link RegistryBinder}) and checks it ({@link ToolRegistryValidator}). Binding stops
- * at the first structural problem (an unknown key, a value of the wrong type); rule
- * checks report every problem, each naming its tool. Blocking (file I/O): call at
- * start-up only.
+ * {@link ToolSpec}s and {@link io.toolgate.dispatcher.tool.mcp.McpServerSpec}s: reads it
+ * through a {@link ResourceLoader}, binds it ({@link RegistryBinder}) and checks it
+ * ({@link ToolRegistryValidator}). Binding stops at the first structural problem (an
+ * unknown key, a value of the wrong type); rule checks report every problem, each naming
+ * its tool. Blocking (file I/O): call at start-up only.
  */
 public final class ToolRegistryLoader {
 
@@ -55,8 +55,19 @@ public final class ToolRegistryLoader {
 	 * anything invalid
 	 */
 	public List<ToolSpec> load(@Nullable String location) {
+		return loadAll(location).tools();
+	}
+
+	/**
+	 * Reads and checks a registry, MCP server entries included. Blocking.
+	 * @param location a resource location, or {@code null} for {@link #DEFAULT_REGISTRY}
+	 * @return the tools and MCP servers in file order
+	 * @throws InvalidToolRegistryException if the file cannot be read or declares
+	 * anything invalid
+	 */
+	public LoadedRegistry loadAll(@Nullable String location) {
 		String source = (location != null && !location.isBlank()) ? location : DEFAULT_REGISTRY;
-		return parse(read(source), source);
+		return parseAll(read(source), source);
 	}
 
 	/**
@@ -67,6 +78,17 @@ public final class ToolRegistryLoader {
 	 * @throws InvalidToolRegistryException if it declares anything invalid
 	 */
 	public List<ToolSpec> parse(String document, String source) {
+		return parseAll(document, source).tools();
+	}
+
+	/**
+	 * Checks a registry document, MCP server entries included.
+	 * @param document the YAML text
+	 * @param source where it came from, for messages
+	 * @return the tools and MCP servers in document order
+	 * @throws InvalidToolRegistryException if it declares anything invalid
+	 */
+	public LoadedRegistry parseAll(String document, String source) {
 		JsonNode root;
 		try {
 			root = this.binder.readTree(document);

@@ -5,8 +5,11 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.toolgate.dispatcher.tool.ExecutorSpec;
@@ -17,6 +20,7 @@ import io.toolgate.dispatcher.tool.ToolCircuitBreakerPolicy;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
 import io.toolgate.dispatcher.tool.ToolSpec;
+import io.toolgate.dispatcher.tool.mcp.McpServerSpec;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +38,10 @@ final class ToolRegistryValidator {
 
 	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
+	private static final Pattern MCP_PREFIX = Pattern.compile("^[a-zA-Z0-9_-]{1,48}$");
+
+	private static final Pattern ENVIRONMENT_REFERENCE = Pattern.compile("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)}$");
+
 	private static final Resolved BUILT_IN_DEFAULTS = new Resolved(Duration.ofSeconds(5), 64,
 			ToolRetryPolicy.ofDefaults(), RiskTier.LOW, null, ToolResultFraming.DEFAULT_MAX_RESULT_CHARS,
 			ToolApprovalPolicy.Mode.BY_RISK);
@@ -42,6 +50,8 @@ final class ToolRegistryValidator {
 
 	private final Set<String> builtinNames;
 
+	private final Function<String, @Nullable String> environment;
+
 	/**
 	 * Creates a validator.
 	 * @param json the mapper tool schemas are compiled with
@@ -49,18 +59,29 @@ final class ToolRegistryValidator {
 	 * reference
 	 */
 	ToolRegistryValidator(JsonMapper json, Set<String> builtinNames) {
+		this(json, builtinNames, System::getenv);
+	}
+
+	/**
+	 * Creates a validator that reads header references from the given environment.
+	 * @param json the mapper tool schemas are compiled with
+	 * @param builtinNames the names of the built-in tools
+	 * @param environment the value of an environment variable, or {@code null}
+	 */
+	ToolRegistryValidator(JsonMapper json, Set<String> builtinNames, Function<String, @Nullable String> environment) {
 		this.json = json;
 		this.builtinNames = Set.copyOf(builtinNames);
+		this.environment = environment;
 	}
 
 	/**
 	 * Checks a registry.
 	 * @param file the bound file
 	 * @param source where it came from, for messages
-	 * @return the tools in file order
+	 * @return the tools and MCP servers in file order
 	 * @throws InvalidToolRegistryException listing every problem found
 	 */
-	List<ToolSpec> validate(RegistryFile file, String source) {
+	LoadedRegistry validate(RegistryFile file, String source) {
 		List<String> problems = new ArrayList<>();
 		Resolved defaults = defaults(file.defaults(), new Problems(problems, "defaults"));
 		if (file.tools() == null) {
@@ -68,9 +89,21 @@ final class ToolRegistryValidator {
 			throw new InvalidToolRegistryException(source, problems);
 		}
 		List<ToolSpec> specs = new ArrayList<>();
+		List<McpServerSpec> servers = new ArrayList<>();
 		Set<String> names = new HashSet<>();
 		for (int i = 0; i < file.tools().size(); i++) {
-			ToolSpec spec = tool(file.tools().get(i), i + 1, defaults, problems);
+			RegistryFile.Tool entry = file.tools().get(i);
+			if (entry != null && entry.executor() != null && "mcp".equals(entry.executor().type())) {
+				McpServerSpec server = mcpServer(entry, i + 1, defaults, problems);
+				if (server != null && !names.add(server.name())) {
+					problems.add("tool '" + server.name() + "': duplicate tool name");
+				}
+				else if (server != null) {
+					servers.add(server);
+				}
+				continue;
+			}
+			ToolSpec spec = tool(entry, i + 1, defaults, problems);
 			if (spec != null && !names.add(spec.name())) {
 				problems.add("tool '" + spec.name() + "': duplicate tool name");
 			}
@@ -81,7 +114,88 @@ final class ToolRegistryValidator {
 		if (!problems.isEmpty()) {
 			throw new InvalidToolRegistryException(source, problems);
 		}
-		return specs;
+		return new LoadedRegistry(specs, servers);
+	}
+
+	/**
+	 * Checks an entry of executor type {@code mcp}: a name (the prefix of its tools), a
+	 * Streamable HTTP {@code url} with optional {@code headers} or a stdio
+	 * {@code command}, no {@code input-schema} (the server declares its tools' schemas),
+	 * and the same policy fields as any tool.
+	 */
+	private @Nullable McpServerSpec mcpServer(RegistryFile.Tool tool, int position, Resolved defaults,
+			List<String> all) {
+		String name = tool.name();
+		Problems problems = new Problems(all, (name != null) ? "tool '" + name + "'" : "tool #" + position);
+		problems.check(name != null, "name is required");
+		problems.check(name == null || MCP_PREFIX.matcher(name).matches(),
+				"name must match " + MCP_PREFIX.pattern() + " (it prefixes the server's tool names)");
+		problems.check(tool.description() == null || !tool.description().isBlank(), "description must not be blank");
+		problems.check(tool.inputSchema() == null,
+				"input-schema is not allowed for an mcp executor (the server declares its tools' schemas)");
+		RegistryFile.Executor executor = tool.executor();
+		problems.check(executor.name() == null, "unknown property 'executor.name'");
+		URI url = null;
+		if (executor.url() != null) {
+			ExecutorSpec http = http(executor.url(), problems);
+			url = (http instanceof ExecutorSpec.Http h) ? h.url() : null;
+		}
+		List<String> command = (executor.command() != null) ? executor.command() : List.of();
+		problems.check((executor.url() != null) != !command.isEmpty(),
+				"an mcp executor needs exactly one of executor.url (Streamable HTTP) or executor.command (stdio)");
+		problems.check(command.stream().allMatch((word) -> word != null && !word.isBlank()),
+				"executor.command must be a list of non-blank strings");
+		problems.check(executor.headers() == null || executor.url() != null,
+				"executor.headers needs executor.url (a stdio server takes no headers)");
+		Map<String, String> headers = headers(executor.headers(), problems);
+		Duration timeout = or(tool.timeout(), defaults.timeout());
+		problems.check(timeout.isPositive(), "timeout must be positive");
+		int maxConcurrency = or(tool.maxConcurrency(), defaults.maxConcurrency());
+		problems.check(maxConcurrency >= 1, "max-concurrency must be at least 1");
+		ToolRetryPolicy retry = retry(tool.retry(), defaults.retry(), problems);
+		RiskTier riskTier = riskTier(tool.riskTier(), defaults.riskTier(), problems);
+		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
+				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
+		int maxResultChars = or(tool.maxResultChars(), defaults.maxResultChars());
+		checkMaxResultChars(maxResultChars, problems);
+		// approval-when points into arguments whose schema the server declares: it
+		// applies to each discovered tool alike.
+		ToolApprovalPolicy approval = approval(tool, defaults.approval(), problems);
+		if (problems.found() || name == null || circuitBreaker == null || approval == null) {
+			return null;
+		}
+		return new McpServerSpec(name, url, headers, command, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
+				maxResultChars, approval);
+	}
+
+	/**
+	 * Resolves header values: {@code ${NAME}} is read from the environment (a missing
+	 * variable is a problem naming it, never its value).
+	 */
+	private Map<String, String> headers(@Nullable Map<String, String> headers, Problems problems) {
+		if (headers == null) {
+			return Map.of();
+		}
+		Map<String, String> resolved = new LinkedHashMap<>();
+		headers.forEach((header, value) -> {
+			if (value == null) {
+				problems.check(false, "executor.headers." + header + " must be a string");
+				return;
+			}
+			var reference = ENVIRONMENT_REFERENCE.matcher(value);
+			if (reference.matches()) {
+				String fromEnvironment = this.environment.apply(reference.group(1));
+				problems.check(fromEnvironment != null, "executor.headers." + header
+						+ " reads the environment variable " + reference.group(1) + ", which is not set");
+				if (fromEnvironment != null) {
+					resolved.put(header, fromEnvironment);
+				}
+			}
+			else {
+				resolved.put(header, value);
+			}
+		});
+		return resolved;
 	}
 
 	private Resolved defaults(RegistryFile.@Nullable Defaults defaults, Problems problems) {
@@ -167,6 +281,8 @@ final class ToolRegistryValidator {
 			problems.check(false, "executor is required and must be a mapping with a 'type'");
 			return null;
 		}
+		problems.check(executor.command() == null, "unknown property 'executor.command'");
+		problems.check(executor.headers() == null, "unknown property 'executor.headers'");
 		if ("http".equals(executor.type())) {
 			problems.check(executor.name() == null, "unknown property 'executor.name'");
 			return http(executor.url(), problems);
@@ -180,7 +296,7 @@ final class ToolRegistryValidator {
 					+ String.join(", ", this.builtinNames.stream().sorted().toList()) + ")");
 			return known ? new ExecutorSpec.Builtin(name) : null;
 		}
-		problems.check(false, "executor.type must be 'http' or 'builtin'");
+		problems.check(false, "executor.type must be 'http', 'builtin' or 'mcp'");
 		return null;
 	}
 

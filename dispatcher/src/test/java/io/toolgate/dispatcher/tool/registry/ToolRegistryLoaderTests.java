@@ -321,7 +321,7 @@ class ToolRegistryLoaderTests {
 					executor: { type: http, url: 'ftp://host/x' }     | tool 'get_weather': executor.url must be an absolute http(s) URL
 					executor: { type: http }                          | tool 'get_weather': executor.url is required
 					executor: { type: builtin, name: teleport }       | tool 'get_weather': executor.name 'teleport' is not a built-in tool
-					executor: { type: grpc }                          | tool 'get_weather': executor.type must be 'http' or 'builtin'
+					executor: { type: grpc }                          | tool 'get_weather': executor.type must be 'http', 'builtin' or 'mcp'
 					input-schema: { type: array }                     | tool 'get_weather': input-schema must have "type": "object"
 					input-schema: { type: object, properties: { a: { minLength: -1 } } } | tool 'get_weather': input-schema is not a valid JSON Schema: schema/properties/a/minLength
 					input-schema: { type: object, required: city }    | tool 'get_weather': input-schema is not a valid JSON Schema
