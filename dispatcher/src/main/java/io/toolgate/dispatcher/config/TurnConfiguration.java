@@ -111,7 +111,7 @@ public class TurnConfiguration {
 		// unknown properties are ignored by both.
 		return new ChatCompletionsHandler(coordinator, settings, streamingJson.mapper(), metrics,
 				chatProperties.resumable() ? streams : null, streamTokens,
-				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()), detachedTurns,
+				new ClientToolConflicts(tools, toolsProperties.clientToolConflict()), tools, detachedTurns,
 				chatProperties.approvalHold(), sseProperties.heartbeatInterval());
 	}
 

@@ -40,6 +40,15 @@ public record ToolApprovalPolicy(Mode mode, @Nullable Condition when) {
 		return this.when.holds(arguments) ? base + " and " + this.when.describe() : null;
 	}
 
+	/**
+	 * Tells whether some call of a tool of this tier may be held.
+	 * @param tier the tool's risk tier
+	 * @return whether {@link #holdReason} can give a reason
+	 */
+	public boolean mayHold(RiskTier tier) {
+		return this.mode == Mode.ALWAYS || (this.mode == Mode.BY_RISK && tier == RiskTier.HIGH);
+	}
+
 	/** When approval is needed. */
 	public enum Mode {
 

@@ -128,17 +128,27 @@ public final class ToolRegistry {
 	 * The OpenAI tool definitions of every tool, in registry order, for the model
 	 * request.
 	 */
+	/**
+	 * Whether some call of a registered tool may wait for a reviewer's approval: a tool
+	 * whose approval policy holds some calls. Kept with the tools, so asking costs
+	 * nothing.
+	 */
+	public boolean mayHoldCalls() {
+		return this.snapshot.mayHoldCalls();
+	}
+
 	public List<ToolDefinition> definitions() {
 		return this.snapshot.definitions();
 	}
 
 	/** One state of the registry, read without locking. */
 	private record Snapshot(Map<String, RegisteredTool> byName, List<RegisteredTool> all,
-			List<ToolDefinition> definitions) {
+			List<ToolDefinition> definitions, boolean mayHoldCalls) {
 
 		Snapshot(Map<String, RegisteredTool> byName) {
 			this(Map.copyOf(byName), List.copyOf(byName.values()),
-					byName.values().stream().map(RegisteredTool::definition).toList());
+					byName.values().stream().map(RegisteredTool::definition).toList(),
+					byName.values().stream().anyMatch(tool -> tool.spec().approval().mayHold(tool.spec().riskTier())));
 		}
 
 	}

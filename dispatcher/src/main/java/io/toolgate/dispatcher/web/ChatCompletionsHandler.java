@@ -13,6 +13,7 @@ import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.SseMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.DetachedTurns;
 import io.toolgate.dispatcher.turn.PreparedTurn;
@@ -66,6 +67,8 @@ public class ChatCompletionsHandler {
 
 	private final @Nullable DetachedTurns detachedTurns;
 
+	private final ToolRegistry tools;
+
 	private final Duration approvalHold;
 
 	private final Duration heartbeatInterval;
@@ -80,6 +83,7 @@ public class ChatCompletionsHandler {
 	 * not resumable
 	 * @param streamTokens issues the tokens a browser resumes a stream with
 	 * @param conflicts the rule for client tools named like registered ones
+	 * @param tools the registered tools, which say whether any call may wait for approval
 	 * @param detachedTurns runs the turns of resumable streamed completions of a
 	 * conversation, which can wait for approvals; {@code null} to run every completion
 	 * attached (calls that need approval are then denied)
@@ -89,8 +93,8 @@ public class ChatCompletionsHandler {
 	 */
 	public ChatCompletionsHandler(TurnCoordinator coordinator, ApiSettings settings, JsonMapper jsonMapper,
 			ToolgateMetrics metrics, @Nullable CompletionStreams streams, StreamTokens streamTokens,
-			ClientToolConflicts conflicts, @Nullable DetachedTurns detachedTurns, Duration approvalHold,
-			Duration heartbeatInterval) {
+			ClientToolConflicts conflicts, ToolRegistry tools, @Nullable DetachedTurns detachedTurns,
+			Duration approvalHold, Duration heartbeatInterval) {
 		this.coordinator = coordinator;
 		this.settings = settings;
 		this.jsonMapper = jsonMapper;
@@ -101,6 +105,7 @@ public class ChatCompletionsHandler {
 		this.conflicts = conflicts;
 		this.chunks = new CompletionPayloads(jsonMapper);
 		this.detachedTurns = detachedTurns;
+		this.tools = tools;
 		this.approvalHold = approvalHold;
 		this.heartbeatInterval = heartbeatInterval;
 	}
@@ -186,14 +191,15 @@ public class ChatCompletionsHandler {
 
 	/**
 	 * Whether the completion's turn can wait for approvals: a resumable stream of a
-	 * conversation, which already runs to its end whatever its client does. Its turn runs
-	 * detached, with an event log; every other completion runs attached, and the calls
-	 * that need approval are not run.
+	 * conversation, which already runs to its end whatever its client does, while some
+	 * registered tool's calls may be held. Its turn runs detached, with an event log;
+	 * every other completion runs attached (with no tool that may be held, nothing would
+	 * wait), and the calls that need approval are not run.
 	 */
 	private boolean canWait(ChatCompletionRequest body) {
 		ChatCompletionRequest.StreamOptions options = body.streamOptions();
 		return this.detachedTurns != null && this.streams != null && body.conversationId() != null && body.isStream()
-				&& (options == null || !Boolean.FALSE.equals(options.resumable()));
+				&& (options == null || !Boolean.FALSE.equals(options.resumable())) && this.tools.mayHoldCalls();
 	}
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, @Nullable String keyId,
