@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * The Lettuce client and connections the Redis stores run on, opened from a
  * {@code REDIS_URL}: one shared command connection (Lettuce connections are thread-safe
  * and commands are non-blocking, so there is no pool) and one pub/sub connection.
+ * Replies are emitted on Lettuce's computation threads, not on the connection's I/O
+ * thread: what a caller does with a reply (a turn's next steps) then never holds up the
+ * decoding of the other replies on the shared connection.
  * <p>
  * URL formats:
  * <ul>
@@ -189,6 +192,7 @@ public final class RedisConnections implements AutoCloseable {
 		RedisClient client = (resources != null) ? RedisClient.create(resources, uri) : RedisClient.create(uri);
 		client.setOptions(ClientOptions.builder()
 			.autoReconnect(true)
+			.publishOnScheduler(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.timeoutOptions(timeoutOptions(commandTimeout))
 			.socketOptions(socketOptions(commandTimeout))
@@ -211,6 +215,7 @@ public final class RedisConnections implements AutoCloseable {
 				: RedisClusterClient.create(seeds);
 		client.setOptions(ClusterClientOptions.builder()
 			.autoReconnect(true)
+			.publishOnScheduler(true)
 			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.timeoutOptions(timeoutOptions(commandTimeout))
 			.socketOptions(socketOptions(commandTimeout))
