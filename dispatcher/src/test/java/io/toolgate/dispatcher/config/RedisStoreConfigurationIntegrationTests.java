@@ -79,7 +79,7 @@ class RedisStoreConfigurationIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(StoreProperties.class)
+	@EnableConfigurationProperties({ StoreProperties.class, AuditProperties.class })
 	static class StorePropertiesConfiguration {
 
 	}

@@ -52,6 +52,9 @@ class AuditFailClosedIntegrationTests {
 				    input-schema: { type: object }
 				    executor: { type: http, url: '%s' }
 				    risk-tier: high
+				    # Invoked directly, where a held call is refused: the audit of a high-risk
+				    # call is what these tests check, not its approval.
+				    approval: never
 				""".formatted(worker.uri("/echo"), worker.uri("/echo"));
 		app = GatewayApp.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.tools.registry",
 				TestRegistry.write(registry).toString(), "toolgate.store.redis-command-timeout", "500ms",

@@ -79,6 +79,9 @@ class AuditIntegrationTests {
 				    input-schema: { type: object }
 				    executor: { type: http, url: '%s' }
 				    risk-tier: high
+				    # Invoked directly, where a held call is refused: the audit of a high-risk
+				    # call is what these tests check, not its approval.
+				    approval: never
 				""".formatted(worker.uri("/echo"), worker.uri("/echo"), worker.uri("/echo"));
 		app = GatewayApp.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
 				upstream.baseUrl(), "toolgate.tools.registry", TestRegistry.write(registry).toString(),
