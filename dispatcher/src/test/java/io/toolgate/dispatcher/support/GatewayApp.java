@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.support;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,7 +9,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The gateway started on a random port with given properties; close it after the test.
@@ -26,6 +30,19 @@ public final class GatewayApp implements AutoCloseable {
 	private final int port;
 
 	private final int managementPort;
+
+	/**
+	 * The connections of this app's test clients, closed with it: a pool shared with the
+	 * apps before it could hand a request a connection to an earlier app that had the
+	 * same ephemeral port.
+	 */
+	private final ConnectionProvider connections = ConnectionProvider.builder("gateway-app-clients")
+		.maxConnections(500)
+		.pendingAcquireTimeout(Duration.ofSeconds(45))
+		.build();
+
+	private final ReactorClientHttpConnector connector = new ReactorClientHttpConnector(
+			HttpClient.create(this.connections));
 
 	private GatewayApp(ConfigurableApplicationContext context) {
 		this.context = context;
@@ -93,6 +110,7 @@ public final class GatewayApp implements AutoCloseable {
 	/** A client of the management port. */
 	public WebClient managementClient() {
 		return WebClient.builder()
+			.clientConnector(this.connector)
 			.baseUrl(managementUrl())
 			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
 			.build();
@@ -101,6 +119,7 @@ public final class GatewayApp implements AutoCloseable {
 	/** A client sending {@code key} as bearer token. */
 	public WebClient client(String key) {
 		return WebClient.builder()
+			.clientConnector(this.connector)
 			.baseUrl(baseUrl())
 			.defaultHeader("Authorization", "Bearer " + key)
 			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
@@ -109,7 +128,7 @@ public final class GatewayApp implements AutoCloseable {
 
 	/** A client without a key. */
 	public WebClient anonymousClient() {
-		return WebClient.builder().baseUrl(baseUrl()).build();
+		return WebClient.builder().clientConnector(this.connector).baseUrl(baseUrl()).build();
 	}
 
 	/** The application context. */
@@ -120,6 +139,7 @@ public final class GatewayApp implements AutoCloseable {
 	@Override
 	public void close() {
 		this.context.close();
+		this.connections.dispose();
 	}
 
 }

@@ -61,7 +61,7 @@ class McpEndpointFleetIntegrationTests {
 		try {
 			acme.initialize().block(WAIT);
 			List<String> names = acme.listTools().block(WAIT).tools().stream().map(McpSchema.Tool::name).toList();
-			assertThat(names).containsExactly("clock", "calculator", "lookup", "weather", "slow_echo");
+			assertThat(names).containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
 			McpSchema.CallToolRequest call = McpSchema.CallToolRequest.builder("clock")
 				.arguments(Map.of("timezone", "Asia/Tokyo"))
 				.meta(Map.of("io.toolgate/idempotency-key", "fleet-key-1"))
