@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The Lettuce client and connections the Redis stores run on, opened from a
  * {@code REDIS_URL}: one shared command connection (Lettuce connections are thread-safe
- * and commands are non-blocking, so there is no pool) and one pub/sub connection.
- * Replies are emitted on Lettuce's computation threads, not on the connection's I/O
- * thread: what a caller does with a reply (a turn's next steps) then never holds up the
- * decoding of the other replies on the shared connection.
+ * and commands are non-blocking, so there is no pool) and one pub/sub connection. Replies
+ * are emitted on Lettuce's computation threads, not on the connection's I/O thread: what
+ * a caller does with a reply (a turn's next steps) then never holds up the decoding of
+ * the other replies on the shared connection.
  * <p>
  * URL formats:
  * <ul>
