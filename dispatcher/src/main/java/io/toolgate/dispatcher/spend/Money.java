@@ -15,10 +15,10 @@ public final class Money {
 	public static final long MICROS_PER_UNIT = 1_000_000L;
 
 	/**
-	 * The largest configurable budget, in units: a million million, a million times less
-	 * than a long holds in micro-units, so sums of spend stay far from overflow.
+	 * The largest configurable budget, in units: a thousand million, so that in
+	 * micro-units it stays below 2^53 and the ledger's Lua scripts compare it exactly.
 	 */
-	public static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000_000L);
+	public static final BigDecimal MAX_AMOUNT = BigDecimal.valueOf(1_000_000_000L);
 
 	/**
 	 * The largest configurable price of a million tokens, in units: a million, so that a

@@ -112,11 +112,11 @@ class SpendPlansTests {
 
 	@Test
 	void amountAboveTheLargestFailsStartup() {
-		this.runner.withPropertyValues("toolgate.spend.conversation=1000000000001")
+		this.runner.withPropertyValues("toolgate.spend.conversation=1000000001")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("toolgate.spend.conversation must be at most 1000000000000"));
+				.hasMessageContaining("toolgate.spend.conversation must be at most 1000000000, got 1000000001"));
 	}
 
 }
