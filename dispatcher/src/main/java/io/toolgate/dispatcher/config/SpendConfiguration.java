@@ -1,13 +1,18 @@
 package io.toolgate.dispatcher.config;
 
+import java.time.Clock;
+
+import io.toolgate.dispatcher.policy.TokenEstimator;
+import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.spend.SpendPlans;
+import io.toolgate.store.SpendLedger;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
  * Spend budgets: the settings of {@code toolgate.spend}, checked and resolved at
- * start-up.
+ * start-up, and the operator around model calls over the store's ledger.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SpendProperties.class)
@@ -16,6 +21,14 @@ public class SpendConfiguration {
 	@Bean
 	SpendPlans spendPlans(SpendProperties properties) {
 		return new SpendPlans(properties);
+	}
+
+	@Bean
+	SpendBudget spendBudget(SpendLedger ledger, SpendPlans plans, RateLimitProperties rateLimits,
+			StoreProperties store) {
+		RateLimitProperties.TokenEstimate estimate = rateLimits.tokenEstimate();
+		return new SpendBudget(ledger, plans, new TokenEstimator(estimate.charsPerToken(), estimate.completionTokens()),
+				store.conversationTtl(), Clock.systemUTC());
 	}
 
 }

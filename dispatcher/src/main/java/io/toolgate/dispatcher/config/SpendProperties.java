@@ -24,12 +24,15 @@ import org.springframework.validation.annotation.Validated;
  * @param tenants budgets by tenant id, replacing {@code default-budget} for that tenant
  * @param conversation most that one conversation may spend over its life
  * @param turn caps on one turn
+ * @param maxLocalAccounts most accounts (a tenant's day or month, a conversation) the
+ * in-memory ledger of a replica without Redis keeps
  */
 @Validated
 @ConfigurationProperties("toolgate.spend")
 public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid Price defaultPrice,
 		@DefaultValue @Valid Budget defaultBudget, Map<String, @Valid Budget> tenants,
-		@Nullable BigDecimal conversation, @DefaultValue @Valid TurnCaps turn) {
+		@Nullable BigDecimal conversation, @DefaultValue @Valid TurnCaps turn,
+		@DefaultValue("100000") @Min(1) int maxLocalAccounts) {
 
 	public SpendProperties {
 		prices = (prices != null) ? Map.copyOf(prices) : Map.of();

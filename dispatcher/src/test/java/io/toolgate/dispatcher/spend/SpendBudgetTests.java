@@ -55,7 +55,7 @@ class SpendBudgetTests {
 		// 2.50 a million prompt tokens and 10 a million completion tokens.
 		SpendProperties properties = new SpendProperties(
 				Map.of(MODEL, new SpendProperties.Price(new BigDecimal("2.50"), new BigDecimal("10"))), null,
-				tenantBudget, Map.of(), conversation, new SpendProperties.TurnCaps(0, 0, null));
+				tenantBudget, Map.of(), conversation, new SpendProperties.TurnCaps(0, 0, null), 1_000);
 		return new SpendBudget(this.ledger, new SpendPlans(properties), ESTIMATOR, Duration.ofDays(30), this.clock);
 	}
 

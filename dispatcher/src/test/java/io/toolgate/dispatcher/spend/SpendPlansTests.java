@@ -1,9 +1,17 @@
 package io.toolgate.dispatcher.spend;
 
+import java.time.Clock;
+
+import io.toolgate.dispatcher.config.RateLimitProperties;
 import io.toolgate.dispatcher.config.SpendConfiguration;
 import io.toolgate.dispatcher.config.SpendProperties;
+import io.toolgate.dispatcher.config.StoreProperties;
+import io.toolgate.store.SpendLedger;
+import io.toolgate.store.memory.InMemorySpendLedger;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SpendPlansTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(SpendConfiguration.class);
+		.withUserConfiguration(PropertiesConfiguration.class, SpendConfiguration.class)
+		.withBean(SpendLedger.class, () -> new InMemorySpendLedger(10, Clock.systemUTC()));
 
 	@Test
 	void defaultsLimitNothingAndPriceNothing() {
@@ -24,6 +33,7 @@ class SpendPlansTests {
 			assertThat(plans.budget("acme")).isEqualTo(new SpendPlans.TenantBudget(0, 0));
 			assertThat(plans.conversationMicros()).isZero();
 			assertThat(plans.turn()).isEqualTo(new SpendPlans.TurnCaps(0, 0, 0));
+			assertThat(context).hasSingleBean(SpendBudget.class);
 		});
 	}
 
@@ -117,6 +127,12 @@ class SpendPlansTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("toolgate.spend.conversation must be at most 1000000000, got 1000000001"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ RateLimitProperties.class, StoreProperties.class })
+	static class PropertiesConfiguration {
+
 	}
 
 }
