@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Clock;
 
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.spend.SpendPlans;
@@ -24,11 +25,11 @@ public class SpendConfiguration {
 	}
 
 	@Bean
-	SpendBudget spendBudget(SpendLedger ledger, SpendPlans plans, RateLimitProperties rateLimits,
-			StoreProperties store) {
+	SpendBudget spendBudget(SpendLedger ledger, SpendPlans plans, RateLimitProperties rateLimits, StoreProperties store,
+			AuditTrail audit) {
 		RateLimitProperties.TokenEstimate estimate = rateLimits.tokenEstimate();
 		return new SpendBudget(ledger, plans, new TokenEstimator(estimate.charsPerToken(), estimate.completionTokens()),
-				store.conversationTtl(), Clock.systemUTC());
+				store.conversationTtl(), audit, Clock.systemUTC());
 	}
 
 }

@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.policy.TokenEstimator;
+import io.toolgate.store.AuditRecord;
 import io.toolgate.store.ModelSpend;
 import io.toolgate.store.SpendAccount;
 import io.toolgate.store.SpendDecision;
@@ -36,8 +39,10 @@ import reactor.core.publisher.Mono;
  * exceeded, and settles the reservation once the call completes (with the usage the model
  * reported), fails or is cancelled (with the prompt's estimate plus a token per streamed
  * token). The tenant's day and month accounts are always kept, limited or not, so that
- * spend can be reported. A ledger that cannot be reached refuses the call (the store's
- * 503); a settlement that fails is logged and dropped.
+ * spend can be reported. A refusal is recorded in the audit trail
+ * ({@code budget_refusal}, failing open) before the call errors. A ledger that cannot be
+ * reached refuses the call (the store's 503); a settlement that fails is logged and
+ * dropped.
  */
 public final class SpendBudget {
 
@@ -54,6 +59,8 @@ public final class SpendBudget {
 
 	private final Duration conversationRetention;
 
+	private final AuditTrail audit;
+
 	private final Clock clock;
 
 	/**
@@ -63,14 +70,16 @@ public final class SpendBudget {
 	 * @param estimator the model-token estimator
 	 * @param conversationRetention how long a conversation's account is kept after its
 	 * last reservation
+	 * @param audit where refusals are recorded
 	 * @param clock the clock that tells the day and the month (UTC)
 	 */
 	public SpendBudget(SpendLedger ledger, SpendPlans plans, TokenEstimator estimator, Duration conversationRetention,
-			Clock clock) {
+			AuditTrail audit, Clock clock) {
 		this.ledger = ledger;
 		this.plans = plans;
 		this.estimator = estimator;
 		this.conversationRetention = conversationRetention;
+		this.audit = audit;
 		this.clock = clock;
 	}
 
@@ -96,7 +105,8 @@ public final class SpendBudget {
 	 * Returns the operator that runs a model call under the spend budgets. Apply it with
 	 * {@code transformDeferred}, so each subscription reserves anew.
 	 * @param tenant the tenant
-	 * @param conversationId the conversation, or {@code null} for none
+	 * @param context the key, the conversation (or {@code null} for none) and the turn,
+	 * for the conversation's budget and the audit trail
 	 * @param model the model the request names
 	 * @param prompt the messages sent to the model
 	 * @param maxCompletionTokens the request's completion limit, or {@code null} for the
@@ -104,8 +114,8 @@ public final class SpendBudget {
 	 * @return the operator; the call errors with {@link BudgetExhaustedException} when
 	 * refused
 	 */
-	public Function<Flux<ModelEvent>, Flux<ModelEvent>> limit(String tenant, @Nullable String conversationId,
-			String model, List<ChatMessage> prompt, @Nullable Integer maxCompletionTokens) {
+	public Function<Flux<ModelEvent>, Flux<ModelEvent>> limit(String tenant, AuditContext context, String model,
+			List<ChatMessage> prompt, @Nullable Integer maxCompletionTokens) {
 		return (call) -> {
 			SpendPlans.ModelPrice price = this.plans.price(model);
 			long promptTokens = this.estimator.promptTokens(prompt);
@@ -113,8 +123,13 @@ public final class SpendBudget {
 			long estimate = price.cost(promptTokens, Math.max(0, completionTokens));
 			AtomicLong streamed = new AtomicLong();
 			AtomicReference<@Nullable Usage> reported = new AtomicReference<>();
-			return Flux.usingWhen(reserve(tenant, conversationId, estimate),
-					(reservation) -> call.doOnNext((event) -> count(event, streamed, reported)),
+			Mono<SpendReservation> reserved = reserve(tenant, context.conversationId(), estimate).onErrorResume(
+					BudgetExhaustedException.class,
+					(refusal) -> this.audit
+						.appendOrWarn(this.audit.record(AuditRecord.Kind.BUDGET_REFUSAL, tenant, context, null, null,
+								null, "refused", "not_executed", 0))
+						.then(Mono.error(refusal)));
+			return Flux.usingWhen(reserved, (reservation) -> call.doOnNext((event) -> count(event, streamed, reported)),
 					(reservation) -> settle(reservation, model, price, promptTokens, streamed, reported),
 					(reservation, error) -> settle(reservation, model, price, promptTokens, streamed, reported),
 					(reservation) -> settle(reservation, model, price, promptTokens, streamed, reported));

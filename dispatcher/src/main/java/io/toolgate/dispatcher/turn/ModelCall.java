@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.tool.ToolRegistry;
@@ -66,8 +67,11 @@ final class ModelCall {
 	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
 		return send(state, request)
-			.transformDeferred(this.spend.limit(state.request.tenant(), state.request.conversationId(),
-					state.request.model(), request.messages(), maxTokens))
+			.transformDeferred(
+					this.spend.limit(state.request.tenant(),
+							new AuditContext(state.request.keyId(), state.request.conversationId(),
+									state.request.turnId()),
+							state.request.model(), request.messages(), maxTokens))
 			.transformDeferred(this.budget.limit(state.request.tenant(), request.messages(), maxTokens));
 	}
 

@@ -7,10 +7,20 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.audit.AuditPolicy;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.config.SpendProperties;
+import io.toolgate.dispatcher.metrics.AuditMetrics;
+import io.toolgate.store.AuditQuery;
+import io.toolgate.store.AuditRecord;
+import io.toolgate.store.StoredAuditRecord;
+import io.toolgate.store.memory.InMemoryAuditLog;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.store.ModelSpend;
 import io.toolgate.store.SpendTotals;
@@ -47,6 +57,12 @@ class SpendBudgetTests {
 
 	private final InMemorySpendLedger ledger = new InMemorySpendLedger(1_000, this.clock);
 
+	private final InMemoryAuditLog auditLog = new InMemoryAuditLog(100, this.clock);
+
+	private final AuditTrail audit = new AuditTrail(this.auditLog,
+			new AuditPolicy(Set.of(), false, "replica-t", Duration.ofSeconds(1)),
+			new AuditMetrics(new SimpleMeterRegistry()), this.clock);
+
 	private final List<ChatMessage> prompt = List.of(ChatMessage.user("x".repeat(400)));
 
 	private final long promptEstimate = ESTIMATOR.promptTokens(this.prompt);
@@ -56,7 +72,8 @@ class SpendBudgetTests {
 		SpendProperties properties = new SpendProperties(
 				Map.of(MODEL, new SpendProperties.Price(new BigDecimal("2.50"), new BigDecimal("10"))), null,
 				tenantBudget, Map.of(), conversation, new SpendProperties.TurnCaps(0, 0, null), 1_000);
-		return new SpendBudget(this.ledger, new SpendPlans(properties), ESTIMATOR, Duration.ofDays(30), this.clock);
+		return new SpendBudget(this.ledger, new SpendPlans(properties), ESTIMATOR, Duration.ofDays(30), this.audit,
+				this.clock);
 	}
 
 	private SpendBudget unlimited() {
@@ -70,7 +87,7 @@ class SpendBudgetTests {
 			atSubscription.set(day());
 			return Flux.just(token(), completed(Usage.of(100, 20)));
 		});
-		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, "c1", MODEL, this.prompt, 200)))
+		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, context("c1"), MODEL, this.prompt, 200)))
 			.expectNextCount(2)
 			.verifyComplete();
 		// The estimate: the prompt's tokens at 2.50 a million and 200 completion tokens
@@ -82,7 +99,7 @@ class SpendBudgetTests {
 	@Test
 	void settlesWithTheReportedUsageOnCompletion() {
 		Flux<ModelEvent> call = Flux.just(token(), token(), completed(Usage.of(1_000, 30)));
-		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, "c1", MODEL, this.prompt, null)))
+		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, context("c1"), MODEL, this.prompt, null)))
 			.expectNextCount(3)
 			.verifyComplete();
 		// 1,000 prompt tokens: 2,500 micro-units; 30 completion tokens: 300.
@@ -96,7 +113,7 @@ class SpendBudgetTests {
 	void settlesWithThePromptAndTheStreamedTokensOnError() {
 		Flux<ModelEvent> call = Flux.just(token(), token(), token())
 			.concatWith(Flux.error(new IllegalStateException("upstream went away")));
-		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, null, MODEL, this.prompt, null)))
+		StepVerifier.create(call.transformDeferred(unlimited().limit(TENANT, context(null), MODEL, this.prompt, null)))
 			.expectNextCount(3)
 			.verifyErrorMessage("upstream went away");
 		long spent = Math.ceilDiv(this.promptEstimate * 2_500_000, 1_000_000) + 3 * 10;
@@ -110,7 +127,8 @@ class SpendBudgetTests {
 		upstream.tryEmitNext(token());
 		upstream.tryEmitNext(token());
 		StepVerifier
-			.create(upstream.asFlux().transformDeferred(unlimited().limit(TENANT, null, MODEL, this.prompt, null)))
+			.create(upstream.asFlux()
+				.transformDeferred(unlimited().limit(TENANT, context(null), MODEL, this.prompt, null)))
 			.expectNextCount(2)
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -128,7 +146,7 @@ class SpendBudgetTests {
 			subscriptions.incrementAndGet();
 			return Flux.just(completed(Usage.of(1, 1)));
 		});
-		StepVerifier.create(call.transformDeferred(budget.limit(TENANT, null, MODEL, this.prompt, null)))
+		StepVerifier.create(call.transformDeferred(budget.limit(TENANT, context(null), MODEL, this.prompt, null)))
 			.expectErrorSatisfies((error) -> {
 				assertThat(error).isInstanceOfSatisfying(BudgetExhaustedException.class, (refusal) -> {
 					assertThat(refusal.code()).isEqualTo("budget_exhausted");
@@ -145,13 +163,26 @@ class SpendBudgetTests {
 			.verify(TIMEOUT);
 		assertThat(subscriptions).hasValue(0);
 		assertThat(day()).isEqualTo(SpendTotals.EMPTY);
+		List<StoredAuditRecord> records = this.auditLog.read(TENANT, new AuditQuery(null, null, 10, null))
+			.block(TIMEOUT)
+			.records();
+		assertThat(records).singleElement().satisfies((stored) -> {
+			AuditRecord record = stored.record();
+			assertThat(record.kind()).isEqualTo(AuditRecord.Kind.BUDGET_REFUSAL);
+			assertThat(record.keyId()).isEqualTo("key-1");
+			assertThat(record.conversationId()).isNull();
+			assertThat(record.turnId()).isEqualTo("turn-1");
+			assertThat(record.decision()).isEqualTo("refused");
+			assertThat(record.outcome()).isEqualTo("not_executed");
+		});
 	}
 
 	@Test
 	void refusalOfTheMonthResetsAtTheMonthsEnd() {
 		SpendBudget budget = budget(new SpendProperties.Budget(null, new BigDecimal("0.001")), null);
 		StepVerifier
-			.create(Flux.<ModelEvent>empty().transformDeferred(budget.limit(TENANT, null, MODEL, this.prompt, null)))
+			.create(Flux.<ModelEvent>empty()
+				.transformDeferred(budget.limit(TENANT, context(null), MODEL, this.prompt, null)))
 			.expectErrorSatisfies((error) -> assertThat(((BudgetExhaustedException) error).details())
 				.containsEntry("budget", "tenant_monthly")
 				.containsEntry("resets_at", "2030-02-01T00:00:00Z"))
@@ -165,11 +196,12 @@ class SpendBudgetTests {
 		// prompt tokens and 1,000 completion tokens cost 12,500.
 		StepVerifier
 			.create(Flux.<ModelEvent>just(completed(Usage.of(1_000, 1_000)))
-				.transformDeferred(budget.limit(TENANT, "c1", MODEL, this.prompt, null)))
+				.transformDeferred(budget.limit(TENANT, context("c1"), MODEL, this.prompt, null)))
 			.expectNextCount(1)
 			.verifyComplete();
 		StepVerifier
-			.create(Flux.<ModelEvent>empty().transformDeferred(budget.limit(TENANT, "c1", MODEL, this.prompt, null)))
+			.create(Flux.<ModelEvent>empty()
+				.transformDeferred(budget.limit(TENANT, context("c1"), MODEL, this.prompt, null)))
 			.expectErrorSatisfies((error) -> assertThat(((BudgetExhaustedException) error).details())
 				.containsEntry("budget", "conversation")
 				.containsEntry("spent", new BigDecimal("0.012500"))
@@ -177,7 +209,8 @@ class SpendBudgetTests {
 			.verify(TIMEOUT);
 		// Another conversation of the same tenant is not held back.
 		StepVerifier
-			.create(Flux.<ModelEvent>empty().transformDeferred(budget.limit(TENANT, "c2", MODEL, this.prompt, null)))
+			.create(Flux.<ModelEvent>empty()
+				.transformDeferred(budget.limit(TENANT, context("c2"), MODEL, this.prompt, null)))
 			.verifyComplete();
 	}
 
@@ -185,10 +218,14 @@ class SpendBudgetTests {
 	void unknownModelCostsNothingButIsStillCounted() {
 		StepVerifier
 			.create(Flux.<ModelEvent>just(completed(Usage.of(500, 50)))
-				.transformDeferred(unlimited().limit(TENANT, null, "some-local-model", this.prompt, null)))
+				.transformDeferred(unlimited().limit(TENANT, context(null), "some-local-model", this.prompt, null)))
 			.expectNextCount(1)
 			.verifyComplete();
 		assertThat(day()).isEqualTo(new SpendTotals(0, Map.of("some-local-model", new ModelSpend(0, 500, 50, 1))));
+	}
+
+	private static AuditContext context(@Nullable String conversationId) {
+		return new AuditContext("key-1", conversationId, "turn-1");
 	}
 
 	private SpendTotals day() {

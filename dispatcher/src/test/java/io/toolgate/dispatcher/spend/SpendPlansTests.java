@@ -1,12 +1,19 @@
 package io.toolgate.dispatcher.spend;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.toolgate.dispatcher.audit.AuditPolicy;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.config.RateLimitProperties;
 import io.toolgate.dispatcher.config.SpendConfiguration;
 import io.toolgate.dispatcher.config.SpendProperties;
 import io.toolgate.dispatcher.config.StoreProperties;
+import io.toolgate.dispatcher.metrics.AuditMetrics;
 import io.toolgate.store.SpendLedger;
+import io.toolgate.store.memory.InMemoryAuditLog;
 import io.toolgate.store.memory.InMemorySpendLedger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -22,7 +29,11 @@ class SpendPlansTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(PropertiesConfiguration.class, SpendConfiguration.class)
-		.withBean(SpendLedger.class, () -> new InMemorySpendLedger(10, Clock.systemUTC()));
+		.withBean(SpendLedger.class, () -> new InMemorySpendLedger(10, Clock.systemUTC()))
+		.withBean(AuditTrail.class,
+				() -> new AuditTrail(new InMemoryAuditLog(10, Clock.systemUTC()),
+						new AuditPolicy(Set.of(), false, "replica-t", Duration.ofSeconds(1)),
+						new AuditMetrics(new SimpleMeterRegistry()), Clock.systemUTC()));
 
 	@Test
 	void defaultsLimitNothingAndPriceNothing() {

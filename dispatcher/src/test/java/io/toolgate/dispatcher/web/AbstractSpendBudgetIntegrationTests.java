@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tokens either way: chat completions are admitted until the next call's estimate would
  * pass the budget, then refused with 429 {@code budget_exhausted} naming the budget, its
  * limit, what was spent (exactly the usage the admitted completions reported, priced) and
- * when it resets. Requests alternate over the replicas the subclass starts; another
- * tenant is not held back.
+ * when it resets, and recorded in the audit trail. Requests alternate over the replicas
+ * the subclass starts; another tenant is not held back.
  */
 abstract class AbstractSpendBudgetIntegrationTests {
 
@@ -78,6 +78,10 @@ abstract class AbstractSpendBudgetIntegrationTests {
 		assertThat(error.path("message").asString()).startsWith("The tenant's daily budget of 0.004000 is exhausted");
 		assertThat(spent).isLessThanOrEqualTo(DAILY_MICROS);
 		assertThat(refusal.raw()).doesNotContain("Exception", "at io.");
+		// The refusal is in the tenant's audit trail.
+		JsonNode audit = ErrorReply.of(replicas().get(0).client(GatewayApp.ACME_KEY).get().uri("/v1/audit")).json();
+		assertThat(audit.path("data").valueStream().map((entry) -> entry.path("kind").asString()))
+			.contains("budget_refusal");
 		// Every replica refuses now, and another tenant is not held back.
 		for (GatewayApp replica : replicas()) {
 			assertThat(chat(replica, GatewayApp.ACME_KEY).status()).isEqualTo(429);
