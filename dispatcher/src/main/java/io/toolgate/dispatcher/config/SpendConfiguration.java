@@ -6,10 +6,14 @@ import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.spend.SpendPlans;
+import io.toolgate.dispatcher.web.UsageHandler;
 import io.toolgate.store.SpendLedger;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Spend budgets: the settings of {@code toolgate.spend}, checked and resolved at
@@ -30,6 +34,16 @@ public class SpendConfiguration {
 		RateLimitProperties.TokenEstimate estimate = rateLimits.tokenEstimate();
 		return new SpendBudget(ledger, plans, new TokenEstimator(estimate.charsPerToken(), estimate.completionTokens()),
 				store.conversationTtl(), audit, Clock.systemUTC());
+	}
+
+	@Bean
+	UsageHandler usageHandler(SpendLedger ledger, SpendPlans plans) {
+		return new UsageHandler(ledger, plans, Clock.systemUTC());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> usageRoutes(UsageHandler handler) {
+		return RouterFunctions.route().GET("/v1/usage", handler::get).build();
 	}
 
 }

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tokens either way: chat completions are admitted until the next call's estimate would
  * pass the budget, then refused with 429 {@code budget_exhausted} naming the budget, its
  * limit, what was spent (exactly the usage the admitted completions reported, priced) and
- * when it resets, and recorded in the audit trail. Requests alternate over the replicas
- * the subclass starts; another tenant is not held back.
+ * when it resets, and recorded in the audit trail; {@code GET /v1/usage} reports the same
+ * spend by model. Requests alternate over the replicas the subclass starts; another
+ * tenant is not held back.
  */
 abstract class AbstractSpendBudgetIntegrationTests {
 
@@ -82,6 +83,37 @@ abstract class AbstractSpendBudgetIntegrationTests {
 		JsonNode audit = ErrorReply.of(replicas().get(0).client(GatewayApp.ACME_KEY).get().uri("/v1/audit")).json();
 		assertThat(audit.path("data").valueStream().map((entry) -> entry.path("kind").asString()))
 			.contains("budget_refusal");
+		// GET /v1/usage reports the same spend, on every replica, by model.
+		long prompt = 0;
+		long completion = 0;
+		for (GatewayApp replica : replicas()) {
+			JsonNode usage = ErrorReply.of(replica.client(GatewayApp.ACME_KEY).get().uri("/v1/usage")).json();
+			assertThat(usage.path("object").asString()).isEqualTo("usage");
+			assertThat(usage.path("tenant").asString()).isEqualTo("acme");
+			JsonNode day = usage.path("periods").get(0);
+			JsonNode month = usage.path("periods").get(1);
+			assertThat(day.path("period").asString()).isEqualTo("day");
+			assertThat(day.path("end").asString()).isEqualTo(tomorrow);
+			assertThat(day.path("budget").decimalValue()).isEqualByComparingTo(new BigDecimal("0.004"));
+			assertThat(day.path("spent").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(spent, 6));
+			assertThat(month.path("period").asString()).isEqualTo("month");
+			assertThat(month.path("budget").isNull()).isTrue();
+			assertThat(month.path("spent").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(spent, 6));
+			JsonNode model = day.path("models").get(0);
+			assertThat(day.path("models")).hasSize(1);
+			assertThat(model.path("model").asString()).isEqualTo("toolgate-sim");
+			assertThat(model.path("calls").asLong()).isEqualTo(admitted);
+			assertThat(model.path("cost").decimalValue()).isEqualByComparingTo(BigDecimal.valueOf(spent, 6));
+			prompt = day.path("prompt_tokens").asLong();
+			completion = day.path("completion_tokens").asLong();
+			assertThat((prompt + completion) * MICROS_PER_TOKEN).isEqualTo(spent);
+		}
+		JsonNode onlyMonth = ErrorReply
+			.of(replicas().get(0).client(GatewayApp.ACME_KEY).get().uri("/v1/usage?period=month"))
+			.json()
+			.path("periods");
+		assertThat(onlyMonth).hasSize(1);
+		assertThat(onlyMonth.get(0).path("period").asString()).isEqualTo("month");
 		// Every replica refuses now, and another tenant is not held back.
 		for (GatewayApp replica : replicas()) {
 			assertThat(chat(replica, GatewayApp.ACME_KEY).status()).isEqualTo(429);
@@ -96,6 +128,30 @@ abstract class AbstractSpendBudgetIntegrationTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"messages\":[{\"role\":\"user\",\"content\":\"Say something short about budgets.\"}],"
 					+ "\"max_tokens\":40}"));
+	}
+
+	@Test
+	void usageOfATenantWithoutBudgetsNamesNoBudget() {
+		JsonNode usage = ErrorReply
+			.of(replicas().get(0).client(GatewayApp.GLOBEX_KEY).get().uri("/v1/usage?period=day"))
+			.json();
+		assertThat(usage.path("tenant").asString()).isEqualTo("globex");
+		JsonNode day = usage.path("periods").get(0);
+		assertThat(day.path("budget").isNull()).isTrue();
+		assertThat(day.path("spent").decimalValue()).isNotNull();
+		assertThat(day.path("models").isArray()).isTrue();
+	}
+
+	@Test
+	void badPeriodIs400() {
+		ErrorReply.of(replicas().get(0).client(GatewayApp.ACME_KEY).get().uri("/v1/usage?period=week"))
+			.assertError(400, "invalid_request_error", "invalid_field")
+			.assertNames("period");
+	}
+
+	@Test
+	void usageNeedsAKey() {
+		assertThat(ErrorReply.of(replicas().get(0).anonymousClient().get().uri("/v1/usage")).status()).isEqualTo(401);
 	}
 
 }
