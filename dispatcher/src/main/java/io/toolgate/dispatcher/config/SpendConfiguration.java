@@ -2,7 +2,9 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.toolgate.dispatcher.audit.AuditTrail;
+import io.toolgate.dispatcher.metrics.SpendMetrics;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.spend.SpendPlans;
@@ -17,7 +19,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Spend budgets: the settings of {@code toolgate.spend}, checked and resolved at
- * start-up, and the operator around model calls over the store's ledger.
+ * start-up, the operator around model calls over the store's ledger, and
+ * {@code GET /v1/usage}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SpendProperties.class)
@@ -30,10 +33,10 @@ public class SpendConfiguration {
 
 	@Bean
 	SpendBudget spendBudget(SpendLedger ledger, SpendPlans plans, RateLimitProperties rateLimits, StoreProperties store,
-			AuditTrail audit) {
+			AuditTrail audit, MeterRegistry meters, MetricsProperties metrics) {
 		RateLimitProperties.TokenEstimate estimate = rateLimits.tokenEstimate();
 		return new SpendBudget(ledger, plans, new TokenEstimator(estimate.charsPerToken(), estimate.completionTokens()),
-				store.conversationTtl(), audit, Clock.systemUTC());
+				store.conversationTtl(), audit, new SpendMetrics(meters, metrics.tenantLabel()), Clock.systemUTC());
 	}
 
 	@Bean

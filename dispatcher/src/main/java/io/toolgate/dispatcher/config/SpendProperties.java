@@ -12,10 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Spend budgets ({@code toolgate.spend}): what model tokens cost and how much a tenant, a
- * conversation and a turn may spend. Amounts are in the currency of the price table (say
- * US dollars) with at most six decimals; they are kept as integer micro-units. An unset
- * or zero budget or cap is no limit. Days and months are UTC periods.
+ * Spend budgets ({@code toolgate.spend}): what model tokens cost and how much a tenant
+ * and a conversation may spend. Amounts are in the currency of the price table (say US
+ * dollars) with at most six decimals; they are kept as integer micro-units. An unset or
+ * zero budget or cap is no limit. Days and months are UTC periods.
  *
  * @param prices the price of each model by model name, as the request names it
  * @param defaultPrice the price of a model not in {@code prices}; unset, such a model
@@ -23,7 +23,6 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultBudget the budgets of tenants not listed in {@code tenants}
  * @param tenants budgets by tenant id, replacing {@code default-budget} for that tenant
  * @param conversation most that one conversation may spend over its life
- * @param turn caps on one turn
  * @param maxLocalAccounts most accounts (a tenant's day or month, a conversation) the
  * in-memory ledger of a replica without Redis keeps
  */
@@ -31,8 +30,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("toolgate.spend")
 public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid Price defaultPrice,
 		@DefaultValue @Valid Budget defaultBudget, Map<String, @Valid Budget> tenants,
-		@Nullable BigDecimal conversation, @DefaultValue @Valid TurnCaps turn,
-		@DefaultValue("100000") @Min(1) int maxLocalAccounts) {
+		@Nullable BigDecimal conversation, @DefaultValue("100000") @Min(1) int maxLocalAccounts) {
 
 	public SpendProperties {
 		prices = (prices != null) ? Map.copyOf(prices) : Map.of();
@@ -70,23 +68,6 @@ public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid
 		public Budget {
 			Money.checkAmount("daily", daily);
 			Money.checkAmount("monthly", monthly);
-		}
-
-	}
-
-	/**
-	 * Caps on one turn.
-	 *
-	 * @param maxTokens most model tokens (prompt and completion, summed over the turn's
-	 * model calls)
-	 * @param maxToolCalls most tool calls the model may ask for
-	 * @param maxCost most the turn's model calls may cost
-	 */
-	public record TurnCaps(@DefaultValue("0") @Min(0) long maxTokens, @DefaultValue("0") @Min(0) int maxToolCalls,
-			@Nullable BigDecimal maxCost) {
-
-		public TurnCaps {
-			Money.checkAmount("turn.max-cost", maxCost);
 		}
 
 	}

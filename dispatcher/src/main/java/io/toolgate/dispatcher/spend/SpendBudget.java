@@ -14,6 +14,7 @@ import java.util.function.Function;
 
 import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.audit.AuditTrail;
+import io.toolgate.dispatcher.metrics.SpendMetrics;
 import io.toolgate.dispatcher.policy.TokenEstimator;
 import io.toolgate.store.AuditRecord;
 import io.toolgate.store.ModelSpend;
@@ -61,6 +62,8 @@ public final class SpendBudget {
 
 	private final AuditTrail audit;
 
+	private final SpendMetrics metrics;
+
 	private final Clock clock;
 
 	/**
@@ -71,15 +74,17 @@ public final class SpendBudget {
 	 * @param conversationRetention how long a conversation's account is kept after its
 	 * last reservation
 	 * @param audit where refusals are recorded
+	 * @param metrics counts spend and refusals
 	 * @param clock the clock that tells the day and the month (UTC)
 	 */
 	public SpendBudget(SpendLedger ledger, SpendPlans plans, TokenEstimator estimator, Duration conversationRetention,
-			AuditTrail audit, Clock clock) {
+			AuditTrail audit, SpendMetrics metrics, Clock clock) {
 		this.ledger = ledger;
 		this.plans = plans;
 		this.estimator = estimator;
 		this.conversationRetention = conversationRetention;
 		this.audit = audit;
+		this.metrics = metrics;
 		this.clock = clock;
 	}
 
@@ -123,12 +128,14 @@ public final class SpendBudget {
 			long estimate = price.cost(promptTokens, Math.max(0, completionTokens));
 			AtomicLong streamed = new AtomicLong();
 			AtomicReference<@Nullable Usage> reported = new AtomicReference<>();
-			Mono<SpendReservation> reserved = reserve(tenant, context.conversationId(), estimate).onErrorResume(
-					BudgetExhaustedException.class,
-					(refusal) -> this.audit
-						.appendOrWarn(this.audit.record(AuditRecord.Kind.BUDGET_REFUSAL, tenant, context, null, null,
-								null, "refused", "not_executed", 0))
-						.then(Mono.error(refusal)));
+			Mono<SpendReservation> reserved = reserve(tenant, context.conversationId(), estimate)
+				.doOnError(BudgetExhaustedException.class,
+						(refusal) -> this.metrics.refused(refusal.budget().wireName()))
+				.onErrorResume(BudgetExhaustedException.class,
+						(refusal) -> this.audit
+							.appendOrWarn(this.audit.record(AuditRecord.Kind.BUDGET_REFUSAL, tenant, context, null,
+									null, null, "refused", "not_executed", 0))
+							.then(Mono.error(refusal)));
 			return Flux.usingWhen(reserved, (reservation) -> call.doOnNext((event) -> count(event, streamed, reported)),
 					(reservation) -> settle(reservation, model, price, promptTokens, streamed, reported),
 					(reservation, error) -> settle(reservation, model, price, promptTokens, streamed, reported),
@@ -195,6 +202,7 @@ public final class SpendBudget {
 		long prompt = (usage != null) ? usage.promptTokens() : promptEstimate;
 		long completion = (usage != null) ? usage.completionTokens() : streamed.get();
 		ModelSpend spend = new ModelSpend(price.cost(prompt, completion), prompt, completion, 1);
+		this.metrics.spent(reservation.tenant(), model, spend.micros());
 		return this.ledger.settle(reservation, model, spend).onErrorResume((ex) -> {
 			logger.debug("Could not settle the spend of tenant '{}': {}", reservation.tenant(), ex.toString());
 			return Mono.empty();

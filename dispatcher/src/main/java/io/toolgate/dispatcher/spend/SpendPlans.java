@@ -7,7 +7,7 @@ import io.toolgate.dispatcher.config.SpendProperties;
 
 /**
  * The spend settings resolved once at start-up into micro-units: prices by model, budgets
- * by tenant, the conversation budget and the turn caps. Zero is no limit.
+ * by tenant and the conversation budget. Zero is no limit.
  */
 public final class SpendPlans {
 
@@ -20,8 +20,6 @@ public final class SpendPlans {
 	private final Map<String, TenantBudget> tenants;
 
 	private final long conversationMicros;
-
-	private final TurnCaps turn;
 
 	/**
 	 * Resolves the settings.
@@ -38,8 +36,6 @@ public final class SpendPlans {
 		properties.tenants().forEach((tenant, budget) -> tenants.put(tenant, budget(budget)));
 		this.tenants = Map.copyOf(tenants);
 		this.conversationMicros = Money.micros(properties.conversation());
-		this.turn = new TurnCaps(properties.turn().maxTokens(), properties.turn().maxToolCalls(),
-				Money.micros(properties.turn().maxCost()));
 	}
 
 	private static ModelPrice price(SpendProperties.Price price) {
@@ -77,14 +73,6 @@ public final class SpendPlans {
 	}
 
 	/**
-	 * The caps on one turn.
-	 * @return the caps
-	 */
-	public TurnCaps turn() {
-		return this.turn;
-	}
-
-	/**
 	 * A model's price in micro-units per million tokens.
 	 *
 	 * @param inputMicrosPerMillion the price of a million prompt tokens
@@ -112,16 +100,6 @@ public final class SpendPlans {
 	 * @param monthlyMicros per UTC month
 	 */
 	public record TenantBudget(long dailyMicros, long monthlyMicros) {
-	}
-
-	/**
-	 * Caps on one turn, 0 for no limit.
-	 *
-	 * @param maxTokens model tokens
-	 * @param maxToolCalls tool calls the model asks for
-	 * @param maxCostMicros cost of its model calls in micro-units
-	 */
-	public record TurnCaps(long maxTokens, int maxToolCalls, long maxCostMicros) {
 	}
 
 }

@@ -17,6 +17,7 @@ import io.toolgate.dispatcher.audit.AuditPolicy;
 import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.config.SpendProperties;
 import io.toolgate.dispatcher.metrics.AuditMetrics;
+import io.toolgate.dispatcher.metrics.SpendMetrics;
 import io.toolgate.store.AuditQuery;
 import io.toolgate.store.AuditRecord;
 import io.toolgate.store.StoredAuditRecord;
@@ -57,6 +58,8 @@ class SpendBudgetTests {
 
 	private final InMemorySpendLedger ledger = new InMemorySpendLedger(1_000, this.clock);
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
 	private final InMemoryAuditLog auditLog = new InMemoryAuditLog(100, this.clock);
 
 	private final AuditTrail audit = new AuditTrail(this.auditLog,
@@ -71,9 +74,9 @@ class SpendBudgetTests {
 		// 2.50 a million prompt tokens and 10 a million completion tokens.
 		SpendProperties properties = new SpendProperties(
 				Map.of(MODEL, new SpendProperties.Price(new BigDecimal("2.50"), new BigDecimal("10"))), null,
-				tenantBudget, Map.of(), conversation, new SpendProperties.TurnCaps(0, 0, null), 1_000);
+				tenantBudget, Map.of(), conversation, 1_000);
 		return new SpendBudget(this.ledger, new SpendPlans(properties), ESTIMATOR, Duration.ofDays(30), this.audit,
-				this.clock);
+				new SpendMetrics(this.meters, true), this.clock);
 	}
 
 	private SpendBudget unlimited() {
@@ -107,6 +110,8 @@ class SpendBudgetTests {
 		assertThat(day()).isEqualTo(expected);
 		assertThat(month()).isEqualTo(expected);
 		assertThat(this.ledger.totals(TENANT, "conversation:c1").block(TIMEOUT)).isEqualTo(expected);
+		assertThat(this.meters.get("toolgate.spend.cost").tag("model", MODEL).tag("tenant", TENANT).counter().count())
+			.isEqualTo(0.0028);
 	}
 
 	@Test
@@ -162,6 +167,8 @@ class SpendBudgetTests {
 			})
 			.verify(TIMEOUT);
 		assertThat(subscriptions).hasValue(0);
+		assertThat(this.meters.get("toolgate.spend.refusals").tag("budget", "tenant_daily").counter().count())
+			.isEqualTo(1);
 		assertThat(day()).isEqualTo(SpendTotals.EMPTY);
 		List<StoredAuditRecord> records = this.auditLog.read(TENANT, new AuditQuery(null, null, 10, null))
 			.block(TIMEOUT)

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.audit.AuditPolicy;
 import io.toolgate.dispatcher.audit.AuditTrail;
+import io.toolgate.dispatcher.config.MetricsProperties;
 import io.toolgate.dispatcher.config.RateLimitProperties;
 import io.toolgate.dispatcher.config.SpendConfiguration;
 import io.toolgate.dispatcher.config.SpendProperties;
@@ -29,6 +31,7 @@ class SpendPlansTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withUserConfiguration(PropertiesConfiguration.class, SpendConfiguration.class)
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withBean(SpendLedger.class, () -> new InMemorySpendLedger(10, Clock.systemUTC()))
 		.withBean(AuditTrail.class,
 				() -> new AuditTrail(new InMemoryAuditLog(10, Clock.systemUTC()),
@@ -43,7 +46,6 @@ class SpendPlansTests {
 			assertThat(plans.price("gpt-anything").cost(1_000, 1_000)).isZero();
 			assertThat(plans.budget("acme")).isEqualTo(new SpendPlans.TenantBudget(0, 0));
 			assertThat(plans.conversationMicros()).isZero();
-			assertThat(plans.turn()).isEqualTo(new SpendPlans.TurnCaps(0, 0, 0));
 			assertThat(context).hasSingleBean(SpendBudget.class);
 		});
 	}
@@ -56,8 +58,7 @@ class SpendPlansTests {
 					"toolgate.spend.default-price.input-per-million=0.15",
 					"toolgate.spend.default-price.output-per-million=0.6", "toolgate.spend.default-budget.daily=5",
 					"toolgate.spend.default-budget.monthly=100", "toolgate.spend.tenants.acme.daily=0.25",
-					"toolgate.spend.conversation=1.5", "toolgate.spend.turn.max-tokens=20000",
-					"toolgate.spend.turn.max-tool-calls=8", "toolgate.spend.turn.max-cost=0.05")
+					"toolgate.spend.conversation=1.5")
 			.run((context) -> {
 				SpendPlans plans = context.getBean(SpendPlans.class);
 				assertThat(plans.price("gpt-4o")).isEqualTo(new SpendPlans.ModelPrice(2_500_000, 10_000_000));
@@ -65,7 +66,6 @@ class SpendPlansTests {
 				assertThat(plans.budget("anyone")).isEqualTo(new SpendPlans.TenantBudget(5_000_000, 100_000_000));
 				assertThat(plans.budget("acme")).isEqualTo(new SpendPlans.TenantBudget(250_000, 0));
 				assertThat(plans.conversationMicros()).isEqualTo(1_500_000);
-				assertThat(plans.turn()).isEqualTo(new SpendPlans.TurnCaps(20_000, 8, 50_000));
 			});
 	}
 
@@ -105,11 +105,11 @@ class SpendPlansTests {
 
 	@Test
 	void moreThanSixDecimalsFailsStartup() {
-		this.runner.withPropertyValues("toolgate.spend.turn.max-cost=0.0000001")
+		this.runner.withPropertyValues("toolgate.spend.conversation=0.0000001")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("turn.max-cost has more than six decimals"));
+				.hasMessageContaining("toolgate.spend.conversation has more than six decimals"));
 	}
 
 	@Test
@@ -122,13 +122,13 @@ class SpendPlansTests {
 	}
 
 	@Test
-	void negativeTurnCapFailsStartup() {
-		this.runner.withPropertyValues("toolgate.spend.turn.max-tool-calls=-1")
+	void noLocalAccountsFailsStartup() {
+		this.runner.withPropertyValues("toolgate.spend.max-local-accounts=0")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("maxToolCalls")
-				.hasMessageContaining("rejected value [-1]"));
+				.hasMessageContaining("maxLocalAccounts")
+				.hasMessageContaining("rejected value [0]"));
 	}
 
 	@Test
@@ -141,7 +141,7 @@ class SpendPlansTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ RateLimitProperties.class, StoreProperties.class })
+	@EnableConfigurationProperties({ RateLimitProperties.class, StoreProperties.class, MetricsProperties.class })
 	static class PropertiesConfiguration {
 
 	}
