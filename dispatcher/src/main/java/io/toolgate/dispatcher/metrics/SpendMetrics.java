@@ -42,6 +42,11 @@ public final class SpendMetrics {
 	public SpendMetrics(MeterRegistry registry, boolean tenantLabel) {
 		this.registry = registry;
 		this.tenantLabel = tenantLabel;
+		// Every budget's refusals exist from the start, at zero, so that dashboards see
+		// a series before the first refusal.
+		for (String budget : List.of("tenant_daily", "tenant_monthly", "conversation")) {
+			refusalCounter(budget);
+		}
 	}
 
 	/**
@@ -70,13 +75,15 @@ public final class SpendMetrics {
 	 * @param budget the budget it would have exceeded
 	 */
 	public void refused(String budget) {
-		this.refusals
-			.get(List.of(budget),
-					() -> Counter.builder("toolgate.spend.refusals")
-						.description("Model calls refused because they would exceed a spend budget")
-						.tag("budget", budget)
-						.register(this.registry))
-			.increment();
+		refusalCounter(budget).increment();
+	}
+
+	private Counter refusalCounter(String budget) {
+		return this.refusals.get(List.of(budget),
+				() -> Counter.builder("toolgate.spend.refusals")
+					.description("Model calls refused because they would exceed a spend budget")
+					.tag("budget", budget)
+					.register(this.registry));
 	}
 
 }
