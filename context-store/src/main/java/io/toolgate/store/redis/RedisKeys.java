@@ -124,6 +124,17 @@ public final class RedisKeys {
 	}
 
 	/**
+	 * The key of a spend account; all of a tenant's accounts share a hash slot, so one
+	 * script can reserve on several.
+	 * @param tenant the tenant
+	 * @param name the account's name
+	 * @return the key
+	 */
+	public String spend(String tenant, String name) {
+		return this.prefix + ":spend:{" + encode(tenant) + "}:" + encode(name);
+	}
+
+	/**
 	 * The key of a tenant's audit stream.
 	 * @param tenant the tenant
 	 * @return the key

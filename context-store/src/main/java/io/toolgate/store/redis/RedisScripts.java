@@ -319,6 +319,51 @@ final class RedisScripts {
 			return {'ok'}
 			""";
 
+	/**
+	 * Reserves an amount on every account of a tenant, or on none when it would take one
+	 * past its limit (0 is no limit). Amounts stay below 2^53 (the settings bound them),
+	 * so Lua's numbers compare them exactly; the counters themselves are Redis integers.
+	 */
+	static final String SPEND_RESERVE = """
+			-- KEYS: accounts; ARGV: amount, then per account: limit, expire-at (epoch ms)
+			local amount = tonumber(ARGV[1])
+			for i = 1, #KEYS do
+				local limit = tonumber(ARGV[2 * i])
+				if limit > 0 then
+					local spent = tonumber(redis.call('HGET', KEYS[i], 'spent') or '0')
+					if spent + amount > limit then
+						return {'refused', i, spent}
+					end
+				end
+			end
+			for i = 1, #KEYS do
+				redis.call('HINCRBY', KEYS[i], 'spent', ARGV[1])
+				redis.call('PEXPIREAT', KEYS[i], ARGV[2 * i + 1])
+			end
+			return {'reserved'}
+			""";
+
+	/**
+	 * Settles a reservation on the accounts that still exist: adds the difference between
+	 * what was spent and what was reserved, and the call to its model's totals when a
+	 * model is given.
+	 */
+	static final String SPEND_SETTLE = """
+			-- KEYS: accounts; ARGV: delta, model ('' to release), micros, prompt, completion
+			for i = 1, #KEYS do
+				if redis.call('EXISTS', KEYS[i]) == 1 then
+					redis.call('HINCRBY', KEYS[i], 'spent', ARGV[1])
+					if ARGV[2] ~= '' then
+						redis.call('HINCRBY', KEYS[i], 'c:' .. ARGV[2], ARGV[3])
+						redis.call('HINCRBY', KEYS[i], 'p:' .. ARGV[2], ARGV[4])
+						redis.call('HINCRBY', KEYS[i], 'o:' .. ARGV[2], ARGV[5])
+						redis.call('HINCRBY', KEYS[i], 'n:' .. ARGV[2], 1)
+					end
+				end
+			end
+			return {'ok'}
+			""";
+
 	private RedisScripts() {
 	}
 

@@ -35,6 +35,8 @@ public final class RedisStores implements AutoCloseable {
 
 	private final RedisApprovalStore approvals;
 
+	private final RedisSpendLedger spend;
+
 	private final RedisTurnEnds ends;
 
 	/**
@@ -57,6 +59,7 @@ public final class RedisStores implements AutoCloseable {
 		this.starts = new RedisTurnStarts(commands, keys, this.leases, settings);
 		this.ends = new RedisTurnEnds(this.eventLog, commands, keys, settings, clock);
 		this.approvals = new RedisApprovalStore(commands, keys, settings);
+		this.spend = new RedisSpendLedger(commands, keys, settings);
 	}
 
 	/**
@@ -161,6 +164,14 @@ public final class RedisStores implements AutoCloseable {
 	 */
 	public RedisApprovalStore approvals() {
 		return this.approvals;
+	}
+
+	/**
+	 * The spend ledger.
+	 * @return the ledger
+	 */
+	public RedisSpendLedger spendLedger() {
+		return this.spend;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.toolgate.store.AuditLog;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.SpendLedger;
 import io.toolgate.store.TurnEventLog;
 import io.toolgate.store.TurnLeases;
 import io.toolgate.store.TurnEnds;
@@ -93,6 +94,11 @@ public class RedisStoreConfiguration {
 	@Bean
 	ApprovalStore approvalStore(RedisStores stores) {
 		return stores.approvals();
+	}
+
+	@Bean
+	SpendLedger spendLedger(RedisStores stores) {
+		return stores.spendLedger();
 	}
 
 	@Bean

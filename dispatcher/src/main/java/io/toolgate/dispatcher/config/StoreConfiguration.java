@@ -10,6 +10,7 @@ import io.toolgate.store.memory.InMemoryApprovalStore;
 import io.toolgate.store.memory.InMemoryAuditLog;
 import io.toolgate.store.memory.InMemoryConversationStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
+import io.toolgate.store.memory.InMemorySpendLedger;
 import io.toolgate.store.memory.InMemoryTurnEventLog;
 import io.toolgate.store.memory.InMemoryTurnLeases;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -59,6 +60,11 @@ public class StoreConfiguration {
 	@Bean
 	InMemoryIdempotencyStore idempotencyStore(StoreProperties properties) {
 		return new InMemoryIdempotencyStore(properties.maxConversations(), Clock.systemUTC());
+	}
+
+	@Bean
+	InMemorySpendLedger spendLedger(SpendProperties properties) {
+		return new InMemorySpendLedger(properties.maxLocalAccounts(), Clock.systemUTC());
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import io.toolgate.dispatcher.admission.AdmissionCheckFilter;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
@@ -61,12 +62,12 @@ public class TurnConfiguration {
 
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolsProperties toolsProperties,
-			ApprovalGate gate) {
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, SpendBudget spend,
+			ToolsProperties toolsProperties, ApprovalGate gate) {
 		String notice = toolsProperties.untrustedResultNotice();
 		ToolResultFraming framing = new ToolResultFraming(tools,
 				(notice != null) ? notice : ToolResultFraming.DEFAULT_NOTICE);
-		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, framing, gate);
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, spend, framing, gate);
 	}
 
 	@Bean

@@ -45,6 +45,15 @@ public class ToolgateException extends RuntimeException {
 		this.headers = Map.copyOf(headers);
 	}
 
+	/**
+	 * Further fields of the JSON error body, beside {@code type}, {@code message} and
+	 * {@code code}; none unless a subclass names some.
+	 * @return the fields, in order
+	 */
+	public Map<String, Object> details() {
+		return Map.of();
+	}
+
 	/** The kind of failure. */
 	public ErrorType errorType() {
 		return this.errorType;

@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
+import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
 import io.toolgate.streaming.openai.ChatCompletionResponse;
@@ -34,16 +36,19 @@ final class ModelCall {
 
 	private final TokenBudget budget;
 
+	private final SpendBudget spend;
+
 	private final @Nullable ChatMessage untrustedNotice;
 
 	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
-			TokenBudget budget, @Nullable String untrustedNotice) {
+			TokenBudget budget, SpendBudget spend, @Nullable String untrustedNotice) {
 		this.untrustedNotice = (untrustedNotice != null) ? ChatMessage.system(untrustedNotice) : null;
 		this.model = model;
 		this.tools = tools;
 		this.trimmer = new HistoryTrimmer(historyTokenBudget, budget.estimator());
 		this.metrics = metrics;
 		this.budget = budget;
+		this.spend = spend;
 	}
 
 	/**
@@ -58,10 +63,15 @@ final class ModelCall {
 			.stream(this.model.providerName(), state.request.model(), limited(state, request(state)));
 	}
 
-	/** Calls the model under the tenant's token budget. */
+	/** Calls the model under the tenant's token budget and the spend budgets. */
 	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
 		return send(state, request)
+			.transformDeferred(
+					this.spend.limit(state.request.tenant(),
+							new AuditContext(state.request.keyId(), state.request.conversationId(),
+									state.request.turnId()),
+							state.request.model(), request.messages(), maxTokens))
 			.transformDeferred(this.budget.limit(state.request.tenant(), request.messages(), maxTokens));
 	}
 

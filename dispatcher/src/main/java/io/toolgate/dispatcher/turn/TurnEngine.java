@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
@@ -49,13 +50,15 @@ public class TurnEngine {
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
 	 * @param budget the tenants' model-token budgets
+	 * @param spend the spend budgets of tenants and conversations
 	 * @param framing frames tool results for the model and says so in a system notice
 	 * @param gate holds the calls that need a reviewer's approval
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, ToolResultFraming framing,
-			ApprovalGate gate) {
-		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, framing.notice());
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, SpendBudget spend,
+			ToolResultFraming framing, ApprovalGate gate) {
+		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, spend,
+				framing.notice());
 		this.toolRound = new ToolRound(dispatcher, jsonMapper, framing, settings.maxParallelTools(),
 				settings.leaseTtl(), gate);
 		this.settings = settings;

@@ -137,6 +137,7 @@ public class ErrorResponseWriter implements WebExceptionHandler {
 		body.put("type", error.errorType().type());
 		body.put("message", error.getMessage());
 		body.put("code", error.code());
+		body.putAll(error.details());
 		byte[] bytes = this.jsonMapper.writeValueAsBytes(Map.of("error", body));
 		DataBuffer buffer = response.bufferFactory().wrap(bytes);
 		return response.writeWith(Mono.just(buffer));
