@@ -39,6 +39,18 @@ public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid
 	}
 
 	/**
+	 * Whether spend is accounted at all: a price or a budget is configured. With none,
+	 * model calls skip the ledger, so an installation that does not use spend budgets
+	 * pays no store round trip for them.
+	 * @return whether spend is accounted
+	 */
+	public boolean configured() {
+		return !this.prices.isEmpty() || this.defaultPrice != null || this.conversation != null
+				|| !this.tenants.isEmpty() || this.defaultBudget.daily() != null
+				|| this.defaultBudget.monthly() != null;
+	}
+
+	/**
 	 * A model's price.
 	 *
 	 * @param inputPerMillion the price of a million prompt tokens

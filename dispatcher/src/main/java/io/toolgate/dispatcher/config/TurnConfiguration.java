@@ -63,11 +63,13 @@ public class TurnConfiguration {
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, SpendBudget spend,
-			ToolsProperties toolsProperties, ApprovalGate gate) {
+			SpendProperties spendProperties, ToolsProperties toolsProperties, ApprovalGate gate) {
 		String notice = toolsProperties.untrustedResultNotice();
 		ToolResultFraming framing = new ToolResultFraming(tools,
 				(notice != null) ? notice : ToolResultFraming.DEFAULT_NOTICE);
-		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget, spend, framing, gate);
+		// Without a price or a budget nothing is accounted: model calls skip the ledger.
+		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget,
+				spendProperties.configured() ? spend : null, framing, gate);
 	}
 
 	@Bean

@@ -36,12 +36,12 @@ final class ModelCall {
 
 	private final TokenBudget budget;
 
-	private final SpendBudget spend;
+	private final @Nullable SpendBudget spend;
 
 	private final @Nullable ChatMessage untrustedNotice;
 
 	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
-			TokenBudget budget, SpendBudget spend, @Nullable String untrustedNotice) {
+			TokenBudget budget, @Nullable SpendBudget spend, @Nullable String untrustedNotice) {
 		this.untrustedNotice = (untrustedNotice != null) ? ChatMessage.system(untrustedNotice) : null;
 		this.model = model;
 		this.tools = tools;
@@ -66,13 +66,13 @@ final class ModelCall {
 	/** Calls the model under the tenant's token budget and the spend budgets. */
 	private Flux<ModelEvent> limited(TurnState state, ChatCompletionRequest request) {
 		Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-		return send(state, request)
-			.transformDeferred(
-					this.spend.limit(state.request.tenant(),
-							new AuditContext(state.request.keyId(), state.request.conversationId(),
-									state.request.turnId()),
-							state.request.model(), request.messages(), maxTokens))
-			.transformDeferred(this.budget.limit(state.request.tenant(), request.messages(), maxTokens));
+		Flux<ModelEvent> call = send(state, request);
+		if (this.spend != null) {
+			call = call.transformDeferred(this.spend.limit(state.request.tenant(),
+					new AuditContext(state.request.keyId(), state.request.conversationId(), state.request.turnId()),
+					state.request.model(), request.messages(), maxTokens));
+		}
+		return call.transformDeferred(this.budget.limit(state.request.tenant(), request.messages(), maxTokens));
 	}
 
 	/**

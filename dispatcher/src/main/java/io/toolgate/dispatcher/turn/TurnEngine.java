@@ -18,6 +18,7 @@ import io.toolgate.streaming.openai.ToolCall;
 import io.toolgate.streaming.upstream.ModelClient;
 import io.toolgate.streaming.upstream.ModelEvent;
 import io.toolgate.streaming.upstream.UpstreamException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,12 +51,13 @@ public class TurnEngine {
 	 * @param jsonMapper JSON for tool results
 	 * @param metrics records turns and model calls
 	 * @param budget the tenants' model-token budgets
-	 * @param spend the spend budgets of tenants and conversations
+	 * @param spend the spend budgets of tenants and conversations; {@code null} when
+	 * spend is not accounted
 	 * @param framing frames tool results for the model and says so in a system notice
 	 * @param gate holds the calls that need a reviewer's approval
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
-			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, SpendBudget spend,
+			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, @Nullable SpendBudget spend,
 			ToolResultFraming framing, ApprovalGate gate) {
 		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, spend,
 				framing.notice());
