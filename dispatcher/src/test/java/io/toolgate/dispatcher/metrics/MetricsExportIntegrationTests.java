@@ -95,8 +95,11 @@ class MetricsExportIntegrationTests {
 						(request, response) -> response.status(503)
 							.sendString(request.receive().aggregate().asString().map(body -> "busy"))))
 			.bindNow();
+		// A price, so that spend is accounted and its panels have data.
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
-				registry("http://127.0.0.1:" + worker.port()).toString(), "toolgate.turn.max-concurrent-turns", 1));
+				registry("http://127.0.0.1:" + worker.port()).toString(), "toolgate.turn.max-concurrent-turns", 1,
+				"toolgate.spend.default-price.input-per-million", "2.50",
+				"toolgate.spend.default-price.output-per-million", "10"));
 		driveTraffic(app.client(GatewayApp.ACME_KEY));
 		scrape = scrapeAfterAGcPause();
 	}
