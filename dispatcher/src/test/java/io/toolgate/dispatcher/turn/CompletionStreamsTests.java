@@ -169,7 +169,11 @@ class CompletionStreamsTests {
 		@BeforeAll
 		static void startRedis() {
 			server = RedisServerProcess.start();
-			stores = RedisStores.connect(server.uri(), RedisStoreSettings.ofDefaults());
+			// A generous command timeout: what is tested is the recording, not Redis
+			// under a
+			// loaded machine.
+			stores = RedisStores.connect(server.uri(),
+					RedisStoreSettings.ofDefaults().withCommandTimeout(Duration.ofSeconds(10)));
 		}
 
 		@AfterAll
