@@ -52,13 +52,24 @@ final class GatewaySections {
 			.append("every 2 s, all held open at once; Toolgate runs with `-Xmx512m` and ")
 			.append(String.format("`--toolgate.upstream.max-connections=%d` (each open stream holds an upstream ",
 					scale.streams() + 1000))
-			.append("connection; the shipped pool of 1,000 with 4,000 waiting would refuse the rest).\n\n")
-			.append("| streams wanted | opened (turn.started received) | failed | time to open | heap used, all open | ")
-			.append("heap after full GC (live) | RSS | heap / RSS before |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+			.append("connection; the shipped pool of 1,000 with 4,000 waiting would refuse the rest). ")
+			.append(String.format(Locale.ROOT, "Streams are opened at %.0f per second. ", scale.streamOpenRate()))
 			.append(String.format(Locale.ROOT,
-					"| %d | %d | %d | %.1f s | %.0f MB | %.0f MB | %.0f MB | %.0f MB / %.0f MB |%n", result.target(),
-					result.opened(), result.failed(), result.openSeconds(), result.heapUsedMb(), result.heapAfterGcMb(),
-					result.rssMb(), result.heapBeforeMb(), result.rssBeforeMb()))
+					"Once all are open (or a minute after the last was sent), the streams are watched for %d s: ",
+					StreamsBenchmark.WINDOW.toSeconds()))
+			.append("how many receive tokens, and each token's delivery latency, from the upstream sending it (it ")
+			.append("stamps every token with its send time) to the client receiving the `token` event, through ")
+			.append("Toolgate's event log in Redis.\n\n")
+			.append("| streams wanted | opened (turn.started received) | failed | time to open | receiving tokens ")
+			.append("once all were open | token delivery p50 / p99 / max | heap used, all open | ")
+			.append("heap after full GC (live) | RSS | heap / RSS before |\n")
+			.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
+			.append(String.format(Locale.ROOT,
+					"| %d | %d | %d | %.1f s | %d | %.1f / %.1f / %.1f ms | %.0f MB | %.0f MB | %.0f MB | %.0f MB / %.0f MB |%n",
+					result.target(), result.opened(), result.failed(), result.openSeconds(), result.receiving(),
+					result.delivery().percentileMillis(50), result.delivery().percentileMillis(99),
+					result.delivery().maxMillis(), result.heapUsedMb(), result.heapAfterGcMb(), result.rssMb(),
+					result.heapBeforeMb(), result.rssBeforeMb()))
 			.append(String.format(Locale.ROOT, "%nLive heap per open stream: about %.1f KB. ",
 					(result.heapAfterGcMb() - result.heapBeforeMb()) * 1024 / Math.max(1, result.opened())))
 			.append("Target: 10,000 open streams within 512 MB of heap.\n\n");

@@ -35,7 +35,7 @@ record Scale(List<Double> rates, Duration overheadDuration, int streams, double 
 	}
 
 	static Scale full() {
-		return new Scale(List.of(500.0, 1000.0, 2000.0), Duration.ofSeconds(15), 10_000, 1000, 50, 20,
+		return new Scale(List.of(500.0, 1000.0, 2000.0), Duration.ofSeconds(15), 10_000, 500, 50, 20,
 				List.of(500, 1000, 2000, 5000), Duration.ofSeconds(40), Duration.ofSeconds(15), 200,
 				List.of(200.0, 500.0, 1000.0), List.of(200.0, 500.0), Duration.ofSeconds(15));
 	}

@@ -50,10 +50,14 @@ final class TargetsTable {
 	}
 
 	void streams(StreamsBenchmark.Result result) {
-		this.rows.add(new Row("open SSE turn streams on one replica, 0 errors",
-				result.opened() + " opened of " + result.target() + ", " + result.failed() + " failed", "–",
-				"= " + STREAMS_TARGET + ", 0 failed",
-				result.target() >= STREAMS_TARGET && result.opened() == result.target() && result.failed() == 0));
+		this.rows.add(new Row("open SSE turn streams on one replica, each receiving its events, 0 errors",
+				result.opened() + " opened of " + result.target() + ", " + result.failed() + " failed, "
+						+ result.receiving() + " receiving tokens; token delivery p50 "
+						+ fmt(result.delivery().percentileMillis(50)) + " ms, p99 "
+						+ fmt(result.delivery().percentileMillis(99)) + " ms",
+				"–", "= " + STREAMS_TARGET + ", all receiving, 0 failed",
+				result.target() >= STREAMS_TARGET && result.opened() == result.target()
+						&& result.receiving() == result.target() && result.failed() == 0));
 		this.rows.add(new Row("heap with the streams open (after a full GC)", fmt(result.heapAfterGcMb()) + " MB",
 				"before opening " + fmt(result.heapBeforeMb()) + " MB", "≤ " + fmt(STREAMS_HEAP_MB) + " MB",
 				result.heapAfterGcMb() <= STREAMS_HEAP_MB));

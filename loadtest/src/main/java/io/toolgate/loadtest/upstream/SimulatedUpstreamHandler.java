@@ -32,7 +32,24 @@ final class SimulatedUpstreamHandler {
 
 	private final byte[] models;
 
+	private final boolean stampTokens;
+
 	SimulatedUpstreamHandler(SimulatedModelClient model, JsonMapper jsonMapper, @Nullable String requiredKey) {
+		this(model, jsonMapper, requiredKey, false);
+	}
+
+	/**
+	 * Creates the routes.
+	 * @param model the simulated model
+	 * @param jsonMapper JSON of requests and responses
+	 * @param requiredKey the bearer key clients must send, or {@code null}
+	 * @param stampTokens whether each streamed token starts with the epoch milliseconds
+	 * at which it was sent (see {@link TokenStamps}), for clients that measure delivery
+	 * latency
+	 */
+	SimulatedUpstreamHandler(SimulatedModelClient model, JsonMapper jsonMapper, @Nullable String requiredKey,
+			boolean stampTokens) {
+		this.stampTokens = stampTokens;
 		this.model = model;
 		this.jsonMapper = jsonMapper;
 		this.requiredAuthorization = (requiredKey != null && !requiredKey.isBlank()) ? "Bearer " + requiredKey : null;
@@ -86,6 +103,10 @@ final class SimulatedUpstreamHandler {
 					&& Boolean.TRUE.equals(request.streamOptions().includeUsage());
 			Flux<byte[]> paced = settings
 				.pace(Flux.fromIterable(new SimulatedChunks(this.jsonMapper, reply, created).groups(includeUsage)));
+			if (this.stampTokens) {
+				// Stamped as each group goes out, after its pacing delay.
+				paced = paced.map((group) -> TokenStamps.stamp(group, System.currentTimeMillis()));
+			}
 			return response.status(200)
 				.header("Content-Type", "text/event-stream")
 				.header("Cache-Control", "no-cache")

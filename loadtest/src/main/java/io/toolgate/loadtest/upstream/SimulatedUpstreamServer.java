@@ -114,8 +114,10 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 	 * Runs a server until the JVM stops. Options: {@code --host=} (default 127.0.0.1),
 	 * {@code --port=} (default 8081), {@code --ttft-ms=}, {@code --inter-token-ms=},
 	 * {@code --reply-words=}, {@code --tool-calls=}, {@code --error-rate=},
-	 * {@code --cut-rate=}, {@code --seed=} and {@code --key=} (required bearer key).
-	 * Unset options keep {@link SimulatedModelSettings#ofDefaults()}.
+	 * {@code --cut-rate=}, {@code --seed=}, {@code --stamp-tokens=} ({@code true} starts
+	 * every streamed token with the epoch milliseconds it was sent at, see
+	 * {@link TokenStamps}) and {@code --key=} (required bearer key). Unset options keep
+	 * {@link SimulatedModelSettings#ofDefaults()}.
 	 * @param args the options
 	 */
 	public static void main(String[] args) {
@@ -131,7 +133,7 @@ public final class SimulatedUpstreamServer implements AutoCloseable {
 				Long.parseLong(options.getOrDefault("seed", "0")));
 		SimulatedModelClient model = new SimulatedModelClient(settings);
 		SimulatedUpstreamHandler handler = new SimulatedUpstreamHandler(model, StreamingJson.mapper(),
-				options.get("key"));
+				options.get("key"), Boolean.parseBoolean(options.getOrDefault("stamp-tokens", "false")));
 		HttpServer.create()
 			.host(options.getOrDefault("host", LOOPBACK))
 			.port(Integer.parseInt(options.getOrDefault("port", "8081")))
