@@ -49,7 +49,7 @@ final class GatewaySections {
 		StringBuilder body = new StringBuilder();
 		body.append("## 2. Open SSE streams\n\n")
 			.append("Native turns (`POST /v1/conversations/{id}/turns`) against an upstream that streams one token ")
-			.append("every 2 s, all held open at once; Toolgate runs with `-Xmx512m` and ")
+			.append("every 2 s for five minutes, all held open at once; Toolgate runs with `-Xmx512m` and ")
 			.append(String.format("`--toolgate.upstream.max-connections=%d` (each open stream holds an upstream ",
 					scale.streams() + 1000))
 			.append("connection; the shipped pool of 1,000 with 4,000 waiting would refuse the rest). ")

@@ -52,7 +52,7 @@ final class Measurements {
 	/** Section 2: as many native turns held open at once as the scale asks for. */
 	void streams() {
 		ManagedProcess upstream = this.fleet
-			.upstreamNow(List.of("--ttft-ms=100", "--inter-token-ms=2000", "--reply-words=40", "--stamp-tokens=true"));
+			.upstreamNow(List.of("--ttft-ms=100", "--inter-token-ms=2000", "--reply-words=150", "--stamp-tokens=true"));
 		ManagedProcess toolgate = this.toolgates.withoutLimitsNow("streams", "-Xmx512m", upstream, Registries.empty(),
 				// Every open stream holds an upstream connection; the shipped pool has
 				// 1,000 (and 4,000 waiting).

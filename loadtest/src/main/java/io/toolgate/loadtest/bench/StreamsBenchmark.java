@@ -16,7 +16,7 @@ import reactor.core.publisher.Flux;
 
 /**
  * Concurrency: opens native turn streams against a slow upstream (each turn streams for
- * about a minute), holds them all open, and reads the gateway's heap (before and after a
+ * five minutes), holds them all open, and reads the gateway's heap (before and after a
  * full GC) and resident set size. Once all are open, it watches them for {@link #WINDOW}:
  * which streams receive tokens, and how long each token took from the upstream to this
  * client (the upstream stamps each token with the time it sent it, see
