@@ -36,8 +36,22 @@ public final class SseMetrics {
 
 	private final AtomicInteger openChatCompletions = new AtomicInteger();
 
+	private final Counter conversationEvents;
+
+	private final Counter chatCompletionEvents;
+
+	private final Counter conversationDisconnects;
+
+	private final Counter chatCompletionDisconnects;
+
 	SseMetrics(MeterRegistry registry) {
 		this.registry = registry;
+		this.conversationEvents = counter("toolgate.sse.events", "Server-Sent data events sent", CONVERSATIONS);
+		this.chatCompletionEvents = counter("toolgate.sse.events", "Server-Sent data events sent", CHAT_COMPLETIONS);
+		this.conversationDisconnects = counter("toolgate.sse.disconnects", "Streams the client left before their end",
+				CONVERSATIONS);
+		this.chatCompletionDisconnects = counter("toolgate.sse.disconnects", "Streams the client left before their end",
+				CHAT_COMPLETIONS);
 		gauge(CONVERSATIONS, this.openConversations);
 		gauge(CHAT_COMPLETIONS, this.openChatCompletions);
 		for (String api : new String[] { CONVERSATIONS, CHAT_COMPLETIONS }) {
@@ -86,14 +100,17 @@ public final class SseMetrics {
 	 * @return the same frames
 	 */
 	public <T> Flux<T> frames(String api, Flux<T> frames) {
-		AtomicInteger open = CONVERSATIONS.equals(api) ? this.openConversations : this.openChatCompletions;
-		Counter events = counter("toolgate.sse.events", "Server-Sent data events sent", api);
+		boolean conversations = CONVERSATIONS.equals(api);
+		AtomicInteger open = conversations ? this.openConversations : this.openChatCompletions;
+		// Looked up once, not registered again per stream.
+		Counter events = conversations ? this.conversationEvents : this.chatCompletionEvents;
+		Counter disconnects = conversations ? this.conversationDisconnects : this.chatCompletionDisconnects;
 		return Flux.defer(() -> {
 			open.incrementAndGet();
 			return frames.doOnNext(frame -> events.increment()).doFinally(signal -> {
 				open.decrementAndGet();
 				if (signal == SignalType.CANCEL) {
-					counter("toolgate.sse.disconnects", "Streams the client left before their end", api).increment();
+					disconnects.increment();
 				}
 			});
 		});

@@ -35,6 +35,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -283,11 +284,16 @@ public class ChatCompletionsHandler {
 	 * approval (or a slow tool) is not cut by an idle proxy; they stop with the stream.
 	 */
 	private Flux<DataBuffer> withHeartbeats(Flux<DataBuffer> frames) {
-		return frames.publish(shared -> Flux.merge(shared,
-				Flux.interval(this.heartbeatInterval)
-					.onBackpressureDrop()
-					.map(tick -> SseFrames.heartbeat())
-					.takeUntilOther(shared.ignoreElements())));
+		// Not publish(): the frames are subscribed once, and each passes the merge at the
+		// cost of a method call instead of a queue of its own.
+		return Flux.defer(() -> {
+			Sinks.Empty<Void> framesEnded = Sinks.empty();
+			Flux<DataBuffer> heartbeats = Flux.interval(this.heartbeatInterval)
+				.onBackpressureDrop()
+				.map(tick -> SseFrames.heartbeat())
+				.takeUntilOther(framesEnded.asMono());
+			return Flux.merge(frames.doFinally(signal -> framesEnded.tryEmitEmpty()), heartbeats);
+		});
 	}
 
 	/** A turn's stored event, read back. */
