@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -238,6 +239,7 @@ public class DetachedTurns {
 			Supplier<TurnEnds.@Nullable Answer> answers) {
 		AtomicBoolean ended = new AtomicBoolean();
 		AtomicBoolean suspended = new AtomicBoolean();
+		List<StoredEvent> held = new CopyOnWriteArrayList<>();
 		// Appends are fenced by the turn's lease: once another replica takes the turn
 		// over, this one's are refused.
 		TurnLease lease = Objects.requireNonNull(turn.lease(), "lease");
@@ -262,20 +264,31 @@ public class DetachedTurns {
 				if (stored.terminal()) {
 					this.turns.endedWithLease(turn);
 				}
-				feed.tryEmitNext(stored);
+				// A suspending turn's approval.required events, its last, reach local
+				// readers once its lease is released (below), for the same reason.
+				if (TurnEvent.ApprovalRequired.TYPE.equals(stored.type())) {
+					held.add(stored);
+				}
+				else {
+					feed.tryEmitNext(stored);
+				}
 			})
 			.then()
 			.timeout(this.settings.deadline().plus(this.settings.leaseTtl()))
-			.doOnSuccess(ignored -> feed.tryEmitComplete())
 			.onErrorResume(ex -> {
 				logger.warn("Turn {} could not record its events: {}", key.turnId(), ex.toString());
 				// Local readers end with the failure; a client resuming elsewhere reads
 				// what the log holds.
+				held.clear();
 				feed.tryEmitError(ex);
 				return Mono.empty();
 			})
-			.doFinally(signal -> this.localFeeds.remove(key, feed))
-			.then(Mono.defer(() -> this.turns.finish(turn)));
+			.then(Mono.defer(() -> this.turns.finish(turn)))
+			.doFinally(signal -> {
+				held.forEach(feed::tryEmitNext);
+				feed.tryEmitComplete();
+				this.localFeeds.remove(key, feed);
+			});
 		Disposable[] handle = new Disposable[1];
 		handle[0] = run.doFinally(signal -> {
 			if (handle[0] != null) {
