@@ -111,44 +111,82 @@ public final class ToolRegistry {
 	}
 
 	/**
-	 * Finds a tool by its exact name.
-	 * @param name the name the model or client gave
+	 * Finds a tool by its exact name, whatever tenants it is for. For a tenant's calls
+	 * and listings use {@link #find(String, String)}.
+	 * @param name the name
 	 * @return the tool, or empty if there is none
 	 */
 	public Optional<RegisteredTool> find(String name) {
 		return Optional.ofNullable(this.snapshot.byName().get(name));
 	}
 
-	/** Every tool, in registry order. */
+	/**
+	 * Finds a tool a tenant may use by its exact name: a tool kept for other tenants is
+	 * not found, exactly as one that does not exist.
+	 * @param name the name the model or client gave
+	 * @param tenant the tenant asking
+	 * @return the tool, or empty if there is none the tenant may use
+	 */
+	public Optional<RegisteredTool> find(String name, String tenant) {
+		return find(name).filter((tool) -> tool.spec().visibleTo(tenant));
+	}
+
+	/** Every tool, whatever tenants it is for, in registry order. */
 	public List<RegisteredTool> all() {
 		return this.snapshot.all();
 	}
 
 	/**
-	 * The OpenAI tool definitions of every tool, in registry order, for the model
-	 * request.
+	 * The tools a tenant may use, in registry order.
+	 * @param tenant the tenant
+	 * @return the tools
 	 */
+	public List<RegisteredTool> all(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.restricted() ? current.all().stream().filter((tool) -> tool.spec().visibleTo(tenant)).toList()
+				: current.all();
+	}
+
 	/**
-	 * Whether some call of a registered tool may wait for a reviewer's approval: a tool
-	 * whose approval policy holds some calls. Kept with the tools, so asking costs
-	 * nothing.
+	 * The OpenAI tool definitions of the tools a tenant may use, in registry order, for
+	 * the model request.
+	 * @param tenant the tenant
+	 * @return the definitions
 	 */
-	public boolean mayHoldCalls() {
-		return this.snapshot.mayHoldCalls();
+	public List<ToolDefinition> definitions(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.restricted() ? all(tenant).stream().map(RegisteredTool::definition).toList()
+				: current.definitions();
 	}
 
-	public List<ToolDefinition> definitions() {
-		return this.snapshot.definitions();
+	/**
+	 * Whether some call of a tool the tenant may use may wait for a reviewer's approval:
+	 * a tool whose approval policy holds some calls.
+	 * @param tenant the tenant
+	 * @return whether one of its tools may hold a call
+	 */
+	public boolean mayHoldCalls(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.mayHoldCalls()
+				&& (!current.restricted() || all(tenant).stream().anyMatch(ToolRegistry::mayHold));
 	}
 
-	/** One state of the registry, read without locking. */
+	private static boolean mayHold(RegisteredTool tool) {
+		return tool.spec().approval().mayHold(tool.spec().riskTier());
+	}
+
+	/**
+	 * One state of the registry, read without locking; {@code restricted} when some tool
+	 * is kept for some tenants, so listings must be filtered.
+	 */
 	private record Snapshot(Map<String, RegisteredTool> byName, List<RegisteredTool> all,
-			List<ToolDefinition> definitions, boolean mayHoldCalls) {
+			List<ToolDefinition> definitions, boolean mayHoldCalls, boolean restricted) {
 
 		Snapshot(Map<String, RegisteredTool> byName) {
 			this(Map.copyOf(byName), List.copyOf(byName.values()),
 					byName.values().stream().map(RegisteredTool::definition).toList(),
-					byName.values().stream().anyMatch(tool -> tool.spec().approval().mayHold(tool.spec().riskTier())));
+					byName.values().stream().anyMatch(ToolRegistry::mayHold),
+					byName.values().stream().anyMatch(tool -> !tool.spec().tenants().isEmpty()));
 		}
 
 	}

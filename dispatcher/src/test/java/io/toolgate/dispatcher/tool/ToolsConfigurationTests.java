@@ -33,7 +33,7 @@ class ToolsConfigurationTests {
 	void startsWithTheDemoRegistryByDefault() {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(ToolRegistry.class).definitions()).extracting(d -> d.function().name())
+			assertThat(context.getBean(ToolRegistry.class).definitions("acme")).extracting(d -> d.function().name())
 				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
 			ToolsProperties properties = context.getBean(ToolsProperties.class);
 			assertThat(properties.maxResponseSize().toMegabytes()).isEqualTo(1);

@@ -29,9 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code Mcp-Session-Id}, every request answered with one JSON response, no SSE stream,
  * so any replica answers any request. The caller is the tenant of its
  * {@code Authorization: Bearer} key (the API key filter covers {@code /mcp}).
- * {@code tools/list} lists the registry's tools in registry order; {@code tools/call}
- * runs through the same dispatch as {@code POST /v1/tools/{name}/invocations}
- * (validation, rate limits, bulkhead, retries, metrics; an
+ * {@code tools/list} lists the tools that tenant may use in registry order (a tool kept
+ * for other tenants is absent, and calling it is an unknown tool's error);
+ * {@code tools/call} runs through the same dispatch as {@code POST
+ * /v1/tools/{name}/invocations} (validation, rate limits, bulkhead, retries, metrics; an
  * {@code io.toolgate/idempotency-key} in {@code _meta} makes it run at most once). A
  * failed call is an {@code isError} result; an unknown tool is JSON-RPC error -32602.
  */
@@ -101,7 +102,7 @@ public final class McpEndpoint {
 			return switch (method) {
 				case "initialize" -> result(id, initialize(params));
 				case "ping" -> result(id, this.json.createObjectNode());
-				case "tools/list" -> result(id, list());
+				case "tools/list" -> result(id, list(tenant));
 				case "tools/call" -> call(id, params, tenant);
 				default -> error(HttpStatus.OK, id, -32601, "Method not found: " + method);
 			};
@@ -117,10 +118,10 @@ public final class McpEndpoint {
 		return result;
 	}
 
-	private ObjectNode list() {
+	private ObjectNode list(String tenant) {
 		ObjectNode result = this.json.createObjectNode();
 		ArrayNode tools = result.putArray("tools");
-		List<RegisteredTool> all = this.registry.all();
+		List<RegisteredTool> all = this.registry.all(tenant);
 		for (RegisteredTool tool : all) {
 			tools.addObject()
 				.put("name", tool.name())
@@ -132,7 +133,8 @@ public final class McpEndpoint {
 
 	private Mono<ServerResponse> call(JsonNode id, JsonNode params, String tenant) {
 		String name = params.path("name").asString("");
-		RegisteredTool tool = this.registry.find(name).orElse(null);
+		// A tool kept for other tenants is unknown here, with the same error.
+		RegisteredTool tool = this.registry.find(name, tenant).orElse(null);
 		if (tool == null) {
 			return error(HttpStatus.OK, id, -32602, "Unknown tool: " + name);
 		}
