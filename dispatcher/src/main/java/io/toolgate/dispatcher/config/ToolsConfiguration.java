@@ -11,7 +11,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.toolgate.dispatcher.auth.ApiKeyResolver;
 import io.toolgate.dispatcher.health.McpServersHealthIndicator;
-import io.toolgate.dispatcher.metrics.McpClientMetrics;
+import io.toolgate.dispatcher.metrics.McpOperationMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
@@ -137,15 +137,19 @@ public class ToolsConfiguration {
 				json.getIfAvailable(JsonMapper::shared), McpJsonDefaults.getMapper(), builder,
 				meters.stream()
 					.findFirst()
-					.<McpOperationObserver>map(McpClientMetrics::new)
+					.<McpOperationObserver>map(McpOperationMetrics::client)
 					.orElse(McpOperationObserver.NOOP));
 	}
 
 	/** {@code /mcp}: the tools served to MCP clients, beside the API routes. */
 	@Bean
 	RouterFunction<ServerResponse> mcpRoutes(ToolRegistry registry, IdempotentDispatch dispatcher,
-			ObjectProvider<JsonMapper> json) {
-		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared));
+			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters) {
+		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared),
+				meters.stream()
+					.findFirst()
+					.<McpOperationObserver>map(McpOperationMetrics::server)
+					.orElse(McpOperationObserver.NOOP));
 		return RouterFunctions.route()
 			.POST("/mcp", endpoint::handle)
 			.GET("/mcp", endpoint::notAllowed)

@@ -1,11 +1,15 @@
 package io.toolgate.dispatcher.tool;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.toolgate.streaming.openai.ToolDefinition;
@@ -24,6 +28,8 @@ public final class ToolRegistry {
 	private final Map<String, List<RegisteredTool>> groups = new TreeMap<>();
 
 	private volatile Snapshot snapshot;
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
 	private ToolRegistry(List<RegisteredTool> tools) {
 		Map<String, RegisteredTool> byName = new LinkedHashMap<>();
@@ -106,8 +112,38 @@ public final class ToolRegistry {
 				}
 			}
 		});
+		List<RegisteredTool> before = this.snapshot.all();
 		this.snapshot = new Snapshot(byName);
+		notifyListeners(before, this.snapshot.all());
 		return clashes;
+	}
+
+	/**
+	 * Tells a listener of every tool registered now (as added), then of every change, in
+	 * order, each as it happens. Called under the registry's lock: a listener must be
+	 * quick and must not call back into {@link #replaceGroup}.
+	 * @param listener hears of tools that join and leave
+	 */
+	public synchronized void subscribe(Listener listener) {
+		listener.changed(this.snapshot.all(), List.of());
+		this.listeners.add(listener);
+	}
+
+	private void notifyListeners(List<RegisteredTool> before, List<RegisteredTool> after) {
+		Set<RegisteredTool> was = identities(before);
+		Set<RegisteredTool> is = identities(after);
+		List<RegisteredTool> removed = before.stream().filter((tool) -> !is.contains(tool)).toList();
+		List<RegisteredTool> added = after.stream().filter((tool) -> !was.contains(tool)).toList();
+		if (!removed.isEmpty() || !added.isEmpty()) {
+			this.listeners.forEach((listener) -> listener.changed(added, removed));
+		}
+	}
+
+	/** The tools as a set by identity: a recompiled tool is another tool. */
+	private static Set<RegisteredTool> identities(List<RegisteredTool> tools) {
+		Set<RegisteredTool> set = Collections.newSetFromMap(new IdentityHashMap<>());
+		set.addAll(tools);
+		return set;
 	}
 
 	/**
@@ -173,6 +209,20 @@ public final class ToolRegistry {
 
 	private static boolean mayHold(RegisteredTool tool) {
 		return tool.spec().approval().mayHold(tool.spec().riskTier());
+	}
+
+	/** Hears of the tools that join and leave the registry (MCP servers' tools). */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Tools joined or left; a tool whose definition changed leaves and its new
+		 * version joins. Removals are to be applied before additions.
+		 * @param added the tools that joined
+		 * @param removed the tools that left
+		 */
+		void changed(List<RegisteredTool> added, List<RegisteredTool> removed);
+
 	}
 
 	/**

@@ -73,6 +73,25 @@ class ToolRegistryTests {
 		assertThat(registry.mayHoldCalls("globex")).isFalse();
 	}
 
+	@Test
+	void aListenerHearsOfTheToolsNowThenOfEachThatJoinsOrLeaves() {
+		ToolRegistry registry = registry(spec("low", RiskTier.LOW, ToolApprovalPolicy.BY_RISK));
+		List<String> heard = new java.util.ArrayList<>();
+		registry.subscribe((added, removed) -> heard.add("+" + added.stream().map(RegisteredTool::name).toList() + " -"
+				+ removed.stream().map(RegisteredTool::name).toList()));
+		RegisteredTool read = compile(spec("server_read", RiskTier.LOW, ToolApprovalPolicy.BY_RISK));
+		registry.replaceGroup("server", List.of(read));
+		// The same tool again: nothing changed.
+		registry.replaceGroup("server", List.of(read));
+		// A recompiled tool of the same name leaves and joins.
+		registry.replaceGroup("server",
+				List.of(compile(spec("server_read", RiskTier.LOW, ToolApprovalPolicy.BY_RISK))));
+		registry.replaceGroup("server", List.of());
+
+		assertThat(heard).containsExactly("+[low] -[]", "+[server_read] -[]", "+[server_read] -[server_read]",
+				"+[] -[server_read]");
+	}
+
 	private static ToolSpec kept(ToolSpec spec, String... tenants) {
 		return new ToolSpec(spec.name(), spec.description(), spec.inputSchema(), spec.executor(), spec.timeout(),
 				spec.retry(), spec.maxConcurrency(), spec.riskTier(), spec.circuitBreaker(), spec.maxResultChars(),
