@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps API keys to tenants. Only SHA-256 hashes of keys are held; lookups hash the
@@ -40,6 +41,11 @@ public final class ApiKeyResolver {
 			}
 		}
 		return Optional.ofNullable(found).map(Tenant::new);
+	}
+
+	/** The tenants some key acts for. */
+	public Set<String> tenants() {
+		return Set.copyOf(this.tenantsByHash.values());
 	}
 
 	/** Whether no key is configured. */

@@ -2,12 +2,16 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.toolgate.dispatcher.auth.ApiKeyResolver;
 import io.toolgate.dispatcher.health.McpServersHealthIndicator;
-import io.toolgate.dispatcher.metrics.McpClientMetrics;
+import io.toolgate.dispatcher.metrics.McpOperationMetrics;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.ExecutorSpec;
 import io.toolgate.dispatcher.tool.HttpToolExecutor;
@@ -71,14 +75,34 @@ public class ToolsConfiguration {
 
 	@Bean
 	LoadedRegistry loadedRegistry(ToolsProperties properties, BuiltinToolExecutor builtin,
-			ObjectProvider<JsonMapper> jsonProvider, ResourceLoader resourceLoader) {
+			ObjectProvider<JsonMapper> jsonProvider, ResourceLoader resourceLoader,
+			ObjectProvider<ApiKeyResolver> keys) {
 		JsonMapper json = jsonProvider.getIfAvailable(JsonMapper::shared);
 		// A plain path is a file, as before; classpath: and file: locations resolve as
 		// Spring resources.
 		ResourceLoader locations = ApplicationResourceLoader.get(resourceLoader, true);
 		// Blocking file read, once, while the context starts: no event loop is running
 		// yet.
-		return new ToolRegistryLoader(json, builtin.names(), locations).loadAll(properties.registry());
+		LoadedRegistry loaded = new ToolRegistryLoader(json, builtin.names(), locations).loadAll(properties.registry());
+		keys.ifAvailable((resolver) -> warnOfTenantsWithoutKeys(loaded, resolver.tenants()));
+		return loaded;
+	}
+
+	/**
+	 * A tool kept for a tenant no key acts for is a likely typo, yet not an error: keys
+	 * may be added by the next deployment, and a tool no one may use does no harm.
+	 */
+	private static void warnOfTenantsWithoutKeys(LoadedRegistry loaded, Set<String> known) {
+		Map<String, Set<String>> named = new TreeMap<>();
+		loaded.tools().forEach((spec) -> named.put(spec.name(), spec.tenants()));
+		loaded.mcpServers().forEach((server) -> named.put(server.name(), server.tenants()));
+		named.forEach((tool, tenants) -> {
+			List<String> unknown = tenants.stream().filter((tenant) -> !known.contains(tenant)).sorted().toList();
+			if (!unknown.isEmpty() && !known.isEmpty()) {
+				logger.warn("Tool '{}' is kept for tenants {} that no API key acts for (tenants with keys: {})", tool,
+						unknown, known.stream().sorted().toList());
+			}
+		});
 	}
 
 	@Bean
@@ -113,15 +137,19 @@ public class ToolsConfiguration {
 				json.getIfAvailable(JsonMapper::shared), McpJsonDefaults.getMapper(), builder,
 				meters.stream()
 					.findFirst()
-					.<McpOperationObserver>map(McpClientMetrics::new)
+					.<McpOperationObserver>map(McpOperationMetrics::client)
 					.orElse(McpOperationObserver.NOOP));
 	}
 
 	/** {@code /mcp}: the tools served to MCP clients, beside the API routes. */
 	@Bean
 	RouterFunction<ServerResponse> mcpRoutes(ToolRegistry registry, IdempotentDispatch dispatcher,
-			ObjectProvider<JsonMapper> json) {
-		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared));
+			ObjectProvider<JsonMapper> json, ObjectProvider<MeterRegistry> meters) {
+		McpEndpoint endpoint = new McpEndpoint(registry, dispatcher, json.getIfAvailable(JsonMapper::shared),
+				meters.stream()
+					.findFirst()
+					.<McpOperationObserver>map(McpOperationMetrics::server)
+					.orElse(McpOperationObserver.NOOP));
 		return RouterFunctions.route()
 			.POST("/mcp", endpoint::handle)
 			.GET("/mcp", endpoint::notAllowed)

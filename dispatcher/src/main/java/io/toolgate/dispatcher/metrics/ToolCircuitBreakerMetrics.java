@@ -1,11 +1,14 @@
 package io.toolgate.dispatcher.metrics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.toolgate.dispatcher.tool.RegisteredTool;
@@ -13,8 +16,10 @@ import io.toolgate.dispatcher.tool.ToolCircuitBreaker;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 
 /**
- * Circuit breaker state of every registered tool whose breaker is enabled, all registered
- * at start-up so that the series exist before the first transition:
+ * Circuit breaker state of every registered tool whose breaker is enabled, declared or
+ * discovered on an MCP server, each registered as the tool joins the registry so that the
+ * series exist before the first transition (a tool that leaves takes its state gauges
+ * with it):
  * <ul>
  * <li>{@code toolgate.tool.circuit.state}, labelled {@code tool} and {@code state}
  * ({@code closed}, {@code open}, {@code half_open}): 1 for the current state, 0 for the
@@ -34,7 +39,7 @@ public final class ToolCircuitBreakerMetrics implements MeterBinder {
 
 	/**
 	 * Creates the binder.
-	 * @param registry the tools, fixed at start-up
+	 * @param registry the tools, followed as they change
 	 */
 	public ToolCircuitBreakerMetrics(ToolRegistry registry) {
 		this.registry = registry;
@@ -42,19 +47,29 @@ public final class ToolCircuitBreakerMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
-		for (RegisteredTool tool : this.registry.all()) {
-			if (tool.circuitBreaker().enabled()) {
-				bind(tool.name(), tool.circuitBreaker(), meters);
+		// Each tool's state gauges, to remove when it leaves; changes arrive one at a
+		// time, under the registry's lock.
+		Map<RegisteredTool, List<Meter>> gauges = new IdentityHashMap<>();
+		this.registry.subscribe((added, removed) -> {
+			for (RegisteredTool tool : removed) {
+				gauges.getOrDefault(tool, List.of()).forEach(meters::remove);
+				gauges.remove(tool);
 			}
-		}
+			for (RegisteredTool tool : added) {
+				if (tool.circuitBreaker().enabled()) {
+					gauges.put(tool, bind(tool.name(), tool.circuitBreaker(), meters));
+				}
+			}
+		});
 	}
 
-	private static void bind(String name, ToolCircuitBreaker breaker, MeterRegistry meters) {
+	private static List<Meter> bind(String name, ToolCircuitBreaker breaker, MeterRegistry meters) {
+		List<Meter> gauges = new ArrayList<>();
 		for (String state : ToolCircuitBreaker.STATES) {
-			Gauge.builder("toolgate.tool.circuit.state", breaker, (b) -> state.equals(b.state()) ? 1 : 0)
+			gauges.add(Gauge.builder("toolgate.tool.circuit.state", breaker, (b) -> state.equals(b.state()) ? 1 : 0)
 				.description("1 for the current state of the tool's circuit breaker on this replica, else 0")
 				.tags("tool", name, "state", state)
-				.register(meters);
+				.register(meters));
 		}
 		Map<String, Counter> counters = new HashMap<>();
 		for (List<String> transition : TRANSITIONS) {
@@ -70,6 +85,7 @@ public final class ToolCircuitBreakerMetrics implements MeterBinder {
 				counter.increment();
 			}
 		});
+		return gauges;
 	}
 
 	private static String key(String from, String to) {

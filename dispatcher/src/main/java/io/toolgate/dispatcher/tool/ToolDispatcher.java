@@ -105,7 +105,8 @@ public class ToolDispatcher {
 	public Mono<ToolResult> dispatch(ToolInvocation invocation) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			RegisteredTool tool = this.registry.find(invocation.toolName()).orElse(null);
+			// A tool kept for other tenants is unknown to this one, to the same result.
+			RegisteredTool tool = this.registry.find(invocation.toolName(), invocation.tenant()).orElse(null);
 			String toolTag = (tool != null) ? tool.name() : "unknown";
 			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
 				.flatMap(result -> this.auditor.completed(invocation, tool, result)));

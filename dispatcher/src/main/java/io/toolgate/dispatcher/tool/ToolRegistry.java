@@ -1,11 +1,15 @@
 package io.toolgate.dispatcher.tool;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import io.toolgate.streaming.openai.ToolDefinition;
@@ -24,6 +28,8 @@ public final class ToolRegistry {
 	private final Map<String, List<RegisteredTool>> groups = new TreeMap<>();
 
 	private volatile Snapshot snapshot;
+
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
 	private ToolRegistry(List<RegisteredTool> tools) {
 		Map<String, RegisteredTool> byName = new LinkedHashMap<>();
@@ -106,49 +112,131 @@ public final class ToolRegistry {
 				}
 			}
 		});
+		List<RegisteredTool> before = this.snapshot.all();
 		this.snapshot = new Snapshot(byName);
+		notifyListeners(before, this.snapshot.all());
 		return clashes;
 	}
 
 	/**
-	 * Finds a tool by its exact name.
-	 * @param name the name the model or client gave
+	 * Tells a listener of every tool registered now (as added), then of every change, in
+	 * order, each as it happens. Called under the registry's lock: a listener must be
+	 * quick and must not call back into {@link #replaceGroup}.
+	 * @param listener hears of tools that join and leave
+	 */
+	public synchronized void subscribe(Listener listener) {
+		listener.changed(this.snapshot.all(), List.of());
+		this.listeners.add(listener);
+	}
+
+	private void notifyListeners(List<RegisteredTool> before, List<RegisteredTool> after) {
+		Set<RegisteredTool> was = identities(before);
+		Set<RegisteredTool> is = identities(after);
+		List<RegisteredTool> removed = before.stream().filter((tool) -> !is.contains(tool)).toList();
+		List<RegisteredTool> added = after.stream().filter((tool) -> !was.contains(tool)).toList();
+		if (!removed.isEmpty() || !added.isEmpty()) {
+			this.listeners.forEach((listener) -> listener.changed(added, removed));
+		}
+	}
+
+	/** The tools as a set by identity: a recompiled tool is another tool. */
+	private static Set<RegisteredTool> identities(List<RegisteredTool> tools) {
+		Set<RegisteredTool> set = Collections.newSetFromMap(new IdentityHashMap<>());
+		set.addAll(tools);
+		return set;
+	}
+
+	/**
+	 * Finds a tool by its exact name, whatever tenants it is for. For a tenant's calls
+	 * and listings use {@link #find(String, String)}.
+	 * @param name the name
 	 * @return the tool, or empty if there is none
 	 */
 	public Optional<RegisteredTool> find(String name) {
 		return Optional.ofNullable(this.snapshot.byName().get(name));
 	}
 
-	/** Every tool, in registry order. */
+	/**
+	 * Finds a tool a tenant may use by its exact name: a tool kept for other tenants is
+	 * not found, exactly as one that does not exist.
+	 * @param name the name the model or client gave
+	 * @param tenant the tenant asking
+	 * @return the tool, or empty if there is none the tenant may use
+	 */
+	public Optional<RegisteredTool> find(String name, String tenant) {
+		return find(name).filter((tool) -> tool.spec().visibleTo(tenant));
+	}
+
+	/** Every tool, whatever tenants it is for, in registry order. */
 	public List<RegisteredTool> all() {
 		return this.snapshot.all();
 	}
 
 	/**
-	 * The OpenAI tool definitions of every tool, in registry order, for the model
-	 * request.
+	 * The tools a tenant may use, in registry order.
+	 * @param tenant the tenant
+	 * @return the tools
 	 */
+	public List<RegisteredTool> all(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.restricted() ? current.all().stream().filter((tool) -> tool.spec().visibleTo(tenant)).toList()
+				: current.all();
+	}
+
 	/**
-	 * Whether some call of a registered tool may wait for a reviewer's approval: a tool
-	 * whose approval policy holds some calls. Kept with the tools, so asking costs
-	 * nothing.
+	 * The OpenAI tool definitions of the tools a tenant may use, in registry order, for
+	 * the model request.
+	 * @param tenant the tenant
+	 * @return the definitions
 	 */
-	public boolean mayHoldCalls() {
-		return this.snapshot.mayHoldCalls();
+	public List<ToolDefinition> definitions(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.restricted() ? all(tenant).stream().map(RegisteredTool::definition).toList()
+				: current.definitions();
 	}
 
-	public List<ToolDefinition> definitions() {
-		return this.snapshot.definitions();
+	/**
+	 * Whether some call of a tool the tenant may use may wait for a reviewer's approval:
+	 * a tool whose approval policy holds some calls.
+	 * @param tenant the tenant
+	 * @return whether one of its tools may hold a call
+	 */
+	public boolean mayHoldCalls(String tenant) {
+		Snapshot current = this.snapshot;
+		return current.mayHoldCalls()
+				&& (!current.restricted() || all(tenant).stream().anyMatch(ToolRegistry::mayHold));
 	}
 
-	/** One state of the registry, read without locking. */
+	private static boolean mayHold(RegisteredTool tool) {
+		return tool.spec().approval().mayHold(tool.spec().riskTier());
+	}
+
+	/** Hears of the tools that join and leave the registry (MCP servers' tools). */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Tools joined or left; a tool whose definition changed leaves and its new
+		 * version joins. Removals are to be applied before additions.
+		 * @param added the tools that joined
+		 * @param removed the tools that left
+		 */
+		void changed(List<RegisteredTool> added, List<RegisteredTool> removed);
+
+	}
+
+	/**
+	 * One state of the registry, read without locking; {@code restricted} when some tool
+	 * is kept for some tenants, so listings must be filtered.
+	 */
 	private record Snapshot(Map<String, RegisteredTool> byName, List<RegisteredTool> all,
-			List<ToolDefinition> definitions, boolean mayHoldCalls) {
+			List<ToolDefinition> definitions, boolean mayHoldCalls, boolean restricted) {
 
 		Snapshot(Map<String, RegisteredTool> byName) {
 			this(Map.copyOf(byName), List.copyOf(byName.values()),
 					byName.values().stream().map(RegisteredTool::definition).toList(),
-					byName.values().stream().anyMatch(tool -> tool.spec().approval().mayHold(tool.spec().riskTier())));
+					byName.values().stream().anyMatch(ToolRegistry::mayHold),
+					byName.values().stream().anyMatch(tool -> !tool.spec().tenants().isEmpty()));
 		}
 
 	}

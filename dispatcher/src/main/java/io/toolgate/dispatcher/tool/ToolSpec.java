@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.tool;
 
 import java.time.Duration;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -21,16 +22,18 @@ import tools.jackson.databind.JsonNode;
  * @param maxResultChars the most characters of a result's framed body the model gets;
  * longer bodies are cut with a truncation marker ({@link ToolResultFraming})
  * @param approval when a call waits for a reviewer's decision
+ * @param tenants the tenants that may see and call it; empty means every tenant
  */
 public record ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
 		ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
-		int maxResultChars, ToolApprovalPolicy approval) {
+		int maxResultChars, ToolApprovalPolicy approval, Set<String> tenants) {
 
 	/**
 	 * Validates the spec's numeric bounds.
 	 * @throws IllegalArgumentException naming the invalid field
 	 */
 	public ToolSpec {
+		tenants = Set.copyOf(tenants);
 		if (timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("timeout must be positive");
 		}
@@ -80,6 +83,37 @@ public record ToolSpec(String name, String description, JsonNode inputSchema, Ex
 			int maxResultChars) {
 		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
 				maxResultChars, ToolApprovalPolicy.BY_RISK);
+	}
+
+	/**
+	 * A spec every tenant may use.
+	 * @param name the name
+	 * @param description what it does
+	 * @param inputSchema the JSON Schema of its arguments
+	 * @param executor where it runs
+	 * @param timeout the bound of each attempt
+	 * @param retry how retryable failures are retried
+	 * @param maxConcurrency the bulkhead bound
+	 * @param riskTier how much harm it can do
+	 * @param circuitBreaker the circuit breaker policy
+	 * @param maxResultChars the most characters of a result's framed body the model gets
+	 * @param approval when a call waits for a reviewer's decision
+	 */
+	public ToolSpec(String name, String description, JsonNode inputSchema, ExecutorSpec executor, Duration timeout,
+			ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier, ToolCircuitBreakerPolicy circuitBreaker,
+			int maxResultChars, ToolApprovalPolicy approval) {
+		this(name, description, inputSchema, executor, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
+				maxResultChars, approval, Set.of());
+	}
+
+	/**
+	 * Whether a tenant may see and call the tool. A tool a tenant may not use is, for
+	 * that tenant, no tool at all: unlisted, and unknown when called.
+	 * @param tenant the tenant id
+	 * @return whether {@link #tenants} is empty or names it
+	 */
+	public boolean visibleTo(String tenant) {
+		return this.tenants.isEmpty() || this.tenants.contains(tenant);
 	}
 
 	/**

@@ -76,10 +76,12 @@ public final class ApprovalGate {
 	/**
 	 * Tells why a call must wait for approval.
 	 * @param call the call
+	 * @param tenant the tenant whose turn makes it: a tool it may not use is unknown, so
+	 * the call fails without approval as any unknown tool's does
 	 * @return the reason, or {@code null} when it runs (or fails) without approval
 	 */
-	@Nullable String holdReason(ToolCall call) {
-		RegisteredTool tool = this.tools.find(call.function().name()).orElse(null);
+	@Nullable String holdReason(ToolCall call, String tenant) {
+		RegisteredTool tool = this.tools.find(call.function().name(), tenant).orElse(null);
 		if (tool == null) {
 			return null;
 		}

@@ -107,7 +107,7 @@ final class ModelCall {
 	private ChatCompletionRequest request(TurnState state) {
 		List<ChatMessage> messages = withNotice(this.trimmer.trim(state.messages));
 		List<ToolDefinition> offered = new ArrayList<>(state.request.clientTools());
-		for (ToolDefinition definition : this.tools.definitions()) {
+		for (ToolDefinition definition : this.tools.definitions(state.request.tenant())) {
 			if (!state.clientToolNames.contains(definition.function().name())) {
 				offered.add(definition);
 			}

@@ -72,7 +72,7 @@ final class ToolRound {
 			ToolCall call = calls.get(i);
 			results[i] = known.get(call.id());
 			String reason = (results[i] != null || state.approvedCalls.contains(call.id())) ? null
-					: this.gate.holdReason(call);
+					: this.gate.holdReason(call, state.request.tenant());
 			if (reason == null) {
 				invocations.add(invocation(state, call));
 			}

@@ -119,7 +119,7 @@ public class ChatCompletionsHandler {
 			.switchIfEmpty(Mono.error(() -> ToolgateException.invalidField("body", "is required")))
 			.doOnNext(body -> {
 				RequestValidation.chatCompletion(body, this.settings.maxContentLength());
-				this.conflicts.check(body);
+				this.conflicts.check(body, tenant.id());
 			})
 			.flatMap(body -> prepare(tenant, body).flatMap(turn -> {
 				// A resumable stream outlives its exchange once started; until then the
@@ -187,20 +187,21 @@ public class ChatCompletionsHandler {
 		if (body.conversationId() == null) {
 			return this.coordinator.prepareStateless();
 		}
-		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), canWait(body));
+		return this.coordinator.prepare(new ConversationKey(tenant.id(), body.conversationId()), canWait(tenant, body));
 	}
 
 	/**
 	 * Whether the completion's turn can wait for approvals: a resumable stream of a
 	 * conversation, which already runs to its end whatever its client does, while some
-	 * registered tool's calls may be held. Its turn runs detached, with an event log;
-	 * every other completion runs attached (with no tool that may be held, nothing would
-	 * wait), and the calls that need approval are not run.
+	 * tool of the tenant's may have its calls held. Its turn runs detached, with an event
+	 * log; every other completion runs attached (with no tool that may be held, nothing
+	 * would wait), and the calls that need approval are not run.
 	 */
-	private boolean canWait(ChatCompletionRequest body) {
+	private boolean canWait(Tenant tenant, ChatCompletionRequest body) {
 		ChatCompletionRequest.StreamOptions options = body.streamOptions();
 		return this.detachedTurns != null && this.streams != null && body.conversationId() != null && body.isStream()
-				&& (options == null || !Boolean.FALSE.equals(options.resumable())) && this.tools.mayHoldCalls();
+				&& (options == null || !Boolean.FALSE.equals(options.resumable()))
+				&& this.tools.mayHoldCalls(tenant.id());
 	}
 
 	private Mono<ServerResponse> respond(PreparedTurn turn, Tenant tenant, @Nullable String keyId,
@@ -211,7 +212,7 @@ public class ChatCompletionsHandler {
 				body.isStream(), keyId);
 		String id = "chatcmpl-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
 		long created = Instant.now().getEpochSecond();
-		if (canWait(body) && this.detachedTurns != null) {
+		if (canWait(tenant, body) && this.detachedTurns != null) {
 			// The turn is the detached runner's from here: it finishes it.
 			TurnKey turnKey = this.detachedTurns.startDetached(turn, turnRequest);
 			detached.set(true);

@@ -43,15 +43,16 @@ public final class ClientToolConflicts {
 	/**
 	 * Applies the rule to a request's tools.
 	 * @param request the request
+	 * @param tenant the tenant making it: only the tools it may use can conflict
 	 * @throws ToolgateException 400 naming the tool, when the rule is {@link Rule#REJECT}
 	 */
-	void check(ChatCompletionRequest request) {
+	void check(ChatCompletionRequest request, String tenant) {
 		if (request.tools() == null) {
 			return;
 		}
 		for (ToolDefinition tool : request.tools()) {
 			String name = tool.function().name();
-			if (this.registry.find(name).isEmpty()) {
+			if (this.registry.find(name, tenant).isEmpty()) {
 				continue;
 			}
 			if (this.rule == Rule.REJECT) {

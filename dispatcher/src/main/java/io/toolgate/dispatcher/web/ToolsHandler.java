@@ -75,12 +75,15 @@ public class ToolsHandler {
 	}
 
 	/**
-	 * {@code GET /v1/tools}: every registered tool.
+	 * {@code GET /v1/tools}: every tool the calling tenant may use.
 	 * @param request the request
 	 * @return 200 {@code {"object":"list","data":[...]}}
 	 */
 	public Mono<ServerResponse> list(ServerRequest request) {
-		List<ToolDescriptor> data = this.registry.all().stream().map(ToolDescriptor::of).toList();
+		List<ToolDescriptor> data = this.registry.all(Tenant.from(request).id())
+			.stream()
+			.map(ToolDescriptor::of)
+			.toList();
 		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(new ToolList("list", data));
 	}
 
@@ -95,9 +98,10 @@ public class ToolsHandler {
 	public Mono<ServerResponse> invoke(ServerRequest request) {
 		return Mono.defer(() -> {
 			String name = request.pathVariable("name");
-			RegisteredTool tool = this.registry.find(name)
-				.orElseThrow(() -> ToolgateException.notFound("Tool '" + name + "'"));
 			String tenant = Tenant.from(request).id();
+			// Another tenant's tool is 404 as a missing one: its existence does not leak.
+			RegisteredTool tool = this.registry.find(name, tenant)
+				.orElseThrow(() -> ToolgateException.notFound("Tool '" + name + "'"));
 			AuditContext audit = new AuditContext(ApiKeyAuthenticationFilter.keyId(request.exchange()), null, null);
 			return invoke(request, tool, tenant).contextWrite(audit::writeTo);
 		});

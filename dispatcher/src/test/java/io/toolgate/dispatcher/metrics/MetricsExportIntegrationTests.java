@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.dispatcher.support.McpTestServers;
 import io.toolgate.dispatcher.support.TestRegistry;
 import io.toolgate.test.ChatScripts;
 import io.toolgate.test.ScriptGate;
@@ -185,6 +186,11 @@ class MetricsExportIntegrationTests {
 				"gen_ai_tool_name=\"slow_echo\"", "error_type=\"timeout\"");
 		assertPositive("gen_ai_client_token_usage_sum", "gen_ai_token_type=\"input\"");
 		assertPositive("http_server_requests_seconds_count", "status=\"503\"");
+		assertPositive("mcp_client_operation_duration_seconds_count", "mcp_method_name=\"tools/call\"",
+				"gen_ai_tool_name=\"echo\"", "error_type=\"\"");
+		assertPositive("mcp_server_operation_duration_seconds_count", "mcp_method_name=\"tools/call\"",
+				"gen_ai_tool_name=\"calculator\"", "error_type=\"\"");
+		assertPositive("toolgate_tool_concurrency_limit", "tool=\"contract_echo\"");
 	}
 
 	@Test
@@ -241,6 +247,7 @@ class MetricsExportIntegrationTests {
 
 		chatCompletion(acme, true);
 		chatCompletion(acme, false);
+		mcpTraffic(acme);
 		assertThat(status(app.anonymousClient().post().uri("/v1/chat/completions"))).isEqualTo(401);
 		assertThat(status(acme.post()
 			.uri("/v1/tools/calculator/invocations")
@@ -259,6 +266,31 @@ class MetricsExportIntegrationTests {
 		assertThat(SseClient.resume(acme, "metrics-conv-2", gatedTurn, 0).collectList().block(WAIT))
 			.extracting(ServerSentEvent::event)
 			.contains("turn.completed");
+	}
+
+	/**
+	 * A tool of an MCP server called directly (mcp.client.operation.duration), and
+	 * {@code /mcp} listing and calling tools (mcp.server.operation.duration).
+	 */
+	private static void mcpTraffic(WebClient acme) {
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		while (!acme.get().uri("/v1/tools").retrieve().bodyToMono(String.class).block(WAIT).contains("contract_echo")
+				&& System.nanoTime() < deadline) {
+			pause();
+		}
+		assertThat(status(acme.post()
+			.uri("/v1/tools/contract_echo/invocations")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("arguments", Map.of("n", 1))))).isEqualTo(200);
+		for (String message : List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+				"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"calculator\","
+						+ "\"arguments\":{\"a\":1,\"b\":2,\"op\":\"add\"}}}")) {
+			assertThat(status(acme.post()
+				.uri("/mcp")
+				.contentType(MediaType.APPLICATION_JSON)
+				.header("Accept", "application/json, text/event-stream")
+				.bodyValue(message))).isEqualTo(200);
+		}
 	}
 
 	private static void chatCompletion(WebClient client, boolean stream) {
@@ -332,7 +364,10 @@ class MetricsExportIntegrationTests {
 				      required: [ms, text]
 				    executor: { type: builtin, name: slow_echo }
 				    timeout: 200ms
-				""".formatted(workerBase);
+				  - name: contract
+				    executor: { type: mcp, command: %2$s }
+				""".formatted(workerBase,
+				McpTestServers.contractStdio().stream().map((word) -> "'" + word + "'").toList());
 		return TestRegistry.write(yaml);
 	}
 

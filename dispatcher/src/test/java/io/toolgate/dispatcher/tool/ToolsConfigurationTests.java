@@ -3,9 +3,13 @@ package io.toolgate.dispatcher.tool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.toolgate.dispatcher.auth.ApiKeyResolver;
 import io.toolgate.dispatcher.config.StoreProperties;
 import io.toolgate.dispatcher.config.ToolsConfiguration;
 import io.toolgate.dispatcher.config.ToolsProperties;
+import io.toolgate.dispatcher.support.LogCapture;
 import io.toolgate.dispatcher.tool.registry.InvalidToolRegistryException;
 import io.toolgate.store.IdempotencyStore;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
@@ -17,8 +21,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Start-up of {@link ToolsConfiguration}: the default registry, a configured file and a
- * broken one.
+ * Start-up of {@link ToolsConfiguration}: the default registry, a configured file, a
+ * broken one, and a tool kept for a tenant no key acts for.
  */
 class ToolsConfigurationTests {
 
@@ -33,7 +37,7 @@ class ToolsConfigurationTests {
 	void startsWithTheDemoRegistryByDefault() {
 		this.runner.run(context -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(ToolRegistry.class).definitions()).extracting(d -> d.function().name())
+			assertThat(context.getBean(ToolRegistry.class).definitions("acme")).extracting(d -> d.function().name())
 				.containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
 			ToolsProperties properties = context.getBean(ToolsProperties.class);
 			assertThat(properties.maxResponseSize().toMegabytes()).isEqualTo(1);
@@ -55,6 +59,25 @@ class ToolsConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(ToolRegistry.class).find("get_weather")).isPresent();
 		});
+	}
+
+	@Test
+	void warnsOfATenantNoApiKeyActsFor(@TempDir Path dir) throws Exception {
+		Path file = Files.writeString(dir.resolve("tools.yaml"),
+				"""
+						tools:
+						  - { name: ledger, description: d, input-schema: { type: object }, executor: { type: builtin, name: calculator }, tenants: [acme, acem] }
+						  - { name: open, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+						""");
+		try (LogCapture log = LogCapture.of(ToolsConfiguration.class, Level.WARN)) {
+			this.runner.withPropertyValues("toolgate.tools.registry=" + file)
+				.withBean(ApiKeyResolver.class,
+						() -> ApiKeyResolver.builder().plainKey("acme", "k1").plainKey("globex", "k2").build())
+				.run(context -> assertThat(context).hasNotFailed());
+			assertThat(log.atLeast(Level.WARN)).extracting(ILoggingEvent::getFormattedMessage)
+				.containsExactly("Tool 'ledger' is kept for tenants [acem] that no API key acts for "
+						+ "(tenants with keys: [acme, globex])");
+		}
 	}
 
 	@Test

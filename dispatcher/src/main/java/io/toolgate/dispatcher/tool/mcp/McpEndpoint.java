@@ -1,17 +1,11 @@
 package io.toolgate.dispatcher.tool.mcp;
 
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.toolgate.dispatcher.auth.Tenant;
-import io.toolgate.dispatcher.tool.DispatchOutcome;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
-import io.toolgate.dispatcher.tool.RegisteredTool;
-import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
-import io.toolgate.dispatcher.tool.ToolResult;
-import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -20,44 +14,48 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code /mcp}: this gateway's tools served to MCP clients over Streamable HTTP, protocol
- * revision 2025-11-25 (and the earlier ones a client may ask for), stateless: no
- * {@code Mcp-Session-Id}, every request answered with one JSON response, no SSE stream,
- * so any replica answers any request. The caller is the tenant of its
+ * {@code /mcp}: this gateway's tools served to MCP clients over Streamable HTTP on its
+ * own router, stateless in every revision: no {@code Mcp-Session-Id}, every request
+ * answered with one JSON response, no SSE stream, so any replica answers any request. Two
+ * kinds of client are served ({@link McpRevisions}): those of revision 2026-07-28, whose
+ * requests carry their revision, capabilities and routing headers and need no
+ * {@code initialize} ({@code server/discover} says what is served), and those of revision
+ * 2025-11-25 and earlier, which {@code initialize} first. The caller is the tenant of its
  * {@code Authorization: Bearer} key (the API key filter covers {@code /mcp}).
- * {@code tools/list} lists the registry's tools in registry order; {@code tools/call}
- * runs through the same dispatch as {@code POST /v1/tools/{name}/invocations}
- * (validation, rate limits, bulkhead, retries, metrics; an
- * {@code io.toolgate/idempotency-key} in {@code _meta} makes it run at most once). A
- * failed call is an {@code isError} result; an unknown tool is JSON-RPC error -32602.
+ * {@code tools/list} lists the tools that tenant may use in registry order;
+ * {@code tools/call} runs through the same dispatch as {@code POST
+ * /v1/tools/{name}/invocations} ({@link McpToolCalls}). Every answered request is timed
+ * for {@code mcp.server.operation.duration}.
  */
 public final class McpEndpoint {
 
-	/** The revision answered when a client asks for one this endpoint does not know. */
-	static final String LATEST = "2025-11-25";
+	/** The revision an {@code initialize} asking for an unknown one gets. */
+	static final String LATEST = McpRevisions.SESSIONFUL;
 
-	private static final Set<String> REVISIONS = Set.of(LATEST, "2025-06-18", "2025-03-26");
+	private static final Set<String> METHODS = Set.of("initialize", "ping", "tools/list", "tools/call",
+			"server/discover");
 
-	private final ToolRegistry registry;
-
-	private final IdempotentDispatch dispatcher;
+	private final McpToolCalls tools;
 
 	private final JsonMapper json;
+
+	private final McpOperationObserver observer;
 
 	/**
 	 * Creates the endpoint.
 	 * @param registry the tools
 	 * @param dispatcher runs calls
 	 * @param json the mapper
+	 * @param observer hears of every answered request, for metrics
 	 */
-	public McpEndpoint(ToolRegistry registry, IdempotentDispatch dispatcher, JsonMapper json) {
-		this.registry = registry;
-		this.dispatcher = dispatcher;
+	public McpEndpoint(ToolRegistry registry, IdempotentDispatch dispatcher, JsonMapper json,
+			McpOperationObserver observer) {
+		this.tools = new McpToolCalls(registry, dispatcher, json);
 		this.json = json;
+		this.observer = observer;
 	}
 
 	/**
@@ -77,18 +75,21 @@ public final class McpEndpoint {
 	 */
 	public Mono<ServerResponse> handle(ServerRequest request) {
 		String tenant = Tenant.from(request).id();
+		HttpHeaders headers = request.headers().asHttpHeaders();
 		return request.bodyToMono(String.class).defaultIfEmpty("").flatMap((body) -> {
+			long start = System.nanoTime();
 			JsonNode message;
 			try {
 				message = this.json.readTree(body);
 			}
 			catch (JacksonException ex) {
-				return error(HttpStatus.BAD_REQUEST, null, -32700, "Parse error: the body is not JSON");
+				return respond("_OTHER", start, Mono
+					.just(McpReply.error(HttpStatus.BAD_REQUEST, null, -32700, "Parse error: the body is not JSON")));
 			}
 			if (message == null || !message.isObject() || !"2.0".equals(message.path("jsonrpc").asString(""))
 					|| !message.path("method").isString()) {
-				return error(HttpStatus.BAD_REQUEST, null, -32600,
-						"Invalid request: one JSON-RPC 2.0 message object with a method is expected");
+				return respond("_OTHER", start, Mono.just(McpReply.error(HttpStatus.BAD_REQUEST, null, -32600,
+						"Invalid request: one JSON-RPC 2.0 message object with a method is expected")));
 			}
 			JsonNode id = message.get("id");
 			if (id == null || id.isNull()) {
@@ -98,120 +99,90 @@ public final class McpEndpoint {
 			}
 			String method = message.path("method").asString();
 			JsonNode params = message.path("params");
-			return switch (method) {
-				case "initialize" -> result(id, initialize(params));
-				case "ping" -> result(id, this.json.createObjectNode());
-				case "tools/list" -> result(id, list());
-				case "tools/call" -> call(id, params, tenant);
-				default -> error(HttpStatus.OK, id, -32601, "Method not found: " + method);
-			};
+			String operation = METHODS.contains(method) ? method : "_OTHER";
+			return respond(operation, start, McpRevisions.isStateless(params, headers)
+					? stateless(id, method, params, headers, tenant) : sessionful(id, method, params, headers, tenant));
 		});
 	}
 
+	/** A request of revision 2025-11-25 or earlier. */
+	private Mono<McpReply> sessionful(JsonNode id, String method, JsonNode params, HttpHeaders headers, String tenant) {
+		String mismatch = McpRevisions.headerMismatch(headers, method, params, false);
+		if (mismatch != null) {
+			return Mono.just(McpReply.error(HttpStatus.BAD_REQUEST, id, McpRevisions.HEADER_MISMATCH, mismatch));
+		}
+		return switch (method) {
+			case "initialize" -> Mono.just(McpReply.result(id, initialize(params)));
+			case "ping" -> Mono.just(McpReply.result(id, this.json.createObjectNode()));
+			case "tools/list" -> Mono.just(McpReply.result(id, this.tools.list(tenant)));
+			case "tools/call" -> this.tools.call(id, params, tenant);
+			default -> Mono.just(McpReply.error(HttpStatus.OK, id, -32601, "Method not found: " + method));
+		};
+	}
+
+	/**
+	 * A request of revision 2026-07-28: checked as that revision asks (headers, then
+	 * {@code _meta}), answered with {@code resultType} and {@code serverInfo}; its errors
+	 * get the HTTP statuses the revision gives them.
+	 */
+	private Mono<McpReply> stateless(JsonNode id, String method, JsonNode params, HttpHeaders headers, String tenant) {
+		McpReply refused = McpStatelessChecks.refusal(id, method, params, headers, this.json);
+		if (refused != null) {
+			return Mono.just(refused);
+		}
+		Mono<McpReply> reply = switch (method) {
+			case "server/discover" -> Mono.just(McpReply.result(id, discover()));
+			case "ping" -> Mono.just(McpReply.result(id, this.json.createObjectNode()));
+			case "tools/list" -> Mono.just(McpReply.result(id, cacheable(this.tools.list(tenant))));
+			case "tools/call" -> this.tools.call(id, params, tenant);
+			default -> Mono.just(McpReply.error(HttpStatus.NOT_FOUND, id, -32601, "Method not found: " + method));
+		};
+		return reply.map(this::completed);
+	}
+
+	private McpReply completed(McpReply reply) {
+		if (reply.result() == null) {
+			// The revision answers invalid params (an unknown tool) with 400.
+			return (reply.code() == -32602) ? reply.withStatus(HttpStatus.BAD_REQUEST) : reply;
+		}
+		ObjectNode result = reply.result();
+		result.put("resultType", "complete");
+		ObjectNode meta = result.has("_meta") ? (ObjectNode) result.get("_meta") : result.putObject("_meta");
+		meta.putObject(McpRevisions.SERVER_INFO_KEY).put("name", "toolgate").put("version", "1.0");
+		return reply;
+	}
+
 	private ObjectNode initialize(JsonNode params) {
-		String asked = params.path("protocolVersion").asString("");
 		ObjectNode result = this.json.createObjectNode();
-		result.put("protocolVersion", REVISIONS.contains(asked) ? asked : LATEST);
+		result.put("protocolVersion", McpRevisions.negotiate(params.path("protocolVersion").asString("")));
 		result.putObject("capabilities").putObject("tools").put("listChanged", false);
 		result.putObject("serverInfo").put("name", "toolgate").put("version", "1.0");
 		return result;
 	}
 
-	private ObjectNode list() {
+	private ObjectNode discover() {
 		ObjectNode result = this.json.createObjectNode();
-		ArrayNode tools = result.putArray("tools");
-		List<RegisteredTool> all = this.registry.all();
-		for (RegisteredTool tool : all) {
-			tools.addObject()
-				.put("name", tool.name())
-				.put("description", tool.spec().description())
-				.set("inputSchema", tool.spec().inputSchema());
-		}
-		return result;
+		McpRevisions.SERVED.forEach(result.putArray("supportedVersions")::add);
+		result.putObject("capabilities").putObject("tools").put("listChanged", false);
+		return cacheable(result);
 	}
 
-	private Mono<ServerResponse> call(JsonNode id, JsonNode params, String tenant) {
-		String name = params.path("name").asString("");
-		RegisteredTool tool = this.registry.find(name).orElse(null);
-		if (tool == null) {
-			return error(HttpStatus.OK, id, -32602, "Unknown tool: " + name);
-		}
-		JsonNode arguments = params.path("arguments");
-		// An MCP call has no turn to suspend and no reviewer: a call the tool's approval
-		// policy would hold is refused, never run unreviewed (as a direct invocation is).
-		String held = tool.spec().holdReason(arguments.isObject() ? arguments : this.json.createObjectNode());
-		if (held != null) {
-			ObjectNode refused = this.json.createObjectNode();
-			refused.putArray("content")
-				.addObject()
-				.put("type", "text")
-				.put("text", "approval_required: this call needs a reviewer's approval (" + held
-						+ "); make it in a conversation turn, where it waits for one");
-			refused.put("isError", true);
-			return result(id, refused);
-		}
-		String argumentsJson = arguments.isMissingNode() || arguments.isNull() ? "{}" : arguments.toString();
-		JsonNode key = params.path("_meta").path("io.toolgate/idempotency-key");
-		String idempotencyKey = key.isString() ? tenant + ":mcp:" + key.asString() : null;
-		// Random without SecureRandom: nothing blocks on the event loop.
-		String callId = "mcp_" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-				+ Long.toHexString(ThreadLocalRandom.current().nextLong());
-		ToolInvocation invocation = new ToolInvocation(callId, name, argumentsJson, tenant, idempotencyKey);
-		return Mono.defer(() -> this.dispatcher.dispatch(invocation, "mcp:" + tenant))
-			.flatMap((outcome) -> result(id, toolResult(outcome)));
+	/**
+	 * Marks a result as one a client may not keep: the tools are the caller's (private)
+	 * and change as MCP servers come and go.
+	 */
+	private static ObjectNode cacheable(ObjectNode result) {
+		return result.put("ttlMs", 0).put("cacheScope", "private");
 	}
 
-	private ObjectNode toolResult(DispatchOutcome outcome) {
-		ObjectNode answer = toolAnswer(outcome);
-		// Whether an earlier call with the same idempotency key answered (on any
-		// replica).
-		answer.putObject("_meta").put("io.toolgate/replayed", outcome instanceof DispatchOutcome.Replayed);
-		return answer;
-	}
-
-	private ObjectNode toolAnswer(DispatchOutcome outcome) {
-		ToolResult result = switch (outcome) {
-			case DispatchOutcome.Fresh fresh -> fresh.result();
-			case DispatchOutcome.Replayed replayed -> replayed.result();
-			case DispatchOutcome.InProgress inProgress -> null;
-			case DispatchOutcome.Mismatch mismatch -> null;
-		};
-		ObjectNode answer = this.json.createObjectNode();
-		if (result == null) {
-			String text = (outcome instanceof DispatchOutcome.InProgress)
-					? "A call with this idempotency key is still running; retry later"
-					: "This idempotency key was used with another tool or other arguments";
-			answer.putArray("content").addObject().put("type", "text").put("text", text);
-			answer.put("isError", true);
-			return answer;
-		}
-		ToolResult.Error error = result.error();
-		if (result.isOk() || error == null) {
-			JsonNode output = (result.output() != null) ? result.output() : this.json.createObjectNode();
-			answer.putArray("content").addObject().put("type", "text").put("text", output.toString());
-			if (output.isObject()) {
-				answer.set("structuredContent", output);
-			}
-			answer.put("isError", false);
-			return answer;
-		}
-		answer.putArray("content").addObject().put("type", "text").put("text", error.type() + ": " + error.message());
-		answer.put("isError", true);
-		return answer;
-	}
-
-	private Mono<ServerResponse> result(JsonNode id, JsonNode result) {
-		ObjectNode response = this.json.createObjectNode().put("jsonrpc", "2.0");
-		response.set("id", id);
-		response.set("result", result);
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(response.toString());
-	}
-
-	private Mono<ServerResponse> error(HttpStatus status, @Nullable JsonNode id, int code, String message) {
-		ObjectNode response = this.json.createObjectNode().put("jsonrpc", "2.0");
-		response.set("id", (id != null) ? id : this.json.nullNode());
-		response.putObject("error").put("code", code).put("message", message);
-		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(response.toString());
+	private Mono<ServerResponse> respond(String method, long start, Mono<McpReply> reply) {
+		return reply
+			.doOnNext((answered) -> this.observer.completed(method, answered.tool(), answered.errorType(),
+					System.nanoTime() - start))
+			.doOnCancel(() -> this.observer.completed(method, null, "cancelled", System.nanoTime() - start))
+			.flatMap((answered) -> ServerResponse.status(answered.status())
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(answered.toJson(this.json).toString()));
 	}
 
 }

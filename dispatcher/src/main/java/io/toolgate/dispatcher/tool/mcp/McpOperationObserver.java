@@ -2,7 +2,10 @@ package io.toolgate.dispatcher.tool.mcp;
 
 import org.jspecify.annotations.Nullable;
 
-/** Hears of every MCP request the gateway makes as a client, for metrics. */
+/**
+ * Hears of every MCP request, for metrics: those the gateway makes as a client, or those
+ * {@code /mcp} answers.
+ */
 @FunctionalInterface
 public interface McpOperationObserver {
 
@@ -13,7 +16,7 @@ public interface McpOperationObserver {
 	/**
 	 * Records a finished request.
 	 * @param method the MCP method, e.g. {@code tools/call}
-	 * @param tool the tool's name on the server for {@code tools/call}, else {@code null}
+	 * @param tool the tool's name for {@code tools/call}, else {@code null}
 	 * @param errorType the failure type, or {@code null} when it succeeded
 	 * @param durationNanos how long it took
 	 */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.toolgate.dispatcher.tool.ExecutorSpec;
@@ -31,10 +32,12 @@ import tools.jackson.databind.JsonNode;
  * @param circuitBreaker the circuit breaker policy of each discovered tool
  * @param maxResultChars the result size cap of each discovered tool
  * @param approval when a call of a discovered tool waits for a reviewer's decision
+ * @param tenants the tenants that may see and call the discovered tools; empty means
+ * every tenant
  */
 public record McpServerSpec(String name, @Nullable URI url, Map<String, String> headers, List<String> command,
 		Duration timeout, ToolRetryPolicy retry, int maxConcurrency, RiskTier riskTier,
-		ToolCircuitBreakerPolicy circuitBreaker, int maxResultChars, ToolApprovalPolicy approval) {
+		ToolCircuitBreakerPolicy circuitBreaker, int maxResultChars, ToolApprovalPolicy approval, Set<String> tenants) {
 
 	private static final Pattern TOOL_NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
@@ -45,6 +48,7 @@ public record McpServerSpec(String name, @Nullable URI url, Map<String, String> 
 	public McpServerSpec {
 		headers = Map.copyOf(headers);
 		command = List.copyOf(command);
+		tenants = Set.copyOf(tenants);
 		if ((url == null) == command.isEmpty()) {
 			throw new IllegalArgumentException("an MCP server needs either a url or a command");
 		}
@@ -84,7 +88,7 @@ public record McpServerSpec(String name, @Nullable URI url, Map<String, String> 
 	public ToolSpec toolSpec(String tool, String description, JsonNode inputSchema) {
 		return new ToolSpec(toolName(tool), description, inputSchema, new ExecutorSpec.Mcp(this.name, tool),
 				this.timeout, this.retry, this.maxConcurrency, this.riskTier, this.circuitBreaker, this.maxResultChars,
-				this.approval);
+				this.approval, this.tenants);
 	}
 
 	/** Where the server is, without its headers' values. */

@@ -28,6 +28,7 @@ import tools.jackson.databind.JsonNode;
  *     max-result-chars: 32768
  *     approval: by-risk                           # always | never | by-risk (high risk: always)
  *     approval-when: { pointer: /amount, above: 100 }   # or { pointer: /to, equals: ceo@example.com }
+ *     tenants: [acme]                             # only these tenants see and call it (absent: every tenant)
  *   - name: everything        # an MCP server: its tools are everything_echo, everything_get-sum, ...
  *     executor: { type: mcp, url: http://127.0.0.1:3001/mcp, headers: { Authorization: "${EVERYTHING_TOKEN}" } }
  *     timeout: 30s            # or executor: { type: mcp, command: [npx, -y, some-mcp-server] }
@@ -69,11 +70,14 @@ record RegistryFile(@Nullable Defaults defaults, @Nullable List<@Nullable Tool> 
 	 * @param maxResultChars overrides the default result size cap
 	 * @param approval overrides the default approval mode
 	 * @param approvalWhen narrows approval to the calls whose arguments meet it
+	 * @param tenants the tenants that may see and call the tool (for an {@code mcp}
+	 * entry: each discovered tool); absent means every tenant
 	 */
 	record Tool(@Nullable String name, @Nullable String description, @Nullable JsonNode inputSchema,
 			@Nullable Executor executor, @Nullable Duration timeout, @Nullable Integer maxConcurrency,
 			@Nullable Retry retry, @Nullable String riskTier, @Nullable CircuitBreaker circuitBreaker,
-			@Nullable Integer maxResultChars, @Nullable String approval, @Nullable ApprovalWhen approvalWhen) {
+			@Nullable Integer maxResultChars, @Nullable String approval, @Nullable ApprovalWhen approvalWhen,
+			@Nullable List<@Nullable String> tenants) {
 	}
 
 	/**

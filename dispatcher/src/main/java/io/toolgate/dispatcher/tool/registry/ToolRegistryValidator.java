@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,14 +32,16 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code defaults} (and the built-in ones under them) to each tool and checks every rule:
  * name pattern and uniqueness, a description, a valid input schema for an arguments
  * object, an executor target, positive bounds, a valid retry policy, risk tier, circuit
- * breaker policy and approval policy. Every problem is collected, each naming its tool.
- * CPU only, but compiles schemas: call it at start-up.
+ * breaker policy, approval policy and tenants list. Every problem is collected, each
+ * naming its tool. CPU only, but compiles schemas: call it at start-up.
  */
 final class ToolRegistryValidator {
 
 	private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,64}$");
 
 	private static final Pattern MCP_PREFIX = Pattern.compile("^[a-zA-Z0-9_-]{1,48}$");
+
+	private static final Pattern TENANT = Pattern.compile("^\\S+$");
 
 	private static final Pattern ENVIRONMENT_REFERENCE = Pattern.compile("^\\$\\{([A-Za-z_][A-Za-z0-9_]*)}$");
 
@@ -161,11 +164,12 @@ final class ToolRegistryValidator {
 		// approval-when points into arguments whose schema the server declares: it
 		// applies to each discovered tool alike.
 		ToolApprovalPolicy approval = approval(tool, defaults.approval(), problems);
+		Set<String> tenants = tenants(tool.tenants(), problems);
 		if (problems.found() || name == null || circuitBreaker == null || approval == null) {
 			return null;
 		}
 		return new McpServerSpec(name, url, headers, command, timeout, retry, maxConcurrency, riskTier, circuitBreaker,
-				maxResultChars, approval);
+				maxResultChars, approval, tenants);
 	}
 
 	/**
@@ -248,12 +252,34 @@ final class ToolRegistryValidator {
 		ToolCircuitBreakerPolicy circuitBreaker = timeout.isPositive()
 				? circuitBreaker(tool.circuitBreaker(), defaults.circuitBreaker(), timeout, problems) : null;
 		ToolApprovalPolicy approval = approval(tool, defaults.approval(), problems);
+		Set<String> tenants = tenants(tool.tenants(), problems);
 		if (problems.found() || name == null || description == null || schema == null || executor == null
 				|| circuitBreaker == null || approval == null) {
 			return null;
 		}
 		return new ToolSpec(name, description, schema, executor, timeout, retry, maxConcurrency, riskTier,
-				circuitBreaker, maxResultChars, approval);
+				circuitBreaker, maxResultChars, approval, tenants);
+	}
+
+	/**
+	 * Checks a {@code tenants} list: absent is every tenant; present, it names at least
+	 * one tenant, each once, each without blanks (a tenant id as API keys give it).
+	 */
+	private static Set<String> tenants(@Nullable List<@Nullable String> tenants, Problems problems) {
+		if (tenants == null) {
+			return Set.of();
+		}
+		problems.check(!tenants.isEmpty(), "tenants must name at least one tenant (leave it out for every tenant)");
+		Set<String> named = new LinkedHashSet<>();
+		for (String tenant : tenants) {
+			if (tenant == null || !TENANT.matcher(tenant).matches()) {
+				problems.check(false, "tenants must be tenant ids without blanks, got '" + tenant + "'");
+			}
+			else if (!named.add(tenant)) {
+				problems.check(false, "tenants names '" + tenant + "' twice");
+			}
+		}
+		return named;
 	}
 
 	private static void checkMaxResultChars(int maxResultChars, Problems problems) {

@@ -1,6 +1,10 @@
 package io.toolgate.dispatcher.tool.mcp;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.dispatcher.support.TestRegistry;
 import io.toolgate.store.support.RedisServerProcess;
 import io.toolgate.test.Closeables;
 import org.junit.jupiter.api.AfterAll;
@@ -17,17 +23,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.ai.mcp.client.webflux.transport.WebClientStreamableHttpTransport;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code /mcp} across two replicas on one Redis: an SDK client whose requests alternate
  * between the replicas (initialize on one, list and call on the other) works without
- * sticky sessions, and an idempotency key given in {@code _meta} replays the first call's
- * result on the other replica for the same tenant, never for another tenant.
+ * sticky sessions, an idempotency key given in {@code _meta} replays the first call's
+ * result on the other replica for the same tenant, never for another tenant, and a tool
+ * kept for one tenant is neither listed nor called for another on either replica.
  */
 @Timeout(180)
 class McpEndpointFleetIntegrationTests {
@@ -43,7 +52,17 @@ class McpEndpointFleetIntegrationTests {
 	@BeforeAll
 	static void start() {
 		redis = RedisServerProcess.start();
-		Map<String, Object> properties = Map.of("toolgate.store.redis-url", redis.uri());
+		// The demo tools, and one kept for acme.
+		String registry = demoRegistry()
+				+ """
+						  - name: ledger
+						    description: Calculate on the ledger of acme
+						    input-schema: { type: object, properties: { a: { type: number }, b: { type: number }, op: { type: string } }, required: [a, b, op] }
+						    executor: { type: builtin, name: calculator }
+						    tenants: [acme]
+						""";
+		Map<String, Object> properties = Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.tools.registry",
+				TestRegistry.write(registry));
 		first = GatewayApp.start(properties);
 		second = GatewayApp.start(properties);
 	}
@@ -61,7 +80,8 @@ class McpEndpointFleetIntegrationTests {
 		try {
 			acme.initialize().block(WAIT);
 			List<String> names = acme.listTools().block(WAIT).tools().stream().map(McpSchema.Tool::name).toList();
-			assertThat(names).containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email");
+			assertThat(names).containsExactly("clock", "calculator", "lookup", "weather", "slow_echo", "send_email",
+					"ledger");
 			McpSchema.CallToolRequest call = McpSchema.CallToolRequest.builder("clock")
 				.arguments(Map.of("timezone", "Asia/Tokyo"))
 				.meta(Map.of("io.toolgate/idempotency-key", "fleet-key-1"))
@@ -77,10 +97,35 @@ class McpEndpointFleetIntegrationTests {
 			globex.initialize().block(WAIT);
 			McpSchema.CallToolResult otherTenant = globex.callTool(call).block(WAIT);
 			assertThat(otherTenant.meta()).containsEntry("io.toolgate/replayed", false);
+			// The tool kept for acme is no tool of globex's, on either replica.
+			for (int i = 0; i < 2; i++) {
+				assertThat(globex.listTools().block(WAIT).tools()).extracting(McpSchema.Tool::name)
+					.doesNotContain("ledger")
+					.contains("calculator");
+				assertThatThrownBy(() -> globex
+					.callTool(McpSchema.CallToolRequest.builder("ledger")
+						.arguments(Map.of("a", 1, "b", 2, "op", "add"))
+						.build())
+					.block(WAIT)).isInstanceOfSatisfying(McpError.class,
+							(error) -> assertThat(error.getJsonRpcError().message()).isEqualTo("Unknown tool: ledger"));
+			}
+			assertThat(acme.callTool(
+					McpSchema.CallToolRequest.builder("ledger").arguments(Map.of("a", 1, "b", 2, "op", "add")).build())
+				.block(WAIT)
+				.isError()).isFalse();
 		}
 		finally {
 			acme.closeGracefully().onErrorComplete().block(WAIT);
 			globex.closeGracefully().onErrorComplete().block(WAIT);
+		}
+	}
+
+	private static String demoRegistry() {
+		try (InputStream in = new ClassPathResource("tools/demo-tools.yaml").getInputStream()) {
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

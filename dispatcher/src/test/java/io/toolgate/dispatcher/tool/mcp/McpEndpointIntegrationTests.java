@@ -3,7 +3,10 @@ package io.toolgate.dispatcher.tool.mcp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -96,6 +99,45 @@ class McpEndpointIntegrationTests {
 		finally {
 			client.closeGracefully().block(WAIT);
 		}
+	}
+
+	@Test
+	void everyAnsweredRequestIsTimedByMethodToolAndErrorType() {
+		McpAsyncClient client = client(GatewayApp.ACME_KEY);
+		try {
+			client.initialize().block(WAIT);
+			client.listTools().block(WAIT);
+			client.callTool(McpSchema.CallToolRequest.builder("clock").arguments(Map.of("timezone", "UTC")).build())
+				.block(WAIT);
+			client.callTool(McpSchema.CallToolRequest.builder("clock").arguments(Map.of("timezone", 7)).build())
+				.block(WAIT);
+			assertThatThrownBy(() -> client.callTool(
+					McpSchema.CallToolRequest.builder("no-such-tool-" + System.nanoTime()).arguments(Map.of()).build())
+				.block(WAIT)).isInstanceOf(McpError.class);
+		}
+		finally {
+			client.closeGracefully().block(WAIT);
+		}
+		MeterRegistry meters = app.context().getBean(MeterRegistry.class);
+		assertThat(timer(meters, "initialize", "", "").count()).isPositive();
+		assertThat(timer(meters, "tools/list", "", "").count()).isPositive();
+		Timer ok = timer(meters, "tools/call", "clock", "");
+		assertThat(ok.count()).isPositive();
+		assertThat(timer(meters, "tools/call", "clock", "invalid_arguments").count()).isPositive();
+		// An unknown tool is counted by its error code, without its name.
+		assertThat(timer(meters, "tools/call", "", "-32602").count()).isPositive();
+		assertThat(meters.find("mcp.server.operation.duration").timers()).allSatisfy(
+				(timer) -> assertThat(timer.getId().getTag("gen_ai.tool.name")).doesNotStartWith("no-such-tool"));
+		assertThat(ok.takeSnapshot().histogramCounts()).extracting((bucket) -> bucket.bucket(TimeUnit.SECONDS))
+			.contains(0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0);
+	}
+
+	private static Timer timer(MeterRegistry meters, String method, String tool, String errorType) {
+		Timer timer = meters.find("mcp.server.operation.duration")
+			.tags("mcp.method.name", method, "gen_ai.tool.name", tool, "error.type", errorType)
+			.timer();
+		assertThat(timer).as("timer of %s %s %s", method, tool, errorType).isNotNull();
+		return timer;
 	}
 
 	@Test

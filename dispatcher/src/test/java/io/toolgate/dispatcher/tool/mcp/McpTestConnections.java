@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.toolgate.dispatcher.tool.RiskTier;
@@ -31,14 +32,14 @@ final class McpTestConnections {
 		return new McpServerSpec(name, url, Map.of(), List.of(), timeout,
 				new ToolRetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0), 4, RiskTier.LOW,
 				ToolCircuitBreakerPolicy.ofDefaults(timeout), ToolResultFraming.DEFAULT_MAX_RESULT_CHARS,
-				ToolApprovalPolicy.BY_RISK);
+				ToolApprovalPolicy.BY_RISK, Set.of());
 	}
 
 	static McpServerSpec stdio(String name, List<String> command, Duration timeout) {
 		return new McpServerSpec(name, null, Map.of(), command, timeout,
 				new ToolRetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10), 0), 4, RiskTier.LOW,
 				ToolCircuitBreakerPolicy.ofDefaults(timeout), ToolResultFraming.DEFAULT_MAX_RESULT_CHARS,
-				ToolApprovalPolicy.BY_RISK);
+				ToolApprovalPolicy.BY_RISK, Set.of());
 	}
 
 	/** Starts the servers' connections and waits until each is connected. Blocking. */

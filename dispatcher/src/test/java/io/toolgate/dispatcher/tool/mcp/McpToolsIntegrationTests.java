@@ -193,6 +193,14 @@ class McpToolsIntegrationTests {
 		awaitTools((names) -> names.contains("contract_extra"));
 		JsonNode extra = invoke("contract_extra", Map.of("n", 1)).json();
 		assertThat(extra.path("output").path("echo").path("n").asInt()).isEqualTo(1);
+		// A discovered tool has its bulkhead and breaker gauges, as a declared one.
+		assertThat(meters().find("toolgate.tool.inflight").tag("tool", "contract_extra").gauge()).isNotNull();
+		assertThat(meters().find("toolgate.tool.concurrency.limit").tag("tool", "contract_extra").gauge().value())
+			.isEqualTo(64);
+		assertThat(meters().find("toolgate.tool.circuit.state")
+			.tags("tool", "contract_extra", "state", "closed")
+			.gauge()
+			.value()).isEqualTo(1);
 	}
 
 	@Test
@@ -231,6 +239,7 @@ class McpToolsIntegrationTests {
 		assertThat(invoke("later_echo", Map.of("message", "hi")).status()).isEqualTo(404);
 		try (McpTestServers.Http later = McpTestServers.everythingHttp(laterPort)) {
 			awaitTools((names) -> names.contains("later_echo"));
+			assertThat(meters().find("toolgate.tool.waiting").tag("tool", "later_echo").gauge()).isNotNull();
 			assertThat(invoke("later_echo", Map.of("message", "back")).json()
 				.path("output")
 				.path("content")
@@ -249,6 +258,9 @@ class McpToolsIntegrationTests {
 		assertThat(gone.json().path("error").path("message").asString())
 			.matches("MCP server request failed: the connection.*|MCP server 'later' is not connected");
 		awaitTools((names) -> !names.contains("later_echo"));
+		// Its gauges went with its tools.
+		assertThat(meters().find("toolgate.tool.inflight").tag("tool", "later_echo").gauge()).isNull();
+		assertThat(meters().find("toolgate.tool.circuit.state").tag("tool", "later_echo").gauges()).isEmpty();
 		assertThat(connection("later").status().state()).isIn(McpServerConnection.State.DOWN,
 				McpServerConnection.State.CONNECTING);
 	}

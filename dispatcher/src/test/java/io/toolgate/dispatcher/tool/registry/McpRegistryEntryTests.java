@@ -70,6 +70,25 @@ class McpRegistryEntryTests {
 		assertThat(everything.accepts("x".repeat(60))).isFalse();
 	}
 
+	@Test
+	void aServerKeptForSomeTenantsKeepsEachOfItsToolsForThem() {
+		LoadedRegistry loaded = load("""
+				tools:
+				  - { name: vault, executor: { type: mcp, command: [node, vault.js] }, tenants: [acme] }
+				""");
+		McpServerSpec vault = loaded.mcpServers().get(0);
+		assertThat(vault.tenants()).containsExactly("acme");
+		ToolSpec read = vault.toolSpec("read", "Reads", TestTools.JSON.createObjectNode());
+		assertThat(read.tenants()).containsExactly("acme");
+		assertThat(read.visibleTo("globex")).isFalse();
+		assertThatExceptionOfType(InvalidToolRegistryException.class).isThrownBy(() -> load("""
+				tools:
+				  - { name: bad, executor: { type: mcp, command: [node, bad.js] }, tenants: [] }
+				"""))
+			.satisfies((ex) -> assertThat(ex.problems())
+				.containsExactly("tool 'bad': tenants must name at least one tenant (leave it out for every tenant)"));
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			textBlock = """

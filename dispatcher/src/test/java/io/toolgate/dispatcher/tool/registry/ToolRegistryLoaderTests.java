@@ -197,6 +197,47 @@ class ToolRegistryLoaderTests {
 	}
 
 	@Test
+	void keepsAToolForTheTenantsItNamesAndOffersTheOthersToEveryTenant() {
+		String yaml = """
+				tools:
+				  - { name: open, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock } }
+				  - { name: ledger, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: [acme, initech] }
+				""";
+		List<ToolSpec> specs = this.loader.parse(yaml, "r.yaml");
+		assertThat(specs.get(0).tenants()).isEmpty();
+		assertThat(specs.get(0).visibleTo("globex")).isTrue();
+		assertThat(specs.get(1).tenants()).containsExactlyInAnyOrder("acme", "initech");
+		assertThat(specs.get(1).visibleTo("acme")).isTrue();
+		assertThat(specs.get(1).visibleTo("globex")).isFalse();
+	}
+
+	@Test
+	void rejectsAnEmptyBlankRepeatedOrMistypedTenantsList() {
+		String yaml = """
+				tools:
+				  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: [] }
+				  - { name: b, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: [acme, ' '] }
+				  - { name: c, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: [acme, acme] }
+				  - { name: e, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: [null] }
+				""";
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(yaml, "r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly(
+					"tool 'a': tenants must name at least one tenant (leave it out for every tenant)",
+					"tool 'b': tenants must be tenant ids without blanks, got ' '",
+					"tool 'c': tenants names 'acme' twice",
+					"tool 'e': tenants must be tenant ids without blanks, got 'null'"));
+		assertThatExceptionOfType(InvalidToolRegistryException.class)
+			.isThrownBy(() -> this.loader.parse(
+					"""
+							tools:
+							  - { name: a, description: d, input-schema: { type: object }, executor: { type: builtin, name: clock }, tenants: acme }
+							""",
+					"r.yaml"))
+			.satisfies(ex -> assertThat(ex.problems()).containsExactly("tool 'a': 'tenants' must be a list"));
+	}
+
+	@Test
 	void rejectsAnApprovalThresholdThatIsNotANumber() {
 		String yaml = """
 				tools:
