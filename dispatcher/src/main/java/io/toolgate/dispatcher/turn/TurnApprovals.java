@@ -2,11 +2,14 @@ package io.toolgate.dispatcher.turn;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.error.ErrorType;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.metrics.ApprovalMetrics;
@@ -18,6 +21,7 @@ import io.toolgate.store.ApprovalDecision;
 import io.toolgate.store.ApprovalStatus;
 import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.ApprovalVerdict;
+import io.toolgate.store.AuditRecord;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.TurnKey;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +59,8 @@ public final class TurnApprovals {
 
 	private final ApprovalMetrics metrics;
 
+	private final AuditTrail audit;
+
 	/**
 	 * Creates the service.
 	 * @param store the approvals
@@ -62,14 +68,16 @@ public final class TurnApprovals {
 	 * @param tools validates edited arguments
 	 * @param clock tells expiry
 	 * @param metrics counts decisions
+	 * @param audit records each decision taken (failing open)
 	 */
 	public TurnApprovals(ApprovalStore store, DetachedTurns turns, ToolRegistry tools, Clock clock,
-			ApprovalMetrics metrics) {
+			ApprovalMetrics metrics, AuditTrail audit) {
 		this.store = store;
 		this.turns = turns;
 		this.tools = tools;
 		this.clock = clock;
 		this.metrics = metrics;
+		this.audit = audit;
 	}
 
 	/**
@@ -99,12 +107,15 @@ public final class TurnApprovals {
 	 * @param decision {@code approve}, {@code reject} or {@code edit}
 	 * @param arguments the edited arguments, for {@code edit} only
 	 * @param reason the reviewer's reason, if any
+	 * @param keyId the id of the reviewer's API key, for the audit trail, or {@code null}
 	 * @return the decided approval: with this decision, or with the same one taken
 	 * before; errors with 404 (no such approval for the tenant), 410 (expired: the call
-	 * is denied), 409 (another decision was taken) or 422 (edited arguments invalid)
+	 * is denied), 409 (another decision was taken) or 422 (edited arguments invalid). A
+	 * decision taken is in the audit trail ({@code approval_decision}) before this
+	 * completes.
 	 */
 	public Mono<Approval> decide(String tenant, String id, String decision, @Nullable JsonNode arguments,
-			@Nullable String reason) {
+			@Nullable String reason, @Nullable String keyId) {
 		return find(tenant, id).flatMap(approval -> {
 			if (approval.status() == ApprovalStatus.EXPIRED || (approval.status() == ApprovalStatus.PENDING
 					&& !this.clock.instant().isBefore(approval.expiresAt()))) {
@@ -113,7 +124,7 @@ public final class TurnApprovals {
 			ApprovalVerdict verdict = verdict(approval, decision, arguments, reason);
 			return this.store.decide(tenant, id, verdict)
 				.switchIfEmpty(Mono.error(() -> ToolgateException.notFound("Approval")))
-				.flatMap(decided -> answer(decided, verdict));
+				.flatMap(decided -> answer(decided, verdict, keyId));
 		});
 	}
 
@@ -139,12 +150,14 @@ public final class TurnApprovals {
 			.then();
 	}
 
-	private Mono<Approval> answer(ApprovalDecision decided, ApprovalVerdict verdict) {
+	private Mono<Approval> answer(ApprovalDecision decided, ApprovalVerdict verdict, @Nullable String keyId) {
 		Approval approval = decided.approval();
 		if (decided.first()) {
 			this.metrics.decided(verdict.status().wireName());
-			continueIfSettled(decided);
-			return Mono.just(approval);
+			return record(approval, verdict, keyId).then(Mono.fromSupplier(() -> {
+				continueIfSettled(decided);
+				return approval;
+			}));
 		}
 		ApprovalVerdict taken = Objects.requireNonNull(approval.verdict());
 		if (taken.status() == ApprovalStatus.EXPIRED) {
@@ -159,12 +172,34 @@ public final class TurnApprovals {
 
 	private Mono<Approval> expire(Approval approval) {
 		ApprovalVerdict verdict = new ApprovalVerdict(ApprovalStatus.EXPIRED, null, null, this.clock.instant());
-		return this.store.decide(approval.tenant(), approval.id(), verdict).doOnNext(decided -> {
-			if (decided.first()) {
-				this.metrics.decided(ApprovalStatus.EXPIRED.wireName());
-				continueIfSettled(decided);
+		return this.store.decide(approval.tenant(), approval.id(), verdict).flatMap(decided -> {
+			if (!decided.first()) {
+				return Mono.just(decided.approval());
 			}
-		}).map(ApprovalDecision::approval);
+			this.metrics.decided(ApprovalStatus.EXPIRED.wireName());
+			return record(decided.approval(), verdict, null).then(Mono.fromSupplier(() -> {
+				continueIfSettled(decided);
+				return decided.approval();
+			}));
+		});
+	}
+
+	/**
+	 * Records a decision taken in the audit trail, failing open: the decision stands in
+	 * the store whatever the trail does.
+	 */
+	private Mono<Void> record(Approval approval, ApprovalVerdict verdict, @Nullable String keyId) {
+		Map<String, String> details = new LinkedHashMap<>();
+		details.put("approval_id", approval.id());
+		String reason = verdict.reason();
+		if (reason != null && !reason.isEmpty()) {
+			Map.Entry<String, String> kept = this.audit.reason(reason);
+			details.put(kept.getKey(), kept.getValue());
+		}
+		String arguments = (verdict.arguments() != null) ? verdict.arguments() : approval.arguments();
+		return this.audit.appendOrWarn(this.audit.record(AuditRecord.Kind.APPROVAL_DECISION, approval.tenant(),
+				new AuditContext(keyId, approval.conversationId(), approval.turnId()), approval.callId(),
+				approval.tool(), arguments, verdict.status().wireName(), "decided", 0, details));
 	}
 
 	/**
