@@ -32,8 +32,9 @@ public class ApprovalConfiguration {
 
 	@Bean
 	TurnApprovals turnApprovals(ApprovalStore store, DetachedTurns turns, ToolRegistry tools, ApprovalMetrics metrics,
-			AuditTrail audit) {
-		return new TurnApprovals(store, turns, tools, Clock.systemUTC(), metrics, audit);
+			AuditTrail audit, ApprovalProperties properties) {
+		return new TurnApprovals(store, turns, tools, Clock.systemUTC(), metrics, audit,
+				properties.continuationGrace());
 	}
 
 	@Bean

@@ -2,11 +2,13 @@ package io.toolgate.dispatcher.turn;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.toolgate.dispatcher.audit.AuditContext;
 import io.toolgate.dispatcher.audit.AuditTrail;
@@ -35,9 +37,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * Decisions on held tool calls, on any replica: takes a reviewer's decision (once: the
  * store decides atomically), and when it settles the last held call of a step, continues
- * the suspended turn on this replica ({@link DetachedTurns#continueDecided}). Approvals
- * past their expiry are denied: lazily when a decision arrives late (410), and by a
- * periodic sweep ({@link #startSweep}) so that a turn nobody decides on still continues.
+ * the suspended turn on this replica ({@link DetachedTurns#continueDecided}) under the
+ * store's claim on the step, so that one replica continues it. Approvals past their
+ * expiry are denied: lazily when a decision arrives late (410), and by a periodic sweep
+ * ({@link #startSweep}) so that a turn nobody decides on still continues. The sweep also
+ * continues a turn whose settling decision was taken but whose continuation never began
+ * (the deciding replica stopped), once the continuation grace has passed.
  */
 public final class TurnApprovals {
 
@@ -48,6 +53,20 @@ public final class TurnApprovals {
 
 	/** The bound of a continuation's start, its retries included. */
 	private static final Duration CONTINUATION_TIMEOUT = Duration.ofMinutes(2);
+
+	/**
+	 * How long a claim on a step's continuation lives: past the continuation's bound, so
+	 * that a replica that claimed and stopped leaves the step to the next sweep.
+	 */
+	private static final Duration CLAIM_TTL = CONTINUATION_TIMEOUT.plusSeconds(30);
+
+	/**
+	 * What a continuation may end in that leaves nothing to rescue: the turn went on here
+	 * or elsewhere, waits for other decisions, or ended.
+	 */
+	private static final Set<TurnTakeover.Outcome> CONCLUSIVE = EnumSet.of(TurnTakeover.Outcome.STARTED,
+			TurnTakeover.Outcome.ELSEWHERE, TurnTakeover.Outcome.SUSPENDED, TurnTakeover.Outcome.ENDED,
+			TurnTakeover.Outcome.CLOSED);
 
 	private final ApprovalStore store;
 
@@ -61,6 +80,8 @@ public final class TurnApprovals {
 
 	private final AuditTrail audit;
 
+	private final Duration continuationGrace;
+
 	/**
 	 * Creates the service.
 	 * @param store the approvals
@@ -69,9 +90,16 @@ public final class TurnApprovals {
 	 * @param clock tells expiry
 	 * @param metrics counts decisions
 	 * @param audit records each decision taken (failing open)
+	 * @param continuationGrace how long after the decision that settles a step the sweep
+	 * waits before it continues a turn nobody continued (the deciding replica stopped
+	 * first); positive
 	 */
 	public TurnApprovals(ApprovalStore store, DetachedTurns turns, ToolRegistry tools, Clock clock,
-			ApprovalMetrics metrics, AuditTrail audit) {
+			ApprovalMetrics metrics, AuditTrail audit, Duration continuationGrace) {
+		if (!continuationGrace.isPositive()) {
+			throw new IllegalArgumentException("the continuation grace must be positive");
+		}
+		this.continuationGrace = continuationGrace;
 		this.store = store;
 		this.turns = turns;
 		this.tools = tools;
@@ -141,10 +169,17 @@ public final class TurnApprovals {
 		})).subscribe();
 	}
 
-	/** Denies the pending approvals past their expiry, and continues settled turns. */
+	/**
+	 * Denies the pending approvals past their expiry (continuing the turns they settle),
+	 * then continues turns whose settling decision is older than the grace and whose
+	 * continuation nobody marked done: the deciding replica stopped before it began, or
+	 * the claim it took expired.
+	 */
 	Mono<Void> sweep() {
 		return this.store.due(this.clock.instant(), SWEEP_BATCH)
 			.concatMap(this::expire)
+			.thenMany(this.store.settledSteps(this.clock.instant().minus(this.continuationGrace), SWEEP_BATCH))
+			.concatMap(step -> continueClaimed(step, "rescued"))
 			.then(this.store.countPending())
 			.doOnNext(this.metrics::pending)
 			.then();
@@ -154,10 +189,7 @@ public final class TurnApprovals {
 		Approval approval = decided.approval();
 		if (decided.first()) {
 			this.metrics.decided(verdict.status().wireName());
-			return record(approval, verdict, keyId).then(Mono.fromSupplier(() -> {
-				continueIfSettled(decided);
-				return approval;
-			}));
+			return record(approval, verdict, keyId).then(continueIfSettled(decided)).thenReturn(approval);
 		}
 		ApprovalVerdict taken = Objects.requireNonNull(approval.verdict());
 		if (taken.status() == ApprovalStatus.EXPIRED) {
@@ -177,10 +209,8 @@ public final class TurnApprovals {
 				return Mono.just(decided.approval());
 			}
 			this.metrics.decided(ApprovalStatus.EXPIRED.wireName());
-			return record(decided.approval(), verdict, null).then(Mono.fromSupplier(() -> {
-				continueIfSettled(decided);
-				return decided.approval();
-			}));
+			return record(decided.approval(), verdict, null).then(continueIfSettled(decided))
+				.thenReturn(decided.approval());
 		});
 	}
 
@@ -203,24 +233,38 @@ public final class TurnApprovals {
 	}
 
 	/**
-	 * Continues the turn whose step a decision settled. Subscribed here, the one place:
-	 * the decision's caller does not wait for the turn, which runs detached and is read
-	 * from its log.
+	 * Continues the turn whose step a decision settled, once this replica holds the
+	 * step's claim. A failure to claim (the store failed) leaves the step to the sweep.
 	 */
-	private void continueIfSettled(ApprovalDecision decided) {
+	private Mono<Void> continueIfSettled(ApprovalDecision decided) {
 		List<Approval> step = decided.settledStep();
-		if (step.isEmpty()) {
-			return;
-		}
-		Approval approval = decided.approval();
+		return step.isEmpty() ? Mono.empty() : continueClaimed(step, "decided").onErrorResume(ex -> {
+			logger.warn("Turn {} was not continued after its approvals now; the sweep continues it: {}",
+					decided.approval().turnId(), ex.toString());
+			return Mono.empty();
+		});
+	}
+
+	/**
+	 * Claims a settled step's continuation and, when this replica got the claim, starts
+	 * it. Subscribed here, the one place: no caller waits for the turn, which runs
+	 * detached and is read from its log. Once it went on (or ended) the step is marked
+	 * continued; otherwise the claim expires and the sweep of some replica tries again.
+	 */
+	private Mono<Void> continueClaimed(List<Approval> step, String how) {
+		Approval approval = step.get(0);
 		TurnKey key = new TurnKey(new ConversationKey(approval.tenant(), approval.conversationId()), approval.turnId());
-		this.turns.continueDecided(key, step)
-			.timeout(CONTINUATION_TIMEOUT)
-			.subscribe(
-					outcome -> logger.info("Turn {} after its approvals: {}", key.turnId(),
-							outcome.name().toLowerCase(Locale.ROOT)),
-					ex -> logger.warn("Turn {} could not continue after its approvals: {}", key.turnId(),
-							ex.toString()));
+		return this.store.claimContinuation(approval, CLAIM_TTL).filter(Boolean::booleanValue).doOnNext(claimed -> {
+			this.turns.continueDecided(key, step)
+				.timeout(CONTINUATION_TIMEOUT)
+				.flatMap(outcome -> CONCLUSIVE.contains(outcome) ? this.store.continued(approval).thenReturn(outcome)
+						: Mono.just(outcome))
+				.subscribe(
+						outcome -> logger.info("Turn {} after its approvals ({}): {}", key.turnId(), how,
+								outcome.name().toLowerCase(Locale.ROOT)),
+						ex -> logger.warn("Turn {} could not continue after its approvals ({}): {}", key.turnId(), how,
+								ex.toString()));
+		}).then();
 	}
 
 	private ApprovalVerdict verdict(Approval approval, String decision, @Nullable JsonNode arguments,

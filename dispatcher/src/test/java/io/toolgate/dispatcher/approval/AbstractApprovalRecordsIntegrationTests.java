@@ -1,5 +1,7 @@
 package io.toolgate.dispatcher.approval;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,6 +10,11 @@ import io.toolgate.dispatcher.auth.ApiKeyResolver;
 import io.toolgate.dispatcher.support.ApprovalScripts;
 import io.toolgate.dispatcher.support.ApprovalScripts.Reply;
 import io.toolgate.dispatcher.support.GatewayApp;
+import io.toolgate.store.ApprovalDecision;
+import io.toolgate.store.ApprovalStatus;
+import io.toolgate.store.ApprovalStore;
+import io.toolgate.store.ApprovalVerdict;
+import io.toolgate.test.ToolWorker;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -21,11 +28,12 @@ import static io.toolgate.dispatcher.support.ApprovalScripts.untilEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Approval decisions in the audit trail: each decision taken is an
- * {@code approval_decision} record (decision, approval id, call id, tool, the reviewer's
- * key id, the arguments' hash, the reason or its hash as configured), readable as soon as
- * the decision is answered; a repeated or refused decision adds none; another tenant sees
- * none.
+ * A turn whose settling decision was taken by a replica that stopped before continuing it
+ * is continued by a replica's sweep, once, after the continuation grace. Approval
+ * decisions in the audit trail: each decision taken is an {@code approval_decision}
+ * record (decision, approval id, call id, tool, the reviewer's key id, the arguments'
+ * hash, the reason or its hash as configured), readable as soon as the decision is
+ * answered; a repeated or refused decision adds none; another tenant sees none.
  */
 abstract class AbstractApprovalRecordsIntegrationTests {
 
@@ -34,6 +42,21 @@ abstract class AbstractApprovalRecordsIntegrationTests {
 	 * @return the gateway
 	 */
 	abstract GatewayApp app();
+
+	/**
+	 * The replicas whose sweeps may rescue a turn: {@link #app()} and any other on its
+	 * store.
+	 * @return the replicas
+	 */
+	List<GatewayApp> replicas() {
+		return List.of(app());
+	}
+
+	/**
+	 * The tool worker behind the approval scripts' {@code wire}.
+	 * @return the worker
+	 */
+	abstract ToolWorker worker();
 
 	/**
 	 * Whether the gateway records arguments (and so reasons) themselves.
@@ -97,6 +120,41 @@ abstract class AbstractApprovalRecordsIntegrationTests {
 		assertThat(edit.path("arguments_hash").asString()).isEqualTo(AuditTrail.hash(arguments));
 		assertReason(edit.path("details"), "wrong recipient");
 		untilEnd(editedTurn);
+	}
+
+	@Test
+	void aTurnWhoseSettlingDecisionWasTakenButNeverContinuedIsRescuedOnceByASweep() {
+		WebClient acme = app().client(GatewayApp.ACME_KEY);
+		Flux<ServerSentEvent<String>> events = startTurn(acme, "rescue-" + UUID.randomUUID(), "#wire 500");
+		JsonNode required = first(events, "approval.required");
+		int before = worker().requests();
+		// What a replica that stopped right after taking the decision leaves behind: the
+		// decision in the store and no continuation.
+		ApprovalStore store = app().context().getBean(ApprovalStore.class);
+		ApprovalDecision decided = store
+			.decide("acme", required.path("approvalId").asString(),
+					new ApprovalVerdict(ApprovalStatus.APPROVED, null, "decided on a replica that stopped",
+							Instant.now()))
+			.block(ApprovalScripts.WAIT);
+		assertThat(decided).isNotNull();
+		assertThat(decided.settledStep()).hasSize(1);
+
+		List<ServerSentEvent<String>> all = untilEnd(events);
+
+		assertThat(ApprovalScripts.all(all, "turn.resumed")).hasSize(1);
+		assertThat(ApprovalScripts.all(all, "approval.resolved")).singleElement()
+			.satisfies(resolved -> assertThat(resolved.path("decision").asString()).isEqualTo("approved"));
+		assertThat(ApprovalScripts.all(all, "tool.result")).singleElement()
+			.satisfies(result -> assertThat(result.path("status").asString()).isEqualTo("ok"));
+		JsonNode completed = ApprovalScripts.all(all, "turn.completed").getFirst();
+		assertThat(completed.path("reason").asString()).isEqualTo("stop");
+		assertThat(worker().requests()).as("the held call ran once").isEqualTo(before + 1);
+		for (GatewayApp replica : replicas()) {
+			assertThat(replica.context()
+				.getBean(ApprovalStore.class)
+				.claimContinuation(decided.approval(), Duration.ofMinutes(1))
+				.block(ApprovalScripts.WAIT)).as("the continued step cannot be claimed again").isFalse();
+		}
 	}
 
 	private void assertReason(JsonNode details, String reason) {

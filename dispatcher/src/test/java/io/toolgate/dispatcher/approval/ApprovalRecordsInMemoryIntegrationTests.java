@@ -29,7 +29,8 @@ class ApprovalRecordsInMemoryIntegrationTests extends AbstractApprovalRecordsInt
 		upstream = ScriptedUpstream.start(ApprovalScripts::script);
 		worker = ToolWorker.start(1);
 		app = GatewayApp.start(Map.of("toolgate.upstream.base-url", upstream.baseUrl(), "toolgate.tools.registry",
-				ApprovalScripts.registry(worker.uri("/echo").toString()).toString()));
+				ApprovalScripts.registry(worker.uri("/echo").toString()).toString(),
+				"toolgate.approvals.sweep-interval", "300ms", "toolgate.approvals.continuation-grace", "1s"));
 	}
 
 	@AfterAll
@@ -40,6 +41,11 @@ class ApprovalRecordsInMemoryIntegrationTests extends AbstractApprovalRecordsInt
 	@Override
 	GatewayApp app() {
 		return app;
+	}
+
+	@Override
+	ToolWorker worker() {
+		return worker;
 	}
 
 	@Override

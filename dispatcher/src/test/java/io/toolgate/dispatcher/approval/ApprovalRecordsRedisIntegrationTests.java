@@ -1,5 +1,6 @@
 package io.toolgate.dispatcher.approval;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,8 @@ import static io.toolgate.dispatcher.support.ApprovalScripts.untilEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On Redis: approval decisions in the tenant's audit stream, with reasons kept as given
+ * On Redis, with a second replica whose sweep may rescue turns too: approval decisions in
+ * the tenant's audit stream, with reasons kept as given
  * ({@code toolgate.audit.record-arguments}); and the approval hold of a streamed chat
  * completion of a conversation, whose turn, approvals and event log are Redis's: within
  * the hold the stream waits for the decision and ends with the answer; past it the stream
@@ -47,25 +49,44 @@ class ApprovalRecordsRedisIntegrationTests extends AbstractApprovalRecordsIntegr
 
 	private static GatewayApp app;
 
+	private static GatewayApp other;
+
 	@BeforeAll
 	static void start() {
 		redis = RedisServerProcess.start();
 		upstream = ScriptedUpstream.start(ApprovalScripts::script);
 		worker = ToolWorker.start(1);
-		app = GatewayApp.start(Map.of("toolgate.store.redis-url", redis.uri(), "toolgate.upstream.base-url",
-				upstream.baseUrl(), "toolgate.tools.registry",
-				ApprovalScripts.registry(worker.uri("/echo").toString()).toString(), "toolgate.audit.record-arguments",
-				"true", "toolgate.chat.approval-hold", "3s", "toolgate.sse.heartbeat-interval", "500ms"));
+		Map<String, Object> properties = new HashMap<>();
+		properties.put("toolgate.store.redis-url", redis.uri());
+		properties.put("toolgate.upstream.base-url", upstream.baseUrl());
+		properties.put("toolgate.tools.registry", ApprovalScripts.registry(worker.uri("/echo").toString()).toString());
+		properties.put("toolgate.audit.record-arguments", "true");
+		properties.put("toolgate.chat.approval-hold", "3s");
+		properties.put("toolgate.sse.heartbeat-interval", "500ms");
+		properties.put("toolgate.approvals.sweep-interval", "300ms");
+		properties.put("toolgate.approvals.continuation-grace", "1s");
+		app = GatewayApp.start(properties);
+		other = GatewayApp.start(properties);
 	}
 
 	@AfterAll
 	static void stop() {
-		Closeables.closeAll(app, worker, upstream, redis);
+		Closeables.closeAll(app, other, worker, upstream, redis);
 	}
 
 	@Override
 	GatewayApp app() {
 		return app;
+	}
+
+	@Override
+	List<GatewayApp> replicas() {
+		return List.of(app, other);
+	}
+
+	@Override
+	ToolWorker worker() {
+		return worker;
 	}
 
 	@Override
