@@ -38,7 +38,12 @@ public final class BudgetExhaustedException extends ToolgateException {
 	 * @param resetsAt when its period ends, {@code null} for a budget that never resets
 	 */
 	public BudgetExhaustedException(Budget budget, long limitMicros, long spentMicros, @Nullable Instant resetsAt) {
-		super(ErrorType.RATE_LIMITED, CODE, message(budget, limitMicros, spentMicros, resetsAt), null, Map.of());
+		this(budget, limitMicros, spentMicros, resetsAt, message(budget, limitMicros, spentMicros, resetsAt));
+	}
+
+	private BudgetExhaustedException(Budget budget, long limitMicros, long spentMicros, @Nullable Instant resetsAt,
+			String message) {
+		super(ErrorType.RATE_LIMITED, CODE, message, null, Map.of());
 		this.budget = budget;
 		this.limitMicros = limitMicros;
 		this.spentMicros = spentMicros;
@@ -46,12 +51,13 @@ public final class BudgetExhaustedException extends ToolgateException {
 	}
 
 	private static String message(Budget budget, long limit, long spent, @Nullable Instant resetsAt) {
-		if (!budget.money) {
-			return "The " + budget.description + " of " + limit + " is exhausted (used " + spent + ")";
-		}
-		return "The " + budget.description + " of " + Money.toAmount(limit).toPlainString() + " is exhausted ("
-				+ (budget.turn ? "used " : "spent ") + Money.toAmount(spent).toPlainString() + ")"
+		return "The " + budget.description + " of " + format(budget, limit) + " is exhausted ("
+				+ (budget.turn ? "used " : "spent ") + format(budget, spent) + ")"
 				+ ((resetsAt != null) ? "; it resets at " + resetsAt : "");
+	}
+
+	private static String format(Budget budget, long value) {
+		return budget.money ? Money.toAmount(value).toPlainString() : Long.toString(value);
 	}
 
 	/**
@@ -64,6 +70,21 @@ public final class BudgetExhaustedException extends ToolgateException {
 	 */
 	public static BudgetExhaustedException turnCap(Budget budget, long limit, long used) {
 		return new BudgetExhaustedException(budget, limit, used, null);
+	}
+
+	/**
+	 * A turn cap the turn's next step would pass.
+	 * @param budget the cap
+	 * @param limit its limit, in tokens, tool calls or micro-units
+	 * @param used what the turn used so far, in the same unit
+	 * @param needed what the next step needs at least (a model call's estimated prompt, a
+	 * round's calls), in the same unit
+	 * @return the refusal
+	 */
+	public static BudgetExhaustedException turnCap(Budget budget, long limit, long used, long needed) {
+		return new BudgetExhaustedException(budget, limit, used, null,
+				"The " + budget.description + " of " + format(budget, limit) + " would be passed (used "
+						+ format(budget, used) + ", the next step needs " + format(budget, needed) + " more)");
 	}
 
 	/**

@@ -56,13 +56,15 @@ final class TurnCapCheck {
 			return null;
 		}
 		long used = state.usage.totalTokens();
-		if (caps.maxTokens() > 0 && used + this.estimator.promptTokens(prompt) > caps.maxTokens()) {
-			return BudgetExhaustedException.turnCap(Budget.TURN_TOKENS, caps.maxTokens(), used);
+		long promptTokens = this.estimator.promptTokens(prompt);
+		if (caps.maxTokens() > 0 && used + promptTokens > caps.maxTokens()) {
+			return BudgetExhaustedException.turnCap(Budget.TURN_TOKENS, caps.maxTokens(), used, promptTokens);
 		}
 		if (caps.maxCostMicros() > 0) {
-			long promptCost = this.plans.price(state.request.model()).cost(this.estimator.promptTokens(prompt), 0);
+			long promptCost = this.plans.price(state.request.model()).cost(promptTokens, 0);
 			if (state.costMicros + promptCost > caps.maxCostMicros()) {
-				return BudgetExhaustedException.turnCap(Budget.TURN_COST, caps.maxCostMicros(), state.costMicros);
+				return BudgetExhaustedException.turnCap(Budget.TURN_COST, caps.maxCostMicros(), state.costMicros,
+						promptCost);
 			}
 		}
 		return null;
@@ -78,7 +80,8 @@ final class TurnCapCheck {
 	@Nullable BudgetExhaustedException beforeToolRound(TurnState state, int calls) {
 		SpendPlans.TurnCaps caps = this.plans.turnCaps(state.request.tenant());
 		if (caps.maxToolCalls() > 0 && state.toolCalls + calls > caps.maxToolCalls()) {
-			return BudgetExhaustedException.turnCap(Budget.TURN_TOOL_CALLS, caps.maxToolCalls(), state.toolCalls);
+			return BudgetExhaustedException.turnCap(Budget.TURN_TOOL_CALLS, caps.maxToolCalls(), state.toolCalls,
+					calls);
 		}
 		if (caps.maxTokens() > 0 && state.usage.totalTokens() >= caps.maxTokens()) {
 			return BudgetExhaustedException.turnCap(Budget.TURN_TOKENS, caps.maxTokens(), state.usage.totalTokens());

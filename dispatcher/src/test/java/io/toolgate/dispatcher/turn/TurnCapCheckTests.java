@@ -60,8 +60,8 @@ class TurnCapCheckTests {
 		assertThat(budget.budget()).isEqualTo("turn_tokens");
 		assertThat(budget.limit()).isEqualByComparingTo("100");
 		assertThat(budget.used()).isEqualByComparingTo(BigDecimal.valueOf(100 - promptTokens + 1));
-		assertThat(budget.message())
-			.isEqualTo("The turn's token cap of 100 is exhausted (used " + (100 - promptTokens + 1) + ")");
+		assertThat(budget.message()).isEqualTo("The turn's token cap of 100 would be passed (used "
+				+ (100 - promptTokens + 1) + ", the next step needs " + promptTokens + " more)");
 		assertThat(refusal.auditDetails()).containsEntry("budget", "turn_tokens").containsEntry("limit", "100");
 	}
 
@@ -76,12 +76,14 @@ class TurnCapCheckTests {
 		BudgetExhaustedException calls = check.beforeToolRound(state, 3);
 		assertThat(calls).isNotNull();
 		assertThat(calls.budget()).isEqualTo(BudgetExhaustedException.Budget.TURN_TOOL_CALLS);
-		assertThat(calls.getMessage()).isEqualTo("The turn's tool-call cap of 3 is exhausted (used 1)");
+		assertThat(calls.getMessage())
+			.isEqualTo("The turn's tool-call cap of 3 would be passed (used 1, the next step needs 3 more)");
 
 		state.usage = Usage.of(40, 10);
 		BudgetExhaustedException tokens = check.beforeToolRound(state, 1);
 		assertThat(tokens).isNotNull();
 		assertThat(tokens.budget()).isEqualTo(BudgetExhaustedException.Budget.TURN_TOKENS);
+		assertThat(tokens.getMessage()).isEqualTo("The turn's token cap of 50 is exhausted (used 50)");
 	}
 
 	@Test
@@ -101,7 +103,8 @@ class TurnCapCheckTests {
 		BudgetExhaustedException refusal = check.beforeModelCall(state, List.of(ChatMessage.user("x".repeat(40))));
 		assertThat(refusal).isNotNull();
 		assertThat(refusal.budget()).isEqualTo(BudgetExhaustedException.Budget.TURN_COST);
-		assertThat(refusal.getMessage()).isEqualTo("The turn's cost cap of 0.000400 is exhausted (used 0.000300)");
+		assertThat(refusal.getMessage()).isEqualTo(
+				"The turn's cost cap of 0.000400 would be passed (used 0.000300, the next step needs 0.000140 more)");
 		assertThat(refusal.toExhaustedBudget().used()).isEqualByComparingTo("0.0003");
 	}
 

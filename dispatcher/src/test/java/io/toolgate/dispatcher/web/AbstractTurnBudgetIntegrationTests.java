@@ -94,7 +94,8 @@ abstract class AbstractTurnBudgetIntegrationTests {
 		assertThat(budget.path("budget").asString()).isEqualTo("turn_tool_calls");
 		assertThat(budget.path("limit").asInt()).isEqualTo(2);
 		assertThat(budget.path("used").asInt()).isEqualTo(2);
-		assertThat(budget.path("message").asString()).isEqualTo("The turn's tool-call cap of 2 is exhausted (used 2)");
+		assertThat(budget.path("message").asString())
+			.isEqualTo("The turn's tool-call cap of 2 would be passed (used 2, the next step needs 1 more)");
 		assertThat(auditedBudgets(GatewayApp.GLOBEX_KEY)).contains("turn_tool_calls");
 	}
 
@@ -136,7 +137,7 @@ abstract class AbstractTurnBudgetIntegrationTests {
 		// frames it, some 150 tokens) would pass the cap.
 		assertThat(budget.path("used").decimalValue()).isEqualByComparingTo("0.00015");
 		assertThat(budget.path("message").asString())
-			.isEqualTo("The turn's cost cap of 0.000400 is exhausted (used 0.000150)");
+			.startsWith("The turn's cost cap of 0.000400 would be passed (used 0.000150, the next step needs 0.00");
 		assertThat(body.path("usage").path("total_tokens").asLong()).isEqualTo(15);
 		assertThat(auditedBudgets(GatewayApp.ACME_KEY)).contains("turn_cost");
 	}
