@@ -133,6 +133,19 @@ class TurnCapCheckTests {
 	}
 
 	@Test
+	void aContinuedTurnGoesOnFromItsLastUsageEventAndTheCallsItsLogRecords() {
+		TurnResumption.Spent spent = TurnResumption.Spent.of(List.of(new TurnEvent.TurnStarted("t", "c", "m"),
+				new TurnEvent.UsageUpdate(Usage.of(10, 5), 1, 150, "0.000150"),
+				new TurnEvent.ToolCallStarted("call_1", "calculator", "{}", 1),
+				new TurnEvent.ToolCallStarted("call_2", "send_email", "{}", 1),
+				new TurnEvent.UsageUpdate(Usage.of(40, 10), 2, 500, "0.000500"),
+				new TurnEvent.ToolCallStarted("call_3", "calculator", "{}", 2)));
+
+		assertThat(spent).isEqualTo(new TurnResumption.Spent(Usage.of(40, 10), 500, 3));
+		assertThat(TurnResumption.Spent.of(List.of())).isEqualTo(TurnResumption.Spent.NONE);
+	}
+
+	@Test
 	void negativeCapsStopStartUpNamingTheSetting() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new SpendProperties.TurnCaps(-1L, null, null))
 			.withMessageContaining("turn.max-tokens");
