@@ -9,7 +9,7 @@ const KEY_STORE = 'toolgate.apiKey';
 const CONVERSATIONS_STORE = 'toolgate.conversations';
 const TERMINAL = new Set(['turn.completed', 'turn.error']);
 const EVENT_TYPES = ['turn.started', 'token', 'tool.call', 'tool.result', 'approval.required', 'approval.resolved',
-	'turn.completed', 'turn.error', 'stream.end'];
+	'usage', 'turn.completed', 'turn.error', 'stream.end'];
 
 const state = { conversationId: null, busy: false };
 
@@ -190,6 +190,7 @@ class Turn {
 		this.streamToken = null;
 		this.ended = false;
 		this.source = null;
+		this.cost = null;
 	}
 
 	apply(type, id, data) {
@@ -221,9 +222,14 @@ class Turn {
 			case 'approval.resolved':
 				this.view.approvalResolved(event);
 				break;
+			case 'usage':
+				this.cost = event.cost;
+				break;
 			case 'turn.completed': {
 				const tokens = event.usage ? ` · ${event.usage.total_tokens} tokens` : '';
-				this.view.end(`ended: ${event.reason} · ${event.iterations} model call(s)${tokens}`, false);
+				const cost = this.cost !== null ? ` · cost ${this.cost}` : '';
+				const budget = event.budget ? ` · ${event.budget.message}` : '';
+				this.view.end(`ended: ${event.reason} · ${event.iterations} model call(s)${tokens}${cost}${budget}`, false);
 				this.finish('done');
 				break;
 			}

@@ -10,9 +10,11 @@ import reactor.core.publisher.Mono;
 /**
  * Tool calls held for a reviewer's decision, and the decisions, shared by every replica:
  * a turn suspends after {@link #hold holding} its calls, and whichever replica takes the
- * decision that settles the step continues it. Every method is non-blocking and lazy, and
- * errors with {@link StoreUnavailableException} if the backing store cannot be reached.
- * Instants are kept to the millisecond.
+ * decision that settles the step continues it, under a claim
+ * ({@link #claimContinuation}); a step whose continuation nobody marked done is listed
+ * again ({@link #settledSteps}) so that another replica can continue it. Every method is
+ * non-blocking and lazy, and errors with {@link StoreUnavailableException} if the backing
+ * store cannot be reached. Instants are kept to the millisecond.
  */
 public interface ApprovalStore {
 
@@ -67,5 +69,35 @@ public interface ApprovalStore {
 	 * @return the count
 	 */
 	Mono<Long> countPending();
+
+	/**
+	 * Lists the steps of every tenant whose settling decision ({@link #decide} with a
+	 * settled step) was taken at or before a time and whose continuation is not marked
+	 * {@link #continued}: turns that may have been left suspended by a replica that
+	 * stopped after deciding.
+	 * @param settledBefore the latest settling decision time to list
+	 * @param limit the most steps to return, at least 1
+	 * @return each step's approvals, in no particular order
+	 */
+	Flux<List<Approval>> settledSteps(Instant settledBefore, int limit);
+
+	/**
+	 * Claims the continuation of a settled step, atomically: of the replicas that try
+	 * while a claim lives, one gets it. A step marked {@link #continued} or never settled
+	 * cannot be claimed.
+	 * @param ofStep an approval of the step
+	 * @param ttl how long the claim lives, positive; a claimant that does not mark the
+	 * step continued within it leaves it to the next
+	 * @return whether this call took the claim
+	 */
+	Mono<Boolean> claimContinuation(Approval ofStep, Duration ttl);
+
+	/**
+	 * Marks a settled step's continuation as done: its turn went on (or ended), and
+	 * {@link #settledSteps} no longer lists it.
+	 * @param ofStep an approval of the step
+	 * @return completion
+	 */
+	Mono<Void> continued(Approval ofStep);
 
 }

@@ -1,6 +1,7 @@
 package io.toolgate.store;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -28,18 +29,28 @@ import org.jspecify.annotations.Nullable;
  * @param outcome how it ended: {@code ok}, an error type, or {@code not_executed}
  * @param durationMs how long it took, in milliseconds
  * @param replica the replica that recorded it
+ * @param details what else the kind records, by name (an approval's id and the reviewer's
+ * reason or its hash; the budget, its limit and what was used); empty for none. Names are
+ * lower-case words joined by {@code _}.
  */
 public record AuditRecord(Instant time, Kind kind, String tenant, @Nullable String keyId,
 		@Nullable String conversationId, @Nullable String turnId, @Nullable String callId, @Nullable String tool,
 		@Nullable String argumentsHash, @Nullable String arguments, String decision, String outcome, long durationMs,
-		String replica) {
+		String replica, Map<String, String> details) {
 
 	/**
-	 * Checks the required fields.
+	 * Checks the required fields and copies the details.
 	 * @throws NullPointerException if a required field is missing
-	 * @throws IllegalArgumentException if the duration is negative
+	 * @throws IllegalArgumentException if the duration is negative or a detail's name is
+	 * not lower-case words joined by {@code _}
 	 */
 	public AuditRecord {
+		details = (details != null) ? Map.copyOf(details) : Map.of();
+		for (String name : details.keySet()) {
+			if (!name.matches("[a-z][a-z0-9_]{0,39}")) {
+				throw new IllegalArgumentException("detail names are lower-case words joined by _, got '" + name + "'");
+			}
+		}
 		Objects.requireNonNull(time, "time");
 		Objects.requireNonNull(kind, "kind");
 		Objects.requireNonNull(tenant, "tenant");
@@ -49,6 +60,30 @@ public record AuditRecord(Instant time, Kind kind, String tenant, @Nullable Stri
 		if (durationMs < 0) {
 			throw new IllegalArgumentException("durationMs must not be negative");
 		}
+	}
+
+	/**
+	 * A record without details.
+	 * @param time when the action ended
+	 * @param kind what was recorded
+	 * @param tenant the tenant
+	 * @param keyId the API key id, or {@code null}
+	 * @param conversationId the conversation, or {@code null}
+	 * @param turnId the turn, or {@code null}
+	 * @param callId the tool call id, or {@code null}
+	 * @param tool the tool name, or {@code null}
+	 * @param argumentsHash the arguments' hash, or {@code null}
+	 * @param arguments the arguments, or {@code null}
+	 * @param decision what was decided
+	 * @param outcome how it ended
+	 * @param durationMs how long it took
+	 * @param replica the replica that recorded it
+	 */
+	public AuditRecord(Instant time, Kind kind, String tenant, @Nullable String keyId, @Nullable String conversationId,
+			@Nullable String turnId, @Nullable String callId, @Nullable String tool, @Nullable String argumentsHash,
+			@Nullable String arguments, String decision, String outcome, long durationMs, String replica) {
+		this(time, kind, tenant, keyId, conversationId, turnId, callId, tool, argumentsHash, arguments, decision,
+				outcome, durationMs, replica, Map.of());
 	}
 
 	/** What an audit record records. */

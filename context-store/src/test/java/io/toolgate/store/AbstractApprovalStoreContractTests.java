@@ -147,6 +147,57 @@ public abstract class AbstractApprovalStoreContractTests extends AbstractExpirin
 	}
 
 	@Test
+	void settledStepIsListedUntilItsContinuationIsMarked() {
+		this.store
+			.hold(List.of(approval("a1", "call_1", 4, NOW.plusSeconds(60)),
+					approval("a2", "call_2", 4, NOW.plusSeconds(60))), LONG_TTL)
+			.block(TIMEOUT);
+		decide("a1", ApprovalStatus.APPROVED);
+		assertThat(settled(NOW.plusSeconds(1))).as("a step with a pending approval").isEmpty();
+		decide("a2", ApprovalStatus.REJECTED);
+
+		assertThat(settled(NOW.minusSeconds(1))).as("settled after the time asked for").isEmpty();
+		List<List<Approval>> steps = settled(NOW.plusSeconds(1));
+		assertThat(steps).singleElement()
+			.satisfies(step -> assertThat(step).extracting(Approval::id).containsExactlyInAnyOrder("a1", "a2"));
+		Approval ofStep = steps.get(0).get(0);
+
+		this.store.continued(ofStep).block(TIMEOUT);
+		assertThat(settled(NOW.plusSeconds(1))).isEmpty();
+		assertThat(this.store.claimContinuation(ofStep, LONG_TTL).block(TIMEOUT))
+			.as("a continued step cannot be claimed")
+			.isFalse();
+	}
+
+	@Test
+	void continuationIsClaimedOnceUntilTheClaimExpires() {
+		Approval held = approval("a1", "call_1", 5, NOW.plusSeconds(60));
+		this.store.hold(List.of(held), LONG_TTL).block(TIMEOUT);
+		assertThat(this.store.claimContinuation(held, ttl()).block(TIMEOUT)).as("an unsettled step").isFalse();
+		decide("a1", ApprovalStatus.APPROVED);
+
+		List<Boolean> claims = Flux.range(0, 12)
+			.flatMap(
+					i -> Mono.defer(() -> this.store.claimContinuation(held, ttl())).subscribeOn(Schedulers.parallel()))
+			.collectList()
+			.block(TIMEOUT);
+		assertThat(claims).hasSize(12);
+		assertThat(claims).filteredOn(Boolean::booleanValue).hasSize(1);
+
+		awaitExpiry(ttl());
+		assertThat(this.store.claimContinuation(held, LONG_TTL).block(TIMEOUT)).as("after the claim expired").isTrue();
+		assertThat(this.store.claimContinuation(held, LONG_TTL).block(TIMEOUT)).isFalse();
+		assertThat(settled(NOW.plusSeconds(1))).as("claimed is still listed until marked continued").hasSize(1);
+	}
+
+	private List<List<Approval>> settled(Instant before) {
+		return this.store.settledSteps(before, 1000)
+			.filter(step -> step.get(0).tenant().equals(this.tenant))
+			.collectList()
+			.block(TIMEOUT);
+	}
+
+	@Test
 	void approvalIsDroppedAfterItsRetention() {
 		Approval held = approval("a1", "call_1", 1, Instant.now());
 		this.store.hold(List.of(held), ttl()).block(TIMEOUT);

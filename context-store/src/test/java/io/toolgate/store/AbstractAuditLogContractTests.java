@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -75,6 +76,23 @@ public abstract class AbstractAuditLogContractTests {
 		assertThat(page.records()).extracting(StoredAuditRecord::record).containsExactly(full, sparse);
 		assertThat(page.nextCursor()).isNull();
 		assertThat(AuditQuery.isId(first)).isTrue();
+	}
+
+	@Test
+	void readsBackTheDetailsOfARecord() {
+		AuditRecord decision = new AuditRecord(Instant.parse("2030-01-01T00:00:03Z"),
+				AuditRecord.Kind.APPROVAL_DECISION, this.tenant, "key-2", "conv-2", "turn_2", "call_2", "send_email",
+				"sha256:cd", null, "rejected", "decided", 0, "replica-a",
+				Map.of("approval_id", "apr_1", "reason_hash", "sha256:ef", "note", "a value: with, \"marks\""));
+		String id = append(decision);
+
+		AuditPage page = read(new AuditQuery(null, null, 10, null));
+
+		assertThat(page.records()).extracting(StoredAuditRecord::id).containsExactly(id);
+		assertThat(page.records().get(0).record()).isEqualTo(decision);
+		assertThat(page.records().get(0).record().details()).containsEntry("approval_id", "apr_1")
+			.containsEntry("note", "a value: with, \"marks\"")
+			.hasSize(3);
 	}
 
 	@Test

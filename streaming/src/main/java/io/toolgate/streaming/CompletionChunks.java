@@ -23,7 +23,7 @@ final class CompletionChunks {
 
 	private static final Map<String, String> FINISH_REASONS = Map.of("stop", "stop", "length", "length", "tool_calls",
 			"tool_calls", "content_filter", "content_filter", "max_iterations", "length", "deadline", "length",
-			"loop_detected", "length");
+			"loop_detected", "length", "budget_exhausted", "length");
 
 	private final String completionId;
 

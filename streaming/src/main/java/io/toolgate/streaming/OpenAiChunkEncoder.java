@@ -26,9 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>{@code turn.completed}: a chunk with an empty delta and the finish reason, unless
  * {@link #toolCallsChunk} already sent one; then the usage chunk when usage was
  * requested. Reasons {@code stop}, {@code length}, {@code tool_calls} and
- * {@code content_filter} pass through; {@code max_iterations}, {@code deadline} and
- * {@code loop_detected} become {@code length}, since the gateway cut the answer short at
- * a limit and it may be incomplete; anything else becomes {@code stop}.</li>
+ * {@code content_filter} pass through; {@code max_iterations}, {@code deadline},
+ * {@code loop_detected} and {@code budget_exhausted} become {@code length}, since the
+ * gateway cut the answer short at a limit and it may be incomplete; anything else becomes
+ * {@code stop}.</li>
  * <li>{@code error}: no chunk. {@link #encode} writes it as the data
  * {@code {"error":{"message","type","code"}}}, which OpenAI also streams for mid-stream
  * failures and which OpenAI SDKs raise as an API error.</li>
@@ -132,6 +133,8 @@ public final class OpenAiChunkEncoder {
 			case TurnEvent.ApprovalRequired required -> {
 			}
 			case TurnEvent.ApprovalResolved resolved -> {
+			}
+			case TurnEvent.UsageUpdate usage -> {
 			}
 			case TurnEvent.Error error -> {
 			}

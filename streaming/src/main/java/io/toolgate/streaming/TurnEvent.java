@@ -1,5 +1,6 @@
 package io.toolgate.streaming;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -34,6 +35,7 @@ public sealed interface TurnEvent {
 			case "tool.result" -> ToolResult.class;
 			case ApprovalRequired.TYPE -> ApprovalRequired.class;
 			case ApprovalResolved.TYPE -> ApprovalResolved.class;
+			case UsageUpdate.TYPE -> UsageUpdate.class;
 			case TurnCompleted.TYPE -> TurnCompleted.class;
 			case Error.TYPE, Error.LEGACY_TYPE -> Error.class;
 			default -> null;
@@ -216,27 +218,77 @@ public sealed interface TurnEvent {
 	}
 
 	/**
+	 * The usage of the turn so far, after each of its model calls, when spend is
+	 * accounted (a price or budget is configured) or the tenant's turns are capped:
+	 * tokens summed over its model calls and what they cost, priced with the price table
+	 * (0 for models without a price).
+	 *
+	 * @param usage token usage summed over the turn's model calls so far
+	 * @param iteration the model call (1-based) just reconciled
+	 * @param costMicros the turn's running cost in micro-units (a millionth of the price
+	 * table's currency)
+	 * @param cost the same as a decimal amount with six decimals, e.g. {@code 0.000150}
+	 */
+	record UsageUpdate(Usage usage, int iteration, long costMicros, String cost) implements TurnEvent {
+
+		/** The event's type. */
+		public static final String TYPE = "usage";
+
+		@Override
+		public String type() {
+			return TYPE;
+		}
+
+	}
+
+	/**
+	 * The budget or cap that ended a turn with {@code budget_exhausted}.
+	 *
+	 * @param budget which: {@code turn_tokens}, {@code turn_tool_calls},
+	 * {@code turn_cost}, {@code tenant_daily}, {@code tenant_monthly} or
+	 * {@code conversation}
+	 * @param message a description naming it, its limit and what was used
+	 * @param limit its limit: tokens, tool calls or an amount of money
+	 * @param used what the turn (for a turn cap) or the budget's account held when the
+	 * turn ended, in the limit's unit
+	 */
+	record ExhaustedBudget(String budget, String message, BigDecimal limit, BigDecimal used) {
+	}
+
+	/**
 	 * The turn ended.
 	 *
 	 * @param reason why: {@code stop} (the model answered), {@code length},
-	 * {@code max_iterations}, {@code loop_detected}, {@code deadline} or
-	 * {@code tool_calls} (client-side tools returned to the client)
+	 * {@code max_iterations}, {@code loop_detected}, {@code deadline},
+	 * {@code budget_exhausted} (a budget or cap of the turn would have been passed; see
+	 * {@code budget}) or {@code tool_calls} (client-side tools returned to the client)
 	 * @param content the final answer text
 	 * @param toolCalls when {@code reason} is {@code tool_calls}: the calls of tools the
 	 * client defined, which the client executes itself
 	 * @param usage token usage summed over every model call of the turn
 	 * @param iterations how many model calls the turn made
+	 * @param budget when {@code reason} is {@code budget_exhausted}: which budget, its
+	 * limit and what was used
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record TurnCompleted(String reason, @Nullable String content, @Nullable List<ToolCall> toolCalls, Usage usage,
-			int iterations) implements TurnEvent {
+			int iterations, @Nullable ExhaustedBudget budget) implements TurnEvent {
 
 		/** The event's type. */
 		public static final String TYPE = "turn.completed";
 
+		/** The reason of a turn ended by a budget or cap. */
+		public static final String BUDGET_EXHAUSTED = "budget_exhausted";
+
+		/** Creates a completion that no budget ended. */
+		public TurnCompleted(String reason, @Nullable String content, @Nullable List<ToolCall> toolCalls, Usage usage,
+				int iterations) {
+			this(reason, content, toolCalls, usage, iterations, null);
+		}
+
 		/** Creates a completion without client tool calls. */
 		public TurnCompleted(String reason, @Nullable String content, Usage usage, int iterations) {
-			this(reason, content, null, usage, iterations);
+			this(reason, content, null, usage, iterations, null);
 		}
 
 		@Override

@@ -1,5 +1,6 @@
 package io.toolgate.streaming;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import io.toolgate.streaming.openai.ChatCompletionChunk;
@@ -26,7 +27,14 @@ class TurnEventJsonTests {
 			new TurnEvent.TurnCompleted("stop", "Done.", Usage.of(10, 5), 2),
 			new TurnEvent.TurnCompleted("max_iterations", null, Usage.ZERO, 8),
 			new TurnEvent.Error("upstream_error", "model failed", "upstream_unavailable"),
-			new TurnEvent.TurnResumed("t1", "c1", "m", 2));
+			new TurnEvent.TurnResumed("t1", "c1", "m", 2),
+			new TurnEvent.UsageUpdate(Usage.of(20, 10), 2, 300, "0.000300"),
+			new TurnEvent.TurnCompleted(TurnEvent.TurnCompleted.BUDGET_EXHAUSTED, "partial", null, Usage.of(20, 10), 2,
+					new TurnEvent.ExhaustedBudget("turn_cost", "The turn's cost cap of 0.000400 would be passed",
+							new BigDecimal("0.000400"), new BigDecimal("0.000300"))),
+			new TurnEvent.TurnCompleted(TurnEvent.TurnCompleted.BUDGET_EXHAUSTED, null, null, Usage.of(20, 10), 3,
+					new TurnEvent.ExhaustedBudget("turn_tool_calls", "The turn's tool-call cap of 2 would be passed",
+							BigDecimal.valueOf(2), BigDecimal.valueOf(2))));
 
 	@Test
 	void writesTokensCompactly() {
@@ -43,6 +51,15 @@ class TurnEventJsonTests {
 				assertThat(mapper.readValue(json, TurnEvent.classOf(event.type()))).isEqualTo(event);
 			}
 		}
+	}
+
+	@Test
+	void aTurnABudgetEndedFinishesAsLengthForOpenAiClients() {
+		assertThat(OpenAiChunkEncoder.finishReason(TurnEvent.TurnCompleted.BUDGET_EXHAUSTED)).isEqualTo("length");
+		assertThat(
+				StreamingJson.mapper().writeValueAsString(new TurnEvent.UsageUpdate(Usage.of(2, 1), 1, 15, "0.000015")))
+			.isEqualTo("{\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":1,\"total_tokens\":3},\"iteration\":1,"
+					+ "\"costMicros\":15,\"cost\":\"0.000015\"}");
 	}
 
 	@Test

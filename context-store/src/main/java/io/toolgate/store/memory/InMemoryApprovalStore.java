@@ -31,6 +31,9 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 
 	private final Map<String, Stored> records = new HashMap<>();
 
+	/** The settled steps not marked continued, by step, under the records' lock. */
+	private final Map<String, Settled> settled = new HashMap<>();
+
 	private final int maxRecords;
 
 	private final Clock clock;
@@ -125,7 +128,62 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 						step.add(other.approval());
 					}
 				}
+				this.settled.put(stepKey(decided), new Settled(verdict.decidedAt(), Instant.MIN));
 				return new ApprovalDecision(decided, true, step);
+			}
+		});
+	}
+
+	@Override
+	public Flux<List<Approval>> settledSteps(Instant settledBefore, int limit) {
+		return Flux.defer(() -> {
+			List<List<Approval>> steps = new ArrayList<>();
+			synchronized (this.records) {
+				this.settled.entrySet().removeIf(entry -> {
+					if (entry.getValue().at().isAfter(settledBefore) || steps.size() >= limit) {
+						return false;
+					}
+					List<Approval> step = this.records.values()
+						.stream()
+						.map(Stored::approval)
+						.filter(approval -> stepKey(approval).equals(entry.getKey()))
+						.toList();
+					if (step.isEmpty()) {
+						// Its records were dropped after their retention.
+						return true;
+					}
+					steps.add(step);
+					return false;
+				});
+			}
+			return Flux.fromIterable(steps);
+		});
+	}
+
+	@Override
+	public Mono<Boolean> claimContinuation(Approval ofStep, Duration ttl) {
+		if (!ttl.isPositive()) {
+			throw new IllegalArgumentException("ttl must be positive");
+		}
+		return Mono.fromSupplier(() -> {
+			synchronized (this.records) {
+				String key = stepKey(ofStep);
+				Settled step = this.settled.get(key);
+				Instant now = this.clock.instant();
+				if (step == null || step.claimedUntil().isAfter(now)) {
+					return false;
+				}
+				this.settled.put(key, new Settled(step.at(), now.plus(ttl)));
+				return true;
+			}
+		});
+	}
+
+	@Override
+	public Mono<Void> continued(Approval ofStep) {
+		return Mono.fromRunnable(() -> {
+			synchronized (this.records) {
+				this.settled.remove(stepKey(ofStep));
 			}
 		});
 	}
@@ -170,7 +228,15 @@ public final class InMemoryApprovalStore implements ApprovalStore {
 		return tenant + '\u0000' + id;
 	}
 
+	private static String stepKey(Approval approval) {
+		return approval.tenant() + '\u0000' + approval.conversationId() + '\u0000' + approval.turnId() + '\u0000'
+				+ approval.iteration();
+	}
+
 	private record Stored(Approval approval, Instant dropAt) {
+	}
+
+	private record Settled(Instant at, Instant claimedUntil) {
 	}
 
 }

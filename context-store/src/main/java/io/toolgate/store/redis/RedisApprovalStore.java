@@ -44,6 +44,8 @@ public final class RedisApprovalStore implements ApprovalStore {
 
 	private final RedisScript decide;
 
+	private final RedisScript claim;
+
 	/**
 	 * Creates the store.
 	 * @param commands the shared reactive commands of a standalone or cluster connection
@@ -57,6 +59,7 @@ public final class RedisApprovalStore implements ApprovalStore {
 		this.timeout = settings.commandTimeout();
 		this.hold = new RedisScript(commands, RedisScripts.APPROVAL_HOLD);
 		this.decide = new RedisScript(commands, RedisScripts.APPROVAL_DECIDE);
+		this.claim = new RedisScript(commands, RedisScripts.APPROVAL_CLAIM);
 	}
 
 	@Override
@@ -112,8 +115,9 @@ public final class RedisApprovalStore implements ApprovalStore {
 	public Mono<ApprovalDecision> decide(String tenant, String id, ApprovalVerdict verdict) {
 		String key = this.keys.approval(tenant, id);
 		return Mono
-			.defer(() -> this.decide.run(this.commands, new String[] { key, this.keys.pendingApprovals(tenant) }, id,
-					verdict.status().wireName(), Objects.requireNonNullElse(verdict.arguments(), ""),
+			.defer(() -> this.decide.run(this.commands,
+					new String[] { key, this.keys.pendingApprovals(tenant), this.keys.settledApprovalSteps(tenant) },
+					id, verdict.status().wireName(), Objects.requireNonNullElse(verdict.arguments(), ""),
 					Objects.requireNonNullElse(verdict.reason(), ""),
 					Long.toString(verdict.decidedAt().toEpochMilli())))
 			.filter(reply -> "decided".equals(reply.get(0)))
@@ -147,6 +151,51 @@ public final class RedisApprovalStore implements ApprovalStore {
 			.concatMap(tenant -> this.commands.zcard(this.keys.pendingApprovals(tenant)))
 			.reduce(0L, Long::sum)
 			.transform(RedisOperators.guard(this.timeout, "Counting pending approvals"));
+	}
+
+	@Override
+	public Flux<List<Approval>> settledSteps(Instant settledBefore, int limit) {
+		return Flux.defer(() -> this.commands.smembers(this.keys.approvalTenants()))
+			.concatMap(tenant -> this.commands
+				.zrangebyscore(this.keys.settledApprovalSteps(tenant), Range.create(0, settledBefore.toEpochMilli()),
+						Limit.create(0, limit))
+				.concatMap(stepKey -> stepApprovals(stepKey).flatMap(step -> step.isEmpty()
+						// Its records expired after their retention.
+						? this.commands.zrem(this.keys.settledApprovalSteps(tenant), stepKey).then(Mono.empty())
+						: Mono.just(step))))
+			.take(limit)
+			.transform(RedisOperators.guardMany(this.timeout, "Listing settled approval steps"));
+	}
+
+	@Override
+	public Mono<Boolean> claimContinuation(Approval ofStep, Duration ttl) {
+		if (ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("ttl must be at least 1 ms");
+		}
+		String stepKey = stepKey(ofStep);
+		return Mono
+			.defer(() -> this.claim.run(this.commands,
+					new String[] { this.keys.settledApprovalSteps(ofStep.tenant()),
+							this.keys.approvalStepClaim(stepKey) },
+					stepKey, Long.toString(ttl.toMillis())))
+			.map(reply -> ((Long) reply.get(0)) == 1L)
+			.transform(RedisOperators.guard(this.timeout, "Claiming a settled approval step"));
+	}
+
+	@Override
+	public Mono<Void> continued(Approval ofStep) {
+		return Mono.defer(() -> this.commands.zrem(this.keys.settledApprovalSteps(ofStep.tenant()), stepKey(ofStep)))
+			.then()
+			.transform(RedisOperators.guard(this.timeout, "Marking an approval step continued"));
+	}
+
+	private String stepKey(Approval approval) {
+		return this.keys.approvalStep(approval.tenant(), approval.conversationId(), approval.turnId(),
+				approval.iteration());
+	}
+
+	private Mono<List<Approval>> stepApprovals(String stepKey) {
+		return this.commands.smembers(stepKey).flatMapSequential(this::read, READ_CONCURRENCY).collectList();
 	}
 
 	private Mono<List<Approval>> step(Approval approval) {

@@ -30,6 +30,9 @@ import reactor.core.publisher.Mono;
  */
 public final class RedisAuditLog implements AuditLog {
 
+	/** The prefix of a detail's field: no other field name has a dot. */
+	private static final String DETAIL = "d.";
+
 	private final RedisClusterReactiveCommands<String, String> commands;
 
 	private final RedisKeys keys;
@@ -95,6 +98,7 @@ public final class RedisAuditLog implements AuditLog {
 		fields.put("outcome", record.outcome());
 		fields.put("duration_ms", Long.toString(record.durationMs()));
 		fields.put("replica", record.replica());
+		record.details().forEach((name, value) -> fields.put(DETAIL + name, value));
 		return fields;
 	}
 
@@ -104,13 +108,23 @@ public final class RedisAuditLog implements AuditLog {
 		}
 	}
 
+	private static Map<String, String> details(Map<String, String> fields) {
+		Map<String, String> details = new LinkedHashMap<>();
+		fields.forEach((name, value) -> {
+			if (name.startsWith(DETAIL)) {
+				details.put(name.substring(DETAIL.length()), value);
+			}
+		});
+		return details;
+	}
+
 	private static StoredAuditRecord stored(StreamMessage<String, String> message) {
 		Map<String, String> fields = message.getBody();
 		AuditRecord record = new AuditRecord(Instant.parse(fields.get("time")), AuditRecord.Kind.of(fields.get("kind")),
 				fields.get("tenant"), fields.get("key_id"), fields.get("conversation"), fields.get("turn"),
 				fields.get("call"), fields.get("tool"), fields.get("arguments_hash"), fields.get("arguments"),
 				fields.get("decision"), fields.get("outcome"), Long.parseLong(fields.get("duration_ms")),
-				fields.get("replica"));
+				fields.get("replica"), details(fields));
 		return new StoredAuditRecord(message.getId(), record);
 	}
 

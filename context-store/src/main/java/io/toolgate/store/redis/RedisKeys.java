@@ -25,6 +25,8 @@ import io.toolgate.store.TurnLease;
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:a:&lt;id&gt;                    hash: an approval's fields and decision
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:pending                  sorted set: pending approval ids by expiry millis
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:step:&lt;conv&gt;:&lt;turn&gt;:&lt;n&gt;  set: the approval keys of one step of a turn
+ * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:step:…:&lt;n&gt;:claim        string: the claim on the step's continuation
+ * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:settled                  sorted set: step keys settled and not continued, by decision millis
  * &lt;prefix&gt;:approval-tenants                           set: tenants that have held approvals (for the expiry sweep)
  * </pre> Tenants, ids, scopes and keys are URL-encoded ({@code :}, <code>{</code>,
  * <code>}</code> and {@code %} included), so that no two different inputs give the same
@@ -172,6 +174,24 @@ public final class RedisKeys {
 	 */
 	public String approvalStep(String tenant, String conversationId, String turnId, int iteration) {
 		return approvalTag(tenant) + ":step:" + encode(conversationId) + ":" + encode(turnId) + ":" + iteration;
+	}
+
+	/**
+	 * The key of the claim on a settled step's continuation.
+	 * @param stepKey the step's key ({@link #approvalStep})
+	 * @return the key, in the step's slot
+	 */
+	public String approvalStepClaim(String stepKey) {
+		return stepKey + ":claim";
+	}
+
+	/**
+	 * The key of a tenant's settled steps whose continuation is not marked done.
+	 * @param tenant the tenant
+	 * @return the key
+	 */
+	public String settledApprovalSteps(String tenant) {
+		return approvalTag(tenant) + ":settled";
 	}
 
 	/**

@@ -403,7 +403,7 @@ final class RedisScripts {
 	 * whether it settled its step (no approval of the step pending any more).
 	 */
 	static final String APPROVAL_DECIDE = """
-			-- KEYS: approval, pending; ARGV: id, status, arguments or '', reason or '', decided millis
+			-- KEYS: approval, pending, settled; ARGV: id, status, arguments or '', reason or '', decided millis
 			local status = redis.call('HGET', KEYS[1], 'status')
 			if not status then
 				return {'missing'}
@@ -414,12 +414,35 @@ final class RedisScripts {
 			redis.call('HSET', KEYS[1], 'status', ARGV[2], 'vargs', ARGV[3], 'vreason', ARGV[4], 'vat', ARGV[5])
 			redis.call('ZREM', KEYS[2], ARGV[1])
 			local settled = 1
-			for _, key in ipairs(redis.call('SMEMBERS', redis.call('HGET', KEYS[1], 'step'))) do
+			local step = redis.call('HGET', KEYS[1], 'step')
+			for _, key in ipairs(redis.call('SMEMBERS', step)) do
 				if redis.call('HGET', key, 'status') == 'pending' then
 					settled = 0
 				end
 			end
+			if settled == 1 then
+				redis.call('ZADD', KEYS[3], ARGV[5], step)
+				local ttl = redis.call('PTTL', KEYS[1])
+				if ttl > 0 and redis.call('PTTL', KEYS[3]) < ttl then
+					redis.call('PEXPIRE', KEYS[3], ttl)
+				end
+			end
 			return {'decided', 1, settled}
+			""";
+
+	/**
+	 * Claims a settled step's continuation: only while the step is listed as settled and
+	 * not continued, and no claim lives.
+	 */
+	static final String APPROVAL_CLAIM = """
+			-- KEYS: settled, claim; ARGV: step key, ttl millis
+			if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+				return {0}
+			end
+			if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then
+				return {1}
+			end
+			return {0}
 			""";
 
 }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import io.toolgate.dispatcher.metrics.AuditMetrics;
@@ -27,9 +28,11 @@ import reactor.core.publisher.Mono;
  * <p>
  * Approval decisions are recorded as {@link AuditRecord.Kind#APPROVAL_DECISION} with the
  * decision ({@code approved}, {@code rejected}, {@code edited}, {@code expired}) and the
- * call's tool, call id and arguments; budget refusals as
- * {@link AuditRecord.Kind#BUDGET_REFUSAL} with decision {@code refused} and outcome
- * {@code not_executed}.
+ * call's tool, call id and arguments (the edited ones for {@code edited}), outcome
+ * {@code decided} and the details {@code approval_id} and {@code reason} (only when
+ * arguments are recorded) or {@code reason_hash}; budget refusals as
+ * {@link AuditRecord.Kind#BUDGET_REFUSAL} with decision {@code refused}, outcome
+ * {@code not_executed} and the details {@code budget}, {@code limit} and {@code used}.
  */
 public final class AuditTrail {
 
@@ -85,10 +88,42 @@ public final class AuditTrail {
 	 */
 	public AuditRecord record(AuditRecord.Kind kind, String tenant, AuditContext context, @Nullable String callId,
 			@Nullable String tool, @Nullable String arguments, String decision, String outcome, long durationMs) {
+		return record(kind, tenant, context, callId, tool, arguments, decision, outcome, durationMs, Map.of());
+	}
+
+	/**
+	 * A record of an action with details, stamped now by this replica.
+	 * @param kind what is recorded
+	 * @param tenant the tenant
+	 * @param context key, conversation and turn
+	 * @param callId the tool call id, or {@code null}
+	 * @param tool the tool name, or {@code null}
+	 * @param arguments the arguments as given, or {@code null}; hashed, and kept only
+	 * when configured
+	 * @param decision what was decided
+	 * @param outcome how it ended
+	 * @param durationMs how long it took
+	 * @param details what else the kind records
+	 * @return the record
+	 */
+	public AuditRecord record(AuditRecord.Kind kind, String tenant, AuditContext context, @Nullable String callId,
+			@Nullable String tool, @Nullable String arguments, String decision, String outcome, long durationMs,
+			Map<String, String> details) {
 		return new AuditRecord(this.clock.instant(), kind, tenant, context.keyId(), context.conversationId(),
 				context.turnId(), callId, tool, (arguments != null) ? hash(arguments) : null,
 				(arguments != null && this.policy.recordArguments()) ? bounded(arguments) : null, decision, outcome,
-				Math.max(0, durationMs), this.policy.replica());
+				Math.max(0, durationMs), this.policy.replica(), details);
+	}
+
+	/**
+	 * A reviewer's reason as a record keeps it: the text itself (capped like arguments)
+	 * when arguments are recorded, else its hash.
+	 * @param reason the reason
+	 * @return the detail's name ({@code reason} or {@code reason_hash}) and value
+	 */
+	public Map.Entry<String, String> reason(String reason) {
+		return this.policy.recordArguments() ? Map.entry("reason", bounded(reason))
+				: Map.entry("reason_hash", hash(reason));
 	}
 
 	/**

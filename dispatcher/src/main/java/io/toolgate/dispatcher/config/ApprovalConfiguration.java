@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.config;
 
 import java.time.Clock;
 
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.metrics.ApprovalMetrics;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.turn.ApprovalGate;
@@ -30,8 +31,10 @@ public class ApprovalConfiguration {
 	}
 
 	@Bean
-	TurnApprovals turnApprovals(ApprovalStore store, DetachedTurns turns, ToolRegistry tools, ApprovalMetrics metrics) {
-		return new TurnApprovals(store, turns, tools, Clock.systemUTC(), metrics);
+	TurnApprovals turnApprovals(ApprovalStore store, DetachedTurns turns, ToolRegistry tools, ApprovalMetrics metrics,
+			AuditTrail audit, ApprovalProperties properties) {
+		return new TurnApprovals(store, turns, tools, Clock.systemUTC(), metrics, audit,
+				properties.continuationGrace());
 	}
 
 	@Bean

@@ -16,16 +16,20 @@ import org.springframework.validation.annotation.Validated;
  * @param retention how long a decided or expired approval stays readable after its expiry
  * @param sweepInterval how often each replica denies expired approvals and continues
  * their turns
+ * @param continuationGrace how long after the decision that settles a step the sweep
+ * waits before it continues a turn that nobody continued (the replica that took the
+ * decision stopped before it began the continuation)
  */
 @Validated
 @ConfigurationProperties("toolgate.approvals")
 public record ApprovalProperties(@DefaultValue("10m") Duration timeout, @DefaultValue("24h") Duration retention,
-		@DefaultValue("5s") Duration sweepInterval) {
+		@DefaultValue("5s") Duration sweepInterval, @DefaultValue("10s") Duration continuationGrace) {
 
 	public ApprovalProperties {
-		if (!timeout.isPositive() || !retention.isPositive() || !sweepInterval.isPositive()) {
+		if (!timeout.isPositive() || !retention.isPositive() || !sweepInterval.isPositive()
+				|| !continuationGrace.isPositive()) {
 			throw new IllegalArgumentException(
-					"toolgate.approvals.timeout, retention and sweep-interval must be positive");
+					"toolgate.approvals.timeout, retention, sweep-interval and continuation-grace must be positive");
 		}
 	}
 

@@ -15,12 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * Spend budgets ({@code toolgate.spend}): what model tokens cost and how much a tenant
  * and a conversation may spend. Amounts are in the currency of the price table (say US
  * dollars) with at most six decimals; they are kept as integer micro-units. An unset or
- * zero budget or cap is no limit. Days and months are UTC periods.
+ * zero budget or cap is no limit. Days and months are UTC periods. Turn caps
+ * ({@code default-budget.turn}, {@code tenants.<id>.turn}) are enforced by the turn loop
+ * of the replica running the turn and need no ledger.
  *
  * @param prices the price of each model by model name, as the request names it
  * @param defaultPrice the price of a model not in {@code prices}; unset, such a model
  * costs nothing (its tokens still count against the turn's token cap)
- * @param defaultBudget the budgets of tenants not listed in {@code tenants}
+ * @param defaultBudget the budgets (and turn caps) of tenants not listed in
+ * {@code tenants}
  * @param tenants budgets by tenant id, replacing {@code default-budget} for that tenant
  * @param conversation most that one conversation may spend over its life
  * @param maxLocalAccounts most accounts (a tenant's day or month, a conversation) the
@@ -39,15 +42,17 @@ public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid
 	}
 
 	/**
-	 * Whether spend is accounted at all: a price or a budget is configured. With none,
-	 * model calls skip the ledger, so an installation that does not use spend budgets
-	 * pays no store round trip for them.
+	 * Whether spend is accounted at all: a price or a budget is configured (turn caps
+	 * alone need no ledger). With none, model calls skip the ledger, so an installation
+	 * that does not use spend budgets pays no store round trip for them.
 	 * @return whether spend is accounted
 	 */
 	public boolean configured() {
 		return !this.prices.isEmpty() || this.defaultPrice != null || this.conversation != null
-				|| !this.tenants.isEmpty() || this.defaultBudget.daily() != null
-				|| this.defaultBudget.monthly() != null;
+				|| this.defaultBudget.daily() != null || this.defaultBudget.monthly() != null
+				|| this.tenants.values()
+					.stream()
+					.anyMatch((budget) -> budget.daily() != null || budget.monthly() != null);
 	}
 
 	/**
@@ -74,12 +79,38 @@ public record SpendProperties(Map<String, @Valid Price> prices, @Nullable @Valid
 	 *
 	 * @param daily most the tenant may spend in one UTC day
 	 * @param monthly most the tenant may spend in one UTC month
+	 * @param turn caps on each of the tenant's turns; under {@code tenants.<id>}, a cap
+	 * left unset falls back to {@code default-budget.turn}'s
 	 */
-	public record Budget(@Nullable BigDecimal daily, @Nullable BigDecimal monthly) {
+	public record Budget(@Nullable BigDecimal daily, @Nullable BigDecimal monthly, @Nullable @Valid TurnCaps turn) {
 
 		public Budget {
 			Money.checkAmount("daily", daily);
 			Money.checkAmount("monthly", monthly);
+		}
+
+	}
+
+	/**
+	 * Caps on one turn, checked by the turn loop before each model call and each round of
+	 * tool calls; unset or 0 is no cap.
+	 *
+	 * @param maxTokens most model tokens (prompt and completion, summed over the turn's
+	 * model calls)
+	 * @param maxToolCalls most tool calls the turn runs
+	 * @param maxCost most the turn's model calls may cost, priced with the price table
+	 */
+	public record TurnCaps(@Nullable @Min(0) Long maxTokens, @Nullable @Min(0) Integer maxToolCalls,
+			@Nullable BigDecimal maxCost) {
+
+		public TurnCaps {
+			if (maxTokens != null && maxTokens < 0) {
+				throw new IllegalArgumentException("turn.max-tokens must not be negative, got " + maxTokens);
+			}
+			if (maxToolCalls != null && maxToolCalls < 0) {
+				throw new IllegalArgumentException("turn.max-tool-calls must not be negative, got " + maxToolCalls);
+			}
+			Money.checkAmount("turn.max-cost", maxCost);
 		}
 
 	}

@@ -1,10 +1,12 @@
 package io.toolgate.dispatcher.config;
 
 import io.toolgate.dispatcher.admission.AdmissionCheckFilter;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.auth.StreamTokens;
 import io.toolgate.dispatcher.policy.TokenBudget;
 import io.toolgate.dispatcher.spend.SpendBudget;
+import io.toolgate.dispatcher.spend.SpendPlans;
 import io.toolgate.dispatcher.lifecycle.DrainSignal;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
@@ -63,13 +65,14 @@ public class TurnConfiguration {
 	@Bean
 	TurnEngine turnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, SpendBudget spend,
-			SpendProperties spendProperties, ToolsProperties toolsProperties, ApprovalGate gate) {
+			SpendProperties spendProperties, ToolsProperties toolsProperties, ApprovalGate gate, SpendPlans plans,
+			AuditTrail audit) {
 		String notice = toolsProperties.untrustedResultNotice();
 		ToolResultFraming framing = new ToolResultFraming(tools,
 				(notice != null) ? notice : ToolResultFraming.DEFAULT_NOTICE);
 		// Without a price or a budget nothing is accounted: model calls skip the ledger.
 		return new TurnEngine(model, tools, dispatcher, settings, jsonMapper, metrics, budget,
-				spendProperties.configured() ? spend : null, framing, gate);
+				spendProperties.configured() ? spend : null, framing, gate, plans, audit);
 	}
 
 	@Bean

@@ -22,8 +22,10 @@ import reactor.core.publisher.Flux;
  * to its end;</li>
  * <li>{@code toolgate.turns.completed} (counter, {@code reason}): how turns end:
  * {@code stop}, {@code length}, {@code tool_calls}, {@code max_iterations},
- * {@code loop_detected}, {@code deadline}, {@code cancelled}, or the code of the terminal
- * error ({@code store_unavailable}, {@code upstream_first_token_timeout}, ...);</li>
+ * {@code loop_detected}, {@code deadline}, {@code budget_exhausted},
+ * {@code awaiting_approval} (a run that suspended), {@code cancelled}, or the code of the
+ * terminal error ({@code store_unavailable}, {@code upstream_first_token_timeout},
+ * ...);</li>
  * <li>{@code toolgate.turn.iterations} (distribution summary): model calls per completed
  * turn;</li>
  * <li>{@code toolgate.turns.running} (gauge): turn loops running on this replica

@@ -134,7 +134,7 @@ public final class SpendBudget {
 				.onErrorResume(BudgetExhaustedException.class,
 						(refusal) -> this.audit
 							.appendOrWarn(this.audit.record(AuditRecord.Kind.BUDGET_REFUSAL, tenant, context, null,
-									null, null, "refused", "not_executed", 0))
+									null, null, "refused", "not_executed", 0, refusal.auditDetails()))
 							.then(Mono.error(refusal)));
 			return Flux.usingWhen(reserved, (reservation) -> call.doOnNext((event) -> count(event, streamed, reported)),
 					(reservation) -> settle(reservation, model, price, promptTokens, streamed, reported),

@@ -3,9 +3,10 @@ package io.toolgate.dispatcher.turn;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.spend.BudgetExhaustedException;
 import io.toolgate.dispatcher.spend.SpendBudget;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.streaming.openai.ChatCompletionRequest;
@@ -40,8 +41,11 @@ final class ModelCall {
 
 	private final @Nullable ChatMessage untrustedNotice;
 
+	private final TurnCapCheck caps;
+
 	ModelCall(ModelClient model, ToolRegistry tools, int historyTokenBudget, ToolgateMetrics metrics,
-			TokenBudget budget, @Nullable SpendBudget spend, @Nullable String untrustedNotice) {
+			TokenBudget budget, @Nullable SpendBudget spend, @Nullable String untrustedNotice, TurnCapCheck caps) {
+		this.caps = caps;
 		this.untrustedNotice = (untrustedNotice != null) ? ChatMessage.system(untrustedNotice) : null;
 		this.model = model;
 		this.tools = tools;
@@ -55,12 +59,17 @@ final class ModelCall {
 	 * Calls the model with the turn's messages: its tokens, then one
 	 * {@link ModelEvent.Completed}.
 	 * @param state the turn
-	 * @return the model's events; errors with {@link UpstreamException} or the budget's
-	 * refusal
+	 * @return the model's events; errors with {@link UpstreamException}, the budget's
+	 * refusal, or a {@link BudgetExhaustedException} naming the turn cap the call would
+	 * pass (then the call is not made)
 	 */
 	Flux<ModelEvent> call(TurnState state) {
-		return this.metrics.models()
-			.stream(this.model.providerName(), state.request.model(), limited(state, request(state)));
+		ChatCompletionRequest request = request(state);
+		BudgetExhaustedException over = this.caps.beforeModelCall(state, request.messages());
+		if (over != null) {
+			return Flux.error(over);
+		}
+		return this.metrics.models().stream(this.model.providerName(), state.request.model(), limited(state, request));
 	}
 
 	/** Calls the model under the tenant's token budget and the spend budgets. */

@@ -5,13 +5,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.toolgate.dispatcher.audit.AuditContext;
+import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.error.PublicErrors;
 import io.toolgate.dispatcher.metrics.ToolgateMetrics;
 import io.toolgate.dispatcher.policy.TokenBudget;
+import io.toolgate.dispatcher.spend.BudgetExhaustedException;
 import io.toolgate.dispatcher.spend.SpendBudget;
+import io.toolgate.dispatcher.spend.SpendPlans;
 import io.toolgate.dispatcher.tool.IdempotentDispatch;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolResultFraming;
+import io.toolgate.store.AuditRecord;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
@@ -26,10 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Runs the turn loop: the model ({@link ModelCall}), then the tools it asked for in
  * parallel ({@link ToolRound}), then the model again, until it answers, the iteration cap
- * is reached, a loop is detected or the deadline passes. The returned flux is lazy and
- * cold; cancelling it cancels the model call and running tool calls. Failures of the
- * model or the store are signalled as errors; {@link #errorEvent(Throwable)} turns them
- * into the terminal {@code turn.error} event.
+ * is reached, a loop is detected, a budget or cap would be passed
+ * ({@code budget_exhausted}) or the deadline passes. The returned flux is lazy and cold;
+ * cancelling it cancels the model call and running tool calls. Failures of the model or
+ * the store are signalled as errors; {@link #errorEvent(Throwable)} turns them into the
+ * terminal {@code turn.error} event.
  */
 public class TurnEngine {
 
@@ -40,6 +46,10 @@ public class TurnEngine {
 	private final TurnSettings settings;
 
 	private final ToolgateMetrics metrics;
+
+	private final TurnCapCheck caps;
+
+	private final AuditTrail audit;
 
 	/**
 	 * Creates the engine.
@@ -55,12 +65,16 @@ public class TurnEngine {
 	 * spend is not accounted
 	 * @param framing frames tool results for the model and says so in a system notice
 	 * @param gate holds the calls that need a reviewer's approval
+	 * @param plans the prices and the turn caps by tenant
+	 * @param audit where turns ended by a cap are recorded
 	 */
 	public TurnEngine(ModelClient model, ToolRegistry tools, IdempotentDispatch dispatcher, TurnSettings settings,
 			JsonMapper jsonMapper, ToolgateMetrics metrics, TokenBudget budget, @Nullable SpendBudget spend,
-			ToolResultFraming framing, ApprovalGate gate) {
+			ToolResultFraming framing, ApprovalGate gate, SpendPlans plans, AuditTrail audit) {
+		this.caps = new TurnCapCheck(plans, budget.estimator(), spend != null);
+		this.audit = audit;
 		this.modelCall = new ModelCall(model, tools, settings.historyTokenBudget(), metrics, budget, spend,
-				framing.notice());
+				framing.notice(), this.caps);
 		this.toolRound = new ToolRound(dispatcher, jsonMapper, framing, settings.maxParallelTools(),
 				settings.leaseTtl(), gate);
 		this.settings = settings;
@@ -126,6 +140,9 @@ public class TurnEngine {
 			TurnState state = new TurnState(request, true);
 			state.suspendable = true;
 			state.approvedCalls = from.approved();
+			state.usage = from.spent().usage();
+			state.costMicros = from.spent().costMicros();
+			state.toolCalls = from.spent().toolCalls();
 			TurnEvent resumed = new TurnEvent.TurnResumed(request.turnId(),
 					request.conversationId() != null ? request.conversationId() : "", request.model(),
 					from.iteration());
@@ -183,8 +200,40 @@ public class TurnEngine {
 				return false;
 			}
 			return true;
-		}).map(event -> new TurnEvent.Token(((ModelEvent.Token) event).text(), iteration));
-		return Flux.concat(tokens, Flux.defer(() -> afterModel(state, completed.get())));
+		}).map(event -> (TurnEvent) new TurnEvent.Token(((ModelEvent.Token) event).text(), iteration));
+		return Flux.concat(tokens.onErrorResume(BudgetExhaustedException.class, refusal -> refused(state, refusal)),
+				Flux.defer(() -> state.finished ? Flux.empty() : afterModel(state, completed.get())));
+	}
+
+	/**
+	 * A model call refused by a budget or cap. A turn cap ends the turn; so does a
+	 * tenant's or conversation's budget once the turn has made a model call (or was
+	 * continued), while a refusal of a turn's first call stays an error (429 where the
+	 * response has not begun).
+	 */
+	private Flux<TurnEvent> refused(TurnState state, BudgetExhaustedException refusal) {
+		boolean started = state.iteration > 1 || state.resumed;
+		if (!refusal.budget().isTurnCap() && !started) {
+			return Flux.error(refusal);
+		}
+		// The refused call was counted when it was about to be made; it was not.
+		state.iteration--;
+		return exhausted(state, refusal);
+	}
+
+	/**
+	 * Ends the turn with {@code budget_exhausted}. A turn cap is recorded in the audit
+	 * trail first (failing open); the ledger recorded its own refusals.
+	 */
+	private Flux<TurnEvent> exhausted(TurnState state, BudgetExhaustedException refusal) {
+		Mono<Void> recorded = Mono.empty();
+		if (refusal.budget().isTurnCap()) {
+			TurnRequest request = state.request;
+			recorded = this.audit.appendOrWarn(this.audit.record(AuditRecord.Kind.BUDGET_REFUSAL, request.tenant(),
+					new AuditContext(request.keyId(), request.conversationId(), request.turnId()), null, null, null,
+					"refused", "not_executed", 0, refusal.auditDetails()));
+		}
+		return recorded.thenMany(Mono.fromSupplier(() -> state.exhausted(refusal.toExhaustedBudget())));
 	}
 
 	private Flux<TurnEvent> afterModel(TurnState state, ModelEvent.Completed completed) {
@@ -192,11 +241,16 @@ public class TurnEngine {
 			return Flux.error(new UpstreamException(UpstreamException.Kind.STREAM_CUT, 0,
 					"the model stream ended without a complete message", null));
 		}
-		state.usage = state.usage.plus(completed.usage());
+		TurnEvent.UsageUpdate usage = this.caps.reconcile(state, completed.usage());
+		Flux<TurnEvent> reconciled = (usage != null) ? Flux.just(usage) : Flux.empty();
 		ChatMessage message = completed.message();
 		state.lastContent = message.content();
+		return Flux.concat(reconciled, Flux.defer(() -> afterReconciled(state, message, completed.finishReason())));
+	}
+
+	private Flux<TurnEvent> afterReconciled(TurnState state, ChatMessage message, String finishReason) {
 		if (!message.hasToolCalls()) {
-			String reason = "length".equals(completed.finishReason()) ? "length" : "stop";
+			String reason = "length".equals(finishReason) ? "length" : "stop";
 			return state.writer()
 				.appendAnswer(List.of(message))
 				.thenMany(Flux.just(state.complete(reason, message.content(), null)));
@@ -214,6 +268,11 @@ public class TurnEngine {
 		if (state.repeatsPastBound(serverCalls, this.settings.loopThreshold())) {
 			return Flux.just(state.complete("loop_detected", message.content(), null));
 		}
+		BudgetExhaustedException over = this.caps.beforeToolRound(state, serverCalls.size());
+		if (over != null) {
+			return exhausted(state, over);
+		}
+		state.toolCalls += serverCalls.size();
 		ChatMessage serverMessage = ChatMessage.assistant(message.content(), serverCalls);
 		Flux<TurnEvent> next = clientCalls.isEmpty() ? unlessSuspended(state)
 				: Flux.defer(() -> state.suspended ? Flux.empty()

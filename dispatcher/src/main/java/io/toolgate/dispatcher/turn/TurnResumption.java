@@ -12,6 +12,7 @@ import io.toolgate.store.ApprovalVerdict;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.streaming.openai.ChatMessage;
 import io.toolgate.streaming.openai.ToolCall;
+import io.toolgate.streaming.openai.Usage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,10 +33,17 @@ import org.jspecify.annotations.Nullable;
  * resolved, by call id: while there are any, the turn is suspended
  * @param preface events the continued turn emits first (the decisions that continue a
  * suspended turn)
+ * @param spent what the turn used before it stopped, for its caps
  */
 record TurnResumption(String model, int iteration, @Nullable ChatMessage pendingStep,
 		Map<String, TurnEvent.ToolResult> results, @Nullable String answer, Set<String> approved,
-		Map<String, String> unresolved, List<TurnEvent> preface) {
+		Map<String, String> unresolved, List<TurnEvent> preface, Spent spent) {
+
+	TurnResumption(String model, int iteration, @Nullable ChatMessage pendingStep,
+			Map<String, TurnEvent.ToolResult> results, @Nullable String answer, Set<String> approved,
+			Map<String, String> unresolved, List<TurnEvent> preface) {
+		this(model, iteration, pendingStep, results, answer, approved, unresolved, preface, Spent.NONE);
+	}
 
 	TurnResumption {
 		results = Map.copyOf(results);
@@ -92,7 +100,7 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 								? ToolCall.of(call.id(), call.function().name(), edited.get(call.id())) : call)
 						.toList());
 		}
-		return new TurnResumption(this.model, this.iteration, step, known, this.answer, runs, open, events);
+		return new TurnResumption(this.model, this.iteration, step, known, this.answer, runs, open, events, this.spent);
 	}
 
 	/** Whether the turn waits for decisions on held calls. */
@@ -133,6 +141,12 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 	 * input may not be stored, or the conversation moved on with another turn
 	 */
 	static @Nullable TurnResumption read(List<TurnEvent> events, List<ChatMessage> messages) {
+		TurnResumption read = readSteps(events, messages);
+		return (read != null) ? new TurnResumption(read.model, read.iteration, read.pendingStep, read.results,
+				read.answer, read.approved, read.unresolved, read.preface, Spent.of(events)) : null;
+	}
+
+	private static @Nullable TurnResumption readSteps(List<TurnEvent> events, List<ChatMessage> messages) {
 		String model = null;
 		for (TurnEvent event : events) {
 			if (event instanceof TurnEvent.TurnStarted started) {
@@ -247,6 +261,37 @@ record TurnResumption(String model, int iteration, @Nullable ChatMessage pending
 			.toList();
 		ChatMessage step = ChatMessage.assistant(content.isEmpty() ? null : content.toString(), asRun);
 		return new TurnResumption(model, iteration, step, results, null, approved, unresolved, List.of());
+	}
+
+	/**
+	 * What a turn used before it stopped: the usage and cost of its last {@code usage}
+	 * event (there is one after each model call when spend is accounted or the tenant's
+	 * turns are capped) and the tool calls it began.
+	 *
+	 * @param usage tokens of its model calls
+	 * @param costMicros their cost
+	 * @param toolCalls its tool calls
+	 */
+	record Spent(Usage usage, long costMicros, long toolCalls) {
+
+		static final Spent NONE = new Spent(Usage.ZERO, 0, 0);
+
+		static Spent of(List<TurnEvent> events) {
+			Usage usage = Usage.ZERO;
+			long cost = 0;
+			long calls = 0;
+			for (TurnEvent event : events) {
+				if (event instanceof TurnEvent.UsageUpdate update) {
+					usage = update.usage();
+					cost = update.costMicros();
+				}
+				else if (event instanceof TurnEvent.ToolCallStarted) {
+					calls++;
+				}
+			}
+			return new Spent(usage, cost, calls);
+		}
+
 	}
 
 }

@@ -27,6 +27,12 @@ final class TurnState {
 
 	Usage usage = Usage.ZERO;
 
+	/** What the turn's model calls cost so far, in micro-units. */
+	long costMicros;
+
+	/** How many tool calls the turn ran (or began to run) so far. */
+	long toolCalls;
+
 	String lastContent;
 
 	volatile boolean finished;
@@ -78,6 +84,13 @@ final class TurnState {
 	TurnEvent.TurnCompleted complete(String reason, String content, List<ToolCall> clientCalls) {
 		this.finished = true;
 		return new TurnEvent.TurnCompleted(reason, content, clientCalls, this.usage, this.iteration);
+	}
+
+	/** Ends the turn because a budget or cap would be passed. */
+	TurnEvent.TurnCompleted exhausted(TurnEvent.ExhaustedBudget budget) {
+		this.finished = true;
+		return new TurnEvent.TurnCompleted(TurnEvent.TurnCompleted.BUDGET_EXHAUSTED, this.lastContent, null, this.usage,
+				this.iteration, budget);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.toolgate.dispatcher.auth.ApiKeyAuthenticationFilter;
 import io.toolgate.dispatcher.auth.Tenant;
 import io.toolgate.dispatcher.error.ToolgateException;
 import io.toolgate.dispatcher.turn.TurnApprovals;
@@ -21,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code /v1/approvals}: a tenant's pending approvals and the decisions on them. Another
  * tenant's approval is 404. A decision is idempotent by itself: the same decision again
  * (with or without the same {@code Idempotency-Key}) answers as the first did, another
- * one is 409.
+ * one is 409. Each decision taken is recorded in the audit trail
+ * ({@code approval_decision}) before the answer goes out.
  */
 public final class ApprovalsHandler {
 
@@ -82,7 +84,8 @@ public final class ApprovalsHandler {
 				if (body.reason() != null && body.reason().length() > 2_000) {
 					return Mono.error(ToolgateException.invalidField("reason", "must be at most 2000 characters"));
 				}
-				return this.approvals.decide(tenant, id, decision, body.arguments(), body.reason());
+				return this.approvals.decide(tenant, id, decision, body.arguments(), body.reason(),
+						ApiKeyAuthenticationFilter.keyId(request.exchange()));
 			})
 			.flatMap(approval -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)

@@ -3,8 +3,11 @@ package io.toolgate.dispatcher.web;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.toolgate.dispatcher.audit.AuditTrail;
 import io.toolgate.dispatcher.auth.Tenant;
@@ -127,19 +130,22 @@ public class AuditHandler {
 	 * @param outcome how it ended
 	 * @param durationMs how long it took
 	 * @param replica the replica that recorded it
+	 * @param details what else the kind records (an approval's id and the reviewer's
+	 * reason or its hash; a budget, its limit and what was used); left out when empty
 	 */
 	public record AuditEntry(String id, String time, String kind, @JsonProperty("key_id") @Nullable String keyId,
 			@JsonProperty("conversation_id") @Nullable String conversationId,
 			@JsonProperty("turn_id") @Nullable String turnId, @JsonProperty("call_id") @Nullable String callId,
 			@Nullable String tool, @JsonProperty("arguments_hash") @Nullable String argumentsHash,
 			@Nullable String arguments, String decision, String outcome, @JsonProperty("duration_ms") long durationMs,
-			String replica) {
+			String replica, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> details) {
 
 		static AuditEntry of(StoredAuditRecord stored) {
 			AuditRecord record = stored.record();
 			return new AuditEntry(stored.id(), record.time().toString(), record.kind().wireName(), record.keyId(),
 					record.conversationId(), record.turnId(), record.callId(), record.tool(), record.argumentsHash(),
-					record.arguments(), record.decision(), record.outcome(), record.durationMs(), record.replica());
+					record.arguments(), record.decision(), record.outcome(), record.durationMs(), record.replica(),
+					new TreeMap<>(record.details()));
 		}
 
 	}

@@ -255,9 +255,11 @@ public class ChatCompletionsHandler {
 				.contentType(MediaType.APPLICATION_JSON)
 				// Written to bytes here: the codec's encoder costs more than the encoding
 				// itself.
-				.bodyValue(this.jsonMapper.writeValueAsBytes(ChatCompletionResponse.of(id, created, model,
-						new ChatMessage(ChatMessage.ASSISTANT, done.content(), null, done.toolCalls(), null),
-						OpenAiChunkEncoder.finishReason(done.reason()), done.usage()))));
+				.bodyValue(CompletionPayloads.responseBody(this.jsonMapper,
+						ChatCompletionResponse.of(id, created, model,
+								new ChatMessage(ChatMessage.ASSISTANT, done.content(), null, done.toolCalls(), null),
+								OpenAiChunkEncoder.finishReason(done.reason()), done.usage()),
+						done)));
 	}
 
 	/**

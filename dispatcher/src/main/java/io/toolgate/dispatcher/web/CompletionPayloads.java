@@ -8,6 +8,8 @@ import io.toolgate.dispatcher.turn.CompletionStreams;
 import io.toolgate.dispatcher.turn.TurnEngine;
 import io.toolgate.streaming.OpenAiChunkEncoder;
 import io.toolgate.streaming.TurnEvent;
+import io.toolgate.streaming.openai.ChatCompletionChunk;
+import io.toolgate.streaming.openai.ChatCompletionResponse;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,8 +18,18 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A streamed chat completion's turn events as the SSE data payloads OpenAI clients read.
+ * A turn a budget or cap ended ({@code budget_exhausted}) finishes with
+ * {@code finish_reason: "length"}, which every OpenAI client accepts (the answer was cut
+ * short at a limit), and the extension fields {@value #REASON_FIELD} and
+ * {@value #BUDGET_FIELD} on the same chunk (and on a non-streamed response).
  */
 final class CompletionPayloads {
+
+	/** The extension field with the turn's own end reason. */
+	static final String REASON_FIELD = "toolgate_reason";
+
+	/** The extension field naming the budget that ended the turn. */
+	static final String BUDGET_FIELD = "toolgate_budget";
 
 	private final JsonMapper jsonMapper;
 
@@ -69,12 +81,67 @@ final class CompletionPayloads {
 		if (event instanceof TurnEvent.TurnCompleted done && done.toolCalls() != null) {
 			data.add(encoder.toJson(encoder.toolCallsChunk(done.toolCalls())));
 		}
-		data.addAll(encoder.encode(event));
+		if (event instanceof TurnEvent.TurnCompleted done && done.budget() != null) {
+			data.addAll(budgetExhausted(encoder, done, done.budget()));
+		}
+		else {
+			data.addAll(encoder.encode(event));
+		}
 		List<CompletionStreams.Payload> payloads = new ArrayList<>(data.size());
 		for (int i = 0; i < data.size(); i++) {
 			payloads.add(new CompletionStreams.Payload(data.get(i), event.isTerminal() && i == data.size() - 1));
 		}
 		return payloads;
+	}
+
+	/**
+	 * The payloads of a turn a budget ended: as {@link OpenAiChunkEncoder#encode} writes
+	 * them, the chunk with the finish reason ({@code length}) also carrying
+	 * {@value #REASON_FIELD} ({@code budget_exhausted}) and {@value #BUDGET_FIELD} (which
+	 * budget, its limit, what was used and a message), fields OpenAI clients ignore.
+	 */
+	private List<String> budgetExhausted(OpenAiChunkEncoder encoder, TurnEvent.TurnCompleted done,
+			TurnEvent.ExhaustedBudget budget) {
+		List<String> data = new ArrayList<>(4);
+		for (ChatCompletionChunk chunk : encoder.chunks(done)) {
+			boolean finish = !chunk.choices().isEmpty() && chunk.choices().get(0).finishReason() != null;
+			data.add(finish ? withBudget(this.jsonMapper, this.jsonMapper.valueToTree(chunk), done, budget)
+					: encoder.toJson(chunk));
+		}
+		data.add(OpenAiChunkEncoder.DONE);
+		return data;
+	}
+
+	/**
+	 * The JSON of a chunk or response of a turn, with the extension fields of a turn a
+	 * budget ended.
+	 * @param jsonMapper writes it
+	 * @param json the chunk or response
+	 * @param done the turn's end
+	 * @param budget the budget that ended it
+	 * @return the JSON
+	 */
+	static String withBudget(JsonMapper jsonMapper, ObjectNode json, TurnEvent.TurnCompleted done,
+			TurnEvent.ExhaustedBudget budget) {
+		json.put(REASON_FIELD, done.reason());
+		json.set(BUDGET_FIELD, jsonMapper.valueToTree(budget));
+		return jsonMapper.writeValueAsString(json);
+	}
+
+	/**
+	 * The body of a non-streamed completion: its response, with the extension fields of
+	 * {@link #withBudget} when a budget ended the turn.
+	 * @param jsonMapper writes it
+	 * @param response the response
+	 * @param done the turn's end
+	 * @return the body's bytes
+	 */
+	static byte[] responseBody(JsonMapper jsonMapper, ChatCompletionResponse response, TurnEvent.TurnCompleted done) {
+		TurnEvent.ExhaustedBudget budget = done.budget();
+		if (budget == null) {
+			return jsonMapper.writeValueAsBytes(response);
+		}
+		return withBudget(jsonMapper, jsonMapper.valueToTree(response), done, budget).getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.fleet;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,11 @@ import io.toolgate.dispatcher.support.ApprovalScripts;
 import io.toolgate.dispatcher.support.ApprovalScripts.Reply;
 import io.toolgate.dispatcher.support.GatewayApp;
 import io.toolgate.dispatcher.support.GatewayProcess;
+import io.toolgate.store.ApprovalDecision;
+import io.toolgate.store.ApprovalStatus;
+import io.toolgate.store.ApprovalVerdict;
+import io.toolgate.store.redis.RedisStoreSettings;
+import io.toolgate.store.redis.RedisStores;
 import io.toolgate.store.support.RedisServerProcess;
 import io.toolgate.test.Closeables;
 import io.toolgate.test.ScriptedUpstream;
@@ -36,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Approval gates on two replicas sharing a private Redis: a suspended turn holds nothing
  * on the replica that ran it, so the decision can arrive at either replica and the turn
  * continues there; a decision delivered to both at once runs the tool once (counted at a
- * real HTTP tool worker); and the replica that ran the turn can be killed while the turn
- * waits without losing anything.
+ * real HTTP tool worker); the replica that ran the turn can be killed while the turn
+ * waits without losing anything; and a turn whose settling decision was taken by a
+ * replica that stopped before continuing it is continued by one replica's sweep.
  */
 @Timeout(300)
 class ApprovalFleetIntegrationTests {
@@ -72,7 +79,36 @@ class ApprovalFleetIntegrationTests {
 		properties.put("toolgate.upstream.base-url", upstream.baseUrl());
 		properties.put("toolgate.tools.registry", ApprovalScripts.registry(worker.uri("/echo").toString()).toString());
 		properties.put("toolgate.turn.lease-ttl", "3s");
+		properties.put("toolgate.approvals.sweep-interval", "500ms");
+		properties.put("toolgate.approvals.continuation-grace", "2s");
 		return GatewayProcess.start(properties, Duration.ofSeconds(90));
+	}
+
+	@Test
+	void aSettlingDecisionWhoseReplicaStoppedBeforeContinuingIsContinuedOnceByASweep() throws InterruptedException {
+		int before = worker.requests();
+		Flux<ServerSentEvent<String>> events = startTurn(first.client(GatewayApp.ACME_KEY), "fleet-4", "#wire 500");
+		String id = first(events, "approval.required").path("approvalId").asString();
+		// The decision as a replica that stopped right after taking it leaves it: in the
+		// store, settling the step, and nobody continuing the turn.
+		try (RedisStores stores = RedisStores.connect(redis.uri(), RedisStoreSettings.ofDefaults())) {
+			ApprovalDecision decided = stores.approvals()
+				.decide("acme", id, new ApprovalVerdict(ApprovalStatus.APPROVED, null, null, Instant.now()))
+				.block(WAIT);
+			assertThat(decided).isNotNull();
+			assertThat(decided.first()).isTrue();
+			assertThat(decided.settledStep()).hasSize(1);
+		}
+
+		List<ServerSentEvent<String>> all = untilEnd(events);
+		assertThat(types(all)).containsSubsequence("approval.required", "turn.resumed", "approval.resolved",
+				"tool.result", "turn.completed");
+		assertThat(types(all).stream().filter("turn.resumed"::equals)).as("one replica continued it").hasSize(1);
+		assertThat(all(all, "tool.result")).singleElement()
+			.satisfies(result -> assertThat(result.path("status").asString()).isEqualTo("ok"));
+		// Long enough for both replicas' sweeps to have run again.
+		Thread.sleep(1_500);
+		assertThat(worker.requests()).isEqualTo(before + 1);
 	}
 
 	@Test

@@ -80,7 +80,7 @@ class SpendBudgetTests {
 	}
 
 	private SpendBudget unlimited() {
-		return budget(new SpendProperties.Budget(null, null), null);
+		return budget(new SpendProperties.Budget(null, null, null), null);
 	}
 
 	@Test
@@ -145,7 +145,7 @@ class SpendBudgetTests {
 	@Test
 	void refusesACallOverTheDailyBudgetBeforeMakingIt() {
 		// 1,000 completion tokens at 10 a million: at least 10,000 micro-units.
-		SpendBudget budget = budget(new SpendProperties.Budget(new BigDecimal("0.01"), null), null);
+		SpendBudget budget = budget(new SpendProperties.Budget(new BigDecimal("0.01"), null, null), null);
 		AtomicInteger subscriptions = new AtomicInteger();
 		Flux<ModelEvent> call = Flux.defer(() -> {
 			subscriptions.incrementAndGet();
@@ -186,7 +186,7 @@ class SpendBudgetTests {
 
 	@Test
 	void refusalOfTheMonthResetsAtTheMonthsEnd() {
-		SpendBudget budget = budget(new SpendProperties.Budget(null, new BigDecimal("0.001")), null);
+		SpendBudget budget = budget(new SpendProperties.Budget(null, new BigDecimal("0.001"), null), null);
 		StepVerifier
 			.create(Flux.<ModelEvent>empty()
 				.transformDeferred(budget.limit(TENANT, context(null), MODEL, this.prompt, null)))
@@ -198,7 +198,7 @@ class SpendBudgetTests {
 
 	@Test
 	void conversationBudgetIsSpentAcrossCallsAndNeverResets() {
-		SpendBudget budget = budget(new SpendProperties.Budget(null, null), new BigDecimal("0.02"));
+		SpendBudget budget = budget(new SpendProperties.Budget(null, null, null), new BigDecimal("0.02"));
 		// Each call reserves about 10,250 micro-units and settles at its usage: 1,000
 		// prompt tokens and 1,000 completion tokens cost 12,500.
 		StepVerifier
