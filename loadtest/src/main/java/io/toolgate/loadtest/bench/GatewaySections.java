@@ -60,7 +60,7 @@ final class GatewaySections {
 			.append("how many receive tokens, and each token's delivery latency, from the upstream sending it (it ")
 			.append("stamps every token with its send time) to the client receiving the `token` event, through ")
 			.append("Toolgate's event log in Redis.\n\n")
-			.append("| streams wanted | opened (turn.started received) | failed | time to open | receiving tokens ")
+			.append("| streams wanted | opened (turn.started received) | failed (refused, errored or ended early) | time to open | receiving tokens ")
 			.append("once all were open | token delivery p50 / p99 / max | heap used, all open | ")
 			.append("heap after full GC (live) | RSS | heap / RSS before |\n")
 			.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n")
