@@ -29,6 +29,9 @@ final class TurnEventWriter {
 	/** Most events written to the event log in one write. */
 	private static final int APPEND_BATCH_SIZE = 64;
 
+	/** Events requested ahead of the batches, per turn. */
+	private static final int WINDOW_PREFETCH = 32;
+
 	private final TurnEventLog eventLog;
 
 	private final TurnEnds ends;
@@ -61,8 +64,10 @@ final class TurnEventWriter {
 		return Flux.defer(() -> {
 			AtomicBoolean firstToken = new AtomicBoolean();
 			return events.map(this::draft)
+				// A small prefetch: the queue lives as long as the turn.
 				.windowUntil(
-						draft -> TurnEvent.Token.TYPE.equals(draft.type()) && firstToken.compareAndSet(false, true))
+						draft -> TurnEvent.Token.TYPE.equals(draft.type()) && firstToken.compareAndSet(false, true),
+						false, WINDOW_PREFETCH)
 				.concatMap(window -> window.bufferTimeout(APPEND_BATCH_SIZE, this.flushInterval, true));
 		})
 			.concatMap(batch -> batch.getLast().terminal()

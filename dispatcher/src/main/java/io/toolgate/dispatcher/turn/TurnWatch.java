@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -98,9 +99,13 @@ final class TurnWatch {
 				.filter(Boolean::booleanValue)
 				.next()
 				.then();
-			return events.doOnNext(event -> quietSince.set(System.nanoTime()))
-				.publish(shared -> Flux.merge(shared,
-						watchdog.then(Mono.<StoredEvent>empty()).takeUntilOther(shared.then())));
+			// Not publish(): the events are subscribed once, and each passes the merge
+			// without a queue of its own (one of 256 slots per reader otherwise).
+			Sinks.Empty<Void> eventsEnded = Sinks.empty();
+			return Flux.merge(
+					events.doOnNext(event -> quietSince.set(System.nanoTime()))
+						.doFinally(signal -> eventsEnded.tryEmitEmpty()),
+					watchdog.then(Mono.<StoredEvent>empty()).takeUntilOther(eventsEnded.asMono()));
 		});
 	}
 
