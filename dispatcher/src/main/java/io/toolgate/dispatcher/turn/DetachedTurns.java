@@ -86,6 +86,12 @@ public class DetachedTurns {
 	 * Events of the turns running on this replica, as stored, for the readers on this
 	 * replica.
 	 */
+	/**
+	 * The events a running turn's local feed replays to a reader that joins it; older
+	 * ones are read from the log.
+	 */
+	static final int FEED_REPLAY = 32;
+
 	private final Map<TurnKey, Sinks.Many<StoredEvent>> localFeeds = new ConcurrentHashMap<>();
 
 	/**
@@ -130,7 +136,9 @@ public class DetachedTurns {
 	 */
 	public TurnKey startDetached(PreparedTurn turn, TurnRequest request) {
 		TurnKey key = new TurnKey(Objects.requireNonNull(turn.conversation(), "conversation"), turn.turnId());
-		Sinks.Many<StoredEvent> feed = Sinks.many().replay().all();
+		// The last events only: a reader that joins later reads the older ones from the
+		// log. A turn's every event kept until it ended cost memory by its length.
+		Sinks.Many<StoredEvent> feed = Sinks.many().replay().limit(FEED_REPLAY);
 		this.localFeeds.put(key, feed);
 		launch(key, turn, this.engine.runSuspendable(request), feed, answerAtTheEnd(request));
 		return key;
@@ -153,7 +161,7 @@ public class DetachedTurns {
 		return Flux.defer(() -> {
 			AtomicLong last = new AtomicLong(afterId);
 			AtomicBoolean ended = new AtomicBoolean();
-			return feed.asFlux().filter(event -> event.id() > afterId).doOnNext(event -> {
+			return withStoredGap(key, afterId, feed.asFlux().filter(event -> event.id() > afterId)).doOnNext(event -> {
 				last.set(event.id());
 				ended.set(event.terminal());
 			})
@@ -162,6 +170,22 @@ public class DetachedTurns {
 				.onErrorResume(LeaseLostException.class, ex -> Flux.empty())
 				.concatWith(Flux.defer(() -> ended.get() ? Flux.empty()
 						: this.watch.follow(key, this.eventLog.read(key, last.get()))));
+		});
+	}
+
+	/**
+	 * The feed's events after {@code afterId}, preceded by those the feed no longer
+	 * replays, read from the log: everything the feed emits is stored, so the events
+	 * between the reader's last and the feed's first are too.
+	 */
+	private Flux<StoredEvent> withStoredGap(TurnKey key, long afterId, Flux<StoredEvent> feed) {
+		return feed.switchOnFirst((first, events) -> {
+			StoredEvent firstEvent = first.get();
+			if (firstEvent == null || firstEvent.id() <= afterId + 1) {
+				return events;
+			}
+			long firstId = firstEvent.id();
+			return this.eventLog.readStored(key, afterId).takeWhile(event -> event.id() < firstId).concatWith(events);
 		});
 	}
 

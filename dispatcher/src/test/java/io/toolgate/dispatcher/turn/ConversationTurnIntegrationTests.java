@@ -2,6 +2,7 @@ package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -92,6 +93,12 @@ class ConversationTurnIntegrationTests {
 		}
 		if (firstUser.startsWith("#loop") || firstUser.startsWith("#cap")) {
 			return nextToolCall(firstUser, messages);
+		}
+		if (firstUser.startsWith("#long")) {
+			// Held for the gate after 50 chunks: more events than a local feed replays.
+			String[] words = new String[60];
+			Arrays.setAll(words, i -> "w" + i + " ");
+			return gate.hold(ChatScripts.text(words), 50);
 		}
 		if (firstUser.startsWith("#slow")) {
 			return ChatScripts.text("one ", "two ", "three ", "four ", "five ", "six ", "seven ", "eight ")
@@ -223,6 +230,30 @@ class ConversationTurnIntegrationTests {
 		}
 		assertThat(full.get(full.size() - 1).event()).isEqualTo("turn.completed");
 		assertThat(tail).isNotEmpty();
+	}
+
+	@Test
+	void aLateReaderOnTheTurnsReplicaGetsTheEventsItsFeedNoLongerHoldsFromTheLog() {
+		List<ServerSentEvent<String>> head = SseClient.startTurn(acme, "long-1", "#long story")
+			.take(DetachedTurns.FEED_REPLAY + 10)
+			.collectList()
+			.block(WAIT);
+		String turnId = JSON.readTree(head.get(0).data()).path("turnId").asString();
+
+		// The turn still runs here, held by the gate; the reader joins it from the start.
+		List<ServerSentEvent<String>> full = SseClient.resume(acme, "long-1", turnId, 0).doOnNext(event -> {
+			if ("5".equals(event.id())) {
+				gate.open();
+			}
+		}).collectList().block(WAIT);
+
+		assertThat(full).hasSize(62);
+		for (int i = 0; i < full.size(); i++) {
+			assertThat(full.get(i).id()).isEqualTo(Integer.toString(i + 1));
+		}
+		assertThat(full.get(0).event()).isEqualTo("turn.started");
+		assertThat(full.get(61).event()).isEqualTo("turn.completed");
+		assertThat(full.subList(1, 61)).extracting(ServerSentEvent::event).containsOnly("token");
 	}
 
 	@Test
