@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.metrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -100,6 +101,19 @@ public final class SseMetrics {
 	 * @return the same frames
 	 */
 	public <T> Flux<T> frames(String api, Flux<T> frames) {
+		return frames(api, frames, frame -> 1);
+	}
+
+	/**
+	 * Instruments one SSE response whose elements each hold some data events (a group
+	 * written in one write); heartbeats merged in later are not counted.
+	 * @param <T> the element type
+	 * @param api {@value #CONVERSATIONS} or {@value #CHAT_COMPLETIONS}
+	 * @param frames the elements
+	 * @param eventCount how many data events an element holds
+	 * @return the same elements
+	 */
+	public <T> Flux<T> frames(String api, Flux<T> frames, ToIntFunction<? super T> eventCount) {
 		boolean conversations = CONVERSATIONS.equals(api);
 		AtomicInteger open = conversations ? this.openConversations : this.openChatCompletions;
 		// Looked up once, not registered again per stream.
@@ -107,7 +121,7 @@ public final class SseMetrics {
 		Counter disconnects = conversations ? this.conversationDisconnects : this.chatCompletionDisconnects;
 		return Flux.defer(() -> {
 			open.incrementAndGet();
-			return frames.doOnNext(frame -> events.increment()).doFinally(signal -> {
+			return frames.doOnNext(frame -> events.increment(eventCount.applyAsInt(frame))).doFinally(signal -> {
 				open.decrementAndGet();
 				if (signal == SignalType.CANCEL) {
 					disconnects.increment();

@@ -1,6 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -78,38 +79,26 @@ public class CompletionStreams {
 
 	/**
 	 * Creates the completion's log and returns the completion's payloads with their ids
-	 * from the first, for its client. Subscribing them runs the completion, once; from
-	 * then on it runs to its end however its readers come and go: the client's cancel
-	 * detaches the client and the completion goes on, recorded for readers that resume
-	 * it. The payloads flux must end with a terminal payload and never error; a run that
-	 * has not ended within the turn deadline and the lease's time to live is cut with a
-	 * {@link TimeoutException} (the turn ends by its deadline, so this bounds only a run
-	 * that stopped emitting).
+	 * from the first, for its client, in the groups they came in (the payloads of one
+	 * turn event, which go to the client in one write). Subscribing them runs the
+	 * completion, once; from then on it runs to its end however its readers come and go:
+	 * the client's cancel detaches the client and the completion goes on, recorded for
+	 * readers that resume it. The groups flux must end with a terminal payload and never
+	 * error; a run that has not ended within the turn deadline and the lease's time to
+	 * live is cut with a {@link TimeoutException} (the turn ends by its deadline, so this
+	 * bounds only a run that stopped emitting). Empty groups are skipped.
 	 * @param key the completion
-	 * @param payloads the SSE data payloads, in order
+	 * @param groups the SSE data payloads, in order, in groups
 	 * @return the completion's payloads, once the log exists; errors with the store's
 	 * failure, and then nothing was subscribed
 	 */
-	public Mono<Flux<StoredEvent>> start(TurnKey key, Flux<Payload> payloads) {
+	public Mono<Flux<List<StoredEvent>>> start(TurnKey key, Flux<List<Payload>> groups) {
 		return this.eventLog.create(key, this.logTtl).then(Mono.fromSupplier(() -> Flux.defer(() -> {
 			CompletionRecording recording = new CompletionRecording(key, this.eventLog, this.flushInterval,
 					this.runBound);
 			this.running.put(key, recording);
-			long[] ids = { 0 };
-			boolean[] terminal = { false };
-			Flux<StoredEvent> events = payloads
-				.map(payload -> new StoredEvent(++ids[0], CHUNK, payload.data(), payload.terminal()))
-				.takeUntilOther(Mono.delay(this.runBound))
-				.concatWith(Mono.defer(() -> terminal[0] ? Mono.empty()
-						: Mono.error(new TimeoutException("The completion did not end within " + this.runBound))))
-				.doOnNext(event -> {
-					terminal[0] |= event.terminal();
-					recording.add(event);
-				})
-				.doOnError(recording::end)
-				.doOnComplete(() -> recording.end(null))
-				.doFinally(signal -> this.running.remove(key, recording));
-			return CancelDetaches.of(events);
+			return new RecordedGroups(groups.takeUntilOther(Mono.delay(this.runBound)), recording, this.runBound,
+					() -> this.running.remove(key, recording));
 		})));
 	}
 

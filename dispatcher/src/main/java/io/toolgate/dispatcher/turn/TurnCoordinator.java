@@ -225,6 +225,15 @@ public class TurnCoordinator {
 	 * @return the events; errors as {@link TurnEngine#run} does
 	 */
 	public Flux<TurnEvent> runAttached(PreparedTurn turn, TurnRequest request) {
+		if (turn.lease() == null) {
+			// Stateless: finishing releases the permit only, at once, so two peeks do
+			// what usingWhen and a concatMap per event do for a leased turn.
+			return this.engine.run(request).doOnNext(event -> {
+				if (event.isTerminal()) {
+					turn.permit().tryRelease();
+				}
+			}).doFinally(signal -> turn.permit().tryRelease());
+		}
 		return Flux.usingWhen(Mono.just(turn),
 				t -> this.engine.run(request)
 					.transformDeferred(leaseRenewal(t))

@@ -29,6 +29,7 @@ import io.toolgate.streaming.openai.ChatCompletionResponse;
 import io.toolgate.streaming.openai.ChatMessage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -222,7 +223,7 @@ public class ChatCompletionsHandler {
 			ChatCompletionRequest.StreamOptions options = body.streamOptions();
 			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
 			boolean toolProgress = options != null && Boolean.TRUE.equals(options.toolProgress());
-			Flux<CompletionStreams.Payload> payloads = this.chunks.payloads(events,
+			Flux<List<CompletionStreams.Payload>> payloads = this.chunks.payloads(events,
 					new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper), toolProgress, hold);
 			return resumable(CompletionStreams.key(tenant.id(), id), payloads, ended, detached);
 		}
@@ -231,7 +232,7 @@ public class ChatCompletionsHandler {
 			ChatCompletionRequest.StreamOptions options = body.streamOptions();
 			boolean includeUsage = options != null && Boolean.TRUE.equals(options.includeUsage());
 			boolean toolProgress = options != null && Boolean.TRUE.equals(options.toolProgress());
-			Flux<CompletionStreams.Payload> payloads = this.chunks.payloads(events,
+			Flux<List<CompletionStreams.Payload>> payloads = this.chunks.payloads(events,
 					new OpenAiChunkEncoder(id, created, model, includeUsage, this.jsonMapper), toolProgress);
 			if (this.streams != null && (options == null || !Boolean.FALSE.equals(options.resumable()))) {
 				return resumable(CompletionStreams.key(tenant.id(), id), payloads, ended, detached);
@@ -240,12 +241,10 @@ public class ChatCompletionsHandler {
 				.contentType(MediaType.TEXT_EVENT_STREAM)
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
-				.body(BodyInserters
-					.fromDataBuffers(
-							this.metrics.sse()
-								.frames(SseMetrics.CHAT_COMPLETIONS, payloads
-									.map(payload -> SseFrames.data(payload.data().getBytes(StandardCharsets.UTF_8)))
-									.takeUntilOther(ended))));
+				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
+					.frames(SseMetrics.CHAT_COMPLETIONS, payloads.filter(group -> !group.isEmpty()), List::size)
+					.map(ChatCompletionsHandler::frames)
+					.takeUntilOther(ended)));
 		}
 		return events.onErrorMap(ErrorResponseWriter::toToolgateException)
 			.filter(TurnEvent.TurnCompleted.class::isInstance)
@@ -267,8 +266,8 @@ public class ChatCompletionsHandler {
 	 * client as they come and to the completion's log. Headers go out with the role
 	 * chunk, and carry the stream token that resumes it.
 	 */
-	private Mono<ServerResponse> resumable(TurnKey key, Flux<CompletionStreams.Payload> payloads, Mono<Void> ended,
-			AtomicBoolean detached) {
+	private Mono<ServerResponse> resumable(TurnKey key, Flux<List<CompletionStreams.Payload>> payloads,
+			Mono<Void> ended, AtomicBoolean detached) {
 		String token = this.streamTokens.issue(key.conversation().tenant(), CompletionStreams.CONVERSATION,
 				key.turnId());
 		return this.streams.start(key, payloads.doOnSubscribe(subscription -> detached.set(true)))
@@ -277,9 +276,9 @@ public class ChatCompletionsHandler {
 				.header("Cache-Control", "no-cache")
 				.header("X-Accel-Buffering", "no")
 				.header(ConversationsHandler.STREAM_TOKEN_HEADER, token)
-				.body(BodyInserters.fromDataBuffers(this.metrics.sse()
-					.frames(SseMetrics.CHAT_COMPLETIONS,
-							withHeartbeats(live.map(ChatCompletionsHandler::frame)).takeUntilOther(ended)))));
+				.body(BodyInserters.fromDataBuffers(withHeartbeats(
+						this.metrics.sse().frames(SseMetrics.CHAT_COMPLETIONS, live, List::size).map(SseFrames::data))
+					.takeUntilOther(ended))));
 	}
 
 	/**
@@ -306,6 +305,18 @@ public class ChatCompletionsHandler {
 			throw new IllegalStateException("Unknown turn event type '" + event.type() + "'");
 		}
 		return this.jsonMapper.readValue(event.data(), type);
+	}
+
+	/** The frames of the payloads of one turn event, in one buffer. */
+	private static DataBuffer frames(List<CompletionStreams.Payload> group) {
+		if (group.size() == 1) {
+			return SseFrames.data(group.get(0).data().getBytes(StandardCharsets.UTF_8));
+		}
+		DataBuffer[] frames = new DataBuffer[group.size()];
+		for (int i = 0; i < frames.length; i++) {
+			frames[i] = SseFrames.data(group.get(i).data().getBytes(StandardCharsets.UTF_8));
+		}
+		return DefaultDataBufferFactory.sharedInstance.join(List.of(frames));
 	}
 
 	private static DataBuffer frame(StoredEvent event) {

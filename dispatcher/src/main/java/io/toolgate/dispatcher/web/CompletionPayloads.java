@@ -38,13 +38,15 @@ final class CompletionPayloads {
 	}
 
 	/**
-	 * The stream's SSE payloads in order, the last ({@code [DONE]}) terminal; failures
-	 * become an error payload. A token becomes one content chunk written from bytes (see
-	 * {@link OpenAiChunkEncoder#contentChunkJson}), the most frequent and only per-token
-	 * work of a pass-through stream. The role chunk comes first, at once, so that headers
-	 * never wait for the model's first token.
+	 * The stream's SSE payloads in order, in groups of the payloads each turn event makes
+	 * (none for most events but tokens and the end), the last ({@code [DONE]}) terminal;
+	 * failures become an error payload. A token becomes one content chunk written from
+	 * bytes (see {@link OpenAiChunkEncoder#contentChunkJson}), the most frequent and only
+	 * per-token work of a pass-through stream. The role chunk comes first, at once, so
+	 * that headers never wait for the model's first token.
 	 */
-	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder, boolean toolProgress) {
+	Flux<List<CompletionStreams.Payload>> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder,
+			boolean toolProgress) {
 		return payloads(events, encoder, toolProgress, null);
 	}
 
@@ -53,15 +55,17 @@ final class CompletionPayloads {
 	 * while its turn waits for approvals: one that stopped waiting gets the hold's
 	 * {@code awaiting_approval} chunk before its finish chunk.
 	 */
-	Flux<CompletionStreams.Payload> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder, boolean toolProgress,
-			@Nullable ApprovalHold hold) {
+	Flux<List<CompletionStreams.Payload>> payloads(Flux<TurnEvent> events, OpenAiChunkEncoder encoder,
+			boolean toolProgress, @Nullable ApprovalHold hold) {
 		List<CompletionStreams.Payload> first = encoder.roleChunkIfNeeded()
 			.stream()
 			.map(chunk -> new CompletionStreams.Payload(encoder.toJson(chunk), false))
 			.toList();
-		return events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
-			.concatMapIterable(event -> payloads(encoder, event, toolProgress, hold))
-			.startWith(first);
+		// map, not concatMapIterable: one element per event, no queue and no drain loop
+		// per token.
+		Flux<List<CompletionStreams.Payload>> groups = events.onErrorResume(ex -> Mono.just(TurnEngine.errorEvent(ex)))
+			.map(event -> payloads(encoder, event, toolProgress, hold));
+		return first.isEmpty() ? groups : Flux.concat(Mono.just(first), groups);
 	}
 
 	private List<CompletionStreams.Payload> payloads(OpenAiChunkEncoder encoder, TurnEvent event, boolean toolProgress,

@@ -1,7 +1,10 @@
 package io.toolgate.dispatcher.web;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
+import io.toolgate.store.StoredEvent;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
@@ -64,6 +67,29 @@ final class SseFrames {
 		at += payload.length;
 		System.arraycopy(END, 0, frame, at, END.length);
 		return DefaultDataBufferFactory.sharedInstance.wrap(frame);
+	}
+
+	/**
+	 * Returns the frames {@code id:<id>\ndata:<payload>\n\n} of stored events, in one
+	 * buffer: events that are ready together go out in one write.
+	 * @param events the events, payloads without line breaks
+	 * @return the frames
+	 */
+	static DataBuffer data(List<StoredEvent> events) {
+		if (events.size() == 1) {
+			StoredEvent event = events.get(0);
+			return data(event.id(), event.data().getBytes(StandardCharsets.UTF_8));
+		}
+		ByteArrayOutputStream frames = new ByteArrayOutputStream(256 * events.size());
+		for (StoredEvent event : events) {
+			frames.writeBytes(ID);
+			frames.writeBytes(Long.toString(event.id()).getBytes(StandardCharsets.US_ASCII));
+			frames.write('\n');
+			frames.writeBytes(DATA);
+			frames.writeBytes(event.data().getBytes(StandardCharsets.UTF_8));
+			frames.writeBytes(END);
+		}
+		return DefaultDataBufferFactory.sharedInstance.wrap(frames.toByteArray());
 	}
 
 }

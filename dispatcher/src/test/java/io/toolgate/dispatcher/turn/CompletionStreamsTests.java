@@ -53,8 +53,9 @@ class CompletionStreamsTests {
 			CompletionStreams streams = streams();
 			List<CompletionStreams.Payload> payloads = payloads(150);
 
-			List<StoredEvent> received = streams.start(this.key, Flux.fromIterable(payloads))
+			List<StoredEvent> received = streams.start(this.key, Flux.fromIterable(payloads).map(List::of))
 				.flatMapMany(live -> live)
+				.flatMapIterable(group -> group)
 				.collectList()
 				.block(Duration.ofSeconds(10));
 
@@ -70,9 +71,10 @@ class CompletionStreamsTests {
 		void aReaderOnThisReplicaResumesMidStreamWithNoGapAndNoDuplicate() {
 			CompletionStreams streams = streams();
 			Sinks.Many<CompletionStreams.Payload> source = Sinks.many().unicast().onBackpressureBuffer();
-			Flux<StoredEvent> live = streams.start(this.key, source.asFlux()).block(Duration.ofSeconds(5));
+			Flux<List<StoredEvent>> live = streams.start(this.key, source.asFlux().map(List::of))
+				.block(Duration.ofSeconds(5));
 			List<StoredEvent> client = new java.util.concurrent.CopyOnWriteArrayList<>();
-			live.subscribe(client::add);
+			live.subscribe(client::addAll);
 			for (int i = 1; i <= 5; i++) {
 				source.tryEmitNext(new CompletionStreams.Payload("{\"n\":" + i + "}", false));
 			}
@@ -96,9 +98,10 @@ class CompletionStreamsTests {
 		void aClientThatLeavesDoesNotStopTheCompletionAndAReaderGetsTheRestFromTheLog() {
 			CompletionStreams streams = streams();
 			Sinks.Many<CompletionStreams.Payload> source = Sinks.many().unicast().onBackpressureBuffer();
-			Flux<StoredEvent> live = streams.start(this.key, source.asFlux()).block(Duration.ofSeconds(5));
+			Flux<List<StoredEvent>> live = streams.start(this.key, source.asFlux().map(List::of))
+				.block(Duration.ofSeconds(5));
 			List<StoredEvent> client = new java.util.concurrent.CopyOnWriteArrayList<>();
-			Disposable subscription = live.subscribe(client::add);
+			Disposable subscription = live.subscribe(client::addAll);
 			source.tryEmitNext(new CompletionStreams.Payload("{\"n\":1}", false));
 			subscription.dispose();
 
@@ -120,10 +123,11 @@ class CompletionStreamsTests {
 			TurnSettings shortRun = new TurnSettings(5, 3, Duration.ofMillis(200), 4, 10_000, Duration.ofMinutes(5),
 					Duration.ofMillis(100), Duration.ofMillis(20), true);
 			CompletionStreams streams = new CompletionStreams(eventLog(), shortRun, shared());
-			Flux<CompletionStreams.Payload> stuck = Flux
-				.concat(Flux.just(new CompletionStreams.Payload("{\"n\":1}", false)), Flux.never());
+			Flux<List<CompletionStreams.Payload>> stuck = Flux
+				.concat(Flux.just(List.of(new CompletionStreams.Payload("{\"n\":1}", false))), Flux.never());
 
-			StepVerifier.create(streams.start(this.key, stuck).flatMapMany(live -> live))
+			StepVerifier
+				.create(streams.start(this.key, stuck).flatMapMany(live -> live).flatMapIterable(group -> group))
 				.assertNext(event -> assertThat(event.id()).isEqualTo(1))
 				.expectError(TimeoutException.class)
 				.verify(Duration.ofSeconds(5));
@@ -131,6 +135,34 @@ class CompletionStreamsTests {
 				.untilAsserted(
 						() -> assertThat(eventLog().readStored(this.key, 0).map(StoredEvent::id).collectList().block())
 							.containsExactly(1L));
+		}
+
+		@Test
+		void theEventsOfOneGroupArriveTogetherWithConsecutiveIdsAndEmptyGroupsAreSkipped() {
+			CompletionStreams streams = streams();
+			Flux<List<CompletionStreams.Payload>> groups = Flux.just(
+					List.of(new CompletionStreams.Payload("{\"role\":1}", false)), List.of(),
+					List.of(new CompletionStreams.Payload("{\"n\":2}", false)), List.of(),
+					List.of(new CompletionStreams.Payload("{\"finish\":3}", false),
+							new CompletionStreams.Payload("{\"usage\":4}", false),
+							new CompletionStreams.Payload("[DONE]", true)));
+
+			// One at a time: a skipped group must not leave the client without the next.
+			StepVerifier.create(streams.start(this.key, groups).flatMapMany(live -> live), 1)
+				.assertNext(group -> assertThat(group).extracting(StoredEvent::id).containsExactly(1L))
+				.thenRequest(1)
+				.assertNext(group -> assertThat(group).extracting(StoredEvent::id).containsExactly(2L))
+				.thenRequest(1)
+				.assertNext(group -> {
+					assertThat(group).extracting(StoredEvent::id).containsExactly(3L, 4L, 5L);
+					assertThat(group).extracting(StoredEvent::terminal).containsExactly(false, false, true);
+				})
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(
+						eventLog().readStored(this.key, 0).map(StoredEvent::data).collectList().block())
+					.containsExactly("{\"role\":1}", "{\"n\":2}", "{\"finish\":3}", "{\"usage\":4}", "[DONE]"));
 		}
 
 		private static List<CompletionStreams.Payload> payloads(int count) {
