@@ -101,7 +101,17 @@ public final class SseParser {
 
 		private boolean firstLine = true;
 
+		private static final byte[] DATA = { 'd', 'a', 't', 'a' };
+
+		private static final byte[] EVENT = { 'e', 'v', 'e', 'n', 't' };
+
+		private static final byte[] ID = { 'i', 'd' };
+
+		/** The data of an event with more than one data line, joined. */
 		private final StringBuilder data = new StringBuilder();
+
+		/** The data of an event's first data line. */
+		private @Nullable String singleData;
 
 		private boolean hasData;
 
@@ -168,49 +178,70 @@ public final class SseParser {
 				return;
 			}
 			this.eventBytes += length;
-			String text = new String(this.line, 0, length, StandardCharsets.UTF_8);
-			if (this.firstLine && text.charAt(0) == '\uFEFF') {
-				text = text.substring(1);
+			int from = 0;
+			if (this.firstLine && length >= 3 && (this.line[0] & 0xFF) == 0xEF && (this.line[1] & 0xFF) == 0xBB
+					&& (this.line[2] & 0xFF) == 0xBF) {
+				// A byte order mark starts the stream; it is no part of the line.
+				from = 3;
 			}
 			this.firstLine = false;
-			if (!text.isEmpty() && text.charAt(0) != ':') {
-				field(text);
+			if (from < length && this.line[from] != ':') {
+				field(from, length);
 			}
 		}
 
-		private void field(String text) {
-			int colon = text.indexOf(':');
-			String name = (colon < 0) ? text : text.substring(0, colon);
-			int valueStart = (colon < 0) ? text.length() : colon + 1;
-			if (valueStart < text.length() && text.charAt(valueStart) == ' ') {
+		/**
+		 * Reads the field of the line's bytes {@code [from, to)}, which hold no line end
+		 * and do not start with a colon: the name up to the first colon, the value after
+		 * it and one optional space. Only the value is decoded, once; field names are
+		 * ASCII, so they are compared as bytes.
+		 */
+		private void field(int from, int to) {
+			int colon = from;
+			while (colon < to && this.line[colon] != ':') {
+				colon++;
+			}
+			int valueStart = (colon < to) ? colon + 1 : to;
+			if (valueStart < to && this.line[valueStart] == ' ') {
 				valueStart++;
 			}
-			String value = text.substring(valueStart);
-			switch (name) {
-				case "data" -> {
-					if (this.hasData) {
-						this.data.append('\n');
-					}
-					this.data.append(value);
+			if (isName(from, colon, DATA)) {
+				String value = new String(this.line, valueStart, to - valueStart, StandardCharsets.UTF_8);
+				if (!this.hasData) {
+					// Nearly every event has one data line: it becomes the data as it is.
+					this.singleData = value;
 					this.hasData = true;
 				}
-				case "event" -> this.event = value;
-				case "id" -> {
-					if (value.indexOf('\0') < 0) {
-						this.id = value;
+				else {
+					if (this.data.isEmpty()) {
+						this.data.append(this.singleData);
 					}
-				}
-				default -> {
-					// "retry" and unknown fields are ignored.
+					this.data.append('\n').append(value);
 				}
 			}
+			else if (isName(from, colon, EVENT)) {
+				this.event = new String(this.line, valueStart, to - valueStart, StandardCharsets.UTF_8);
+			}
+			else if (isName(from, colon, ID)) {
+				String value = new String(this.line, valueStart, to - valueStart, StandardCharsets.UTF_8);
+				if (value.indexOf('\0') < 0) {
+					this.id = value;
+				}
+			}
+			// "retry" and unknown fields are ignored.
+		}
+
+		private boolean isName(int from, int to, byte[] name) {
+			return Arrays.equals(this.line, from, to, name, 0, name.length);
 		}
 
 		private void dispatch(List<SseFrame> frames) {
 			if (this.hasData) {
-				frames.add(new SseFrame(this.event, this.data.toString(), this.id));
+				frames.add(new SseFrame(this.event, this.data.isEmpty() ? this.singleData : this.data.toString(),
+						this.id));
 			}
 			this.data.setLength(0);
+			this.singleData = null;
 			this.hasData = false;
 			this.event = null;
 			this.id = null;
