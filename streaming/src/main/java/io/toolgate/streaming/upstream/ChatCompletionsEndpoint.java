@@ -12,6 +12,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.ContextView;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -26,7 +27,7 @@ final class ChatCompletionsEndpoint {
 
 	private final OpenAiClientSettings settings;
 
-	private final JsonMapper jsonMapper;
+	private final ObjectWriter requests;
 
 	private final OpenAiModelClient.ContextHeaders contextHeaders;
 
@@ -47,7 +48,8 @@ final class ChatCompletionsEndpoint {
 	ChatCompletionsEndpoint(OpenAiClientSettings settings, JsonMapper jsonMapper, WebClient.Builder webClientBuilder,
 			OpenAiModelClient.ContextHeaders contextHeaders, UpstreamErrors errors) {
 		this.settings = settings;
-		this.jsonMapper = jsonMapper;
+		// Its serializer found once, not looked up again per call.
+		this.requests = jsonMapper.writerFor(ChatCompletionRequest.class);
 		this.contextHeaders = contextHeaders;
 		this.errors = errors;
 		// A pool of its own: the shared default pool holds only 16 connections on two
@@ -78,7 +80,7 @@ final class ChatCompletionsEndpoint {
 	 * @return the response spec; an error status surfaces as an {@link UpstreamException}
 	 */
 	WebClient.ResponseSpec post(ChatCompletionRequest request, boolean stream, MediaType accept, ContextView context) {
-		byte[] body = this.jsonMapper.writeValueAsBytes(upstreamRequest(request, stream));
+		byte[] body = this.requests.writeValueAsBytes(upstreamRequest(request, stream));
 		return this.webClient.post()
 			.uri(this.settings.chatCompletionsUrl())
 			.contentType(MediaType.APPLICATION_JSON)
