@@ -113,6 +113,27 @@ public class ToolDispatcher {
 		});
 	}
 
+	/**
+	 * Runs one call whose result the caller keeps: the store keeps it before it is
+	 * returned, with the call's audit record when the auditor and the store can write
+	 * both at once
+	 * ({@link ToolCallAuditor#completed(ToolInvocation, RegisteredTool, ToolResult, ToolResultStore)}).
+	 * Lazy: nothing happens until subscription. Cancelling cancels the running attempt.
+	 * @param invocation the call
+	 * @param store where the result is kept
+	 * @return the result, {@code ok} or {@code error}, once stored; errors only with the
+	 * store's failure
+	 */
+	public Mono<ToolResult> dispatch(ToolInvocation invocation, ToolResultStore store) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			RegisteredTool tool = this.registry.find(invocation.toolName(), invocation.tenant()).orElse(null);
+			String toolTag = (tool != null) ? tool.name() : "unknown";
+			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
+				.flatMap(result -> this.auditor.completed(invocation, tool, result, store)));
+		});
+	}
+
 	private Mono<ToolResult> checkAndExecute(ToolInvocation invocation, @Nullable RegisteredTool tool, long start) {
 		if (tool == null) {
 			return Mono
