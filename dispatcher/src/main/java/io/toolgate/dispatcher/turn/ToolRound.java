@@ -101,10 +101,13 @@ final class ToolRound {
 				messages.add(ChatMessage.tool(result.callId(), content(result)));
 			}
 			state.messages.addAll(messages);
-			return state.writer().append(messages);
+			return state.writer().appendStep(messages);
 		});
+		// The turn's previous step, if its writer still holds it, is stored before this
+		// one's calls are announced: a turn taken over rebuilds only its latest step.
+		Flux<TurnEvent> previous = state.writer().storeHeldStep().thenMany(Flux.empty());
 		if (held.isEmpty()) {
-			return Flux.concat(started, Flux.fromIterable(denied), executed, persist.then(Mono.empty()));
+			return Flux.concat(previous, started, Flux.fromIterable(denied), executed, persist.then(Mono.empty()));
 		}
 		// The step is stored once every held call is decided, by the replica that
 		// continues the turn; until then its calls and results live in the turn's log.
@@ -112,7 +115,7 @@ final class ToolRound {
 			state.suspended = true;
 			return Flux.fromIterable(events);
 		});
-		return Flux.concat(started, executed, suspend);
+		return Flux.concat(previous, started, executed, suspend);
 	}
 
 	/**
