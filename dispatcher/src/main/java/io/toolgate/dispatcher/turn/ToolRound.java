@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The tool calls of one assistant message: run through {@link ToolFanOut} (in parallel,
  * bounded, each at most once per idempotency key), their results emitted as
  * {@code tool.result} events as they complete, then the step (the message and one tool
- * message per call, in call order) stored in the conversation. A tool failure, an
+ * message per call, in call order) handed to the conversation writer, which stores it or
+ * holds it for the turn's end ({@link ConversationWriter#appendStep}). A tool failure, an
  * idempotency conflict included, is a result the model sees, never an error of the turn.
  * Tool results become events here and nowhere else ({@link #event}).
  */
