@@ -103,14 +103,7 @@ public class ToolDispatcher {
 	 * @return the result, {@code ok} or {@code error}; never an error signal
 	 */
 	public Mono<ToolResult> dispatch(ToolInvocation invocation) {
-		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			// A tool kept for other tenants is unknown to this one, to the same result.
-			RegisteredTool tool = this.registry.find(invocation.toolName(), invocation.tenant()).orElse(null);
-			String toolTag = (tool != null) ? tool.name() : "unknown";
-			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
-				.flatMap(result -> this.auditor.completed(invocation, tool, result)));
-		});
+		return run(invocation, null);
 	}
 
 	/**
@@ -125,12 +118,19 @@ public class ToolDispatcher {
 	 * store's failure
 	 */
 	public Mono<ToolResult> dispatch(ToolInvocation invocation, ToolResultStore store) {
+		return run(invocation, store);
+	}
+
+	private Mono<ToolResult> run(ToolInvocation invocation, @Nullable ToolResultStore store) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
+			// A tool kept for other tenants is unknown to this one, to the same result.
 			RegisteredTool tool = this.registry.find(invocation.toolName(), invocation.tenant()).orElse(null);
 			String toolTag = (tool != null) ? tool.name() : "unknown";
-			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
-				.flatMap(result -> this.auditor.completed(invocation, tool, result, store)));
+			return this.observer.span(toolTag, invocation.callId(),
+					checkAndExecute(invocation, tool, start)
+						.flatMap(result -> (store != null) ? this.auditor.completed(invocation, tool, result, store)
+								: this.auditor.completed(invocation, tool, result)));
 		});
 	}
 
