@@ -1,7 +1,9 @@
 package io.toolgate.store;
 
 import java.time.Duration;
+import java.util.List;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -18,7 +20,8 @@ public interface IdempotencyStore {
 	/**
 	 * Claims a key for a request, or tells what became of an earlier request with that
 	 * key.
-	 * @param scope what the key is unique within, e.g. a tenant and an operation
+	 * @param scope what the key is unique within: {@code <operation>:<tenant>}, e.g.
+	 * {@code turn-call:acme}; a store may keep the records of one tenant together
 	 * @param key the idempotency key
 	 * @param requestFingerprint identifies the request, e.g. a hash of its body; compared
 	 * for equality only
@@ -28,6 +31,22 @@ public interface IdempotencyStore {
 	 * same request has used it, {@link IdempotencyClaim.Mismatch} if another request has
 	 */
 	Mono<IdempotencyClaim> claim(String scope, String key, String requestFingerprint, Duration ttl);
+
+	/**
+	 * Claims several keys of one scope, as {@link #claim} claims one, in order: a key
+	 * that appears twice is claimed by its first request, and the second gets
+	 * {@link IdempotencyClaim.InProgress} or {@link IdempotencyClaim.Mismatch}. The
+	 * default claims them one after the other; a store that can claims them in one step.
+	 * @param scope what the keys are unique within
+	 * @param requests the keys and their requests
+	 * @param ttl how long each record is kept, positive
+	 * @return one claim per request, in the requests' order
+	 */
+	default Mono<List<IdempotencyClaim>> claimAll(String scope, List<IdempotentRequest> requests, Duration ttl) {
+		return Flux.fromIterable(requests)
+			.concatMap((request) -> claim(scope, request.key(), request.fingerprint(), ttl))
+			.collectList();
+	}
 
 	/**
 	 * Stores the result of a claimed request; later claims with the same request get it.

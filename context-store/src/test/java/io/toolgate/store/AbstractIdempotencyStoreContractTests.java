@@ -172,6 +172,53 @@ public abstract class AbstractIdempotencyStoreContractTests extends AbstractExpi
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	void claimAllAnswersEachRequestInOrder() {
+		IdempotencyClaim.Claimed done = (IdempotencyClaim.Claimed) this.store
+			.claim(this.scope, this.key + "-done", "body-1", LONG_TTL)
+			.block(TIMEOUT);
+		this.store.complete(done, "{\"n\":1}").block(TIMEOUT);
+		this.store.claim(this.scope, this.key + "-other", "body-1", LONG_TTL).block(TIMEOUT);
+
+		List<IdempotencyClaim> claims = this.store.claimAll(this.scope,
+				List.of(new IdempotentRequest(this.key, "body-1"), new IdempotentRequest(this.key + "-done", "body-1"),
+						new IdempotentRequest(this.key + "-other", "body-2"), new IdempotentRequest(this.key, "body-1"),
+						new IdempotentRequest(this.key, "body-3")),
+				LONG_TTL)
+			.block(TIMEOUT);
+
+		assertThat(claims).hasSize(5);
+		assertThat(claims.get(0)).isInstanceOfSatisfying(IdempotencyClaim.Claimed.class, (claimed) -> {
+			assertThat(claimed.scope()).isEqualTo(this.scope);
+			assertThat(claimed.key()).isEqualTo(this.key);
+			assertThat(claimed.fingerprint()).isEqualTo("body-1");
+		});
+		assertThat(claims.get(1)).isEqualTo(new IdempotencyClaim.Completed("{\"n\":1}"));
+		assertThat(claims.get(2)).isEqualTo(new IdempotencyClaim.Mismatch());
+		assertThat(claims.get(3)).isEqualTo(new IdempotencyClaim.InProgress());
+		assertThat(claims.get(4)).isEqualTo(new IdempotencyClaim.Mismatch());
+	}
+
+	@Test
+	void claimsOfClaimAllCompleteAndReleaseLikeOthers() {
+		List<IdempotencyClaim> claims = this.store
+			.claimAll(this.scope, List.of(new IdempotentRequest(this.key + "-a", "body-a"),
+					new IdempotentRequest(this.key + "-b", "body-b")), LONG_TTL)
+			.block(TIMEOUT);
+		assertThat(claims).allSatisfy((claim) -> assertThat(claim).isInstanceOf(IdempotencyClaim.Claimed.class));
+		assertThat(((IdempotencyClaim.Claimed) claims.get(0)).token())
+			.isNotEqualTo(((IdempotencyClaim.Claimed) claims.get(1)).token());
+
+		this.store.complete((IdempotencyClaim.Claimed) claims.get(0), "{\"a\":1}").block(TIMEOUT);
+		this.store.release((IdempotencyClaim.Claimed) claims.get(1)).block(TIMEOUT);
+
+		assertThat(this.store.claim(this.scope, this.key + "-a", "body-a", LONG_TTL).block(TIMEOUT))
+			.isEqualTo(new IdempotencyClaim.Completed("{\"a\":1}"));
+		assertThat(this.store.claim(this.scope, this.key + "-b", "body-b", LONG_TTL).block(TIMEOUT))
+			.isInstanceOf(IdempotencyClaim.Claimed.class);
+		assertThat(this.store.claimAll(this.scope, List.of(), LONG_TTL).block(TIMEOUT)).isEmpty();
+	}
+
 	private IdempotencyClaim claim(String fingerprint, Duration ttl) {
 		IdempotencyClaim claim = this.store.claim(this.scope, this.key, fingerprint, ttl).block(TIMEOUT);
 		assertThat(claim).isNotNull();

@@ -82,7 +82,8 @@ public final class RedisAuditLog implements AuditLog {
 			.map(query::page);
 	}
 
-	private static Map<String, String> fields(AuditRecord record) {
+	/** The stream entry's fields of a record, in a stable order. */
+	static Map<String, String> fields(AuditRecord record) {
 		Map<String, String> fields = new LinkedHashMap<>();
 		fields.put("time", record.time().toString());
 		fields.put("kind", record.kind().wireName());

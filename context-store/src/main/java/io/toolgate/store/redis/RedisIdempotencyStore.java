@@ -1,6 +1,8 @@
 package io.toolgate.store.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,14 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.toolgate.store.IdempotencyClaim;
 import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.IdempotentRequest;
 import io.toolgate.store.StoreUnavailableException;
 import reactor.core.publisher.Mono;
 
 /**
  * {@link IdempotencyStore} on Redis: one hash per key (fingerprint, claim token, result,
  * time to live), claimed, completed and released by Lua scripts so that each is one
- * atomic step. Redis expires the record. Every command is bounded by
- * {@link RedisStoreSettings#commandTimeout()} and errors with
+ * atomic step. Redis expires the record. The records of one tenant share a hash slot
+ * ({@link RedisKeys#idempotency}), so {@link #claimAll} is one script. Every command is
+ * bounded by {@link RedisStoreSettings#commandTimeout()} and errors with
  * {@link StoreUnavailableException} when Redis cannot be reached.
  */
 public final class RedisIdempotencyStore implements IdempotencyStore {
@@ -27,6 +31,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	private final Duration timeout;
 
 	private final RedisScript claim;
+
+	private final RedisScript claimAll;
 
 	private final RedisScript complete;
 
@@ -50,6 +56,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		this.keys = Objects.requireNonNull(keys, "keys");
 		this.timeout = settings.commandTimeout();
 		this.claim = new RedisScript(commands, RedisScripts.IDEMPOTENCY_CLAIM);
+		this.claimAll = new RedisScript(commands, RedisScripts.IDEMPOTENCY_CLAIM_ALL);
 		this.complete = new RedisScript(commands, RedisScripts.IDEMPOTENCY_COMPLETE);
 		this.release = new RedisScript(commands, RedisScripts.IDEMPOTENCY_RELEASE);
 	}
@@ -76,6 +83,48 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 					default -> new IdempotencyClaim.Mismatch();
 				});
 		}).transform(RedisOperators.guard(this.timeout, "Claiming an idempotency key"));
+	}
+
+	/**
+	 * {@inheritDoc} One script, one round trip.
+	 * @throws IllegalArgumentException (at call time) if {@code ttl} is shorter than 1 ms
+	 */
+	@Override
+	public Mono<List<IdempotencyClaim>> claimAll(String scope, List<IdempotentRequest> requests, Duration ttl) {
+		if (ttl.isNegative() || ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("ttl must be at least 1 ms");
+		}
+		if (requests.isEmpty()) {
+			return Mono.just(List.of());
+		}
+		return Mono.defer(() -> {
+			String[] keys = new String[requests.size()];
+			String[] args = new String[1 + 2 * requests.size()];
+			String[] tokens = new String[requests.size()];
+			args[0] = Long.toString(ttl.toMillis());
+			for (int i = 0; i < requests.size(); i++) {
+				keys[i] = this.keys.idempotency(scope, requests.get(i).key());
+				tokens[i] = this.tokenPrefix + "-" + Long.toHexString(this.claims.incrementAndGet());
+				args[1 + 2 * i] = requests.get(i).fingerprint();
+				args[2 + 2 * i] = tokens[i];
+			}
+			return this.claimAll.run(this.commands, keys, args).map((reply) -> claims(scope, requests, tokens, reply));
+		}).transform(RedisOperators.guard(this.timeout, "Claiming idempotency keys"));
+	}
+
+	private static List<IdempotencyClaim> claims(String scope, List<IdempotentRequest> requests, String[] tokens,
+			List<Object> reply) {
+		List<IdempotencyClaim> claims = new ArrayList<>(requests.size());
+		for (int i = 0; i < requests.size(); i++) {
+			IdempotentRequest request = requests.get(i);
+			claims.add(switch ((String) reply.get(2 * i)) {
+				case "claimed" -> new IdempotencyClaim.Claimed(scope, request.key(), request.fingerprint(), tokens[i]);
+				case "completed" -> new IdempotencyClaim.Completed((String) reply.get(2 * i + 1));
+				case "running" -> new IdempotencyClaim.InProgress();
+				default -> new IdempotencyClaim.Mismatch();
+			});
+		}
+		return claims;
 	}
 
 	@Override

@@ -21,7 +21,7 @@ import io.toolgate.store.TurnLease;
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:meta   hash: n (last id), ended, ttl (millis), w (writer)
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:events stream, entry ids n-0
  * &lt;prefix&gt;:{&lt;tenant&gt;:&lt;conversation&gt;}:turn:&lt;turn&gt;:appended  pub/sub channel: the id of each appended event
- * &lt;prefix&gt;:idem:{&lt;scope&gt;:&lt;key&gt;}                    hash: fp, token, result, ttl
+ * &lt;prefix&gt;:idem:{&lt;tenant&gt;}:&lt;scope&gt;:&lt;key&gt;          hash: fp, token, result, ttl
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:a:&lt;id&gt;                    hash: an approval's fields and decision
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:pending                  sorted set: pending approval ids by expiry millis
  * &lt;prefix&gt;:{appr:&lt;tenant&gt;}:step:&lt;conv&gt;:&lt;turn&gt;:&lt;n&gt;  set: the approval keys of one step of a turn
@@ -116,13 +116,27 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * The key of an idempotency record.
+	 * The key of an idempotency record. Its hash tag is the tenant its scope names (a
+	 * scope is {@code <operation>:<tenant>}, see
+	 * {@link io.toolgate.store.IdempotencyStore}): the records of one tenant share a hash
+	 * slot with each other and with the tenant's audit stream ({@link #audit}), so that
+	 * the claims of a turn's step are one script and a call's result is stored with its
+	 * audit record in one script.
 	 * @param scope the record's scope
 	 * @param key the idempotency key
 	 * @return the key
 	 */
 	public String idempotency(String scope, String key) {
-		return this.prefix + ":idem:{" + encode(scope) + ":" + encode(key) + "}";
+		return this.prefix + ":idem:{" + encode(tenantOf(scope)) + "}:" + encode(scope) + ":" + encode(key);
+	}
+
+	/**
+	 * The tenant a scope names: what follows its first {@code :}, or the whole scope if
+	 * it has none.
+	 */
+	private static String tenantOf(String scope) {
+		int colon = scope.indexOf(':');
+		return (colon < 0) ? scope : scope.substring(colon + 1);
 	}
 
 	/**

@@ -298,6 +298,57 @@ final class RedisScripts {
 			return {'running'}
 			""";
 
+	/**
+	 * Claims several idempotency keys of one hash slot in order, as
+	 * {@link #IDEMPOTENCY_CLAIM} claims one; a key given twice is claimed by its first
+	 * request. Returns a status word and a result (empty unless completed) per key.
+	 */
+	static final String IDEMPOTENCY_CLAIM_ALL = """
+			-- KEYS: records; ARGV: ttl, then fingerprint and token per record
+			local reply = {}
+			for i = 1, #KEYS do
+				local fp = ARGV[2 * i]
+				local record = redis.call('HMGET', KEYS[i], 'fp', 'result')
+				if not record[1] then
+					redis.call('HSET', KEYS[i], 'fp', fp, 'token', ARGV[2 * i + 1], 'ttl', ARGV[1])
+					redis.call('PEXPIRE', KEYS[i], ARGV[1])
+					reply[#reply + 1] = 'claimed'
+					reply[#reply + 1] = ''
+				elseif record[1] ~= fp then
+					reply[#reply + 1] = 'mismatch'
+					reply[#reply + 1] = ''
+				elseif record[2] then
+					reply[#reply + 1] = 'completed'
+					reply[#reply + 1] = record[2]
+				else
+					reply[#reply + 1] = 'running'
+					reply[#reply + 1] = ''
+				end
+			end
+			return reply
+			""";
+
+	/**
+	 * Stores the result of a claim still held by the given token, as
+	 * {@link #IDEMPOTENCY_COMPLETE} does, and appends an audit record to the tenant's
+	 * stream whether or not the claim is still held (the record tells what ran). The two
+	 * keys share a hash slot ({@link RedisKeys#idempotency}).
+	 */
+	static final String IDEMPOTENCY_COMPLETE_AUDITED = """
+			-- KEYS: record, audit stream; ARGV: token, result, max stream length, then field, value...
+			local record = redis.call('HMGET', KEYS[1], 'token', 'result', 'ttl')
+			if record[1] == ARGV[1] and not record[2] then
+				redis.call('HSET', KEYS[1], 'result', ARGV[2])
+				redis.call('PEXPIRE', KEYS[1], record[3])
+			end
+			local fields = {}
+			for i = 4, #ARGV do
+				fields[#fields + 1] = ARGV[i]
+			end
+			local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+			return {'ok', id}
+			""";
+
 	/** Stores the result of a claim still held by the given token. */
 	static final String IDEMPOTENCY_COMPLETE = """
 			-- KEYS: record; ARGV: token, result

@@ -119,6 +119,18 @@ public final class RedisStores implements AutoCloseable {
 	}
 
 	/**
+	 * Idempotency completions with their audit records on the stores' connection, one
+	 * script each.
+	 * @param maxRecordsPerTenant the length a tenant's audit stream is trimmed to, at
+	 * least 1 (as {@link #auditLog})
+	 * @return the completions
+	 */
+	public RedisAuditedCompletions auditedCompletions(int maxRecordsPerTenant) {
+		return new RedisAuditedCompletions(this.connections.commands(), new RedisKeys(this.settings.keyPrefix()),
+				this.settings, maxRecordsPerTenant);
+	}
+
+	/**
 	 * The conversation store.
 	 * @return the store
 	 */

@@ -2,6 +2,7 @@ package io.toolgate.store.redis;
 
 import java.util.List;
 
+import io.lettuce.core.cluster.SlotHash;
 import io.toolgate.store.ConversationKey;
 import io.toolgate.store.TurnKey;
 import io.toolgate.store.TurnLease;
@@ -51,9 +52,19 @@ class RedisKeysTests {
 	}
 
 	@Test
-	void idempotencyKeysAreTaggedByScopeAndKey() {
-		assertThat(this.keys.idempotency("acme:tool", "k1")).isEqualTo("tg:idem:{acme%3Atool:k1}");
+	void idempotencyKeysAreTaggedByTheTenantOfTheirScope() {
+		assertThat(this.keys.idempotency("turn-call:acme", "k1")).isEqualTo("tg:idem:{acme}:turn-call%3Aacme:k1");
 		assertThat(this.keys.idempotency("a:b", "c")).isNotEqualTo(this.keys.idempotency("a", "b:c"));
+		assertThat(this.keys.idempotency("invocation:a:b", "c"))
+			.isNotEqualTo(this.keys.idempotency("invocation:a", "b:c"));
+		assertThat(this.keys.idempotency("plain", "k")).isEqualTo("tg:idem:{plain}:plain:k");
+	}
+
+	@Test
+	void idempotencyRecordsShareTheSlotOfTheirTenantsAuditStream() {
+		int slot = SlotHash.getSlot(this.keys.audit("ac{me}:x"));
+		assertThat(SlotHash.getSlot(this.keys.idempotency("turn-call:ac{me}:x", "t:c:1:call_a"))).isEqualTo(slot);
+		assertThat(SlotHash.getSlot(this.keys.idempotency("invocation:ac{me}:x", "other"))).isEqualTo(slot);
 	}
 
 	@Test

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.toolgate.dispatcher.metrics.AuditMetrics;
 import io.toolgate.store.AuditLog;
@@ -154,6 +155,25 @@ public final class AuditTrail {
 					record.tool(), record.tenant(), record.callId(), ex.toString());
 			return Mono.empty();
 		}).then();
+	}
+
+	/**
+	 * Appends a record through another write that carries it (e.g. a tool call's result
+	 * and its record in one script), counted as {@link #append} counts it; a failure is
+	 * also logged at WARN, and is returned: the write carried more than the record.
+	 * @param record the record
+	 * @param write writes the record and what it travels with, bounded by its own timeout
+	 * @return completion, once written; errors with the write's failure
+	 */
+	public Mono<Void> appendWith(AuditRecord record, Function<AuditRecord, Mono<String>> write) {
+		return Mono.defer(() -> write.apply(record))
+			.doOnSuccess(id -> this.metrics.written(record.kind()))
+			.doOnError(ex -> {
+				this.metrics.failed(record.kind());
+				logger.warn("Audit record of {} {} for tenant {} (call {}) was not written: {}",
+						record.kind().wireName(), record.tool(), record.tenant(), record.callId(), ex.toString());
+			})
+			.then();
 	}
 
 	/**

@@ -5,6 +5,7 @@ import io.toolgate.dispatcher.tool.ToolCallAuditor;
 import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolResult;
+import io.toolgate.dispatcher.tool.ToolResultStore;
 import io.toolgate.store.AuditRecord;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -21,6 +22,9 @@ import reactor.core.publisher.Mono;
  * if that write fails, the call does not run and its result is a retryable
  * {@value ToolExecutionException#AUDIT_UNAVAILABLE} error. Such a call has two records,
  * joined by its call id.</li>
+ * <li>When the dispatch's caller keeps the result in a store that can take the record
+ * with it ({@link ToolResultStore#storesRecords}), the record is written with the result
+ * in one write; that write failing is the dispatch's failure.</li>
  * </ul>
  */
 public final class AuditingToolCalls implements ToolCallAuditor {
@@ -54,12 +58,34 @@ public final class AuditingToolCalls implements ToolCallAuditor {
 
 	@Override
 	public Mono<ToolResult> completed(ToolInvocation invocation, @Nullable RegisteredTool tool, ToolResult result) {
+		return Mono.deferContextual(
+				context -> this.trail.appendOrWarn(completedRecord(invocation, AuditContext.of(context), result))
+					.thenReturn(result));
+	}
+
+	/**
+	 * Writes the record with the result when the store can
+	 * ({@link AuditTrail#appendWith}): one write instead of two. A failure of that write
+	 * is counted and logged like any failed record, and is the dispatch's failure, as a
+	 * failed store of the result alone is.
+	 */
+	@Override
+	public Mono<ToolResult> completed(ToolInvocation invocation, @Nullable RegisteredTool tool, ToolResult result,
+			ToolResultStore store) {
+		if (!store.storesRecords()) {
+			return ToolCallAuditor.super.completed(invocation, tool, result, store);
+		}
+		return Mono.deferContextual(
+				(context) -> this.trail
+					.appendWith(completedRecord(invocation, AuditContext.of(context), result),
+							(record) -> store.storeWith(result, record))
+					.thenReturn(result));
+	}
+
+	private AuditRecord completedRecord(ToolInvocation invocation, AuditContext context, ToolResult result) {
 		ToolResult.Error error = result.error();
-		String outcome = (error == null) ? "ok" : error.type();
-		String decision = (result.attempts() > 0) ? "allowed" : "denied";
-		return Mono.deferContextual(context -> this.trail
-			.appendOrWarn(record(invocation, AuditContext.of(context), decision, outcome, result.duration().toMillis()))
-			.thenReturn(result));
+		return record(invocation, context, (result.attempts() > 0) ? "allowed" : "denied",
+				(error == null) ? "ok" : error.type(), result.duration().toMillis());
 	}
 
 	private AuditRecord record(ToolInvocation invocation, AuditContext context, String decision, String outcome,

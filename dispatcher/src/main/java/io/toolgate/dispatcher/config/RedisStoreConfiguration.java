@@ -7,6 +7,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.toolgate.dispatcher.metrics.LettuceCommandMetrics;
 import io.toolgate.dispatcher.health.StoreHealthIndicator;
 import io.toolgate.store.AuditLog;
+import io.toolgate.store.AuditedCompletions;
 import io.toolgate.store.ConversationStore;
 import io.toolgate.store.ApprovalStore;
 import io.toolgate.store.IdempotencyStore;
@@ -109,6 +110,15 @@ public class RedisStoreConfiguration {
 	@Bean
 	AuditLog auditLog(RedisStores stores, AuditProperties properties) {
 		return stores.auditLog(properties.maxRecordsPerTenant());
+	}
+
+	/**
+	 * A tool call's idempotency result and its audit record in one script: the records of
+	 * a tenant share the slot of its audit stream.
+	 */
+	@Bean
+	AuditedCompletions auditedCompletions(RedisStores stores, AuditProperties properties) {
+		return stores.auditedCompletions(properties.maxRecordsPerTenant());
 	}
 
 	@Bean

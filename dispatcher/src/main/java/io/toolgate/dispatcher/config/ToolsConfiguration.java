@@ -29,6 +29,7 @@ import io.toolgate.dispatcher.tool.mcp.McpSettings;
 import io.toolgate.dispatcher.tool.registry.LoadedRegistry;
 import io.toolgate.dispatcher.tool.registry.ToolRegistryLoader;
 import io.toolgate.dispatcher.web.ToolsHandler;
+import io.toolgate.store.AuditedCompletions;
 import io.toolgate.store.IdempotencyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -213,9 +214,10 @@ public class ToolsConfiguration {
 
 	@Bean
 	IdempotentDispatch idempotentDispatch(ToolDispatcher dispatcher, IdempotencyStore store,
-			StoreProperties storeProperties, ObjectProvider<JsonMapper> json) {
+			StoreProperties storeProperties, ObjectProvider<JsonMapper> json,
+			ObjectProvider<AuditedCompletions> audited) {
 		return new IdempotentDispatch(dispatcher, store, storeProperties.idempotencyTtl(), Duration.ofSeconds(30),
-				json.getIfAvailable(JsonMapper::shared));
+				json.getIfAvailable(JsonMapper::shared), audited.getIfAvailable());
 	}
 
 	@Bean

@@ -44,4 +44,23 @@ public interface ToolCallAuditor {
 	 */
 	Mono<ToolResult> completed(ToolInvocation invocation, @Nullable RegisteredTool tool, ToolResult result);
 
+	/**
+	 * Called once per dispatched call whose result its caller keeps, instead of
+	 * {@link #completed(ToolInvocation, RegisteredTool, ToolResult)}: records the call
+	 * and has the store keep the result, both before the result is returned. The default
+	 * records the call as that method does, then stores the result alone; an auditor may
+	 * hand its record to the store to be written with the result
+	 * ({@link ToolResultStore#storeWith}).
+	 * @param invocation the call
+	 * @param tool its tool, or {@code null} for a name no tool has
+	 * @param result the result
+	 * @param store where the caller keeps the result
+	 * @return the result the caller gets, once recorded and stored; errors only with the
+	 * store's failure
+	 */
+	default Mono<ToolResult> completed(ToolInvocation invocation, @Nullable RegisteredTool tool, ToolResult result,
+			ToolResultStore store) {
+		return completed(invocation, tool, result).flatMap((recorded) -> store.store(recorded).thenReturn(recorded));
+	}
+
 }

@@ -103,13 +103,34 @@ public class ToolDispatcher {
 	 * @return the result, {@code ok} or {@code error}; never an error signal
 	 */
 	public Mono<ToolResult> dispatch(ToolInvocation invocation) {
+		return run(invocation, null);
+	}
+
+	/**
+	 * Runs one call whose result the caller keeps: the store keeps it before it is
+	 * returned, with the call's audit record when the auditor and the store can write
+	 * both at once
+	 * ({@link ToolCallAuditor#completed(ToolInvocation, RegisteredTool, ToolResult, ToolResultStore)}).
+	 * Lazy: nothing happens until subscription. Cancelling cancels the running attempt.
+	 * @param invocation the call
+	 * @param store where the result is kept
+	 * @return the result, {@code ok} or {@code error}, once stored; errors only with the
+	 * store's failure
+	 */
+	public Mono<ToolResult> dispatch(ToolInvocation invocation, ToolResultStore store) {
+		return run(invocation, store);
+	}
+
+	private Mono<ToolResult> run(ToolInvocation invocation, @Nullable ToolResultStore store) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			// A tool kept for other tenants is unknown to this one, to the same result.
 			RegisteredTool tool = this.registry.find(invocation.toolName(), invocation.tenant()).orElse(null);
 			String toolTag = (tool != null) ? tool.name() : "unknown";
-			return this.observer.span(toolTag, invocation.callId(), checkAndExecute(invocation, tool, start)
-				.flatMap(result -> this.auditor.completed(invocation, tool, result)));
+			return this.observer.span(toolTag, invocation.callId(),
+					checkAndExecute(invocation, tool, start)
+						.flatMap(result -> (store != null) ? this.auditor.completed(invocation, tool, result, store)
+								: this.auditor.completed(invocation, tool, result)));
 		});
 	}
 

@@ -11,9 +11,9 @@ import reactor.core.publisher.Flux;
 /**
  * Runs the tool calls a model asked for in one message: in parallel, at most
  * {@code maxParallel} at a time, each at most once per idempotency key
- * ({@link IdempotentDispatch}), and emits their results as they complete, not in call
- * order. A call whose key is in the way is not run and gets an error result the model
- * sees, never an error signal:
+ * ({@link IdempotentDispatch#dispatchAll}, which claims a step's keys together), and
+ * emits their results as they complete, not in call order. A call whose key is in the way
+ * is not run and gets an error result the model sees, never an error signal:
  * <ul>
  * <li>in a turn, {@value #IDEMPOTENCY_CONFLICT}: a call with the same key and other
  * arguments ran (a model that gave two calls of one message the same id), or one with the
@@ -67,9 +67,7 @@ public final class ToolFanOut {
 	 * store's failures
 	 */
 	public Flux<ToolResult> dispatchAll(List<ToolInvocation> calls, String scope) {
-		return Flux.fromIterable(calls)
-			.flatMap(call -> this.dispatch.dispatch(call, scope).map(outcome -> resultOf(call, outcome)),
-					this.maxParallel);
+		return this.dispatch.dispatchAll(calls, scope, this.maxParallel, ToolFanOut::resultOf);
 	}
 
 	/**
@@ -87,10 +85,9 @@ public final class ToolFanOut {
 	 * with the idempotency store's failures
 	 */
 	public Flux<ToolResult> dispatchResumed(List<ToolInvocation> calls, String scope, Set<String> done, Duration wait) {
-		return Flux.fromIterable(calls)
-			.filter(call -> !done.contains(call.callId()))
-			.flatMap(call -> this.dispatch.dispatch(call, scope, wait).map(outcome -> resumedResultOf(call, outcome)),
-					this.maxParallel);
+		return Flux.defer(
+				() -> this.dispatch.dispatchAll(calls.stream().filter(call -> !done.contains(call.callId())).toList(),
+						scope, wait, this.maxParallel, ToolFanOut::resumedResultOf));
 	}
 
 	private static ToolResult resultOf(ToolInvocation call, DispatchOutcome outcome) {

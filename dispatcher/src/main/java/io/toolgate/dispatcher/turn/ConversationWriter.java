@@ -33,4 +33,26 @@ public interface ConversationWriter {
 		return append(messages);
 	}
 
+	/**
+	 * Appends a step of the turn: an assistant message with tool calls and one tool
+	 * message per call. A writer that holds the answer for the turn's end may hold the
+	 * step too, until {@link #storeHeldStep()} or the end (see
+	 * {@link StoredConversationWriter#deferAnswerToEnd()}).
+	 * @param messages complete messages, in order
+	 * @return completion; errors with the store's failures
+	 */
+	default Mono<Void> appendStep(List<ChatMessage> messages) {
+		return append(messages);
+	}
+
+	/**
+	 * Stores a step {@link #appendStep} held, if any: before a later step of the turn
+	 * begins, so that the stored conversation lacks at most the turn's latest step, the
+	 * one a turn taken over rebuilds from its log.
+	 * @return completion; errors with the store's failures
+	 */
+	default Mono<Void> storeHeldStep() {
+		return Mono.empty();
+	}
+
 }

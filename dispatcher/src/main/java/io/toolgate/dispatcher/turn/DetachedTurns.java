@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import io.toolgate.dispatcher.admission.AdmissionController;
 import io.toolgate.dispatcher.error.UpstreamErrors;
@@ -260,7 +260,7 @@ public class DetachedTurns {
 	 * deadline.
 	 */
 	private void launch(TurnKey key, PreparedTurn turn, Flux<TurnEvent> events, Sinks.Many<StoredEvent> feed,
-			Supplier<TurnEnds.@Nullable Answer> answers) {
+			Function<Boolean, TurnEnds.@Nullable Answer> answers) {
 		AtomicBoolean ended = new AtomicBoolean();
 		AtomicBoolean suspended = new AtomicBoolean();
 		List<StoredEvent> held = new CopyOnWriteArrayList<>();
@@ -326,14 +326,14 @@ public class DetachedTurns {
 
 	/**
 	 * A detached turn stores its answer with its terminal event, in one write: its writer
-	 * holds the answer for the end.
+	 * holds the answer, and the turn's latest step, for the end.
 	 */
-	private static Supplier<TurnEnds.@Nullable Answer> answerAtTheEnd(TurnRequest request) {
+	private static Function<Boolean, TurnEnds.@Nullable Answer> answerAtTheEnd(TurnRequest request) {
 		if (request.writer() instanceof StoredConversationWriter writer) {
 			writer.deferAnswerToEnd();
-			return writer::takeAnswer;
+			return completed -> completed ? writer.takeAnswer() : writer.takeStep();
 		}
-		return () -> null;
+		return completed -> null;
 	}
 
 	/**

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The tool calls of one assistant message: run through {@link ToolFanOut} (in parallel,
  * bounded, each at most once per idempotency key), their results emitted as
  * {@code tool.result} events as they complete, then the step (the message and one tool
- * message per call, in call order) stored in the conversation. A tool failure, an
+ * message per call, in call order) handed to the conversation writer, which stores it or
+ * holds it for the turn's end ({@link ConversationWriter#appendStep}). A tool failure, an
  * idempotency conflict included, is a result the model sees, never an error of the turn.
  * Tool results become events here and nowhere else ({@link #event}).
  */
@@ -101,10 +102,13 @@ final class ToolRound {
 				messages.add(ChatMessage.tool(result.callId(), content(result)));
 			}
 			state.messages.addAll(messages);
-			return state.writer().append(messages);
+			return state.writer().appendStep(messages);
 		});
+		// The turn's previous step, if its writer still holds it, is stored before this
+		// one's calls are announced: a turn taken over rebuilds only its latest step.
+		Flux<TurnEvent> previous = state.writer().storeHeldStep().thenMany(Flux.empty());
 		if (held.isEmpty()) {
-			return Flux.concat(started, Flux.fromIterable(denied), executed, persist.then(Mono.empty()));
+			return Flux.concat(previous, started, Flux.fromIterable(denied), executed, persist.then(Mono.empty()));
 		}
 		// The step is stored once every held call is decided, by the replica that
 		// continues the turn; until then its calls and results live in the turn's log.
@@ -112,7 +116,7 @@ final class ToolRound {
 			state.suspended = true;
 			return Flux.fromIterable(events);
 		});
-		return Flux.concat(started, executed, suspend);
+		return Flux.concat(previous, started, executed, suspend);
 	}
 
 	/**

@@ -1,7 +1,7 @@
 package io.toolgate.dispatcher.turn;
 
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.toolgate.store.EventDraft;
@@ -54,13 +54,14 @@ final class TurnEventWriter {
 	 * @param lease the turn's lease: its fence makes the log refuse the writes of a
 	 * replica whose lease another replica took, and it is released with the terminal
 	 * event
-	 * @param answers the answer the turn holds for its end, stored with a terminal
-	 * {@code turn.completed} in the same write; asked once, for that batch
+	 * @param answers what the turn holds for its end, stored with its terminal event in
+	 * the same write; asked once, for that batch, whether the turn completed
+	 * ({@code turn.completed}: its held step and answer) or not (its held step only)
 	 * @return the events as stored, with their ids (the terminal one once the lease is
 	 * released); errors with the log's failure
 	 */
 	Flux<StoredEvent> write(TurnKey key, Flux<TurnEvent> events, TurnLease lease,
-			Supplier<TurnEnds.@Nullable Answer> answers) {
+			Function<Boolean, TurnEnds.@Nullable Answer> answers) {
 		return Flux.defer(() -> {
 			AtomicBoolean firstToken = new AtomicBoolean();
 			return events.map(this::draft)
@@ -72,7 +73,7 @@ final class TurnEventWriter {
 		})
 			.concatMap(batch -> batch.getLast().terminal()
 					? this.ends.end(key, batch, lease,
-							TurnEvent.TurnCompleted.TYPE.equals(batch.getLast().type()) ? answers.get() : null)
+							answers.apply(TurnEvent.TurnCompleted.TYPE.equals(batch.getLast().type())))
 					: this.eventLog.appendAll(key, batch, lease.fence()), 1);
 	}
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.toolgate.dispatcher.metrics.AuditMetrics;
@@ -14,6 +15,7 @@ import io.toolgate.dispatcher.tool.ToolExecutionException;
 import io.toolgate.dispatcher.tool.ToolInvocation;
 import io.toolgate.dispatcher.tool.ToolRegistry;
 import io.toolgate.dispatcher.tool.ToolResult;
+import io.toolgate.dispatcher.tool.ToolResultStore;
 import io.toolgate.dispatcher.tool.ToolRetryPolicy;
 import io.toolgate.dispatcher.tool.ToolSpec;
 import io.toolgate.dispatcher.tool.support.TestTools;
@@ -72,6 +74,64 @@ class AuditingToolCallsTests {
 			.expectComplete()
 			.verify(VERIFY);
 		assertThat(failedWrites()).isEqualTo(1);
+	}
+
+	@Test
+	void handsTheRecordToAStoreThatWritesItWithTheResult() {
+		InMemoryAuditLog log = new InMemoryAuditLog(10, Clock.systemUTC());
+		RecordingStore store = new RecordingStore(true, Mono.just("1-0"));
+		ToolResult result = ToolResult.ok("call_1", "echo", null, Duration.ofMillis(3), 1);
+
+		StepVerifier
+			.create(auditor(log, false).completed(this.invocation, tool("echo"), result, store)
+				.contextWrite(new AuditContext("key123", "conv-1", "turn_1")::writeTo))
+			.expectNext(result)
+			.expectComplete()
+			.verify(VERIFY);
+
+		assertThat(read(log)).as("not written a second time").isEmpty();
+		assertThat(store.alone).isEmpty();
+		assertThat(store.withRecords).singleElement().satisfies(record -> {
+			assertThat(record.callId()).isEqualTo("call_1");
+			assertThat(record.turnId()).isEqualTo("turn_1");
+			assertThat(record.decision()).isEqualTo("allowed");
+			assertThat(record.outcome()).isEqualTo("ok");
+			assertThat(record.durationMs()).isEqualTo(3);
+		});
+		assertThat(this.meters.get("toolgate.audit.writes")
+			.tags("kind", "tool_execution", "outcome", "ok")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedWriteOfRecordAndResultIsCountedAndIsTheDispatchsFailure() {
+		RecordingStore store = new RecordingStore(true, Mono.error(new StoreUnavailableException("Redis is down")));
+		ToolResult result = ToolResult.ok("call_1", "echo", null, Duration.ofMillis(3), 1);
+
+		StepVerifier
+			.create(auditor(new InMemoryAuditLog(10, Clock.systemUTC()), false).completed(this.invocation, tool("echo"),
+					result, store))
+			.expectError(StoreUnavailableException.class)
+			.verify(VERIFY);
+		assertThat(failedWrites()).isEqualTo(1);
+	}
+
+	@Test
+	void writesItsOwnRecordBeforeAStoreThatTakesNone() {
+		InMemoryAuditLog log = new InMemoryAuditLog(10, Clock.systemUTC());
+		RecordingStore store = new RecordingStore(false, Mono.error(new AssertionError("not called")));
+		ToolResult result = ToolResult.ok("call_1", "echo", null, Duration.ofMillis(3), 1);
+
+		StepVerifier.create(auditor(log, false).completed(this.invocation, tool("echo"), result, store))
+			.expectNext(result)
+			.expectComplete()
+			.verify(VERIFY);
+
+		assertThat(read(log)).singleElement()
+			.satisfies(stored -> assertThat(stored.record().callId()).isEqualTo("call_1"));
+		assertThat(store.alone).containsExactly(result);
+		assertThat(store.withRecords).isEmpty();
 	}
 
 	@Test
@@ -135,6 +195,41 @@ class AuditingToolCallsTests {
 	private static ToolSpec spec(String name, RiskTier tier) {
 		return new ToolSpec(name, "d", TestTools.TEXT_SCHEMA, new ExecutorSpec.Builtin(name), Duration.ofSeconds(1),
 				ToolRetryPolicy.ofDefaults(), 1, tier);
+	}
+
+	/** A result store that remembers what it was given. */
+	private static final class RecordingStore implements ToolResultStore {
+
+		private final boolean storesRecords;
+
+		private final Mono<String> reply;
+
+		private final List<ToolResult> alone = new CopyOnWriteArrayList<>();
+
+		private final List<AuditRecord> withRecords = new CopyOnWriteArrayList<>();
+
+		RecordingStore(boolean storesRecords, Mono<String> reply) {
+			this.storesRecords = storesRecords;
+			this.reply = reply;
+		}
+
+		@Override
+		public Mono<Void> store(ToolResult result) {
+			this.alone.add(result);
+			return Mono.empty();
+		}
+
+		@Override
+		public boolean storesRecords() {
+			return this.storesRecords;
+		}
+
+		@Override
+		public Mono<String> storeWith(ToolResult result, AuditRecord record) {
+			this.withRecords.add(record);
+			return this.reply;
+		}
+
 	}
 
 	/** A log that never answers. */

@@ -1,10 +1,14 @@
 package io.toolgate.dispatcher.tool;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.toolgate.dispatcher.tool.support.TestTools;
 import io.toolgate.dispatcher.tool.support.WorkerTools;
 import io.toolgate.store.IdempotencyClaim;
+import io.toolgate.store.IdempotencyStore;
+import io.toolgate.store.IdempotentRequest;
 import io.toolgate.store.memory.InMemoryIdempotencyStore;
 import io.toolgate.streaming.TurnEvent;
 import io.toolgate.test.ToolWorker;
@@ -146,6 +150,121 @@ class IdempotentDispatchTests {
 			.assertNext(outcome -> assertThat(replayed(outcome)).isFalse())
 			.verifyComplete();
 		assertThat(this.worker.requests()).isEqualTo(2);
+	}
+
+	@Test
+	void claimsTheKeysOfAStepTogether() {
+		CountingStore counting = new CountingStore(this.store);
+		IdempotentDispatch step = WorkerTools.idempotent(
+				this.tools
+					.registry(TestTools.http("slow", this.worker.uri("/delay?ms=10"), Duration.ofSeconds(2), 1, 4)),
+				counting, Duration.ofSeconds(1), Duration.ofSeconds(5));
+		List<ToolInvocation> calls = List.of(keyedCall("call_a", "ka", "{\"text\":\"a\"}"),
+				keyedCall("call_b", "kb", "{\"text\":\"b\"}"), keyedCall("call_c", null, "{}"));
+
+		StepVerifier.create(step.dispatchAll(calls, "turn-call:acme", 4, (call, outcome) -> outcome).collectList())
+			.assertNext(outcomes -> assertThat(outcomes).hasSize(3)
+				.allSatisfy(outcome -> assertThat(outcome).isInstanceOf(DispatchOutcome.Fresh.class)))
+			.verifyComplete();
+		StepVerifier
+			.create(step
+				.dispatchAll(calls, "turn-call:acme", 4,
+						(call, outcome) -> call.callId() + ":" + (replayed(outcome) ? "replayed" : "fresh"))
+				.collectList())
+			.assertNext(outcomes -> assertThat(outcomes).containsExactlyInAnyOrder("call_a:replayed", "call_b:replayed",
+					"call_c:fresh"))
+			.verifyComplete();
+		assertThat(counting.claimAlls).hasValue(2);
+		assertThat(counting.claims).hasValue(0);
+		assertThat(this.worker.requests()).isEqualTo(4);
+	}
+
+	@Test
+	void claimsEachCallAsItStartsWhenNotAllRunAtOnce() {
+		CountingStore counting = new CountingStore(this.store);
+		IdempotentDispatch step = WorkerTools.idempotent(
+				this.tools
+					.registry(TestTools.http("slow", this.worker.uri("/delay?ms=10"), Duration.ofSeconds(2), 1, 4)),
+				counting, Duration.ofSeconds(1), Duration.ofSeconds(5));
+		List<ToolInvocation> calls = List.of(keyedCall("call_a", "ka", "{}"), keyedCall("call_b", "kb", "{}"),
+				keyedCall("call_c", "kc", "{}"));
+
+		StepVerifier.create(step.dispatchAll(calls, "turn-call:acme", 2, (call, outcome) -> outcome).collectList())
+			.assertNext(outcomes -> assertThat(outcomes).hasSize(3))
+			.verifyComplete();
+		assertThat(counting.claimAlls).hasValue(0);
+		assertThat(counting.claims).hasValue(3);
+	}
+
+	@Test
+	void aStepsSecondCallWithTheSameKeyGetsTheFirstsResult() {
+		List<ToolInvocation> calls = List.of(keyedCall("call_a", "k", "{\"text\":\"a\"}"),
+				keyedCall("call_a", "k", "{ \"text\": \"a\" }"));
+
+		StepVerifier
+			.create(this.dispatch.dispatchAll(calls, "turn-call:acme", 2, (call, outcome) -> outcome).collectList())
+			.assertNext(outcomes -> {
+				assertThat(outcomes).filteredOn(IdempotentDispatchTests::replayed).hasSize(1);
+				assertThat(resultOf(outcomes.get(0))).isEqualTo(resultOf(outcomes.get(1)));
+			})
+			.verifyComplete();
+		assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	@Test
+	void aStepsCallWhoseKeyStaysClaimedElsewhereIsInProgressAfterTheWait() {
+		ToolInvocation held = keyedCall("call_a", "k", "{}");
+		this.store.claim("turn-call:acme", "k", this.dispatch.fingerprint(held), Duration.ofMinutes(5))
+			.block(Duration.ofSeconds(5));
+
+		StepVerifier
+			.create(this.dispatch
+				.dispatchAll(List.of(held, keyedCall("call_b", "k2", "{}")), "turn-call:acme", Duration.ofMillis(200),
+						2, (call, outcome) -> call.callId() + ":" + outcome.getClass().getSimpleName())
+				.collectList())
+			.assertNext(outcomes -> assertThat(outcomes).containsExactlyInAnyOrder("call_a:InProgress", "call_b:Fresh"))
+			.verifyComplete();
+		assertThat(this.worker.requests()).isEqualTo(1);
+	}
+
+	private static ToolInvocation keyedCall(String callId, String key, String arguments) {
+		return new ToolInvocation(callId, "slow", arguments, "acme", key);
+	}
+
+	/** Counts how the dispatch claims keys. */
+	private static final class CountingStore implements IdempotencyStore {
+
+		private final IdempotencyStore delegate;
+
+		private final AtomicInteger claims = new AtomicInteger();
+
+		private final AtomicInteger claimAlls = new AtomicInteger();
+
+		CountingStore(IdempotencyStore delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public Mono<IdempotencyClaim> claim(String scope, String key, String requestFingerprint, Duration ttl) {
+			return this.delegate.claim(scope, key, requestFingerprint, ttl)
+				.doOnSubscribe(s -> this.claims.incrementAndGet());
+		}
+
+		@Override
+		public Mono<List<IdempotencyClaim>> claimAll(String scope, List<IdempotentRequest> requests, Duration ttl) {
+			return this.delegate.claimAll(scope, requests, ttl).doOnSubscribe(s -> this.claimAlls.incrementAndGet());
+		}
+
+		@Override
+		public Mono<Void> complete(IdempotencyClaim.Claimed claim, String resultJson) {
+			return this.delegate.complete(claim, resultJson);
+		}
+
+		@Override
+		public Mono<Void> release(IdempotencyClaim.Claimed claim) {
+			return this.delegate.release(claim);
+		}
+
 	}
 
 	private static ToolResult resultOf(DispatchOutcome outcome) {

@@ -49,7 +49,7 @@ class TurnEventWriterTests {
 		this.eventLog.create(this.key, Duration.ofMinutes(5)).block();
 		Sinks.Many<TurnEvent> events = Sinks.many().unicast().onBackpressureBuffer();
 
-		StepVerifier.withVirtualTime(() -> this.writer.write(this.key, events.asFlux(), lease, () -> null))
+		StepVerifier.withVirtualTime(() -> this.writer.write(this.key, events.asFlux(), lease, completed -> null))
 			.then(() -> events.tryEmitNext(new TurnEvent.TurnStarted("turn_1", "c1", "m")))
 			.expectNoEvent(Duration.ofMillis(5))
 			.then(() -> events.tryEmitNext(new TurnEvent.Token("a", 1)))
@@ -83,25 +83,32 @@ class TurnEventWriterTests {
 		this.eventLog.create(this.key, Duration.ofMinutes(5)).block();
 		String answer = "{\"role\":\"assistant\",\"content\":\"abc\"}";
 		TurnEnds.Answer held = new TurnEnds.Answer(0, java.util.List.of(answer));
+		java.util.List<Boolean> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-		this.writer
-			.write(this.key,
-					Flux.just(new TurnEvent.TurnStarted("turn_1", "c1", "m"),
-							new TurnEvent.TurnCompleted("stop", "abc", null, Usage.ZERO, 1)),
-					lease, () -> held)
+		this.writer.write(this.key, Flux.just(new TurnEvent.TurnStarted("turn_1", "c1", "m"),
+				new TurnEvent.TurnCompleted("stop", "abc", null, Usage.ZERO, 1)), lease, completed -> {
+					asked.add(completed);
+					return completed ? held : null;
+				})
 			.blockLast(Duration.ofSeconds(5));
 
+		assertThat(asked).containsExactly(true);
 		assertThat(this.conversations.find(this.conversation).block().messages()).containsExactly(answer);
 		assertThat(this.leases.isHeld(this.conversation, "turn_1").block()).isFalse();
 
 		TurnKey failed = new TurnKey(this.conversation, "turn_2");
 		TurnLease second = this.leases.acquire(this.conversation, "turn_2", Duration.ofMinutes(1)).block();
 		this.eventLog.create(failed, Duration.ofMinutes(5)).block();
-		this.writer
-			.write(failed, Flux.just(new TurnEvent.Error("upstream_error", "failed", "upstream_error")), second,
-					() -> new TurnEnds.Answer(1, java.util.List.of(answer)))
+		String step = "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"42\"}";
+		this.writer.write(failed, Flux.just(new TurnEvent.Error("upstream_error", "failed", "upstream_error")), second,
+				completed -> {
+					asked.add(completed);
+					return completed ? new TurnEnds.Answer(1, java.util.List.of(answer))
+							: new TurnEnds.Answer(1, java.util.List.of(step));
+				})
 			.blockLast(Duration.ofSeconds(5));
-		assertThat(this.conversations.find(this.conversation).block().messages()).containsExactly(answer);
+		assertThat(asked).containsExactly(true, false);
+		assertThat(this.conversations.find(this.conversation).block().messages()).containsExactly(answer, step);
 	}
 
 }
