@@ -26,6 +26,9 @@ final class TurnLogs {
 
 	private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
+	/** How many times a creation makes room before it gives up. */
+	private static final int CREATE_ATTEMPTS = 3;
+
 	private final ConcurrentMap<TurnKey, TurnLog> logs = new ConcurrentHashMap<>();
 
 	/**
@@ -45,37 +48,58 @@ final class TurnLogs {
 
 	/**
 	 * Creates a log unless an unexpired one exists, making room first if the map is full.
+	 * Creations race each other for the room one eviction made: one that finds the map
+	 * full again makes room again, a few times, before it gives up.
 	 * @throws StoreUnavailableException if every log belongs to a running turn
 	 */
 	void create(TurnKey key, Duration ttl, Instant now) {
 		sweepIfDue(now);
-		TurnLog current = this.logs.get(key);
-		if (current != null && !current.isExpired(now)) {
-			return;
+		for (int attempt = 1;; attempt++) {
+			TurnLog current = this.logs.get(key);
+			if (current != null && !current.isExpired(now)) {
+				return;
+			}
+			makeRoomIfFull(now);
+			if (tryCreate(key, ttl, now)) {
+				return;
+			}
+			if (attempt == CREATE_ATTEMPTS) {
+				throw new StoreUnavailableException(
+						"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
+			}
 		}
+	}
+
+	private void makeRoomIfFull(Instant now) {
 		if (this.logs.size() >= this.limits.maxTurns()) {
 			removeExpired(now);
 		}
 		if (this.logs.size() >= this.limits.maxTurns()) {
 			evictOldestEnded(Math.max(1, this.limits.maxTurns() / 10));
 		}
+	}
+
+	/** Creates the log unless the map is full; returns whether it exists now. */
+	private boolean tryCreate(TurnKey key, Duration ttl, Instant now) {
 		List<TurnLog> replaced = new ArrayList<>(1);
+		boolean[] full = { false };
 		this.logs.compute(key, (k, existing) -> {
 			if (existing != null && !existing.isExpired(now)) {
 				return existing;
 			}
+			if (existing == null && this.logs.size() >= this.limits.maxTurns()) {
+				full[0] = true;
+				return null;
+			}
 			if (existing != null) {
 				replaced.add(existing);
-			}
-			else if (this.logs.size() >= this.limits.maxTurns()) {
-				throw new StoreUnavailableException(
-						"The in-memory event log holds its limit of " + this.limits.maxTurns() + " turns");
 			}
 			TurnLog log = new TurnLog(k, ttl, this.limits.maxEventsPerTurn(), this.limits.readerBufferSize(), now);
 			this.created.add(log);
 			return log;
 		});
 		replaced.forEach(TurnLog::close);
+		return !full[0];
 	}
 
 	/**

@@ -2,7 +2,14 @@ package io.toolgate.store.memory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 import io.toolgate.store.ConversationKey;
@@ -112,6 +119,45 @@ class InMemoryTurnEventLogTests {
 		StepVerifier.create(log.exists(turn("t999"))).expectNext(true).verifyComplete();
 		StepVerifier.create(log.exists(turn("t0"))).expectNext(false).verifyComplete();
 		StepVerifier.create(log.exists(turn("t989"))).expectNext(false).verifyComplete();
+	}
+
+	@Test
+	void turnsCreatedAtOnceOnAFullLogMapOfEndedTurnsAreNeverRefused() throws Exception {
+		InMemoryTurnEventLog log = log(new InMemoryTurnEventLog.Limits(50, 10, 8));
+		int threads = 4;
+		int perThread = 2_000;
+		AtomicInteger refused = new AtomicInteger();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> runs = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				String prefix = "thread" + t + "-";
+				runs.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						TurnKey key = turn(prefix + i);
+						try {
+							log.create(key, TTL).block(TIMEOUT);
+							append(log, key, "turn.completed", "{}", true).block(TIMEOUT);
+						}
+						catch (StoreUnavailableException ex) {
+							refused.incrementAndGet();
+						}
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> run : runs) {
+				run.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		// Every turn but the ones running ended: a full map always has room to make.
+		assertThat(refused).hasValue(0);
 	}
 
 	@Test
